@@ -1,0 +1,184 @@
+"""One typed settings object, read from one TOML file and validated at start-up."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from monitor import __version__
+from monitor.errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path("monitor.toml")
+CONFIG_ENV_VAR = "MONITOR_CONFIG"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DatabaseSettings(_Section):
+    path: Path = Path("data/monitor.duckdb")
+    backend: Literal["duckdb", "ducklake"] = "duckdb"
+    # DuckLake only: catalog connection string (e.g. "sqlite:catalog.sqlite" or
+    # "postgres:dbname=monitor host=127.0.0.1") and where data files go.
+    ducklake_catalog: str | None = None
+    ducklake_data_path: Path | None = None
+    raw_html_retention_days: int = Field(default=30, ge=0)
+
+
+class FetchSettings(_Section):
+    allow_private_networks: bool = False
+    connect_timeout_s: float = Field(default=10.0, gt=0)
+    read_timeout_s: float = Field(default=30.0, gt=0)
+    max_feed_bytes: int = Field(default=10_000_000, gt=0)
+    max_page_bytes: int = Field(default=5_000_000, gt=0)
+    max_redirects: int = Field(default=5, ge=0)
+    per_host_limit: int = Field(default=2, ge=1)
+    global_limit: int = Field(default=16, ge=1)
+    user_agent: str = f"story-monitor/{__version__} (+https://github.com/story-monitor/story-monitor)"
+    # An entry whose page keeps failing is retried on later cycles until this many attempts.
+    max_page_attempts: int = Field(default=5, ge=1)
+
+
+class PollingSettings(_Section):
+    default_interval_minutes: int = Field(default=15, ge=1)
+    min_interval_minutes: int = Field(default=5, ge=0)
+    max_interval_minutes: int = Field(default=24 * 60, ge=1)
+    error_limit: int = Field(default=10, ge=1)
+    backoff_base_minutes: float = Field(default=5.0, gt=0)
+
+
+class FeedConfig(_Section):
+    url: str
+    interval_minutes: int | None = Field(default=None, ge=1)
+    name: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("an http:// or https:// URL")
+        return value
+
+
+class StoryConfig(_Section):
+    name: str
+    keywords: list[str] = Field(default_factory=list)
+    seed_urls: list[str] = Field(default_factory=list)
+
+
+class ChannelConfig(_Section):
+    url: str | None = None  # any Apprise URL; "${VAR}" is read from the environment
+    block: str | None = None  # a Prefect notification block, "block-type/name"
+    name: str | None = None
+    stories: list[str] = Field(default_factory=list)  # empty = every story
+    min_severity: Literal["new_story", "changed_claim", "new_claim"] = "changed_claim"
+    mode: Literal["immediate", "digest"] = "immediate"
+
+
+class LinkingSettings(_Section):
+    """Story-linking thresholds; see README "Tuning story linking"."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ClaimSettings(_Section):
+    """Claim-novelty thresholds; see README "How a claim is judged"."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class AlertSettings(_Section):
+    """Alert delivery and digest settings."""
+
+    model_config = ConfigDict(extra="allow")
+    report_base_url: str | None = None  # where "see more" links point; a path is used if unset
+
+
+class Settings(_Section):
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    polling: PollingSettings = Field(default_factory=PollingSettings)
+    linking: LinkingSettings = Field(default_factory=LinkingSettings)
+    claims: ClaimSettings = Field(default_factory=ClaimSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    feeds: list[FeedConfig] = Field(default_factory=list)
+    stories: list[StoryConfig] = Field(default_factory=list)
+    channels: list[ChannelConfig] = Field(default_factory=list)
+
+    source: Path | None = Field(default=None, exclude=True)
+
+
+def resolve_config_path(explicit: str | Path | None = None) -> Path:
+    """Pick the config file: --config, then $MONITOR_CONFIG, then ./monitor.toml."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(CONFIG_ENV_VAR):
+        return Path(os.environ[CONFIG_ENV_VAR])
+    return DEFAULT_CONFIG_PATH
+
+
+def parse_settings(data: dict[str, Any], source: Path | str = "<config>") -> Settings:
+    """Validate a config mapping; errors name the file, the key and what was expected."""
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(_describe_validation_error(e, source)) from e
+    settings.source = Path(source)
+    return settings
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read and validate the TOML config file."""
+    config_path = resolve_config_path(path)
+    try:
+        raw = config_path.read_bytes()
+    except FileNotFoundError as e:
+        raise ConfigError(
+            f"{config_path}: config file not found (run `monitor init` to write one, "
+            f"or pass --config / set {CONFIG_ENV_VAR})"
+        ) from e
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{config_path}: not valid TOML: {e}") from e
+    settings = parse_settings(data, config_path)
+    if not settings.database.path.is_absolute():
+        # Relative database paths are relative to the config file, not the working directory.
+        settings.database.path = (config_path.parent / settings.database.path).resolve()
+    return settings
+
+
+def _describe_validation_error(error: ValidationError, source: Path | str) -> str:
+    lines = []
+    for item in error.errors():
+        key = _format_location(item["loc"])
+        got = item.get("input")
+        message = item["msg"]
+        if message.startswith("Value error, "):
+            message = "expected " + message.removeprefix("Value error, ")
+        elif item["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling)"
+        elif item["type"] == "missing":
+            message = "required key is missing"
+        else:
+            message = message[0].lower() + message[1:]
+        got_text = "" if item["type"] in ("missing", "extra_forbidden") else f", got {got!r}"
+        lines.append(f"{source}: {key}: {message}{got_text}")
+    return "\n".join(lines)
+
+
+def _format_location(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
+        else:
+            parts.append(str(part))
+    if len(parts) > 1:
+        return f"[{'.'.join(parts[:-1])}] {parts[-1]}"
+    return parts[0] if parts else "<root>"

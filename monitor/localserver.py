@@ -1,0 +1,196 @@
+"""Loopback HTTP servers for the offline demo and the tests: a fixture site and a webhook receiver."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+
+@dataclass
+class Response:
+    """What a route answers; ``chunks`` streams the body piece by piece when set."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0
+    chunks: list[bytes] | None = None
+    chunk_delay_s: float = 0.0
+
+
+@dataclass
+class Request:
+    """A request the server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+RouteHandler = Callable[[Request], Response]
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class _LoopbackServer:
+    """Runs a handler class on 127.0.0.1 with an OS-assigned port in a background thread."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = Request(self.command, self.path, dict(self.headers.items()), body)
+                with owner._lock:
+                    owner.requests.append(request)
+                response = owner.respond(request)
+                if response.delay_s:
+                    time.sleep(response.delay_s)
+                try:
+                    self.send_response(response.status)
+                    for name, value in response.headers.items():
+                        self.send_header(name, value)
+                    if response.chunks is None:
+                        self.send_header("Content-Length", str(len(response.body)))
+                        self.end_headers()
+                        if self.command != "HEAD":
+                            self.wfile.write(response.body)
+                    else:
+                        self.send_header("Connection", "close")
+                        self.end_headers()
+                        for chunk in response.chunks:
+                            self.wfile.write(chunk)
+                            self.wfile.flush()
+                            if response.chunk_delay_s:
+                                time.sleep(response.chunk_delay_s)
+                        self.close_connection = True
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
+            do_GET = do_POST = do_HEAD = do_PUT = _handle
+
+        self._server = _Server((host, port), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def respond(self, request: Request) -> Response:
+        raise NotImplementedError
+
+    def start(self) -> "_LoopbackServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> Any:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class FixtureServer(_LoopbackServer):
+    """Serves registered paths; static bodies get an ETag and answer 304 when it matches."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host, port)
+        self._routes: dict[str, RouteHandler] = {}
+
+    def add(
+        self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None, status: int = 200,
+    ) -> str:
+        """Serve a static body at path with conditional-GET support; return its full URL."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
+        extra = dict(headers or {})
+
+        def static(request: Request) -> Response:
+            if status == 200 and request.headers.get("If-None-Match") == etag:
+                return Response(304, b"", {"ETag": etag})
+            return Response(status, data, {"Content-Type": content_type, "ETag": etag, **extra})
+
+        self._routes[path] = static
+        return self.url(path)
+
+    def route(self, path: str, handler: RouteHandler) -> str:
+        """Serve path with a function of the request; return its full URL."""
+        self._routes[path] = handler
+        return self.url(path)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def hits(self, path: str) -> int:
+        """How many requests reached path."""
+        with self._lock:
+            return sum(1 for r in self.requests if r.path.split("?")[0] == path)
+
+    def respond(self, request: Request) -> Response:
+        handler = self._routes.get(request.path) or self._routes.get(request.path.split("?")[0])
+        if handler is None:
+            return Response(404, b"not found", {"Content-Type": "text/plain"})
+        return handler(request)
+
+
+class WebhookReceiver(_LoopbackServer):
+    """Accepts JSON POSTs (e.g. Apprise json:// URLs) and keeps them; can be told to fail."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host, port)
+        self.messages: list[dict[str, Any]] = []
+        self._failures: list[Response] = []
+
+    def fail_next(self, count: int = 1, status: int = 500, delay_s: float = 0.0) -> None:
+        """Answer the next COUNT posts with STATUS (after DELAY_S) instead of accepting them."""
+        with self._lock:
+            self._failures.extend(Response(status, b"failing on purpose", {}, delay_s) for _ in range(count))
+
+    def apprise_url(self, path: str = "/hook") -> str:
+        """The Apprise URL that posts JSON to this receiver."""
+        return f"json://127.0.0.1:{self.port}{path}"
+
+    def respond(self, request: Request) -> Response:
+        with self._lock:
+            failure = self._failures.pop(0) if self._failures else None
+        if failure is not None:
+            return failure
+        try:
+            payload = json.loads(request.body or b"{}")
+        except json.JSONDecodeError:
+            payload = {"raw": request.body.decode("utf-8", "replace")}
+        with self._lock:
+            self.messages.append(payload)
+        return Response(200, b'{"ok": true}', {"Content-Type": "application/json"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
@@ -32,8 +33,12 @@ class DatabaseSettings(_Section):
 
 class FetchSettings(_Section):
     allow_private_networks: bool = False
+    # Networks exempt from the guard even when private, e.g. ["10.20.0.0/16"] for an intranet feed.
+    allowed_networks: list[str] = Field(default_factory=list)
     connect_timeout_s: float = Field(default=10.0, gt=0)
     read_timeout_s: float = Field(default=30.0, gt=0)
+    # A server dripping bytes slower than read_timeout_s is still stopped after this long.
+    total_timeout_s: float = Field(default=120.0, gt=0)
     max_feed_bytes: int = Field(default=10_000_000, gt=0)
     max_page_bytes: int = Field(default=5_000_000, gt=0)
     max_redirects: int = Field(default=5, ge=0)
@@ -42,6 +47,16 @@ class FetchSettings(_Section):
     user_agent: str = f"story-monitor/{__version__} (+https://github.com/story-monitor/story-monitor)"
     # An entry whose page keeps failing is retried on later cycles until this many attempts.
     max_page_attempts: int = Field(default=5, ge=1)
+
+    @field_validator("allowed_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as e:
+                raise ValueError(f"IP networks in CIDR form like '10.0.0.0/8' ({e})") from e
+        return value
 
 
 class PollingSettings(_Section):

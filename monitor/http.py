@@ -1,0 +1,532 @@
+"""The one safe HTTP fetcher: network guard on every hop, streaming size caps, bounded concurrency."""
+
+from __future__ import annotations
+
+import codecs
+import concurrent.futures
+import email.utils
+import ipaddress
+import logging
+import re
+import socket
+import time
+import urllib.parse
+from collections import defaultdict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import httpx
+
+from monitor.errors import (
+    BlockedURLError,
+    FetchError,
+    HTTPStatusError,
+    MonitorError,
+    TooLargeError,
+)
+from monitor.settings import FetchSettings
+
+LOGGER = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Resolver = Callable[[str, int], list[str]]
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# Query parameters that only track the reader; they never change what a page shows.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
+    "mc_cid", "mc_eid", "ref", "ref_src", "ref_url", "referrer", "ocid", "igshid", "_ga", "_gl",
+    "cmpid", "s_cid", "smid", "smtyp", "sr_share", "at_medium", "at_campaign", "at_custom1",
+    "at_custom2", "at_custom3", "at_custom4", "__twitter_impression", "mkt_tok", "_hsenc",
+    "_hsmi", "hsctatracking", "vero_id", "oly_anon_id", "oly_enc_id", "rb_clickid", "wt_mc",
+    "wt.mc_id", "ncid", "cid_source", "taid", "share", "trk", "trkcampaign", "spm",
+})
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_")
+
+FEED_OR_HTML_TYPES = frozenset({
+    "text/html", "application/xhtml+xml", "application/xml", "text/xml", "application/rss+xml",
+    "application/atom+xml", "application/rdf+xml", "application/feed+json", "application/json",
+    "text/plain", "application/x-rss+xml", "application/x-atom+xml", "application/rss",
+})
+_SKIP_TYPE_PREFIXES = {
+    "image/": "image", "audio/": "audio", "video/": "video", "font/": "font",
+}
+_SKIP_TYPES = {
+    "application/pdf": "PDF document",
+    "application/x-pdf": "PDF document",
+    "application/zip": "archive",
+    "application/gzip": "archive",
+    "application/x-tar": "archive",
+    "application/msword": "office document",
+    "application/vnd.ms-excel": "office document",
+    "application/vnd.ms-powerpoint": "office document",
+    "application/epub+zip": "e-book",
+}
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)["']""")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# WHATWG Encoding: these labels mean windows-1252 on the web.
+_ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+                     "ascii": "cp1252", "us-ascii": "cp1252", "iso8859-1": "cp1252"}
+
+
+@dataclass
+class FetchResponse:
+    """A successful (2xx) or not-modified (304) answer, after redirects."""
+
+    url: str  # final URL after redirects
+    status: int  # 200 or 304 (other 2xx are passed through)
+    headers: dict[str, str]  # lower-case names
+    body: bytes  # b"" for 304
+    content_type: str  # media type only, lower-case, e.g. "text/html"
+    elapsed_s: float
+
+
+def fetch_url(
+    url: str,
+    settings: FetchSettings,
+    *,
+    max_bytes: int,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    accept: str | None = None,
+    client: httpx.Client | None = None,
+    resolve: Resolver | None = None,
+) -> FetchResponse:
+    """GET a URL through the network guard, following redirects by hand and capping the body."""
+    started = time.monotonic()
+    resolver = resolve or resolve_host
+    headers = {"User-Agent": settings.user_agent}
+    if accept:
+        headers["Accept"] = accept
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    own_client = client is None
+    http = client or make_client(settings)
+    try:
+        current = url
+        visited = {current}
+        for hop in range(settings.max_redirects + 1):
+            target, hop_headers, extensions = _guarded_request(current, settings, resolver)
+            response = _send(http, target, {**headers, **hop_headers}, extensions, current, settings)
+            try:
+                if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
+                    location = _join(current, response.headers["location"])
+                    if location in visited:
+                        raise FetchError(
+                            f"redirect loop at {current}: {location} was already visited", url
+                        )
+                    LOGGER.debug("redirect %s %s -> %s", response.status_code, current, location)
+                    visited.add(location)
+                    current = location
+                    continue
+                return _finish(response, current, url, settings, max_bytes, started)
+            finally:
+                response.close()
+        raise FetchError(
+            f"too many redirects from {url}: more than {settings.max_redirects} hops", url
+        )
+    finally:
+        if own_client:
+            http.close()
+
+
+def make_client(settings: FetchSettings) -> httpx.Client:
+    """An httpx client that never follows redirects itself and ignores proxy env variables."""
+    timeout = httpx.Timeout(
+        connect=settings.connect_timeout_s, read=settings.read_timeout_s,
+        write=settings.read_timeout_s, pool=settings.connect_timeout_s,
+    )
+    # trust_env=False: an environment proxy would resolve hosts itself and bypass the guard.
+    return httpx.Client(
+        timeout=timeout, follow_redirects=False, trust_env=False,
+        limits=httpx.Limits(max_connections=settings.global_limit * 2),
+    )
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address a host name resolves to."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def blocked_address_reason(address: str) -> str | None:
+    """Why the guard refuses an IP address (loopback, private, ...), or None if it is public."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local/metadata"
+    if ip.is_multicast:
+        return "multicast"
+    if ip.is_unspecified:
+        return "unspecified"
+    if ip.is_reserved:
+        return "reserved"
+    if ip.is_private:
+        return "private"
+    if not ip.is_global:
+        return "non-public"
+    return None
+
+
+def check_url(url: str, settings: FetchSettings, resolve: Resolver | None = None) -> list[str]:
+    """Refuse a URL the guard does not allow; return the addresses that may be connected to."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        raise BlockedURLError(f"refused {url!r}: scheme {scheme or '(none)'!r} is not http or https", url)
+    try:
+        host = parts.hostname
+        port = parts.port or _DEFAULT_PORTS[scheme]
+    except ValueError as e:
+        raise FetchError(f"invalid URL {url!r}: {e}", url) from e
+    if not host:
+        raise FetchError(f"invalid URL {url!r}: no host", url)
+    if settings.allow_private_networks:
+        return []
+    try:
+        addresses = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        try:
+            addresses = (resolve or resolve_host)(host, port)
+        except (OSError, UnicodeError) as e:
+            raise FetchError(f"cannot resolve host {host!r} of {url}: {e}", url) from e
+    if not addresses:
+        raise FetchError(f"cannot resolve host {host!r} of {url}: no addresses", url)
+    allowed_networks = [ipaddress.ip_network(n, strict=False) for n in settings.allowed_networks]
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if any(ip in network for network in allowed_networks):
+            continue
+        reason = blocked_address_reason(address)
+        if reason:
+            raise BlockedURLError(
+                f"refused {url}: host {host!r} resolves to {reason} address {address} "
+                "(set [fetch] allow_private_networks = true to allow)", url,
+            )
+    return addresses
+
+
+def fetch_concurrently(
+    items: Sequence[T], url_of: Callable[[T], str], work: Callable[[T], R],
+    settings: FetchSettings,
+) -> list[R | MonitorError]:
+    """Run work(item) on a pool of global_limit threads, at most per_host_limit per host, in order."""
+    results: list[R | MonitorError | None] = [None] * len(items)
+    waiting: dict[str, deque[int]] = defaultdict(deque)
+    host_order: list[str] = []
+    for index, item in enumerate(items):
+        host = host_key(url_of(item))
+        if host not in waiting:
+            host_order.append(host)
+        waiting[host].append(index)
+    running: dict[str, int] = defaultdict(int)
+    futures: dict[concurrent.futures.Future[R], tuple[int, str]] = {}
+
+    def run(index: int) -> R:
+        return work(items[index])
+
+    with concurrent.futures.ThreadPoolExecutor(
+        max_workers=max(1, min(settings.global_limit, len(items))), thread_name_prefix="fetch"
+    ) as pool:
+        while waiting or futures:
+            # Fill free slots host by host, so one slow host never starves the others.
+            progressed = True
+            while progressed and len(futures) < settings.global_limit:
+                progressed = False
+                for host in list(host_order):
+                    queue = waiting.get(host)
+                    if not queue or running[host] >= settings.per_host_limit:
+                        continue
+                    if len(futures) >= settings.global_limit:
+                        break
+                    index = queue.popleft()
+                    if not queue:
+                        del waiting[host]
+                        host_order.remove(host)
+                    running[host] += 1
+                    futures[pool.submit(run, index)] = (index, host)
+                    progressed = True
+            done, _ = concurrent.futures.wait(
+                list(futures), return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in done:
+                index, host = futures.pop(future)
+                running[host] -= 1
+                error = future.exception()
+                if error is None:
+                    results[index] = future.result()
+                elif isinstance(error, MonitorError):
+                    results[index] = error
+                else:
+                    raise error
+    return results  # type: ignore[return-value]
+
+
+def host_key(url: str) -> str:
+    """The host a URL's requests count against for the per-host limit."""
+    try:
+        return (urllib.parse.urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def canonicalize_url(url: str, base: str | None = None) -> str:
+    """Absolute URL without fragment, default port or tracking parameters; query sorted."""
+    url = url.strip()
+    if base:
+        url = urllib.parse.urljoin(base, url)
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc
+    if parts.hostname is not None:
+        host = parts.hostname.lower()
+        if ":" in host:
+            host = f"[{host}]"
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        userinfo = netloc.rpartition("@")[0] if "@" in netloc else ""
+        netloc = (userinfo + "@" if userinfo else "") + host
+        if port is not None and port != _DEFAULT_PORTS.get(scheme):
+            netloc += f":{port}"
+    path = parts.path or ("/" if scheme in _DEFAULT_PORTS else "")
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    kept = sorted(
+        (k, v) for k, v in query
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    )
+    return urllib.parse.urlunsplit((scheme, netloc, path, urllib.parse.urlencode(kept), ""))
+
+
+def media_type(content_type: str | None) -> str:
+    """The media type of a Content-Type header, lower-case, without parameters."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def is_feed_or_html(content_type: str | None) -> bool:
+    """Whether a media type can hold a feed or an article page (XML, HTML, JSON, text)."""
+    kind = media_type(content_type)
+    return kind in FEED_OR_HTML_TYPES or kind.endswith(("+xml", "+json")) or not kind
+
+
+def content_skip_reason(content_type: str | None) -> str | None:
+    """Why a page of this type is skipped (PDF, image, ...), or None when it can be extracted."""
+    kind = media_type(content_type)
+    if kind in _SKIP_TYPES:
+        return f"{_SKIP_TYPES[kind]} ({kind}), not an HTML page"
+    for prefix, label in _SKIP_TYPE_PREFIXES.items():
+        if kind.startswith(prefix):
+            return f"{label} ({kind}), not an HTML page"
+    if is_feed_or_html(kind):
+        return None
+    return f"unsupported content type {kind}"
+
+
+def decode_html(body: bytes, headers: dict[str, str]) -> str:
+    """Decode an HTML body: byte-order mark, then the header charset, then <meta>, then detection."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(encoding, errors="replace")
+    lowered = {k.lower(): v for k, v in headers.items()}
+    declared = [
+        _charset_param(lowered.get("content-type", "")),
+        _sniff_declared_charset(body[:4096]),
+    ]
+    for name in declared:
+        encoding = _lookup_encoding(name)
+        if encoding:
+            try:
+                return body.decode(encoding)
+            except UnicodeDecodeError:
+                if encoding != "utf-8":
+                    return body.decode(encoding, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    detected = _detect_encoding(body)
+    return body.decode(detected or "cp1252", errors="replace")
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def parse_max_age(cache_control: str | None) -> int | None:
+    """max-age seconds from a Cache-Control header, or None."""
+    if not cache_control:
+        return None
+    match = re.search(r"(?:^|[,\s])max-age\s*=\s*\"?(\d+)", cache_control, re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
+def _guarded_request(
+    url: str, settings: FetchSettings, resolve: Resolver
+) -> tuple[str, dict[str, str], dict[str, str]]:
+    """Check one hop and pin it to a vetted address, so DNS cannot change between check and connect."""
+    addresses = check_url(url, settings, resolve)
+    if not addresses:
+        return url, {}, {}
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        ipaddress.ip_address(host)
+        return url, {}, {}
+    except ValueError:
+        pass
+    address = addresses[0].split("%", 1)[0]
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal + (f":{parts.port}" if parts.port else "")
+    pinned = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    host_header = host + (f":{parts.port}" if parts.port else "")
+    return pinned, {"Host": host_header}, {"sni_hostname": host}
+
+
+def _send(
+    http: httpx.Client, target: str, headers: dict[str, str], extensions: dict[str, str],
+    logical_url: str, settings: FetchSettings,
+) -> httpx.Response:
+    try:
+        request = http.build_request("GET", target, headers=headers, extensions=extensions)
+        return http.send(request, stream=True)
+    except httpx.ConnectTimeout as e:
+        raise FetchError(
+            f"connect timeout after {settings.connect_timeout_s:g}s fetching {logical_url}",
+            logical_url,
+        ) from e
+    except httpx.TimeoutException as e:
+        raise FetchError(
+            f"read timeout after {settings.read_timeout_s:g}s fetching {logical_url}", logical_url
+        ) from e
+    except httpx.HTTPError as e:
+        raise FetchError(
+            f"connection error fetching {logical_url}: {type(e).__name__}: {e}", logical_url
+        ) from e
+    except (ValueError, UnicodeError) as e:
+        raise FetchError(f"invalid URL {logical_url!r}: {e}", logical_url) from e
+
+
+def _finish(
+    response: httpx.Response, final_url: str, requested_url: str, settings: FetchSettings,
+    max_bytes: int, started: float,
+) -> FetchResponse:
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    status = response.status_code
+    if status == 304:
+        return FetchResponse(final_url, 304, headers, b"", media_type(headers.get("content-type")),
+                             time.monotonic() - started)
+    if status >= 300 or status < 200:
+        retry_after = parse_retry_after(headers.get("retry-after")) if status in (429, 503) else None
+        phrase = response.reason_phrase or ""
+        raise HTTPStatusError(
+            f"HTTP {status} {phrase}".rstrip() + f" from {final_url}", final_url, status, retry_after
+        )
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise TooLargeError(
+            f"{final_url}: Content-Length {int(declared)} bytes exceeds the cap of {max_bytes} bytes",
+            final_url, status,
+        )
+    body = _read_capped(response, final_url, settings, max_bytes, started)
+    return FetchResponse(final_url, status, headers, body, media_type(headers.get("content-type")),
+                         time.monotonic() - started)
+
+
+def _read_capped(
+    response: httpx.Response, url: str, settings: FetchSettings, max_bytes: int, started: float
+) -> bytes:
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        # iter_bytes yields decompressed data, so the cap also stops gzip bombs.
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+            if received > max_bytes:
+                raise TooLargeError(
+                    f"{url}: body exceeds the cap of {max_bytes} bytes (stopped reading at "
+                    f"{received} bytes)", url, response.status_code,
+                )
+            if time.monotonic() - started > settings.total_timeout_s:
+                raise FetchError(
+                    f"{url}: download took longer than {settings.total_timeout_s:g}s", url
+                )
+            chunks.append(chunk)
+    except httpx.TimeoutException as e:
+        raise FetchError(
+            f"read timeout after {settings.read_timeout_s:g}s fetching {url}", url
+        ) from e
+    except httpx.HTTPError as e:
+        raise FetchError(f"connection error reading {url}: {type(e).__name__}: {e}", url) from e
+    return b"".join(chunks)
+
+
+def _join(current: str, location: str) -> str:
+    return urllib.parse.urljoin(current, location.strip())
+
+
+def _charset_param(content_type: str) -> str | None:
+    match = re.search(r"charset\s*=\s*[\"']?([^\"';\s]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def _sniff_declared_charset(head: bytes) -> str | None:
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    return match.group(1).decode("ascii", "ignore") if match else None
+
+
+def _lookup_encoding(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip().lower()
+    name = _ENCODING_ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _detect_encoding(body: bytes) -> str | None:
+    try:
+        import charset_normalizer
+    except ImportError:  # pragma: no cover - trafilatura depends on it
+        return None
+    best = charset_normalizer.from_bytes(body[:65536]).best()
+    return best.encoding if best else None
+
+
+__all__ = [
+    "FetchResponse", "fetch_url", "fetch_concurrently", "canonicalize_url", "decode_html",
+    "is_feed_or_html", "content_skip_reason", "media_type", "check_url", "blocked_address_reason",
+    "parse_retry_after", "parse_max_age", "make_client", "resolve_host", "host_key",
+]

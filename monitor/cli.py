@@ -36,8 +36,111 @@ def _command(
 # --- core commands: init, run, serve, demo, query, migrate -------------------------------------
 
 
+STARTER_CONFIG = """# story-monitor configuration. Every key is documented in the README ("Configuration").
+[database]
+path = "data/monitor.duckdb"
+
+[fetch]
+allow_private_networks = false   # loopback/private addresses are refused unless true
+
+[[feeds]]
+url = "https://example.org/world.rss"
+interval_minutes = 15
+
+[[stories]]
+name = "US review of Israeli strikes in Syria"
+keywords = ["Israel", "Syria", "airstrikes", "al-Tanf"]
+
+# [[channels]]
+# url = "${SLACK_WEBHOOK_URL}"   # any Apprise URL: slack://, discord://, mailto://, json://...
+"""
+
+
 def _add_core_commands(sub: Any) -> None:
-    pass
+    init = _command(sub, "init", _cmd_init, "write a starter config and create the database")
+    init.add_argument("--force", action="store_true", help="overwrite an existing config file")
+    run = _command(sub, "run", _cmd_run, "run one polling cycle now, as a Prefect flow")
+    run.add_argument("--now", action="store_true", help="poll every feed now, even if not due yet")
+    run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                     help="wait this long for a running cycle to finish instead of skipping")
+    run.add_argument("--format", choices=["table", "json"], default="table")
+    serve = _command(sub, "serve", _cmd_serve, "run the cycle on a schedule with Prefect (one process)")
+    serve.add_argument("--interval-minutes", type=int, default=15, help="minutes between cycles")
+    demo = _command(sub, "demo", _cmd_demo, "offline demo: fixture feeds on loopback, two cycles, one alert", False)
+    demo.add_argument("--workdir", help="keep the demo database and config here (default: a temp dir)")
+    _command(sub, "migrate", _cmd_migrate, "apply pending schema migrations and recreate the views")
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from monitor import db
+    from monitor.settings import load_settings, resolve_config_path
+
+    path = resolve_config_path(args.config)
+    if path.exists() and not args.force:
+        print(f"{path} exists; keeping it (use --force to overwrite)")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(STARTER_CONFIG, encoding="utf-8")
+        print(f"wrote {path}")
+    settings = load_settings(path)
+    with db.open_db(settings.database.path) as con:
+        applied = db.migrate(con)
+    print(f"database {settings.database.path} ready ({len(db.migration_files())} migrations, {len(applied)} new)")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from flows.cycle import run_cycle
+    from monitor.settings import load_settings, resolve_config_path
+
+    load_settings(args.config)  # fail fast on a bad config, before Prefect starts
+    summary = run_cycle(resolve_config_path(args.config), poll_all_now=args.now, lock_wait_seconds=args.wait)
+    if args.format == "json":
+        print_json(summary)
+    else:
+        print(format_cycle_summary(summary))
+    return 3 if summary.get("skipped") else 0
+
+
+def format_cycle_summary(summary: dict[str, Any]) -> str:
+    """Readable lines for a cycle summary."""
+    if summary.get("skipped"):
+        return f"cycle skipped: {summary['skipped']}"
+    lines = [f"cycle {summary.get('run_id')} completed"]
+    for stage in ("feeds", "articles", "stories", "claims", "alerts"):
+        counts = {k: v for k, v in (summary.get(stage) or {}).items() if not isinstance(v, list)}
+        seconds = summary.get("stage_seconds", {}).get(stage, 0.0)
+        text = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()) or "nothing to do"
+        lines.append(f"  {stage:<9} {seconds:6.2f}s  {text}")
+    return "\n".join(lines)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from flows.serve import serve_deployments
+    from monitor.settings import load_settings, resolve_config_path
+
+    load_settings(args.config)
+    serve_deployments(str(resolve_config_path(args.config)), args.interval_minutes)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from monitor.demo import run_demo
+
+    result = run_demo(Path(args.workdir) if args.workdir else None)
+    flagged = [row for row in result.claims if row[5] == "later" and row[1] == "new"]
+    return 0 if flagged and result.messages else 1
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from monitor import db
+    from monitor.settings import load_settings
+
+    settings = load_settings(args.config)
+    with db.open_db(settings.database.path) as con:
+        applied = db.migrate(con)
+    print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+    return 0
 
 
 # --- claims commands (issue 3) ------------------------------------------------------------------

@@ -207,3 +207,55 @@ def execute_many(
         con.executemany(load_sql(name), rows)
     except duckdb.Error as e:
         raise StoreError(f"statement {name} failed: {e}") from e
+
+
+class CycleLockedError(StoreError):
+    """Another cycle holds the database's cycle lock."""
+
+
+class CycleLock:
+    """An exclusive advisory lock on ``<database>.lock`` so two cycles never run at once."""
+
+    def __init__(self, database_path: str | Path, wait_s: float = 0.0) -> None:
+        self.path = Path(str(database_path) + ".lock")
+        self.wait_s = wait_s
+        self._file: Any = None
+
+    def __enter__(self) -> "CycleLock":
+        import fcntl
+        import os
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "a+")
+        deadline = time.monotonic() + self.wait_s
+        while True:
+            try:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    self._file.seek(0)
+                    holder = self._file.read().strip() or "another process"
+                    self._file.close()
+                    raise CycleLockedError(
+                        f"{self.path}: another cycle is running ({holder}); skipped this one"
+                    ) from None
+                time.sleep(0.2)
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(f"pid {os.getpid()} since {utcnow():%Y-%m-%d %H:%M:%S} UTC\n")
+        self._file.flush()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import fcntl
+
+        if self._file is not None:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+def cycle_lock(database_path: str | Path, wait_s: float = 0.0) -> CycleLock:
+    """The lock a cycle takes before it touches the database; raises CycleLockedError if held."""
+    return CycleLock(database_path, wait_s)

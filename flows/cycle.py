@@ -1,0 +1,223 @@
+"""The polling cycle as one Prefect flow: feeds → articles → stories → claims → alerts.
+
+Each task wraps one batch of a `monitor` stage; only the network fetches carry retries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from monitor import alerts, articles, db, feeds, stories
+from monitor import claims as claim_stage
+from monitor.settings import Settings, load_settings
+
+PAGE_BATCH_SIZE = 200
+
+
+@dataclasses.dataclass
+class CycleSummary:
+    """What one cycle did, stage by stage, with wall time per stage in seconds."""
+
+    run_id: int = 0
+    skipped: str | None = None
+    feeds: dict[str, Any] = dataclasses.field(default_factory=dict)
+    articles: dict[str, Any] = dataclasses.field(default_factory=dict)
+    stories: dict[str, Any] = dataclasses.field(default_factory=dict)
+    claims: dict[str, Any] = dataclasses.field(default_factory=dict)
+    alerts: dict[str, Any] = dataclasses.field(default_factory=dict)
+    stage_seconds: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _report_dict(report: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(report) and not isinstance(report, type):
+        return dataclasses.asdict(report)
+    return dict(report or {})
+
+
+@contextmanager
+def _timed(summary: CycleSummary, stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + (
+            time.perf_counter() - started
+        )
+
+
+@task(cache_policy=NO_CACHE)
+def prepare_database(settings: Settings, poll_all_now: bool) -> list[feeds.DueFeed]:
+    """Apply migrations, sync configured feeds and stories, and pick the feeds due now."""
+    now = db.utcnow()
+    with db.open_db(settings.database.path) as con:
+        feeds.sync_feeds(con, settings.feeds, settings.polling, now)
+        stories.sync_tracked_stories(con, settings.stories, now)
+        if poll_all_now:
+            db.execute(con, "feeds_make_all_due", [now])
+        return feeds.select_due_feeds(con, settings.polling, now)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def fetch_feeds(due: list[feeds.DueFeed], settings: Settings) -> list[feeds.FeedFetch]:
+    """Fetch every due feed concurrently; one failing feed is returned as data, not raised."""
+    return feeds.fetch_feeds(due, settings.fetch)
+
+
+@task(cache_policy=NO_CACHE)
+def save_feeds(fetches: list[feeds.FeedFetch], settings: Settings) -> Any:
+    """Parse fetched feeds and store polling state and new entries."""
+    with db.open_db(settings.database.path) as con:
+        return feeds.save_feed_results(con, fetches, settings.polling, db.utcnow())
+
+
+@task(cache_policy=NO_CACHE)
+def select_pending_entries(settings: Settings, limit: int) -> list[articles.PendingEntry]:
+    """Entries whose page still has to be fetched."""
+    with db.open_db(settings.database.path) as con:
+        return articles.select_pending_entries(con, db.utcnow(), limit)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def fetch_pages(pending: list[articles.PendingEntry], settings: Settings) -> list[articles.PageFetch]:
+    """Fetch a batch of article pages concurrently."""
+    return articles.fetch_pages(pending, settings.fetch)
+
+
+@task(cache_policy=NO_CACHE)
+def extract_and_save_pages(fetched: list[articles.PageFetch], settings: Settings) -> Any:
+    """Extract article text from fetched pages and store articles and versions."""
+    results = articles.extract_pages(fetched)
+    with db.open_db(settings.database.path) as con:
+        return articles.save_articles(con, results, settings.fetch, db.utcnow())
+
+
+@task(cache_policy=NO_CACHE)
+def link_stories(settings: Settings) -> Any:
+    """Link every new article version to a story."""
+    with db.open_db(settings.database.path) as con:
+        return stories.link_articles(con, settings.linking, db.utcnow())
+
+
+@task(cache_policy=NO_CACHE)
+def detect_claims(settings: Settings) -> Any:
+    """Judge every sentence of the new article versions against its story's claim ledger."""
+    with db.open_db(settings.database.path) as con:
+        return claim_stage.detect_claims(con, settings.claims, db.utcnow())
+
+
+@task(cache_policy=NO_CACHE)
+def send_alerts(settings: Settings, run_started_at: datetime) -> tuple[Any, str]:
+    """Queue and deliver alerts for new claims and stories; return the report and a summary."""
+    from flows.alerting import channels_for
+
+    channels = channels_for(settings)
+    now = db.utcnow()
+    with db.open_db(settings.database.path) as con:
+        alerts.queue_alerts(con, channels, now)
+        summary_md = alerts.render_summary_markdown(con, run_started_at)
+        report = alerts.deliver_alerts(con, channels, now)
+    return report, summary_md
+
+
+@task(cache_policy=NO_CACHE)
+def refresh_search_index(settings: Settings) -> None:
+    """Bring the full-text indexes up to date with this cycle's articles and claims."""
+    from monitor import search
+
+    with db.open_db(settings.database.path) as con:
+        search.refresh_search_index(con)
+
+
+def _start_run(settings: Settings, started_at: datetime) -> int:
+    with db.open_db(settings.database.path) as con:
+        return int(db.query(con, "runs_start", [started_at])[0][0])
+
+
+def _finish_run(settings: Settings, run_id: int, status: str, summary: CycleSummary) -> None:
+    import json
+
+    with db.open_db(settings.database.path) as con:
+        db.execute(con, "runs_finish", [db.utcnow(), status, json.dumps(summary.as_dict(), default=str), run_id])
+
+
+@flow(name="monitor-cycle", log_prints=False)
+def cycle_flow(
+    config_path: str | None = None, poll_all_now: bool = False, lock_wait_seconds: float = 0.0
+) -> dict[str, Any]:
+    """Run one polling cycle over every due feed and return what it did."""
+    logger = get_run_logger()
+    settings = load_settings(config_path)
+    summary = CycleSummary()
+    try:
+        lock = db.cycle_lock(settings.database.path, wait_s=lock_wait_seconds)
+        lock.__enter__()
+    except db.CycleLockedError as e:
+        logger.warning("%s", e)
+        summary.skipped = str(e)
+        return summary.as_dict()
+    started_at = db.utcnow()
+    try:
+        summary.run_id = _start_run(settings, started_at)
+        with _timed(summary, "feeds"):
+            due = prepare_database(settings, poll_all_now)
+            fetched_feeds = fetch_feeds(due, settings)
+            summary.feeds = _report_dict(save_feeds(fetched_feeds, settings))
+        with _timed(summary, "articles"):
+            totals: dict[str, Any] = {}
+            seen_entries: set[int] = set()
+            while True:
+                pending = select_pending_entries(settings, PAGE_BATCH_SIZE)
+                pending = [p for p in pending if p.entry_id not in seen_entries]
+                if not pending:
+                    break
+                seen_entries.update(p.entry_id for p in pending)
+                batch = _report_dict(extract_and_save_pages(fetch_pages(pending, settings), settings))
+                for key, value in batch.items():
+                    totals[key] = totals.get(key, 0 if not isinstance(value, list) else []) + value
+            summary.articles = totals
+        with _timed(summary, "stories"):
+            summary.stories = _report_dict(link_stories(settings))
+        with _timed(summary, "claims"):
+            summary.claims = _report_dict(detect_claims(settings))
+        with _timed(summary, "alerts"):
+            report, summary_md = send_alerts(settings, started_at)
+            summary.alerts = _report_dict(report)
+        with _timed(summary, "search_index"):
+            refresh_search_index(settings)
+        create_markdown_artifact(
+            key="monitor-cycle-summary",
+            markdown=summary_md or "No new or changed claims this cycle.",
+            description="New and changed claims found by this cycle",
+        )
+        _finish_run(settings, summary.run_id, "completed", summary)
+        logger.info("cycle %s done: %s", summary.run_id, summary.as_dict())
+        return summary.as_dict()
+    except BaseException:
+        if summary.run_id:
+            _finish_run(settings, summary.run_id, "failed", summary)
+        raise
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def run_cycle(config_path: str | Path | None = None, poll_all_now: bool = False,
+              lock_wait_seconds: float = 0.0) -> dict[str, Any]:
+    """Run one cycle as a Prefect flow from plain Python (the CLI and tests use this)."""
+    return cycle_flow(
+        config_path=str(config_path) if config_path else None,
+        poll_all_now=poll_all_now,
+        lock_wait_seconds=lock_wait_seconds,
+    )

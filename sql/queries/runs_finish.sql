@@ -1,0 +1,1 @@
+UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?;

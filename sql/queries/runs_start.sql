@@ -1,0 +1,1 @@
+INSERT INTO runs (started_at, status) VALUES (?, 'running') RETURNING id;

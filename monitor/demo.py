@@ -201,6 +201,8 @@ class DemoResult:
     workdir: Path
     database_path: Path
     cycles: list[dict[str, Any]] = field(default_factory=list)
+    row_counts: list[dict[str, int]] = field(default_factory=list)  # after each cycle
+    output: list[str] = field(default_factory=list)
     claims: list[tuple[Any, ...]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
 
@@ -220,28 +222,47 @@ def run_demo(
     workdir.mkdir(parents=True, exist_ok=True)
     site = start_demo_site(workdir)
     result = DemoResult(workdir=workdir, database_path=site.database_path)
+
+    def emit(line: str) -> None:
+        result.output.append(line)
+        out(line)
+
+    def cycle() -> None:
+        result.cycles.append(run_cycle(site.config_path, poll_all_now=True))
+        with db.open_db(site.database_path, read_only=True) as con:
+            result.row_counts.append(table_row_counts(con))
+        emit(_cycle_line(result.cycles[-1]))
+
     try:
-        out(f"Fixture site on {site.server.base_url}, channel on {site.receiver.base_url}")
-        out(f"Config: {site.config_path}\n")
-        out("Cycle 1: the feed lists the earlier article.")
-        result.cycles.append(run_cycle(site.config_path, poll_all_now=True))
-        out(_cycle_line(result.cycles[-1]))
+        emit(f"Fixture site on {site.server.base_url}, channel on {site.receiver.base_url}")
+        emit(f"Config: {site.config_path}\n")
+        emit("Cycle 1: the feed lists the earlier article.")
+        cycle()
         site.publish([EARLIER, LATER])
-        out("\nCycle 2: the feed now lists a later article of the same story.")
-        result.cycles.append(run_cycle(site.config_path, poll_all_now=True))
-        out(_cycle_line(result.cycles[-1]))
+        emit("\nCycle 2: the feed now lists a later article of the same story.")
+        cycle()
         if extra_cycle:
-            out("\nCycle 3: nothing new.")
-            result.cycles.append(run_cycle(site.config_path, poll_all_now=True))
-            out(_cycle_line(result.cycles[-1]))
+            emit("\nCycle 3: nothing new.")
+            cycle()
         result.messages = list(site.receiver.messages)
     finally:
         site.server.stop()
         site.receiver.stop()
     with db.open_db(site.database_path, read_only=True) as con:
         result.claims = db.query(con, "demo_claims_by_story")
-    _print_findings(result, out)
+    _print_findings(result, emit)
     return result
+
+
+PIPELINE_TABLES = (
+    "feeds", "entries", "articles", "article_versions", "stories", "story_links",
+    "claims", "claim_mentions", "alerts",
+)
+
+
+def table_row_counts(con: Any) -> dict[str, int]:
+    """Row count of every pipeline table (the runs log excluded)."""
+    return {name: int(db.query(con, f"count_{name}")[0][0]) for name in PIPELINE_TABLES}
 
 
 def _cycle_line(summary: dict[str, Any]) -> str:

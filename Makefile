@@ -1,0 +1,36 @@
+# Two commands set up a fresh machine: `make demo` and `make test`. Both create .venv when missing.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: install demo test check bench bench-quick eval lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,scale]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/monitor demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick
+
+eval: $(STAMP)
+	$(BIN)/monitor eval claims --pairs ../shared/data/mrpc-train/msr_paraphrase_train.txt --folds 5
+	$(BIN)/monitor eval stories ../shared/data/ecbplus-traindev/docs.jsonl
+	$(BIN)/monitor eval extraction ../shared/data/trafilatura-eval
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

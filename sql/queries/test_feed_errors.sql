@@ -1,0 +1,1 @@
+SELECT url, error_count, last_error FROM feeds;

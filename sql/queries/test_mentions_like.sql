@@ -1,0 +1,1 @@
+SELECT status, sentence FROM claim_mentions WHERE sentence LIKE ?;

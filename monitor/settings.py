@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator,
+)
 
 from monitor import __version__
 from monitor.errors import ConfigError
@@ -87,12 +91,41 @@ class StoryConfig(_Section):
 
 
 class ChannelConfig(_Section):
-    url: str | None = None  # any Apprise URL; "${VAR}" is read from the environment
-    block: str | None = None  # a Prefect notification block, "block-type/name"
-    name: str | None = None
-    stories: list[str] = Field(default_factory=list)  # empty = every story
-    min_severity: Literal["new_story", "changed_claim", "new_claim"] = "changed_claim"
+    """One alert destination: an Apprise URL or a Prefect notification block, with its filters."""
+
+    # Any Apprise URL. "${VAR}" is read from the environment and "${prefect-secret:NAME}" from a
+    # Prefect Secret block, both at send time; the expanded value is never stored or logged.
+    url: str | None = None
+    block: str | None = None  # a Prefect notification block, "block-type-slug/name"
+    name: str | None = None  # the channel key in the alerts table; default: a hash of the URL template
+    stories: list[str] = Field(default_factory=list)  # story names (case-insensitive); empty = all
+    tracked_only: bool = False  # only stories configured under [[stories]]
+    # Severity rises new_claim < changed_claim < new_story; lower kinds are not queued.
+    min_severity: Literal["new_claim", "changed_claim", "new_story"] = "new_claim"
     mode: Literal["immediate", "digest"] = "immediate"
+    format: Literal["auto", "markdown", "text"] = "auto"  # auto: by service (email is text)
+    max_message_chars: int | None = Field(default=None, ge=200)  # default: the service's limit
+    quiet_hours: bool = True  # hold immediate alerts during [alerts] quiet hours
+
+    @field_validator("name")
+    @classmethod
+    def _key_like(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}", value):
+            raise ValueError("letters, digits, '_', '.', ':' or '-' (at most 64)")
+        return value
+
+    @field_validator("block")
+    @classmethod
+    def _block_ref(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z0-9-]+/[A-Za-z0-9_-]+", value):
+            raise ValueError('"block-type-slug/block-name", e.g. "slack-webhook/newsroom"')
+        return value
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> "ChannelConfig":
+        if (self.url is None) == (self.block is None):
+            raise ValueError("exactly one of url or block")
+        return self
 
 
 class LinkingSettings(_Section):
@@ -107,11 +140,54 @@ class ClaimSettings(_Section):
     model_config = ConfigDict(extra="allow")
 
 
-class AlertSettings(_Section):
-    """Alert delivery and digest settings."""
+def _clock_time(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError('a time of day "HH:MM"')
+    return value
 
-    model_config = ConfigDict(extra="allow")
-    report_base_url: str | None = None  # where "see more" links point; a path is used if unset
+
+class AlertSettings(_Section):
+    """Alert delivery and digest settings; see README "Alerts"."""
+
+    report_base_url: str | None = None  # where "see more" links point; a CLI command is used if unset
+    timezone: str = "UTC"  # for quiet hours and the digest schedule
+    quiet_hours_start: str | None = None  # "22:00": immediate alerts wait until quiet_hours_end
+    quiet_hours_end: str | None = None  # "07:00"
+    digest_cron: str = "0 8 * * *"  # when the digest deployment runs, in `timezone`
+    digest_period_hours: float = Field(default=24.0, gt=0)  # at most one digest per channel per period
+    max_claims_per_story: int = Field(default=15, ge=1)  # more are summed up as "and N more"
+    max_parts_per_message: int = Field(default=3, ge=1)  # a long message is split at most this often
+    send_timeout_s: float = Field(default=10.0, gt=0)  # connect and read timeout, unless the URL sets cto/rto
+    retry_backoff_min_s: float = Field(default=60.0, gt=0)  # first retry delay; doubles per failure
+    retry_backoff_max_s: float = Field(default=6 * 3600.0, gt=0)
+    max_attempts: int = Field(default=20, ge=1)  # then only `monitor alerts retry` tries again
+    max_backlog_hours: float = Field(default=48.0, gt=0)  # older claims are never queued
+    # A row left in "sending" by a crash may or may not have reached the channel:
+    # "resend" delivers it again (at-least-once), "hold" parks it as "unknown" for a human.
+    interrupted_send: Literal["resend", "hold"] = "resend"
+    sending_stale_after_s: float = Field(default=300.0, gt=0)  # "sending" older than this = interrupted
+
+    @field_validator("quiet_hours_start", "quiet_hours_end")
+    @classmethod
+    def _clock(cls, value: str | None) -> str | None:
+        return _clock_time(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError("an IANA time zone such as \"Europe/Berlin\" or \"UTC\"") from e
+        return value
+
+    @model_validator(mode="after")
+    def _paired_quiet_hours(self) -> "AlertSettings":
+        if (self.quiet_hours_start is None) != (self.quiet_hours_end is None):
+            raise ValueError("quiet_hours_start and quiet_hours_end go together")
+        if self.retry_backoff_max_s < self.retry_backoff_min_s:
+            raise ValueError("retry_backoff_max_s at least retry_backoff_min_s")
+        return self
 
 
 class Settings(_Section):

@@ -1,0 +1,5 @@
+-- The channel refused or was unreachable: retry later with exponential backoff per row.
+UPDATE alerts
+SET status = 'failed', sending_at = NULL, attempts = attempts + 1, last_error = $error,
+    next_attempt_at = $now + to_seconds(least($max_s, $min_s * pow(2, attempts)))
+WHERE list_contains($ids::BIGINT[], id)

@@ -1,0 +1,13 @@
+-- Queue every new/changed claim first seen since $since for one channel, honouring its filters.
+INSERT INTO alerts (kind, claim_id, story_id, channel, status, attempts, created_at)
+SELECT CASE c.kind WHEN 'changed' THEN 'changed_claim' ELSE 'new_claim' END,
+       c.id, c.story_id, $channel, 'pending', 0, $now
+FROM claims c
+JOIN stories s ON s.id = c.story_id
+WHERE c.first_seen_at >= $since
+  AND c.kind IN ('new', 'changed')
+  AND (CASE c.kind WHEN 'changed' THEN 2 ELSE 1 END) >= $min_rank
+  AND (len($stories::VARCHAR[]) = 0 OR list_contains($stories::VARCHAR[], lower(s.name)))
+  AND (NOT $tracked_only OR s.tracked)
+ORDER BY c.id
+ON CONFLICT DO NOTHING

@@ -190,6 +190,15 @@ class AlertSettings(_Section):
         return self
 
 
+class ScaleSettings(_Section):
+    """Scale-out: where fetching and extracting run; see docs/scaling.md."""
+
+    # A running Dask scheduler, e.g. "tcp://10.0.0.5:8786". None: everything runs in the flow process.
+    dask_address: str | None = None
+    # Due feeds and pending pages are split into this many shards, one Dask task each.
+    feed_shards: int = Field(default=4, ge=1)
+
+
 class Settings(_Section):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
@@ -197,6 +206,7 @@ class Settings(_Section):
     linking: LinkingSettings = Field(default_factory=LinkingSettings)
     claims: ClaimSettings = Field(default_factory=ClaimSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    scale: ScaleSettings = Field(default_factory=ScaleSettings)
     feeds: list[FeedConfig] = Field(default_factory=list)
     stories: list[StoryConfig] = Field(default_factory=list)
     channels: list[ChannelConfig] = Field(default_factory=list)

@@ -765,7 +765,11 @@ def list_alerts(
     return [dict(zip(ALERT_LIST_COLUMNS, row)) for row in rows]
 
 
-def make_due(con: duckdb.DuckDBPyConnection, channel: str | None = None) -> int:
-    """Turn failed and held rows back into pending rows that are due now; return how many."""
+def make_due(con: duckdb.DuckDBPyConnection, channel: str | None = None) -> dict[str, int]:
+    """Turn failed and held rows back into pending rows due now; return rows per channel."""
     with db.transaction(con):
-        return len(db.query(con, "alerts_make_due", {"channel": channel}))
+        rows = db.query(con, "alerts_make_due", {"channel": channel})
+    counts: dict[str, int] = {}
+    for _id, key in rows:
+        counts[key] = counts.get(key, 0) + 1
+    return counts

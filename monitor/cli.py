@@ -161,14 +161,163 @@ def _add_stories_commands(sub: Any) -> None:
 
 
 def _add_feeds_commands(sub: Any) -> None:
-    pass
+    parser = _command(sub, "feeds", _cmd_feeds, "list feeds with their polling health (errors, parked, next check)")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    actions = parser.add_subparsers(dest="feeds_command", metavar="ACTION")
+    reset = actions.add_parser(
+        "reset", help="un-park a feed, clear its errors and poll it on the next run",
+        description="Un-park a feed, clear its errors and poll it on the next run.",
+    )
+    reset.add_argument("feed_id", metavar="ID", type=int, help="feed id, as listed by `monitor feeds`")
+    reset.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                       help="config file (default: $MONITOR_CONFIG, then ./monitor.toml)")
+    reset.set_defaults(handler=_cmd_feeds_reset)
+
+
+def _cmd_feeds(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from monitor import db, feeds
+    from monitor.settings import load_settings
+
+    settings = load_settings(args.config)
+    with db.open_db(settings.database.path) as con:
+        rows = feeds.list_feeds(con)
+    if args.format == "json":
+        print_json([dataclasses.asdict(row) for row in rows])
+        return 0
+    if not rows:
+        print("no feeds yet: add [[feeds]] to the config and run `monitor run`")
+        return 0
+    header = ["id", "url", "title", "last success", "errors", "last error", "parked", "next check"]
+    table = [[
+        str(row.id), row.url, row.title or row.name or "", _feeds_when(row.last_success_at),
+        str(row.error_count), _feeds_clip(row.last_error or "", 60),
+        "yes" if row.parked else ("inactive" if not row.active else "no"),
+        "-" if row.parked or not row.active else _feeds_when(row.next_check_at),
+    ] for row in rows]
+    widths = [max(len(r[i]) for r in [header, *table]) for i in range(len(header))]
+    for line in [header, *table]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+    parked = sum(1 for row in rows if row.parked)
+    if parked:
+        print(f"\n{parked} parked feed(s) are not polled; fix the cause, then `monitor feeds reset ID`.")
+    return 0
+
+
+def _cmd_feeds_reset(args: argparse.Namespace) -> int:
+    from monitor import db, feeds
+    from monitor.settings import load_settings
+
+    settings = load_settings(getattr(args, "config", None))
+    with db.open_db(settings.database.path) as con:
+        found = feeds.reset_feed(con, args.feed_id, db.utcnow())
+    if not found:
+        print(f"monitor: error: no feed with id {args.feed_id} (see `monitor feeds`)", file=sys.stderr)
+        return 1
+    print(f"feed {args.feed_id}: errors cleared, un-parked, due on the next run")
+    return 0
+
+
+def _feeds_when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
+
+
+def _feeds_clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- alerts commands (issue 6) ------------------------------------------------------------------
 
 
 def _add_alerts_commands(sub: Any) -> None:
-    pass
+    parser = _command(sub, "alerts", _cmd_alerts, "list recent and pending alert deliveries (the outbox)")
+    parser.add_argument("--status", choices=["pending", "sending", "sent", "failed", "filtered", "unknown"],
+                        help="only rows with this status")
+    parser.add_argument("--channel", metavar="KEY", help="only rows of this channel key")
+    parser.add_argument("--limit", type=int, default=50, metavar="N", help="at most N rows (default 50)")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    actions = parser.add_subparsers(dest="alerts_command", metavar="ACTION")
+    retry = actions.add_parser(
+        "retry", help="make failed and held deliveries due now and deliver them",
+        description="Make failed and held deliveries due now and deliver them (ignores quiet hours).",
+    )
+    retry.add_argument("--channel", metavar="KEY", default=argparse.SUPPRESS, help="only this channel key")
+    retry.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                       help="config file (default: $MONITOR_CONFIG, then ./monitor.toml)")
+    retry.add_argument("--format", choices=["table", "json"], default=argparse.SUPPRESS)
+    retry.set_defaults(handler=_cmd_alerts_retry)
+
+
+def _cmd_alerts(args: argparse.Namespace) -> int:
+    from monitor import alerts, db
+    from monitor.settings import load_settings
+
+    settings = load_settings(args.config)
+    with db.open_db(settings.database.path) as con:
+        rows = alerts.list_alerts(con, args.status, args.channel, args.limit)
+    if args.format == "json":
+        print_json(rows)
+        return 0
+    if not rows:
+        print("no alert deliveries yet")
+        return 0
+    header = ["id", "status", "kind", "channel", "story", "claim", "tries", "when", "last error"]
+    table = [[
+        str(r["id"]), r["status"], r["kind"], r["channel"], _alerts_clip(r["story"] or "", 28),
+        _alerts_clip(r["claim"] or "", 40), str(r["attempts"]),
+        _alerts_when(r["sent_at"] or r["next_attempt_at"] or r["created_at"]),
+        _alerts_clip(r["last_error"] or "", 50),
+    ] for r in rows]
+    widths = [max(len(r[i]) for r in [header, *table]) for i in range(len(header))]
+    for line in [header, *table]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+    return 0
+
+
+def _cmd_alerts_retry(args: argparse.Namespace) -> int:
+    from monitor import alerts, db
+    from monitor.settings import load_settings
+
+    settings = load_settings(getattr(args, "config", None))
+    channel_key = getattr(args, "channel", None)
+    if any(c.block or alerts.secret_references(c) for c in settings.channels):
+        from flows.alerting import channels_for  # Prefect blocks need the Prefect API
+
+        channels = channels_for(settings)
+    else:
+        channels = alerts.build_channels(settings)
+    if channel_key is not None:
+        channels = [c for c in channels if c.key == channel_key]
+        if not channels:
+            print(f"monitor: error: no configured channel with key {channel_key!r}", file=sys.stderr)
+            return 1
+    now = db.utcnow()
+    with db.open_db(settings.database.path) as con:
+        made_due = alerts.make_due(con, channel_key)
+        report = alerts.deliver_alerts(con, channels, now, respect_quiet_hours=False)
+        digests = [c for c in channels if c.mode == "digest" and made_due.get(c.key)]
+        if digests:
+            report.merge(alerts.deliver_digest(con, digests, now, settings.alerts.digest_period_hours,
+                                               force=True))
+    if getattr(args, "format", "table") == "json":
+        print_json({"made_due": made_due, **report.as_dict()})
+    else:
+        print(f"{sum(made_due.values())} deliveries made due; sent {report.sent_messages} message(s) "
+              f"carrying {report.sent_alerts} alert(s); {report.pending} still pending")
+        for key, error in report.errors.items():
+            print(f"  {key}: failed: {error}")
+    return 1 if report.failed_channels else 0
+
+
+def _alerts_when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
+
+
+def _alerts_clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- analyst commands: export, report (issue 9) -------------------------------------------------

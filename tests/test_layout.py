@@ -1,0 +1,58 @@
+"""The house rules the code must keep: no Prefect in the library, every named query exists."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from monitor import db
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NAMED_QUERY_CALL = re.compile(
+    r"""(?:db\.)?(?:query|execute|execute_many|load_sql)\(\s*(?:con\s*,\s*|[a-z_]+\s*,\s*)?["']([a-z0-9_]+)["']"""
+)
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_library_never_imports_prefect() -> None:
+    offenders = [
+        str(path.relative_to(REPO_ROOT))
+        for path in (REPO_ROOT / "monitor").rglob("*.py")
+        if "prefect" in _imported_modules(path)
+    ]
+    assert offenders == [], f"monitor/ must stay plain Python; Prefect imported in {offenders}"
+
+
+def test_every_named_query_used_in_code_exists() -> None:
+    missing = []
+    for folder in ("monitor", "flows", "bench"):
+        for path in (REPO_ROOT / folder).rglob("*.py"):
+            for name in NAMED_QUERY_CALL.findall(path.read_text(encoding="utf-8")):
+                if not (db.SQL_DIR / "queries" / f"{name}.sql").exists():
+                    missing.append(f"{path.relative_to(REPO_ROOT)}: {name}")
+    assert missing == []
+
+
+def test_migrations_are_numbered_uniquely_and_apply_to_a_fresh_file(tmp_path: Path) -> None:
+    numbers = [number for number, _path in db.migration_files()]
+    assert numbers == sorted(set(numbers))
+    con = db.connect(tmp_path / "fresh.duckdb")
+    try:
+        applied = db.migrate(con)
+        assert len(applied) == len(numbers)
+        assert db.migrate(con) == []
+        recorded = [row[0] for row in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+        assert recorded == numbers
+    finally:
+        con.close()

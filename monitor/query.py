@@ -1,0 +1,215 @@
+"""Read-only access for analysts: open the database beside a running cycle, run SQL, format rows."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import datetime as dt
+import decimal
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from monitor import db
+from monitor.errors import StoreError
+
+LOGGER = logging.getLogger(__name__)
+
+QUERY_WAIT_S = 10.0
+SNAPSHOT_ATTEMPTS = 5
+CELL_MAX_CHARS = 60
+_FTS_MACRO = re.compile(r"\bfts_main_", re.IGNORECASE)
+
+
+@dataclasses.dataclass
+class QueryResult:
+    """Column names and rows of one query."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+@contextlib.contextmanager
+def open_for_query(
+    path: str | Path, wait_s: float = QUERY_WAIT_S, snapshot: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection: to the file itself (waiting up to WAIT_S for a cycle's write
+    lock to go), or with SNAPSHOT to a private copy that a running cycle cannot block."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"{path}: database not found (run `monitor init` or `monitor run` first)")
+    if not snapshot:
+        try:
+            con = db.connect(path, read_only=True, lock_timeout_s=wait_s)
+        except StoreError as e:
+            if "lock" in str(e).lower():
+                raise StoreError(
+                    f"{path}: a cycle is still writing after {wait_s:g}s; retry, raise --wait, "
+                    "or query a copy with --snapshot"
+                ) from e
+            raise
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="monitor-snapshot-") as tmp:
+        con = _open_snapshot(path, Path(tmp))
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def snapshot_database(path: str | Path, dest_dir: str | Path) -> Path:
+    """Copy the database file and its WAL into DEST_DIR, retrying while a writer changes them."""
+    path, dest_dir = Path(path), Path(dest_dir)
+    wal = path.with_name(path.name + ".wal")
+    copy = dest_dir / path.name
+    copy_wal = copy.with_name(copy.name + ".wal")
+    for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):
+        before = _file_stamps(path, wal)
+        shutil.copyfile(path, copy)
+        if wal.exists():
+            shutil.copyfile(wal, copy_wal)
+        elif copy_wal.exists():
+            copy_wal.unlink()
+        if _file_stamps(path, wal) == before:
+            return copy
+        LOGGER.info("database changed while copying (attempt %d); copying again", attempt)
+    # Still moving after several tries: the copy is used anyway and checked when opened.
+    return copy
+
+
+def _open_snapshot(path: Path, dest_dir: Path) -> duckdb.DuckDBPyConnection:
+    last_error: Exception | None = None
+    for _ in range(SNAPSHOT_ATTEMPTS):
+        copy = snapshot_database(path, dest_dir)
+        try:
+            return duckdb.connect(str(copy), read_only=True)
+        except duckdb.Error as e:
+            # A copy taken in the middle of a checkpoint can be torn; the next one will not be.
+            last_error = e
+            LOGGER.info("snapshot of %s did not open (%s); copying again", path, e)
+    raise StoreError(f"{path}: could not take a consistent snapshot: {last_error}")
+
+
+def _file_stamps(*paths: Path) -> tuple[tuple[int, int] | None, ...]:
+    stamps = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            stamps.append(None)
+            continue
+        stamps.append((st.st_size, st.st_mtime_ns))
+    return tuple(stamps)
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
+    """Run an analyst's SQL (the last statement's rows are returned)."""
+    if _FTS_MACRO.search(sql):
+        db.load_extension(con, "fts")
+    try:
+        cursor = con.execute(sql)
+        if cursor.description is None:
+            return QueryResult([], [])
+        columns = [d[0] for d in cursor.description]
+        return QueryResult(columns, cursor.fetchall())
+    except duckdb.Error as e:
+        raise StoreError(f"query failed: {e}") from e
+
+
+def format_table(result: QueryResult, max_cell_chars: int = CELL_MAX_CHARS) -> str:
+    """Rows as an aligned text table with a row count; long cells are cut at MAX_CELL_CHARS."""
+    if not result.columns:
+        return "(no result)"
+    cells = [[_cell_text(v, max_cell_chars) for v in row] for row in result.rows]
+    numeric = [
+        all(isinstance(row[i], (int, float, decimal.Decimal)) or row[i] is None for row in result.rows)
+        and any(row[i] is not None for row in result.rows)
+        for i in range(len(result.columns))
+    ]
+    widths = [
+        max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(result.columns)
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            v.rjust(widths[i]) if numeric[i] else v.ljust(widths[i]) for i, v in enumerate(values)
+        ]
+        return " │ ".join(parts).rstrip()
+
+    out = [line(result.columns), "─┼─".join("─" * w for w in widths)]
+    out.extend(line(row) for row in cells)
+    count = len(result.rows)
+    out.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(out)
+
+
+def format_csv(result: QueryResult) -> str:
+    """Rows as CSV with a header; nested values as JSON."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow(
+            "" if v is None else json.dumps(v, default=_json_default, ensure_ascii=False)
+            if isinstance(v, (list, dict)) else _scalar_text(v)
+            for v in row
+        )
+    return buffer.getvalue()
+
+
+def format_json(result: QueryResult) -> str:
+    """Rows as a JSON array of objects keyed by column name."""
+    records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+    return json.dumps(records, default=_json_default, ensure_ascii=False, indent=2)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _cell_text(value: Any, max_cell_chars: int) -> str:
+    if value is None:
+        text = "NULL"
+    elif isinstance(value, (list, dict)):
+        text = json.dumps(value, default=_json_default, ensure_ascii=False)
+    else:
+        text = _scalar_text(value)
+    text = " ".join(text.split())
+    if max_cell_chars and len(text) > max_cell_chars:
+        text = text[: max_cell_chars - 1] + "…"
+    return text

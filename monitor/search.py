@@ -1,0 +1,140 @@
+"""Full-text search over article versions and claims with DuckDB's fts extension (BM25)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import re
+
+import duckdb
+
+from monitor import db
+from monitor.errors import StoreError
+
+LOGGER = logging.getLogger(__name__)
+
+SOURCES = ("article_versions", "claims")
+KINDS = ("claim", "article")
+SNIPPET_CHARS = 220
+_WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Hit:
+    """One search result: a claim or an article version, with where it came from."""
+
+    kind: str  # claim | article
+    id: int  # claims.id or article_versions.id
+    article_id: int
+    story_id: int | None
+    story_name: str | None
+    outlet: str
+    url: str | None
+    title: str | None
+    snippet: str
+    seen_at: dt.datetime
+    score: float
+
+
+def index_lag(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
+    """Rows each index is missing: 0 when current, None when the index was never built."""
+    state = {row[0]: (row[1], row[2]) for row in db.query(con, "search_index_state")}
+    lag: dict[str, int | None] = {}
+    for source, row_count, max_id in db.query(con, "search_source_stats"):
+        if source not in state:
+            lag[source] = None
+        elif state[source] == (row_count, max_id):
+            lag[source] = 0
+        else:
+            lag[source] = max(row_count - state[source][0], 1)
+    return lag
+
+
+def refresh_search_index(con: duckdb.DuckDBPyConnection, force: bool = False) -> list[str]:
+    """Rebuild each FTS index whose table changed since it was built; return the rebuilt ones."""
+    lag = index_lag(con)
+    stats = {row[0]: (row[1], row[2]) for row in db.query(con, "search_source_stats")}
+    stale = [source for source in SOURCES if force or lag[source] != 0]
+    if not stale:
+        return []
+    db.load_extension(con, "fts")
+    now = db.utcnow()
+    with db.transaction(con):
+        for source in stale:
+            db.execute(con, f"search_build_{source}")
+            db.execute(con, "search_record_index", [source, stats[source][0], stats[source][1], now])
+    LOGGER.info("rebuilt search index for %s", ", ".join(stale))
+    return stale
+
+
+def search(
+    con: duckdb.DuckDBPyConnection,
+    text: str,
+    limit: int = 10,
+    kinds: tuple[str, ...] = KINDS,
+) -> list[Hit]:
+    """Claims, then articles, matching TEXT by BM25; at most LIMIT of each kind."""
+    if not query_terms(text):
+        return []
+    lag = index_lag(con)
+    missing = [s for s in SOURCES if lag[s] is None]
+    if missing:
+        raise StoreError(
+            f"search index not built for {', '.join(missing)}: run `monitor search --reindex` "
+            "or one `monitor run` cycle"
+        )
+    db.load_extension(con, "fts")
+    hits: list[Hit] = []
+    for kind in kinds:
+        if kind not in KINDS:
+            raise ValueError(f"unknown search kind {kind!r}; expected one of {KINDS}")
+        rows = db.query(con, f"search_{kind}s", {"query": text, "limit": limit})
+        hits.extend(_hit(row, text) for row in rows)
+    return hits
+
+
+def _hit(row: tuple[object, ...], text: str) -> Hit:
+    kind, hit_id, article_id, story_id, story_name, outlet, url, title, body, seen_at, score = row
+    return Hit(
+        kind=str(kind), id=int(hit_id), article_id=int(article_id),  # type: ignore[call-overload]
+        story_id=story_id, story_name=story_name, outlet=str(outlet),  # type: ignore[arg-type]
+        url=url, title=title, snippet=make_snippet(str(body), text),  # type: ignore[arg-type]
+        seen_at=seen_at, score=float(score),  # type: ignore[arg-type]
+    )
+
+
+def query_terms(text: str) -> list[str]:
+    """The words of a search text, lower-cased."""
+    return [w.lower() for w in _WORD.findall(text) if len(w) > 1]
+
+
+def make_snippet(body: str, text: str, width_chars: int = SNIPPET_CHARS) -> str:
+    """The stretch of BODY around its first matching search word, on one line."""
+    flat = " ".join(body.split())
+    if len(flat) <= width_chars:
+        return flat
+    lowered = flat.lower()
+    # A stem-length prefix finds "strikes" for "strike" and "paused" for "pause", as BM25 did.
+    occurrences = [
+        (m.start(), term)
+        for term in set(query_terms(text))
+        for m in re.finditer(r"\b" + re.escape(term[: max(4, len(term) - 2)]), lowered)
+    ]
+    start = 0
+    if occurrences:
+        # Centre on the stretch that holds the most distinct search words.
+        def covered(pos: int) -> int:
+            window = range(pos - width_chars // 4, pos + width_chars * 3 // 4)
+            return len({term for at, term in occurrences if at in window})
+
+        best = min(occurrences, key=lambda occ: (-covered(occ[0]), occ[0]))[0]
+        start = max(best - width_chars // 4, 0)
+    if start:
+        space = flat.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    end = min(start + width_chars, len(flat))
+    if end < len(flat):
+        space = flat.rfind(" ", start, end)
+        end = space if space > start else end
+    return ("… " if start else "") + flat[start:end] + (" …" if end < len(flat) else "")

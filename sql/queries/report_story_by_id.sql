@@ -1,0 +1,1 @@
+SELECT * FROM story_overview WHERE story_id = ?;

@@ -1,0 +1,1 @@
+SELECT * FROM claim_ledger WHERE story_id = ? ORDER BY first_seen_at, claim_id;

@@ -1,0 +1,1 @@
+SELECT * FROM story_timeline WHERE story_id = ? ORDER BY position;

@@ -324,7 +324,117 @@ def _alerts_clip(text: str, width: int) -> str:
 
 
 def _add_analyst_commands(sub: Any) -> None:
-    pass
+    query = _command(sub, "query", _cmd_query, "run read-only SQL on the database and print the rows")
+    query.add_argument("sql", metavar="SQL", help="the SQL to run; '-' reads it from standard input")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--max-width", type=int, default=60, metavar="CHARS",
+                       help="cut table cells at this many characters (0: never)")
+    _reader_options(query)
+    search = _command(sub, "search", _cmd_search, "full-text search over claims and articles")
+    search.add_argument("text", metavar="TEXT", help="words to look for (stemmed, BM25-ranked)")
+    search.add_argument("--limit", type=int, default=10, help="at most this many hits of each kind")
+    search.add_argument("--kind", choices=["all", "claim", "article"], default="all")
+    search.add_argument("--reindex", action="store_true",
+                        help="bring the index up to date first (opens the database for writing)")
+    search.add_argument("--format", choices=["table", "json"], default="table")
+    _reader_options(search)
+    export = _command(sub, "export", _cmd_export, "write every analyst view as a Parquet file")
+    export.add_argument("--parquet", required=True, metavar="DIR", help="folder for <view>.parquet files")
+    export.add_argument("--view", action="append", metavar="NAME", help="export only this view (repeatable)")
+    _reader_options(export)
+    report = _command(sub, "report", _cmd_report, "write a story's timeline as one self-contained HTML page")
+    report.add_argument("story", metavar="STORY", help="story id, or a unique part of its name")
+    report.add_argument("--out", metavar="PATH", help="output file (default: ./story-<id>.html)")
+    _reader_options(report)
+
+
+def _reader_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", help="database file (default: [database] path of the config)")
+    parser.add_argument("--snapshot", action="store_true",
+                        help="read a private copy of the database, so a running cycle never blocks you")
+    parser.add_argument("--wait", type=float, default=10.0, metavar="SECONDS",
+                        help="how long to wait for a running cycle's write lock (default 10)")
+
+
+def _analyst_db_path(args: argparse.Namespace) -> Path:
+    if args.db:
+        return Path(args.db)
+    from monitor.settings import load_settings
+
+    return load_settings(args.config).database.path
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from monitor import query
+
+    sql = sys.stdin.read() if args.sql == "-" else args.sql
+    with query.open_for_query(_analyst_db_path(args), args.wait, args.snapshot) as con:
+        result = query.run_query(con, sql)
+    if args.format == "csv":
+        sys.stdout.write(query.format_csv(result))
+    elif args.format == "json":
+        print(query.format_json(result))
+    else:
+        print(query.format_table(result, args.max_width))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from monitor import db, query, search
+
+    path = _analyst_db_path(args)
+    if args.reindex:
+        with db.open_db(path) as con:
+            rebuilt = search.refresh_search_index(con)
+        print(f"search index: rebuilt {', '.join(rebuilt)}" if rebuilt else "search index: up to date",
+              file=sys.stderr)
+    kinds = search.KINDS if args.kind == "all" else (args.kind,)
+    with query.open_for_query(path, args.wait, args.snapshot) as con:
+        behind = {k: v for k, v in search.index_lag(con).items() if v}
+        hits = search.search(con, args.text, args.limit, kinds)
+    if behind:
+        print("note: the search index is behind (" + ", ".join(f"{k}: {v} new rows" for k, v in behind.items())
+              + "); the next cycle or `monitor search --reindex` updates it", file=sys.stderr)
+    if args.format == "json":
+        print_json([dataclasses.asdict(hit) for hit in hits])
+        return 0
+    if not hits:
+        print("no matches")
+        return 1
+    for kind in kinds:
+        group = [hit for hit in hits if hit.kind == kind]
+        if not group:
+            continue
+        print(f"{kind}s ({len(group)})")
+        for hit in group:
+            print(f"  [{hit.score:.2f}] {kind} {hit.id} · story {hit.story_id} · {hit.outlet} · {hit.seen_at:%Y-%m-%d %H:%M}")
+            if kind == "article" and hit.title:
+                print(f"         {hit.title}")
+            print(f"         {hit.snippet}")
+            if hit.url:
+                print(f"         {hit.url}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from monitor import export, query
+
+    with query.open_for_query(_analyst_db_path(args), args.wait, args.snapshot) as con:
+        paths = export.export_parquet(con, args.parquet, args.view)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from monitor import query, report
+
+    with query.open_for_query(_analyst_db_path(args), args.wait, args.snapshot) as con:
+        path = report.write_story_report(con, args.story, args.out)
+    print(f"wrote {path}")
+    return 0
 
 
 # --- eval commands: `monitor eval claims|stories|extraction` -----------------------------------

@@ -1,0 +1,108 @@
+"""A cycle killed with SIGKILL at random points, then re-run, loses nothing and repeats nothing."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from monitor import db
+from monitor.localserver import FixtureServer, Request, Response, WebhookReceiver
+
+pytestmark = pytest.mark.slow
+
+SEED_DIR = Path(__file__).resolve().parent / "data" / "seeds"
+ARTICLE_COUNT = 16
+KILL_ATTEMPTS = 4
+
+
+def _article_page(index: int, paragraphs: list[str]) -> str:
+    rng = random.Random(index)
+    chosen = rng.sample(paragraphs, k=min(5, len(paragraphs)))
+    unique = (
+        f"Officials said convoy number {index} crossed the border at dawn carrying "
+        f"{10 + index} trucks of equipment."
+    )
+    body = "".join(f"<p>{p}</p>" for p in [*chosen, unique])
+    return (
+        f"<html><head><title>Syria strikes report {index}</title>"
+        f'<meta property="og:site_name" content="Outlet {index % 4}"></head><body><article>'
+        f"<h1>Syria strikes report {index}</h1>{body}</article></body></html>"
+    )
+
+
+def _feed(base: str) -> str:
+    items = "".join(
+        f"<item><title>Syria strikes report {i}</title><link>{base}/a/{i}.html</link>"
+        f"<guid>crash-{i}</guid><pubDate>Thu, 16 Jun 2022 {8 + i // 4:02d}:{(i * 7) % 60:02d}:00 GMT</pubDate></item>"
+        for i in range(ARTICLE_COUNT)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Crash feed</title>{items}</channel></rss>'
+
+
+def _run_cycle_process(config: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor.cli", "run", "--now", "--wait", "30", "--config", str(config)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+
+
+def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Path) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    paragraphs = [
+        p.strip() for seed in sorted(SEED_DIR.glob("*.txt"))
+        for p in seed.read_text(encoding="utf-8").split("\n\n") if len(p.split()) > 12
+    ]
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    rng = random.Random(20221616)
+    with FixtureServer() as site, WebhookReceiver() as receiver:
+        def slow_page(request: Request) -> Response:
+            index = int(request.path.rsplit("/", 1)[1].split(".")[0])
+            time.sleep(0.15)  # slow pages stretch the article stage so kills land inside it
+            return Response(200, _article_page(index, paragraphs).encode(), {"Content-Type": "text/html"})
+
+        for i in range(ARTICLE_COUNT):
+            site.route(f"/a/{i}.html", slow_page)
+        feed_url = site.add("/feed.xml", _feed(site.base_url), "application/rss+xml")
+        database = tmp_path / "crash.duckdb"
+        config = tmp_path / "monitor.toml"
+        config.write_text(
+            f'[database]\npath = "{database}"\n[fetch]\nallow_private_networks = true\n'
+            f'[[feeds]]\nurl = "{feed_url}"\n'
+            '[[stories]]\nname = "Syria strikes"\nkeywords = ["Israel", "Syria", "strikes"]\n'
+            f'[[channels]]\nname = "hook"\nurl = "{receiver.apprise_url()}"\n'
+        )
+        kills = 0
+        for _attempt in range(KILL_ATTEMPTS):
+            process = _run_cycle_process(config, env)
+            time.sleep(rng.uniform(2.0, 9.0))
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                kills += 1
+            process.wait(timeout=60)
+        final = _run_cycle_process(config, env)
+        output, _ = final.communicate(timeout=240)
+        assert final.returncode == 0, output.decode(errors="replace")
+        messages = list(receiver.messages)
+
+    assert kills >= 1, "no run was killed; the test did not test anything"
+    with db.open_db(database) as con:  # opens cleanly, read-write, and migrates
+        urls = [row[0] for row in db.query(con, "test_article_urls")]
+        counts = {name: int(db.query(con, f"count_{name}")[0][0]) for name in ("entries", "article_versions")}
+        entry_states = Counter(row[0] for row in db.query(con, "test_entry_states"))
+    assert sorted(urls) == sorted(f"{feed_url.rsplit('/', 1)[0]}/a/{i}.html" for i in range(ARTICLE_COUNT))
+    assert counts == {"entries": ARTICLE_COUNT, "article_versions": ARTICLE_COUNT}
+    assert entry_states == {"stored": ARTICLE_COUNT}
+    bodies = "\n".join(m.get("message", "") for m in messages)
+    for i in range(ARTICLE_COUNT):
+        # Each article's unique claim reaches the channel, and only once.
+        assert bodies.count(f"convoy number {i} crossed") == 1, (i, bodies[:2000])

@@ -147,7 +147,7 @@ def _build_channel(
         else:
             url, used = expand_url(config.url or "", os.environ, resolved)
         secrets = _secret_fragments(url, used, literal=config.url if config.url else "")
-        server = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+        server = _instantiate(url)
         if server is None:
             raise ConfigError("not a URL apprise understands (check the scheme and the fields)")
     except ConfigError as e:
@@ -379,7 +379,8 @@ def _story_header(story: StoryDigest, fmt: MessageFormat) -> str:
 
 
 def _claim_items(story: StoryDigest, fmt: MessageFormat) -> list[_Item]:
-    order = {"New claims:": 0, "Changed claims (before → after):": 1}
+    # Changed figures first: they are the higher severity and must survive "and N more".
+    order = {"Changed claims (before → after):": 0, "New claims:": 1}
     claims = sorted(story.claims, key=lambda c: (order.get(_section_of(c, fmt), 2), c.version))
     return [
         _Item(_section_of(c, fmt), _render_claim(c, fmt), list(story.alert_ids_by_claim[c.claim_id]))
@@ -519,7 +520,7 @@ def render_summary_markdown(con: duckdb.DuckDBPyConnection, run_started_at: dt.d
                 section = item.section
             lines += [item.text, ""]
         lines += [f"See more: `{see_more(story, policy)}`", ""]
-    return "\n".join(line for line in lines if line is not None).strip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
 # --- delivery ----------------------------------------------------------------------------------
@@ -700,43 +701,55 @@ def _mark_failed(
         })
 
 
+# Loggers that write channel URLs (with their tokens) at debug level while apprise sends.
+_URL_LOGGERS = ("apprise", "urllib3", "requests")
+
+
 @contextlib.contextmanager
 def _captured_apprise_log() -> Iterator[io.StringIO]:
-    """Capture apprise's warnings for last_error and keep its records (which may hold URLs) local."""
-    logger = logging.getLogger("apprise")
+    """Capture apprise's warnings for last_error; keep URL-bearing records from reaching any log."""
     buffer = io.StringIO()
     handler = logging.StreamHandler(buffer)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(message)s"))
-    saved = logger.propagate, logger.level
-    logger.addHandler(handler)
-    logger.propagate = False
-    if logger.level == logging.NOTSET or logger.level > logging.WARNING:
-        logger.setLevel(logging.WARNING)
+    apprise_logger = logging.getLogger("apprise")
+    saved = {name: logging.getLogger(name).propagate for name in _URL_LOGGERS}
+    saved_level = apprise_logger.level
+    apprise_logger.addHandler(handler)
+    if apprise_logger.level == logging.NOTSET or apprise_logger.level > logging.WARNING:
+        apprise_logger.setLevel(logging.WARNING)
+    for name in _URL_LOGGERS:
+        logging.getLogger(name).propagate = False
     try:
         yield buffer
     finally:
-        logger.removeHandler(handler)
-        logger.propagate, level = saved
-        logger.setLevel(level)
+        apprise_logger.removeHandler(handler)
+        apprise_logger.setLevel(saved_level)
+        for name, propagate in saved.items():
+            logging.getLogger(name).propagate = propagate
+
+
+def _instantiate(url: str) -> Any:
+    with _captured_apprise_log():
+        return apprise.Apprise.instantiate(url, suppress_exceptions=True)
 
 
 def send_message(channel: Channel, message: Message) -> tuple[bool, str]:
     """Send one message through apprise; return (accepted, redacted reason when not)."""
     try:
-        server = apprise.Apprise.instantiate(channel.url, suppress_exceptions=True)
-        if server is None:
-            return False, f"channel {channel.key}: apprise cannot use this URL"
-        query = urlsplit(channel.url).query
-        if "rto=" not in query:
-            server.socket_read_timeout = channel.policy.send_timeout_s
-        if "cto=" not in query:
-            server.socket_connect_timeout = channel.policy.send_timeout_s
-        notifier = apprise.Apprise()
-        notifier.add(server)
         body_format = (apprise.NotifyFormat.MARKDOWN if channel.format == "markdown"
                        else apprise.NotifyFormat.TEXT)
         with _captured_apprise_log() as log:
+            server = apprise.Apprise.instantiate(channel.url, suppress_exceptions=True)
+            if server is None:
+                return False, f"{channel.key}: apprise cannot use this URL"
+            query = urlsplit(channel.url).query
+            if "rto=" not in query:
+                server.socket_read_timeout = channel.policy.send_timeout_s
+            if "cto=" not in query:
+                server.socket_connect_timeout = channel.policy.send_timeout_s
+            notifier = apprise.Apprise()
+            notifier.add(server)
             accepted = bool(notifier.notify(title=message.title, body=message.body,
                                             body_format=body_format))
         if accepted:

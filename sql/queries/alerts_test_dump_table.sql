@@ -1,0 +1,2 @@
+-- Tests: every row of one table (named by parameter).
+SELECT * FROM query_table($table)

@@ -1,0 +1,615 @@
+"""Feed polling: which feeds are due, conditional GETs, hostile-safe parsing, polling state, entries."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+import logging
+import re
+import time
+import urllib.parse
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import feedparser
+
+from monitor import db
+from monitor.errors import FetchError, HTTPStatusError, MonitorError, ParseError, StoreError
+from monitor.http import (
+    FetchResponse,
+    binary_skip_reason,
+    canonicalize_url,
+    fetch_concurrently,
+    fetch_url,
+    make_client,
+    parse_max_age,
+)
+from monitor.settings import FeedConfig, FetchSettings, PollingSettings
+
+LOGGER = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+# Hostile-input bounds for the XML prolog, checked before feedparser sees the bytes.
+MAX_DTD_BYTES = 64 * 1024
+MAX_ENTITY_EXPANSION_BYTES = 1_000_000
+MAX_BACKOFF_DOUBLINGS = 16
+_ERROR_MESSAGE_CHARS = 1000
+
+_PROLOG_TOKEN = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE", re.DOTALL | re.IGNORECASE)
+_SUBSET_TOKEN = re.compile(rb"\"[^\"]*\"|'[^']*'|<!--.*?-->|\]", re.DOTALL)
+_ENTITY_DECL = re.compile(
+    rb"<!ENTITY\s+(%\s+)?([^\s\"'>]+)\s+(?:\"([^\"]*)\"|'([^']*)'|(SYSTEM|PUBLIC)\b)", re.DOTALL
+)
+_ENTITY_REF = re.compile(rb"[&%]([A-Za-z_:][\w.:-]*);")
+_SY_PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200,
+                      "yearly": 525600}
+
+
+@dataclass
+class DueFeed:
+    """A feed to poll now, with the validators of its last successful poll."""
+
+    id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    error_count: int
+    interval_minutes: int
+    ttl_minutes: int | None = None
+
+
+@dataclass
+class FeedFetch:
+    """The outcome of fetching one feed: a response or the error, never both."""
+
+    feed: DueFeed
+    response: FetchResponse | None = None
+    error: MonitorError | None = None
+
+
+@dataclass
+class ParsedEntry:
+    """One usable feed entry: a GUID and an absolute, canonical article URL."""
+
+    guid: str
+    url: str
+    title: str | None
+    published_at: dt.datetime | None
+    updated_at: dt.datetime | None
+
+
+@dataclass
+class ParsedFeed:
+    """What a feed document says, plus counts of the entries that needed handling."""
+
+    title: str | None
+    site_url: str | None
+    ttl_minutes: int | None
+    entries: list[ParsedEntry]
+    missing_links: int = 0  # no http(s) link at all: cannot be fetched, skipped
+    relative_links: int = 0  # resolved against the feed URL
+    duplicate_guids: int = 0  # same GUID twice in one document: first kept
+    bozo: bool = False  # feedparser recovered from a malformation
+    bozo_message: str | None = None
+
+    @property
+    def bad_entries(self) -> int:
+        """Entries dropped from the document: no link or a duplicate GUID."""
+        return self.missing_links + self.duplicate_guids
+
+
+@dataclass
+class PollReport:
+    """What one save_feed_results call did."""
+
+    feeds_polled: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    parked: int = 0
+    new_entries: int = 0
+    updated_entries: int = 0
+    bad_entries: int = 0
+    relative_links: int = 0
+    recovered_malformed: int = 0  # bozo feeds whose entries were still usable
+    errors: dict[int, str] = field(default_factory=dict)  # feed id -> message
+
+
+@dataclass
+class FeedHealth:
+    """A feed row as `monitor feeds` shows it."""
+
+    id: int
+    url: str
+    name: str | None
+    title: str | None
+    site_url: str | None
+    active: bool
+    parked: bool
+    error_count: int
+    last_error: str | None
+    last_status: int | None
+    last_checked_at: dt.datetime | None
+    last_success_at: dt.datetime | None
+    next_check_at: dt.datetime
+    interval_minutes: int
+    ttl_minutes: int | None
+    entries_total: int
+    bad_entries: int
+
+
+def sync_feeds(
+    con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig], polling: PollingSettings,
+    now: dt.datetime,
+) -> int:
+    """Upsert the configured feeds (new ones due now), stop polling removed ones; return # added."""
+    with db.transaction(con):
+        before = db.query(con, "count_feeds")[0][0]
+        for feed in feeds:
+            db.execute(con, "feeds_upsert_configured", {
+                "url": feed.url, "name": feed.name, "now": now,
+                "interval_minutes": feed.interval_minutes or polling.default_interval_minutes,
+            })
+        db.execute(con, "feeds_deactivate_unconfigured", {"urls": [f.url for f in feeds]})
+        after = db.query(con, "count_feeds")[0][0]
+    return int(after - before)
+
+
+def select_due_feeds(
+    con: duckdb.DuckDBPyConnection, polling: PollingSettings, now: dt.datetime,
+    limit: int | None = None,
+) -> list[DueFeed]:
+    """Feeds that are configured, not parked and whose next check time has come."""
+    rows = db.query(con, "feeds_select_due", {"now": now, "limit": limit})
+    return [DueFeed(*row) for row in rows]
+
+
+def fetch_feeds(due: Sequence[DueFeed], settings: FetchSettings) -> list[FeedFetch]:
+    """Fetch due feeds concurrently with conditional GET; a failing feed is returned, not raised."""
+    if not due:
+        return []
+    with make_client(settings) as client:
+
+        def fetch_one(feed: DueFeed) -> FetchResponse:
+            try:
+                return fetch_url(
+                    feed.url, settings, max_bytes=settings.max_feed_bytes, etag=feed.etag,
+                    last_modified=feed.last_modified, accept=FEED_ACCEPT, client=client,
+                )
+            except MonitorError:
+                raise
+            except Exception as e:  # one feed must never fail the batch
+                LOGGER.exception("feed %s %s: unexpected fetch failure", feed.id, feed.url)
+                raise FetchError(f"unexpected error fetching {feed.url}: "
+                                 f"{type(e).__name__}: {e}", feed.url) from e
+
+        outcomes = fetch_concurrently(due, lambda f: f.url, fetch_one, settings)
+    fetches = []
+    for feed, outcome in zip(due, outcomes):
+        if isinstance(outcome, MonitorError):
+            LOGGER.warning("feed %s %s: %s", feed.id, feed.url, outcome)
+            fetches.append(FeedFetch(feed, error=outcome))
+        else:
+            fetches.append(FeedFetch(feed, response=outcome))
+    return fetches
+
+
+def parse_feed(body: bytes, base_url: str, headers: dict[str, str]) -> ParsedFeed:
+    """Parse an RSS, Atom, RDF or JSON Feed document; ParseError if it is unusable or hostile."""
+    if not body.strip():
+        raise ParseError(f"{base_url}: empty response body, not a feed")
+    lowered = {k.lower(): v for k, v in headers.items()}
+    skip = binary_skip_reason(lowered.get("content-type"))
+    if skip:
+        raise ParseError(f"{base_url}: not a feed: {skip}")
+    if _looks_like_json(body, lowered.get("content-type", "")):
+        return _parse_json_feed(body, base_url)
+    check_xml_prolog(body, base_url)
+    response_headers = {k: v for k, v in lowered.items()
+                        if k in ("content-type", "content-location", "content-language")}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = feedparser.parse(body, response_headers=response_headers,
+                                      sanitize_html=False, resolve_relative_uris=False)
+    except Exception as e:  # feedparser has crashed on odd documents before; never fail the run
+        raise ParseError(
+            f"{base_url}: feedparser failed: {type(e).__name__}: {e}"
+        ) from e
+    bozo_message = _bozo_message(result) if result.get("bozo") else None
+    if not result.entries and (result.get("bozo") or not result.get("version")):
+        reason = bozo_message or "no RSS, Atom or RDF document found"
+        raise ParseError(f"{base_url}: malformed feed with no entries: {reason}")
+    feed = result.feed
+    parsed = ParsedFeed(
+        title=_text(feed.get("title")),
+        site_url=_absolute_http(feed.get("link"), base_url),
+        ttl_minutes=_ttl_minutes(feed),
+        entries=[],
+        bozo=bool(result.get("bozo")),
+        bozo_message=bozo_message,
+    )
+    raw_entries = [
+        (_entry_link(entry), entry.get("id") or entry.get("guid"), entry.get("title"),
+         _struct_to_datetime(entry.get("published_parsed")),
+         _struct_to_datetime(entry.get("updated_parsed")))
+        for entry in result.entries
+    ]
+    _collect_entries(parsed, raw_entries, base_url)
+    return parsed
+
+
+def check_xml_prolog(
+    body: bytes, where: str = "feed", max_dtd_bytes: int = MAX_DTD_BYTES,
+    max_expansion_bytes: int = MAX_ENTITY_EXPANSION_BYTES,
+) -> None:
+    """Refuse XML bombs before parsing: huge DTDs, nested entities, large total expansion."""
+    data = _as_utf8_for_scan(body)
+    subset = _internal_subset(data, where, max_dtd_bytes)
+    if subset is None:
+        return
+    general: dict[bytes, int] = {}
+    for match in _ENTITY_DECL.finditer(subset):
+        parameter, name, double_quoted, single_quoted, external = match.groups()
+        value = double_quoted if double_quoted is not None else single_quoted
+        if value is None:
+            continue  # external: feedparser drops it and expat never loads it
+        nested = _ENTITY_REF.findall(value)
+        if nested:
+            raise ParseError(
+                f"{where}: refused XML entity expansion (billion laughs): entity "
+                f"{name.decode('utf-8', 'replace')!r} refers to "
+                f"{nested[0].decode('utf-8', 'replace')!r}"
+            )
+        if not parameter:
+            general[name] = len(value)
+    if not general:
+        return
+    expanded = 0
+    for ref in _ENTITY_REF.finditer(data):
+        size = general.get(ref.group(1))
+        if size:
+            expanded += size
+            if expanded > max_expansion_bytes:
+                raise ParseError(
+                    f"{where}: refused XML entity expansion: declared entities would expand "
+                    f"to more than {max_expansion_bytes} bytes (quadratic blowup)"
+                )
+
+
+def next_check_at(
+    now: dt.datetime, polling: PollingSettings, *, interval_minutes: int,
+    ttl_minutes: int | None = None, max_age_s: float | None = None,
+    retry_after_s: float | None = None, error_count: int = 0,
+) -> dt.datetime:
+    """Largest of interval, <ttl>, max-age, Retry-After and error backoff, clamped to the bounds."""
+    candidates = [float(interval_minutes)]
+    if ttl_minutes:
+        candidates.append(float(ttl_minutes))
+    if max_age_s:
+        candidates.append(max_age_s / 60)
+    if retry_after_s:
+        candidates.append(retry_after_s / 60)
+    if error_count > 0:
+        doublings = min(error_count - 1, MAX_BACKOFF_DOUBLINGS)
+        candidates.append(polling.backoff_base_minutes * 2 ** doublings)
+    minutes = min(max(max(candidates), polling.min_interval_minutes), polling.max_interval_minutes)
+    return now + dt.timedelta(minutes=minutes)
+
+
+def save_feed_results(
+    con: duckdb.DuckDBPyConnection, fetches: Sequence[FeedFetch], polling: PollingSettings,
+    now: dt.datetime,
+) -> PollReport:
+    """Parse fetched feeds and store each one's polling state and new entries, one transaction each."""
+    report = PollReport()
+    for fetch in fetches:
+        report.feeds_polled += 1
+        feed = fetch.feed
+        try:
+            if fetch.error is not None:
+                _save_error(con, fetch, fetch.error, polling, now, report)
+            elif fetch.response is None:
+                _save_error(con, fetch, FetchError("no response recorded", feed.url), polling,
+                            now, report)
+            elif fetch.response.status == 304:
+                _save_not_modified(con, fetch, fetch.response, polling, now)
+                report.not_modified += 1
+            else:
+                try:
+                    parsed = parse_feed(fetch.response.body, fetch.response.url,
+                                        fetch.response.headers)
+                except ParseError as e:
+                    _save_error(con, fetch, e, polling, now, report)
+                    continue
+                _save_parsed(con, fetch, fetch.response, parsed, polling, now, report)
+        except StoreError:
+            raise
+        except duckdb.Error as e:
+            raise StoreError(f"feed {feed.id} {feed.url}: could not save poll result: {e}") from e
+    return report
+
+
+def list_feeds(con: duckdb.DuckDBPyConnection) -> list[FeedHealth]:
+    """Every feed with its polling health."""
+    return [FeedHealth(*row) for row in db.query(con, "feeds_list")]
+
+
+def reset_feed(con: duckdb.DuckDBPyConnection, feed_id: int, now: dt.datetime) -> bool:
+    """Un-park a feed, clear its errors and make it due now; False if there is no such feed."""
+    with db.transaction(con):
+        rows = db.query(con, "feeds_reset", {"id": feed_id, "now": now})
+    return bool(rows)
+
+
+def _save_error(
+    con: duckdb.DuckDBPyConnection, fetch: FeedFetch, error: MonitorError,
+    polling: PollingSettings, now: dt.datetime, report: PollReport,
+) -> None:
+    feed = fetch.feed
+    message = str(error)[:_ERROR_MESSAGE_CHARS]
+    status = getattr(error, "status", None)
+    retry_after = error.retry_after_s if isinstance(error, HTTPStatusError) else None
+    when = next_check_at(now, polling, interval_minutes=feed.interval_minutes,
+                         ttl_minutes=feed.ttl_minutes, retry_after_s=retry_after,
+                         error_count=feed.error_count + 1)
+    with db.transaction(con):
+        rows = db.query(con, "feeds_save_error", {
+            "id": feed.id, "status": status, "now": now, "error": message,
+            "error_limit": polling.error_limit, "next_check_at": when,
+        })
+    parked = bool(rows and rows[0][0])
+    report.failed += 1
+    report.errors[feed.id] = message
+    if parked:
+        report.parked += 1
+        LOGGER.warning("feed %s %s: parked after %s consecutive errors; last: %s",
+                       feed.id, feed.url, feed.error_count + 1, message)
+    else:
+        LOGGER.info("feed %s %s: error %s, next check %s: %s",
+                    feed.id, feed.url, feed.error_count + 1, when, message)
+
+
+def _save_not_modified(
+    con: duckdb.DuckDBPyConnection, fetch: FeedFetch, response: FetchResponse,
+    polling: PollingSettings, now: dt.datetime,
+) -> None:
+    feed = fetch.feed
+    when = next_check_at(now, polling, interval_minutes=feed.interval_minutes,
+                         ttl_minutes=feed.ttl_minutes,
+                         max_age_s=parse_max_age(response.headers.get("cache-control")))
+    with db.transaction(con):
+        db.execute(con, "feeds_save_not_modified", {
+            "id": feed.id, "now": now, "next_check_at": when,
+            "etag": response.headers.get("etag"),
+            "last_modified": response.headers.get("last-modified"),
+        })
+    LOGGER.debug("feed %s %s: not modified, next check %s", feed.id, feed.url, when)
+
+
+def _save_parsed(
+    con: duckdb.DuckDBPyConnection, fetch: FeedFetch, response: FetchResponse, parsed: ParsedFeed,
+    polling: PollingSettings, now: dt.datetime, report: PollReport,
+) -> None:
+    feed = fetch.feed
+    when = next_check_at(now, polling, interval_minutes=feed.interval_minutes,
+                         ttl_minutes=parsed.ttl_minutes,
+                         max_age_s=parse_max_age(response.headers.get("cache-control")))
+    with db.transaction(con):
+        known = dict(db.query(con, "entries_known_for_feed", {
+            "feed_id": feed.id, "guids": [e.guid for e in parsed.entries],
+        }))
+        new_rows = []
+        requeue_rows = []
+        for entry in parsed.entries:
+            if entry.guid not in known:
+                new_rows.append([feed.id, entry.guid, entry.url, entry.title, entry.published_at,
+                                 entry.updated_at, now])
+            elif entry.updated_at is not None and entry.updated_at != known[entry.guid]:
+                requeue_rows.append([entry.url, entry.title, entry.updated_at, feed.id,
+                                     entry.guid])
+        db.execute_many(con, "entries_insert", new_rows)
+        db.execute_many(con, "entries_requeue_updated", requeue_rows)
+        db.execute(con, "feeds_save_success", {
+            "id": feed.id, "etag": response.headers.get("etag"),
+            "last_modified": response.headers.get("last-modified"), "status": response.status,
+            "now": now, "title": parsed.title, "site_url": parsed.site_url,
+            "ttl_minutes": parsed.ttl_minutes, "next_check_at": when,
+            "new_entries": len(new_rows), "bad_entries": parsed.bad_entries,
+        })
+    report.new_entries += len(new_rows)
+    report.updated_entries += len(requeue_rows)
+    report.bad_entries += parsed.bad_entries
+    report.relative_links += parsed.relative_links
+    if parsed.bozo:
+        report.recovered_malformed += 1
+        LOGGER.info("feed %s %s: recovered from a malformed document: %s",
+                    feed.id, feed.url, parsed.bozo_message)
+    LOGGER.info("feed %s %s: %s entries, %s new, %s updated, %s bad, next check %s",
+                feed.id, feed.url, len(parsed.entries), len(new_rows), len(requeue_rows),
+                parsed.bad_entries, when)
+
+
+def _collect_entries(
+    parsed: ParsedFeed,
+    raw_entries: list[tuple[str | None, Any, Any, dt.datetime | None, dt.datetime | None]],
+    base_url: str,
+) -> None:
+    seen: set[str] = set()
+    for link, guid, title, published, updated in raw_entries:
+        url = None
+        if link and isinstance(link, str):
+            link = link.strip()
+            try:
+                scheme = urllib.parse.urlsplit(link).scheme.lower()
+                if not scheme:
+                    url = canonicalize_url(link, base_url)
+                    parsed.relative_links += 1
+                elif scheme in ("http", "https"):
+                    url = canonicalize_url(link)
+            except ValueError:
+                url = None
+        if url is None or not urllib.parse.urlsplit(url).hostname:
+            parsed.missing_links += 1
+            continue
+        key = _text(guid) or url
+        if key in seen:
+            parsed.duplicate_guids += 1
+            continue
+        seen.add(key)
+        parsed.entries.append(ParsedEntry(key, url, _text(title), published, updated))
+
+
+def _entry_link(entry: Any) -> str | None:
+    link = entry.get("link")
+    if link:
+        return str(link)
+    for candidate in entry.get("links") or []:
+        if candidate.get("href") and candidate.get("rel", "alternate") == "alternate":
+            return str(candidate["href"])
+    guid = entry.get("id")
+    if guid and entry.get("guidislink") and str(guid).startswith(("http://", "https://")):
+        return str(guid)
+    return None
+
+
+def _looks_like_json(body: bytes, content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind in ("application/feed+json", "application/json") or kind.endswith("+json"):
+        return True
+    return body.lstrip()[:1] == b"{"
+
+
+def _parse_json_feed(body: bytes, base_url: str) -> ParsedFeed:
+    try:
+        document = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise ParseError(f"{base_url}: malformed JSON feed: {e}") from e
+    if not isinstance(document, dict) or not isinstance(document.get("items"), list):
+        raise ParseError(f"{base_url}: JSON document is not a JSON Feed (no 'items' list)")
+    parsed = ParsedFeed(
+        title=_text(document.get("title")),
+        site_url=_absolute_http(document.get("home_page_url"), base_url),
+        ttl_minutes=None,
+        entries=[],
+    )
+    raw_entries = []
+    for item in document["items"]:
+        if not isinstance(item, dict):
+            parsed.missing_links += 1
+            continue
+        link = item.get("url") or item.get("external_url")
+        raw_entries.append((
+            link if isinstance(link, str) else None,
+            str(item["id"]) if item.get("id") is not None else None,
+            item.get("title"),
+            _iso_to_datetime(item.get("date_published")),
+            _iso_to_datetime(item.get("date_modified")),
+        ))
+    _collect_entries(parsed, raw_entries, base_url)
+    return parsed
+
+
+def _as_utf8_for_scan(body: bytes) -> bytes:
+    head = body[:4]
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            return body.decode(codec, "replace").encode("utf-8")
+    if head[:2] in (b"<\x00", b"\x00<"):
+        codec = "utf-32-le" if head == b"<\x00\x00\x00" else "utf-32-be" if head == b"\x00\x00\x00<" \
+            else "utf-16-le" if head[:2] == b"<\x00" else "utf-16-be"
+        return body.decode(codec, "replace").encode("utf-8")
+    return body
+
+
+def _internal_subset(data: bytes, where: str, max_dtd_bytes: int) -> bytes | None:
+    """The DOCTYPE's internal subset ([...]) if the prolog declares one."""
+    position = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    while True:
+        match = _PROLOG_TOKEN.match(data, position)
+        if match is None:
+            return None
+        if match.group(0).upper() == b"<!DOCTYPE":
+            break
+        position = match.end()
+    start = data.find(b"[", match.end(), match.end() + 4096)
+    close = data.find(b">", match.end(), match.end() + 4096)
+    if start < 0 or (0 <= close < start):
+        return None
+    position = start + 1
+    limit = start + 1 + max_dtd_bytes
+    while True:
+        token = _SUBSET_TOKEN.search(data, position, limit)
+        if token is None:
+            if len(data) > limit:
+                raise ParseError(f"{where}: refused document type definition larger than "
+                                 f"{max_dtd_bytes} bytes")
+            return data[start + 1:]
+        if token.group(0) == b"]":
+            return data[start + 1:token.start()]
+        position = token.end()
+
+
+def _bozo_message(result: Any) -> str:
+    error = result.get("bozo_exception")
+    if error is None:
+        return "malformed document"
+    return f"{type(error).__name__}: {error}"[:_ERROR_MESSAGE_CHARS]
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _absolute_http(link: Any, base_url: str) -> str | None:
+    if not link or not isinstance(link, str):
+        return None
+    try:
+        url = urllib.parse.urljoin(base_url, link.strip())
+    except ValueError:
+        return None
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def _ttl_minutes(feed: Any) -> int | None:
+    ttl = str(feed.get("ttl") or "").strip()
+    if ttl.isdigit() and int(ttl) > 0:
+        return min(int(ttl), 365 * 24 * 60)
+    period = str(feed.get("sy_updateperiod") or "").strip().lower()
+    if period in _SY_PERIOD_MINUTES:
+        frequency = str(feed.get("sy_updatefrequency") or "1").strip()
+        count = int(frequency) if frequency.isdigit() and int(frequency) > 0 else 1
+        return max(1, _SY_PERIOD_MINUTES[period] // count)
+    return None
+
+
+def _struct_to_datetime(value: time.struct_time | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime(*value[:6])
+    except (TypeError, ValueError):
+        return None
+
+
+def _iso_to_datetime(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return parsed
+

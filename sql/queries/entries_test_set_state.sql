@@ -1,0 +1,2 @@
+-- Tests: pretend the article stage handled every entry.
+UPDATE entries SET state = ?

@@ -75,6 +75,7 @@ def open_for_query(
 def snapshot_database(path: str | Path, dest_dir: str | Path) -> Path:
     """Copy the database file and its WAL into DEST_DIR, retrying while a writer changes them."""
     path, dest_dir = Path(path), Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
     wal = path.with_name(path.name + ".wal")
     copy = dest_dir / path.name
     copy_wal = copy.with_name(copy.name + ".wal")

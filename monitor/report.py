@@ -458,12 +458,15 @@ def text_fragment_url(url: str, sentence: str) -> str:
     words = sentence.split()
     if not words:
         return url
-    if len(words) <= TEXT_FRAGMENT_WORDS * 2:
-        directive = urllib.parse.quote(" ".join(words), safe="")
+
+    def encode(part: list[str]) -> str:
+        # "-" and "," delimit a text directive, so they are escaped inside it.
+        return urllib.parse.quote(" ".join(part), safe="").replace("-", "%2D")
+
+    if len(words) <= TEXT_FRAGMENT_WORDS + 3:
+        directive = encode(words)
     else:
-        head = urllib.parse.quote(" ".join(words[:TEXT_FRAGMENT_WORDS]), safe="")
-        tail = urllib.parse.quote(" ".join(words[-3:]), safe="")
-        directive = f"{head},{tail}"
+        directive = f"{encode(words[:TEXT_FRAGMENT_WORDS])},{encode(words[-3:])}"
     return f"{url.split('#', 1)[0]}#:~:text={directive}"
 
 

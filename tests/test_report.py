@@ -1,0 +1,232 @@
+"""`monitor report`: the story timeline page, checked as HTML and in a real headless browser."""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from monitor import db, report
+from monitor.cli import main
+
+ANALYST_DATA = Path(__file__).parent / "data" / "analyst"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+DEMO_STORY = "US review of Israeli strikes in Syria"
+PAUSE = "pause its strikes at least twice"
+IRAQ = "airstrikes in Iraq"
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "monitor.duckdb"
+    with db.open_db(path) as con:
+        con.execute((ANALYST_DATA / "two_cycle_story.sql").read_text(encoding="utf-8"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def fixture_page(fixture_db: Path) -> str:
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        return report.render_story_report(con, 1)
+    finally:
+        con.close()
+
+
+class Elements(html.parser.HTMLParser):
+    """Every start tag with its attributes, and the text inside chosen elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self._stack: list[dict[str, Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, attributes))
+        if tag not in {"br", "meta", "circle", "line", "rect", "i"}:
+            self._stack.append({"tag": tag, "attrs": attributes, "text": []})
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._stack:
+            node = self._stack.pop()
+            text = "".join(node["text"])
+            node["attrs"]["__text__"] = text
+            if self._stack:
+                self._stack[-1]["text"].append(text)
+            if node["tag"] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._stack:
+            self._stack[-1]["text"].append(data)
+
+    def find(self, tag: str, class_: str | None = None, **attrs: str) -> list[dict[str, str]]:
+        """Elements of TAG that carry class CLASS_ and exactly the given attribute values."""
+        return [
+            a for t, a in self.tags
+            if t == tag
+            and (class_ is None or class_ in a.get("class", "").split())
+            and all(a.get(k) == v for k, v in attrs.items())
+        ]
+
+
+def parse(page: str) -> Elements:
+    parser = Elements()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def test_page_is_self_contained(fixture_page: str) -> None:
+    parsed = parse(fixture_page)
+    assert not [a for t, a in parsed.tags if "src" in a]
+    assert not [t for t, _ in parsed.tags if t in {"link", "script", "iframe", "img", "object"}]
+    assert "@import" not in fixture_page and "url(" not in fixture_page
+    external = {a["href"] for _, a in parsed.tags if "href" in a and not a["href"].startswith("#")}
+    assert external and all(h.startswith("http://127.0.0.1:8765/") for h in external)
+
+
+def test_marks_one_per_article_version_with_outlet_and_url(fixture_page: str) -> None:
+    marks = parse(fixture_page).find("a", class_="mark")
+    assert [m["data-version-id"] for m in marks] == ["1", "2", "3"]
+    assert [m["data-outlet"] for m in marks] == ["worldpeacewithjustice", "Al Mayadeen English", "Al Mayadeen English"]
+    assert [m["class"].split()[1] for m in marks] == ["mark-opener", "mark-new", "mark-changed"]
+    assert marks[1]["data-new-claims"] == "6" and marks[1]["href"] == "#v-2"
+    assert all(m["data-article-url"].startswith("http://127.0.0.1:8765/") for m in marks)
+
+
+def test_new_claims_are_highlighted_where_they_first_appeared(fixture_page: str) -> None:
+    parsed = parse(fixture_page)
+    glance = parsed.find("li", class_="glance-claim")
+    assert [g["data-claim-id"] for g in glance] == ["9", "10", "11", "12", "13", "14", "15"]
+    pause = parsed.find("li", id="claim-11")
+    assert len(pause) == 1 and pause[0]["data-status"] == "new" and pause[0]["data-version-id"] == "2"
+    assert PAUSE in pause[0]["__text__"]
+    assert pause[0]["data-article-url"].endswith("wsj-us-prescreens-israeli-raids.html")
+    # Claims of the first report are listed, but not marked as news.
+    opener = parsed.find("li", class_="claim-opener")
+    assert len(opener) == 8 and all(o["data-version-id"] == "1" for o in opener)
+    # Every claim item leads back to its article.
+    items = parsed.find("li", class_="claim")
+    assert len(items) == 8 + 6 + 5 + 1 + 10
+    assert all(i["data-article-url"].startswith("http://") for i in items)
+
+
+def test_changed_claims_show_before_and_after(fixture_page: str) -> None:
+    changed = parse(fixture_page).find("li", class_="claim-changed")
+    assert len(changed) == 1 and changed[0]["id"] == "claim-15"
+    assert "<del>twice</del>" in fixture_page and "<ins>three times</ins>" in fixture_page
+    assert 'href="#claim-11">first in Al Mayadeen English' in fixture_page
+
+
+def test_source_links_point_at_the_sentence() -> None:
+    url = report.text_fragment_url(
+        "http://example.org/a.html", "The US urged “Israel” to pause its strikes at least twice in order to avoid it."
+    )
+    assert url.startswith("http://example.org/a.html#:~:text=The%20US%20urged%20")
+    assert url.endswith(",to%20avoid%20it.")
+    assert report.text_fragment_url("http://x.org/#top", "Al-Tanf, again.") == "http://x.org/#:~:text=Al%2DTanf%2C%20again."
+
+
+def test_story_is_found_by_id_or_name_part(fixture_db: Path) -> None:
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        assert report.find_story(con, "1")["name"] == DEMO_STORY
+        assert report.find_story(con, "israeli STRIKES")["story_id"] == 1
+        with pytest.raises(report.StoryNotFoundError, match="no story with id 99"):
+            report.find_story(con, 99)
+        with pytest.raises(report.StoryNotFoundError, match="2 stories match 'in'"):
+            report.find_story(con, "in")
+        empty = report.render_story_report(con, "heatwave")
+    finally:
+        con.close()
+    assert "No articles yet." in empty and "Only one article so far" in empty
+
+
+def test_cli_writes_the_page(fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "reports" / "syria.html"
+    assert main(["report", "--db", str(fixture_db), "Syria", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {out}"
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["report", "--db", str(fixture_db), "volcano"]) == 2
+    assert "no story name contains 'volcano'" in capsys.readouterr().err
+
+
+# --- the demo story, in a real browser --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_page(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    con = duckdb.connect(str(demo_database), read_only=True)
+    try:
+        return report.write_story_report(con, DEMO_STORY, tmp_path_factory.mktemp("page") / "story.html")
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_demo_report_shows_what_the_later_article_added(demo_page: Path) -> None:
+    parsed = parse(demo_page.read_text(encoding="utf-8"))
+    marks = parsed.find("a", class_="mark")
+    assert [m["data-outlet"] for m in marks] == ["Levant Wire", "Al Mayadeen English"]
+    assert [m["class"].split()[1] for m in marks] == ["mark-opener", "mark-new"]
+    glance = " ".join(g["__text__"] for g in parsed.find("li", class_="glance-claim"))
+    assert PAUSE in glance and IRAQ in glance
+    who = [w["__text__"] for w in parsed.find("div", class_="glance-who")]
+    assert len(who) == 1 and who[0].startswith("Al Mayadeen English")
+
+
+def _chromium() -> str:
+    """The chromium binary, installed from Debian's packages when missing."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        pytest.skip("chromium is not installed and apt-get is unavailable (need root with apt-get)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+        if done.returncode != 0:
+            pytest.skip(f"could not install chromium ({' '.join(command)}): {done.stderr.strip()[-300:]}")
+    found = shutil.which("chromium")
+    if not found:
+        pytest.skip("apt-get installed chromium but no chromium binary is on PATH")
+    return found
+
+
+def _headless(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", *args],
+        capture_output=True, text=True, timeout=180,
+    )
+
+
+@pytest.mark.slow
+def test_demo_report_renders_in_headless_chromium(demo_page: Path, tmp_path: Path) -> None:
+    binary = _chromium()
+    dom = _headless(binary, tmp_path / "profile", "--dump-dom", demo_page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    parsed = parse(dom.stdout)
+    assert len(parsed.find("a", class_="mark")) == 2
+    assert len(parsed.find("circle")) == 2
+    new_items = parsed.find("li", class_="claim-new")
+    texts = " ".join(item["__text__"] for item in new_items)
+    assert PAUSE in texts and IRAQ in texts
+    assert all(item["data-article-url"].startswith("http://127.0.0.1:") for item in new_items)
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "story-report.png"
+    screenshot.unlink(missing_ok=True)
+    shot = _headless(binary, tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1280,2000",
+                     "--hide-scrollbars", demo_page.as_uri())
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    assert screenshot.stat().st_size > 10_000
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -137,7 +137,31 @@ class LinkingSettings(_Section):
 class ClaimSettings(_Section):
     """Claim-novelty thresholds; see README "How a claim is judged"."""
 
-    model_config = ConfigDict(extra="allow")
+    # A later sentence is `seen` when the paraphrase model gives at least this probability (%).
+    seen_threshold_pct: float = Field(default=50.0, ge=0, le=100)
+    # ... or when at least this share (%) of its content words is carried by one earlier claim.
+    contained_threshold_pct: float = Field(default=85.0, ge=0, le=100)
+    # Same frame (numbers, negation, attribution masked) at least this similar (%) + a differing
+    # number, negation, actor or attribution => `changed`.
+    changed_frame_threshold_pct: float = Field(default=80.0, ge=0, le=100)
+    # Actor changes need a closer frame, since paraphrases often rename the same actor.
+    changed_actor_frame_threshold_pct: float = Field(default=88.0, ge=0, le=100)
+    # A sentence that is not seen whole is split at clause boundaries; seen if every clause is.
+    split_clauses: bool = True
+    # Blocking: earlier claims sharing the most rare words are the candidates; at most this many
+    # get the cheap rapidfuzz pre-score, and the best few of those the full model.
+    candidate_limit: int = Field(default=40, ge=1)
+    scored_candidate_limit: int = Field(default=4, ge=1)
+    # Words carried by more than this share (%) of a story's claims are too common to block on.
+    common_word_max_share_pct: float = Field(default=5.0, gt=0, le=100)
+    # Segmentation: fewer content words than this is a fragment, not a claim.
+    min_claim_content_words: int = Field(default=3, ge=1)
+    # A line without final punctuation and at most this many words is a heading.
+    max_heading_words: int = Field(default=16, ge=1)
+    # A line this short with no verb (or with a photo credit) is a caption.
+    max_caption_words: int = Field(default=12, ge=1)
+    # Headlines are summaries of the body; judged as claims only when this is true.
+    judge_titles: bool = False
 
 
 def _clock_time(value: str | None) -> str | None:

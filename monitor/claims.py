@@ -1,0 +1,655 @@
+"""Claim novelty: split articles into sentences and judge each as new, seen, changed or skipped."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from monitor.settings import ClaimSettings
+
+# --- normalisation -------------------------------------------------------------------------------
+
+_DOUBLE_QUOTES = "\"“”„‟«»″〝〞＂"
+_SINGLE_QUOTES = "‘’‚‛′`´"
+_DASHES = "‐‑‒–—―−"
+_QUOTE_TABLE = str.maketrans(
+    {**{c: " " for c in _DOUBLE_QUOTES}, **{c: "'" for c in _SINGLE_QUOTES}, **{c: "-" for c in _DASHES}}
+)
+_US_FORMS = re.compile(
+    r"\b(?:U\.\s?S\.\s?A\.?|U\.\s?S\.(?=[\s,;:'\-]|$)|U\.S(?=\W|$)|USA\b|US\b|United\s+States(?:\s+of\s+America)?\b"
+    r"|America\b(?!n)|Americans?\b)"
+)
+# "Washington" the government, not the Post, the state, the Nationals or George Washington.
+_WASHINGTON = re.compile(r"(?<![A-Z][a-z]\s)(?<![A-Z]\.\s)\bWashington\b(?!\s+(?:[A-Z]|D\.?C\b))")
+_CONTRACTIONS = [
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bcan't\b"), "can not"),
+    (re.compile(r"\bcannot\b"), "can not"),
+    (re.compile(r"\bshan't\b"), "shall not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'d\b"), " would"),
+    (re.compile(r"'m\b"), " am"),
+    (re.compile(r"'s\b"), ""),
+    (re.compile(r"s'(?=\s|$)"), "s"),
+]
+_SMALL_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "dozen": 12, "hundred": 100,
+}
+_TIMES_WORDS = {"twice": "2 times", "thrice": "3 times"}
+_ORDINALS = {
+    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th", "sixth": "6th",
+    "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
+}
+_COMPOUNDS = {
+    "air strike": "airstrike", "air strikes": "airstrikes", "air raid": "airraid",
+    "air raids": "airraids", "air base": "airbase", "cease fire": "ceasefire",
+    "web site": "website", "e mail": "email", "health care": "healthcare", "per cent": "%",
+    "percent": "%", "pre screen": "prescreen", "pre screens": "prescreens",
+}
+_COMPOUND_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(_COMPOUNDS, key=len, reverse=True)) + r")\b")
+_NON_WORD = re.compile(r"[^\w%.$]+")
+_NUMBER_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+
+STOPWORDS = frozenset(
+    """a an the and or but if then so of to in on at by for with from as into onto over under about
+    than that this these those there here it its it's is are was were be been being am do does did
+    has have had having will would shall should can could may might must he she they them their his
+    her him we our you your i me my who whom whose which what when where why how also just very
+    not no all any some such own same other more most much many each both few only too
+    while after before during since until up down out off again further once because through
+    between against above below s t""".split()
+)
+NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without"})
+ASSERT_VERBS = frozenset(
+    """say says said saying claim claims claimed claiming state states stated told tell tells
+    according report reports reported add adds added note notes noted confirm confirms confirmed
+    announce announces announced insist insists insisted allege alleges alleged assert asserts
+    asserted argue argues argued acknowledge acknowledged admit admitted""".split()
+)
+DENY_VERBS = frozenset(
+    """deny denies denied denying reject rejects rejected dispute disputes disputed refute refutes
+    refuted dismiss dismisses dismissed contradict contradicts contradicted""".split()
+)
+
+
+def normalize(text: str) -> str:
+    """The form a sentence is matched in: quotes, US forms, case, hyphens, numbers, spacing unified."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TABLE)
+    text = _US_FORMS.sub(" USA ", text)
+    text = _WASHINGTON.sub(" USA ", text)
+    text = text.lower()
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    text = _NUMBER_COMMA.sub("", text)
+    text = text.replace("-", " ").replace("'", " ")
+    text = _STRAY_DOT.sub(" ", _NON_WORD.sub(" ", text))
+    words = _numbers_to_digits(text.split())
+    joined = " ".join(words)
+    return _COMPOUND_RE.sub(lambda m: _COMPOUNDS[m.group(1)], joined)
+
+
+def _numbers_to_digits(words: list[str]) -> list[str]:
+    out: list[str] = []
+    pending: int | None = None
+    for word in words:
+        if word in _TIMES_WORDS:
+            if pending is not None:
+                out.append(str(pending))
+                pending = None
+            out.extend(_TIMES_WORDS[word].split())
+            continue
+        value = _SMALL_NUMBERS.get(word)
+        if value is not None and not (word == "one" and pending is None and _is_pronoun_one(out)):
+            if pending is not None and word == "hundred":
+                pending *= 100
+            elif pending is not None and pending >= 20 and pending % 10 == 0 and value < 10:
+                pending += value
+            else:
+                if pending is not None:
+                    out.append(str(pending))
+                pending = value
+            continue
+        if pending is not None:
+            out.append(str(pending))
+            pending = None
+        out.append(_ORDINALS.get(word, word))
+    if pending is not None:
+        out.append(str(pending))
+    return out
+
+
+def _is_pronoun_one(previous: list[str]) -> bool:
+    # "no one", "the one", "each one" are not the number 1.
+    return bool(previous) and previous[-1] in {"no", "the", "each", "any", "every", "some", "this", "that", "which"}
+
+
+# Groups of words news writers swap freely; each maps to its group's first word (after stemming).
+_SYNONYM_GROUPS = (
+    "help assist aid", "approv authoriz endors sanction", "review vet screen prescreen examin",
+    "strik airstrik raid bomb", "target goal objectiv", "select choos pick determin",
+    "attack assault", "kill slay", "die dead death", "injur wound hurt", "big larg major",
+    "rais increas boost hik", "cut reduc lower", "begin start launch commenc", "end finish conclud",
+    "buy purchas acquir", "sell sold", "show demonstrat reveal", "seek sought", "tri attempt",
+    "ban prohibit", "allow permit", "need requir", "plan intend", "onli sole solely merely",
+    "near vicinity close", "secur ensur guarante", "presid president", "minist minister",
+    "compan firm", "car vehicl", "stat say said says claim told tell accord report add confirm announc",
+)
+_SYNONYMS = {word: group.split()[0] for group in _SYNONYM_GROUPS for word in group.split()}
+# Attribution words frame a claim without being part of it ("officials said", "according to").
+_ATTRIBUTION_STEMS = frozenset({"stat", "say", "official", "sourc", "spokesm", "spokeswom", "spokesperson"})
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A crude suffix stripper: 'strikes'/'strike', 'Israelis'/'Israel', 'Syrian'/'Syria' agree."""
+    if len(word) <= 3 or word[0].isdigit():
+        return word
+    for suffix in (
+        "ations", "ation", "ings", "ing", "edly", "ies", "ied", "ern", "ians", "ian", "ia", "ed",
+        "es", "ly", "is", "s", "i", "e",
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith("ss"):
+                return word
+            base = word[: -len(suffix)]
+            return base + "y" if suffix in ("ies", "ied") else base
+    return word
+
+
+@lru_cache(maxsize=65536)
+def content_stem(word: str) -> str:
+    """Stem a content word and map it to its synonym group."""
+    stemmed = stem(word)
+    return _SYNONYMS.get(stemmed, _SYNONYMS.get(word, stemmed))
+
+
+_CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)")
+
+
+def named_entities(text: str) -> frozenset[str]:
+    """Capitalised words not opening the sentence, normalised and stemmed (names, places, bodies)."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TABLE)
+    found: set[str] = set()
+    for match in _CAPITALISED.finditer(text.strip(" " + _DOUBLE_QUOTES)):
+        for word in normalize(match.group(1)).split():
+            if word not in STOPWORDS and not word.isdigit():
+                found.add(content_stem(word))
+    return frozenset(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A sentence in every form the matcher needs, computed once."""
+
+    text: str
+    normalized: str
+    words: tuple[str, ...]
+    content: frozenset[str]  # stemmed content words, synonyms unified
+    core: frozenset[str]  # content without attribution words ("officials said")
+    numbers: frozenset[str]
+    negated: bool
+    attribution: int  # 1 asserted, -1 denied, 0 none
+    entities: frozenset[str]
+    frame: str  # normalised text with numbers, negations and attribution verbs masked
+    bigrams: frozenset[tuple[str, str]]
+
+
+def prepare(text: str) -> Prepared:
+    """Compute the matching forms of one sentence."""
+    normalized = normalize(text)
+    words = tuple(normalized.split())
+    content = frozenset(content_stem(w) for w in words if w not in STOPWORDS)
+    numbers = frozenset(w for w in words if w[0].isdigit())
+    negated = sum(w in NEGATIONS for w in words) % 2 == 1
+    denies = any(w in DENY_VERBS for w in words)
+    asserts = any(w in ASSERT_VERBS for w in words)
+    attribution = -1 if denies else (1 if asserts else 0)
+    frame_words = []
+    for w in words:
+        if w in NEGATIONS:
+            continue
+        if w[0].isdigit():
+            frame_words.append("#")
+        elif w in ASSERT_VERBS or w in DENY_VERBS:
+            frame_words.append("say")
+        else:
+            frame_words.append(w)
+    stems = [content_stem(w) for w in words if w not in STOPWORDS]
+    return Prepared(
+        text=text,
+        normalized=normalized,
+        words=words,
+        content=content,
+        core=(content - _ATTRIBUTION_STEMS) or content,
+        numbers=numbers,
+        negated=negated,
+        attribution=attribution,
+        entities=named_entities(text),
+        frame=" ".join(frame_words),
+        bigrams=frozenset(zip(stems, stems[1:])),
+    )
+
+
+# --- pair features and the learned paraphrase model -----------------------------------------------
+
+FEATURE_NAMES = (
+    "ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio", "word_jaccard",
+    "bigram_jaccard", "length_ratio", "number_mismatch", "negation_mismatch", "entity_jaccard",
+    "only_earlier_log", "only_later_log", "later_contained", "earlier_contained",
+)
+
+
+def _jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def pair_features(earlier: Prepared, later: Prepared) -> list[float]:
+    """Cheap lexical features of one (earlier, later) sentence pair, in FEATURE_NAMES order."""
+    a, b = earlier.normalized, later.normalized
+    shared = earlier.content & later.content
+    only_a = len(earlier.content) - len(shared)
+    only_b = len(later.content) - len(shared)
+    la, lb = len(earlier.words), len(later.words)
+    return [
+        fuzz.ratio(a, b) / 100.0,
+        fuzz.partial_ratio(a, b) / 100.0,
+        fuzz.token_sort_ratio(a, b) / 100.0,
+        fuzz.token_set_ratio(a, b) / 100.0,
+        _jaccard(earlier.content, later.content),
+        _jaccard(earlier.bigrams, later.bigrams),
+        min(la, lb) / max(la, lb, 1),
+        float(earlier.numbers != later.numbers),
+        float(earlier.negated != later.negated),
+        _jaccard(earlier.entities, later.entities),
+        math.log1p(only_a),
+        math.log1p(only_b),
+        len(earlier.core & later.core) / max(len(later.core), 1),
+        len(earlier.core & later.core) / max(len(earlier.core), 1),
+    ]
+
+
+# --- segmentation --------------------------------------------------------------------------------
+
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MONTHS = (
+    "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July"
+    "|August|September|October|November|December"
+)
+# Paragraphs glued without a space: "ruled.The court", "WednesdayAttorney General".
+_GLUED_PERIOD = re.compile(r"(?<=[a-z\d)\]”\"'’])([.!?][”\"’]?)(?=[A-Z“\"][a-z])")
+_GLUED_WORD = re.compile(rf"\b((?:{_WEEKDAYS}|[a-z]{{3,}}))(?=[A-Z][a-z]{{2,}}\b)")
+_CAMEL_OK = re.compile(r"^(?:Mc|Mac|De|Di|La|Le|Van|Von|O)$")
+# "..., the agency said Wednesday Attorney General Merrick Garland said ...": two attributions.
+_GLUED_ATTRIBUTION = re.compile(
+    rf"\b(?:said|says|told reporters|announced)\s+(?:on\s+)?(?:{_WEEKDAYS}|today|yesterday)\s+(?=[A-Z][a-z])"
+)
+_LATER_ATTRIBUTION = re.compile(r"\b(?:said|says|told|announced|added)\b")
+
+_BYLINE = re.compile(r"^(?:by|written by|reporting by|words by|story by)\s+[\w“\"'’.\- ]{2,60}$", re.I)
+_POSTED_ON = re.compile(r"\b(?:posted|published|updated|last updated)\s+(?:on|at|by)\b", re.I)
+_DATE_TOKEN = (
+    rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}:\d{{2}}(?:\s*[ap]\.?m\.?)?|(?:{_WEEKDAYS}),?"
+    r"|\b(?:GMT|UTC|EST|EDT|CET|BST|ET|PT)\b|\bdate\b|\bupdated\b|\bpublished\b|[|,·•\-–—:])"
+)
+_DATE_LINE = re.compile(rf"^(?:\s*{_DATE_TOKEN}\s*)+$", re.I)
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'\-]{2,40}(?:\([^)]{1,30}\))?\s*[—–-]+\s*$")
+_READ_NEXT = re.compile(
+    r"^(?:read next|read more|read also|also read|see also|related|recommended|more on this|watch|listen)\b\s*[:\-–—]?",
+    re.I,
+)
+_SOURCE = re.compile(r"^(?:source|sources|via|credit|credits|photo|image|picture|file photo|video)\s*[:\-–—]", re.I)
+_CAPTION_HINT = re.compile(r"(?:\((?:AFP|AP|Reuters|Getty Images?|EPA|file)[^)]*\)|\b(?:Photo|Image|Picture):)", re.I)
+_BOILERPLATE = re.compile(
+    r"^(?:subscribe|sign up|follow us|click here|share this|advertisement|all rights reserved|copyright|©|"
+    r"join our|download our|this article (?:was|is) )",
+    re.I,
+)
+_VERB_HINT = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|am|has|have|had|do|does|did|will|would|shall|should|can|could"
+    r"|may|might|must|say|says|said|[a-z]{2,}(?:ed|ing)|[a-z]{3,}(?:es|ts|ds|ns|ks|ps|rs|ls|ms|ys))\b"
+)
+_TERMINAL = ".!?…:;"
+_CLOSERS = "”\"’')]»"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One sentence of a document, with the reason it is not a claim (None when it is one)."""
+
+    text: str
+    skip_reason: str | None = None
+
+
+def fix_glued_text(text: str) -> str:
+    """Put back the spaces trafilatura drops between paragraphs ("ruled.The court")."""
+    text = _GLUED_PERIOD.sub(r"\1 ", text)
+
+    def _split_camel(match: re.Match[str]) -> str:
+        left = match.group(1)
+        return left if _CAMEL_OK.match(left) else left + " "
+
+    return _GLUED_WORD.sub(_split_camel, text)
+
+
+def _split_glued_attribution(sentence: str) -> list[str]:
+    for match in _GLUED_ATTRIBUTION.finditer(sentence):
+        rest = sentence[match.end():]
+        if _LATER_ATTRIBUTION.search(rest) and len(rest.split()) >= 4:
+            head = sentence[: match.end()].rstrip() + "."
+            return [head, *_split_glued_attribution(rest)]
+    return [sentence]
+
+
+def segment(text: str, settings: ClaimSettings | None = None) -> list[Segment]:
+    """Split an article's text into sentences, each marked as a claim or skipped with a reason."""
+    from nupunkt import sent_tokenize
+
+    settings = settings or ClaimSettings()
+    segments: list[Segment] = []
+    for line in fix_glued_text(text).splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        line_reason = _line_skip_reason(line, settings)
+        if line_reason:
+            segments.append(Segment(line, line_reason))
+            continue
+        for sentence in sent_tokenize(line):
+            for part in _split_glued_attribution(sentence.strip()):
+                if part:
+                    segments.append(Segment(part, _sentence_skip_reason(part, settings)))
+    return segments
+
+
+def _line_skip_reason(line: str, settings: ClaimSettings) -> str | None:
+    """Reasons that apply to a whole paragraph line: furniture around the article body."""
+    if _POSTED_ON.search(line) and len(line.split()) <= 12:
+        return "posted_on"
+    if _DATE_LINE.match(line):
+        return "date"
+    if _DATELINE.match(line):
+        return "dateline"
+    if _BYLINE.match(line.rstrip(".")):
+        return "byline"
+    if _READ_NEXT.match(line):
+        return "read_next"
+    if _SOURCE.match(line):
+        return "source"
+    if _BOILERPLATE.match(line):
+        return "boilerplate"
+    words = line.split()
+    bare = line.rstrip(_CLOSERS)
+    if bare.endswith("?") and len(words) <= settings.max_heading_words:
+        return "question"
+    if bare and bare[-1] not in _TERMINAL and len(words) <= settings.max_heading_words:
+        return "heading"
+    if len(words) <= settings.max_caption_words and (_CAPTION_HINT.search(line) or not _VERB_HINT.search(line)):
+        return "caption"
+    return None
+
+
+def _sentence_skip_reason(sentence: str, settings: ClaimSettings) -> str | None:
+    """Reasons that apply to one sentence inside a paragraph."""
+    stripped = sentence.lstrip(" " + _DOUBLE_QUOTES + _SINGLE_QUOTES + "(")
+    if not stripped:
+        return "too_short"
+    reason = _line_skip_reason(sentence, settings)
+    if reason in ("posted_on", "date", "byline", "read_next", "source", "boilerplate", "question"):
+        return reason
+    if sentence.rstrip(_CLOSERS).endswith("?"):
+        return "question"
+    content = [w for w in normalize(sentence).split() if w not in STOPWORDS]
+    if len(content) < settings.min_claim_content_words:
+        return "too_short"
+    if stripped[0] in ",;:.-–—)" or (
+        stripped[0].islower() and not stripped.startswith(("al-", "el-", "de ", "van ", "e.g.", "iP", "eB"))
+    ):
+        return "fragment"  # the tail of a sentence cut by extraction, not a claim of its own
+    return None
+
+
+# Logistic regression over FEATURE_NAMES, fitted with 5-fold cross-validation on the training part
+# of the Microsoft Research Paraphrase Corpus (`monitor eval claims --folds 5` reproduces the fit).
+# Only these numbers are kept; none of the corpus is.
+PARAPHRASE_INTERCEPT = -6.7486
+PARAPHRASE_COEFFICIENTS = (
+    5.773, -3.091, 3.568, 1.147, 2.063, -3.197, 2.841, -0.482, -1.292, -0.174, -0.182, -0.460,
+    0.213, 1.398,
+)
+
+
+def paraphrase_probability(
+    features: Sequence[float],
+    coefficients: Sequence[float] = PARAPHRASE_COEFFICIENTS,
+    intercept: float = PARAPHRASE_INTERCEPT,
+) -> float:
+    """Probability that the pair says the same thing, from the fitted logistic regression."""
+    z = intercept + sum(w * x for w, x in zip(coefficients, features))
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+# --- judging one sentence against a ledger -------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Match:
+    """The earlier claim a sentence was matched to."""
+
+    sentence: str
+    document: int | str
+    score: float
+    claim_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape: sentence, document, score."""
+        return {"sentence": self.sentence, "document": self.document, "score": round(self.score, 3)}
+
+
+@dataclass(slots=True)
+class ClaimResult:
+    """The verdict on one sentence of a later document."""
+
+    sentence: str
+    status: str  # new | seen | changed | skipped
+    reason: str | None = None  # why skipped; for changed: number | negation | attribution | actor
+    match: Match | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape of `monitor claims diff`: reason only when skipped, match only when matched."""
+        out: dict[str, Any] = {"sentence": self.sentence, "status": self.status}
+        if self.status == "skipped":
+            out["reason"] = self.reason
+        if self.status in ("seen", "changed") and self.match is not None:
+            out["match"] = self.match.to_dict()
+            if self.status == "changed" and self.reason:
+                out["change"] = self.reason
+        return out
+
+
+@dataclass(slots=True)
+class _Entry:
+    prepared: Prepared
+    document: int | str
+    claim_id: int | None
+
+
+@dataclass(slots=True)
+class Verdict:
+    """What the ledger says about one prepared sentence."""
+
+    status: str  # new | seen | changed
+    entry_index: int | None = None
+    score: float = 0.0
+    change: str | None = None
+
+
+def change_kind(earlier: Prepared, later: Prepared) -> str | None:
+    """The slot in which two same-frame sentences differ: number, negation, attribution, actor."""
+    if earlier.numbers and later.numbers and (later.numbers - earlier.numbers) and (earlier.numbers - later.numbers):
+        return "number"
+    if earlier.negated != later.negated:
+        return "negation"
+    if earlier.attribution * later.attribution == -1:
+        return "attribution"
+    if (later.entities - earlier.entities) and (earlier.entities - later.entities):
+        return "actor"
+    return None
+
+
+_CLAUSE_SPLIT = re.compile(
+    r"(?:,|;|:|\s[—–-]\s)\s+(?=(?:but|while|whereas|although|though|and|as|however|yet|which|"
+    r"according|including|the|a|an|[A-Z“\"]))|;\s+|\s+(?=but\s)"
+)
+
+
+def clauses(sentence: str) -> list[str]:
+    """The clauses of a long sentence, at commas, semicolons and conjunctions."""
+    parts = [p.strip(" ,;:") for p in _CLAUSE_SPLIT.split(sentence)]
+    return [p for p in parts if len([w for w in normalize(p).split() if w not in STOPWORDS]) >= 3]
+
+
+class Ledger:
+    """The known claims of one story, indexed on rare words so thousands stay fast to check."""
+
+    def __init__(self, settings: ClaimSettings | None = None) -> None:
+        self.settings = settings or ClaimSettings()
+        self.entries: list[_Entry] = []
+        self.by_normalized: dict[str, int] = {}
+        self.postings: dict[str, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def add(self, prepared: Prepared, document: int | str, claim_id: int | None = None) -> int:
+        """Add a claim; return its index (the existing one when the same text is known)."""
+        known = self.by_normalized.get(prepared.normalized)
+        if known is not None:
+            return known
+        index = len(self.entries)
+        self.entries.append(_Entry(prepared, document, claim_id))
+        self.by_normalized[prepared.normalized] = index
+        for word in prepared.content:
+            self.postings.setdefault(word, []).append(index)
+        return index
+
+    def candidates(self, prepared: Prepared) -> list[int]:
+        """Earlier claims sharing the most rare content words with the sentence (the block)."""
+        limit = max(20, int(len(self.entries) * self.settings.common_word_max_share_pct / 100))
+        lists = sorted(
+            (self.postings[w] for w in prepared.content if w in self.postings), key=len
+        )
+        if not lists:
+            return []
+        rare = [p for p in lists if len(p) <= limit] or lists[:2]
+        counts: Counter[int] = Counter()
+        for postings in rare[:12]:
+            counts.update(postings)
+        needed = 1 if len(rare) <= 2 else 2
+        return [i for i, n in counts.most_common(self.settings.candidate_limit) if n >= needed]
+
+    def judge(self, prepared: Prepared, clause_split: bool = True) -> Verdict:
+        """Seen, changed or new, against every claim in the ledger."""
+        settings = self.settings
+        exact = self.by_normalized.get(prepared.normalized)
+        if exact is not None:
+            return Verdict("seen", exact, 1.0)
+        candidate_ids = self.candidates(prepared)
+        if not candidate_ids:
+            return Verdict("new")
+        pre = sorted(
+            candidate_ids,
+            key=lambda i: fuzz.token_set_ratio(self.entries[i].prepared.normalized, prepared.normalized)
+            + fuzz.ratio(self.entries[i].prepared.normalized, prepared.normalized),
+            reverse=True,
+        )[: settings.scored_candidate_limit]
+        best: Verdict = Verdict("new")
+        for index in pre:
+            earlier = self.entries[index].prepared
+            features = pair_features(earlier, prepared)
+            probability = paraphrase_probability(features)
+            contained = features[FEATURE_NAMES.index("later_contained")]
+            kind = change_kind(earlier, prepared)
+            if kind is not None:
+                frame = fuzz.ratio(earlier.frame, prepared.frame)
+                needed = (
+                    settings.changed_actor_frame_threshold_pct
+                    if kind == "actor"
+                    else settings.changed_frame_threshold_pct
+                )
+                if frame >= needed:
+                    verdict = Verdict("changed", index, frame / 100.0, kind)
+                    if best.status != "changed" or verdict.score > best.score:
+                        best = verdict
+                    continue
+            if best.status == "changed":
+                continue
+            if probability * 100 >= settings.seen_threshold_pct or (
+                contained * 100 >= settings.contained_threshold_pct and len(prepared.content) >= 4
+            ):
+                score = max(probability, contained)
+                if best.status != "seen" or score > best.score:
+                    best = Verdict("seen", index, score)
+            elif best.status == "new" and probability > best.score:
+                best = Verdict("new", index, probability)
+        if best.status == "new" and clause_split and settings.split_clauses:
+            best = self._judge_clauses(prepared) or best
+        return best
+
+    def _judge_clauses(self, prepared: Prepared) -> Verdict | None:
+        parts = clauses(prepared.text)
+        if len(parts) < 2:
+            return None
+        verdicts = [self.judge(prepare(part), clause_split=False) for part in parts]
+        if all(v.status == "seen" for v in verdicts):
+            weakest = min(verdicts, key=lambda v: v.score)
+            return Verdict("seen", weakest.entry_index, weakest.score)
+        return None
+
+
+def diff_claims(
+    earlier: list[str], later: str, settings: ClaimSettings | None = None,
+    labels: Sequence[int | str] | None = None,
+) -> list[ClaimResult]:
+    """Judge each sentence of `later` against the claims of the `earlier` documents."""
+    settings = settings or ClaimSettings()
+    ledger = Ledger(settings)
+    for position, text in enumerate(earlier):
+        label = labels[position] if labels is not None else position
+        for seg in segment(text, settings):
+            if seg.skip_reason is None:
+                ledger.add(prepare(seg.text), label)
+    results: list[ClaimResult] = []
+    for seg in segment(later, settings):
+        if seg.skip_reason is not None:
+            results.append(ClaimResult(seg.text, "skipped", seg.skip_reason))
+            continue
+        verdict = ledger.judge(prepare(seg.text))
+        results.append(_result(seg.text, verdict, ledger))
+    return results
+
+
+def _result(sentence: str, verdict: Verdict, ledger: Ledger) -> ClaimResult:
+    if verdict.status == "new" or verdict.entry_index is None:
+        return ClaimResult(sentence, "new")
+    entry = ledger.entries[verdict.entry_index]
+    match = Match(entry.prepared.text, entry.document, verdict.score, entry.claim_id)
+    return ClaimResult(sentence, verdict.status, verdict.change, match)

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import logging
 import re
+from typing import Any
 
 import duckdb
 
@@ -94,13 +95,12 @@ def search(
     return hits
 
 
-def _hit(row: tuple[object, ...], text: str) -> Hit:
+def _hit(row: tuple[Any, ...], text: str) -> Hit:
     kind, hit_id, article_id, story_id, story_name, outlet, url, title, body, seen_at, score = row
     return Hit(
-        kind=str(kind), id=int(hit_id), article_id=int(article_id),  # type: ignore[call-overload]
-        story_id=story_id, story_name=story_name, outlet=str(outlet),  # type: ignore[arg-type]
-        url=url, title=title, snippet=make_snippet(str(body), text),  # type: ignore[arg-type]
-        seen_at=seen_at, score=float(score),  # type: ignore[arg-type]
+        kind=kind, id=hit_id, article_id=article_id, story_id=story_id, story_name=story_name,
+        outlet=outlet, url=url, title=title, snippet=make_snippet(body, text), seen_at=seen_at,
+        score=float(score),
     )
 
 

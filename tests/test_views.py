@@ -118,12 +118,15 @@ def test_new_claims_since_macro_filters_by_time(con: duckdb.DuckDBPyConnection) 
 
 def test_feed_health_labels_each_feed(con: duckdb.DuckDBPyConnection) -> None:
     rows = {r["feed_id"]: r for r in view_rows(con, "feed_health")}
-    assert {i: r["health"] for i, r in rows.items()} == {1: "ok", 2: "ok", 3: "failing", 4: "parked"}
+    assert {i: r["health"] for i, r in rows.items()} == {
+        1: "ok", 2: "ok", 3: "failing", 4: "parked", 5: "removed",
+    }
+    assert rows[5]["active"] is False and rows[1]["active"] is True
     assert rows[4]["parked"] is True and "404" in rows[4]["last_error"]
     assert rows[3]["error_count"] == 3 and rows[3]["last_success_at"] is None
     assert (rows[1]["entries"], rows[1]["stored"]) == (1, 1)
     assert rows[2]["feed"] == "Al Mayadeen English"  # no configured name: the feed's own title
-    assert list(rows)[:2] == [4, 3]  # parked and failing feeds first
+    assert list(rows) == [4, 3, 1, 2, 5]  # parked and failing first, removed last
 
 
 # --- the real pipeline: two offline demo cycles -----------------------------------------------

@@ -1,4 +1,6 @@
 -- Per feed: is it healthy, when did it last succeed, what went wrong, is it parked.
+-- health: ok | failing (errors since the last success) | parked (past the error limit, not
+-- polled until `monitor feeds reset`) | never polled | removed (no longer in the config).
 CREATE OR REPLACE VIEW feed_health AS
 WITH entry_stats AS (
     SELECT feed_id,
@@ -14,11 +16,13 @@ WITH entry_stats AS (
 SELECT f.id                                   AS feed_id,
        coalesce(f.name, f.title, f.url)       AS feed,
        CASE
+           WHEN NOT coalesce(f.active, true) THEN 'removed'
            WHEN f.parked THEN 'parked'
            WHEN f.last_checked_at IS NULL THEN 'never polled'
            WHEN f.error_count > 0 THEN 'failing'
            ELSE 'ok'
        END                                    AS health,
+       coalesce(f.active, true)               AS active,
        f.parked,
        f.error_count,
        f.last_error,
@@ -38,4 +42,4 @@ SELECT f.id                                   AS feed_id,
        f.site_url
 FROM feeds f
 LEFT JOIN entry_stats e ON e.feed_id = f.id
-ORDER BY f.parked DESC, f.error_count DESC, f.id;
+ORDER BY coalesce(f.active, true) DESC, f.parked DESC, f.error_count DESC, f.id;

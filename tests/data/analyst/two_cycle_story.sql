@@ -197,3 +197,6 @@ INSERT INTO runs (id, started_at, finished_at, status, summary) VALUES
   (1, '2026-11-21 21:00:00', '2026-11-21 21:00:04', 'completed', '{"articles": 1, "new_claims": 8}'),
   (2, '2026-11-21 21:15:00', '2026-11-21 21:15:05', 'completed', '{"articles": 1, "new_claims": 6}'),
   (3, '2026-11-21 21:45:00', '2026-11-21 21:45:03', 'completed', '{"articles": 1, "changed_claims": 1}');
+-- A feed taken out of the config: kept with its history, no longer polled.
+INSERT INTO feeds (id, url, name, interval_minutes, next_check_at, last_checked_at, last_success_at, last_status, created_at, active) VALUES
+  (5, 'http://127.0.0.1:8765/old-desk/feed.xml', 'Old desk', 15, '2026-11-21 21:00:00', '2026-11-21 20:45:00', '2026-11-21 20:45:00', 200, '2026-11-20 09:00:00', false);

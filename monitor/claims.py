@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import unicodedata
@@ -14,6 +15,8 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from monitor.settings import ClaimSettings
+
+LOGGER = logging.getLogger(__name__)
 
 # --- normalisation -------------------------------------------------------------------------------
 
@@ -470,8 +473,9 @@ class ClaimResult:
 
     sentence: str
     status: str  # new | seen | changed | skipped
-    reason: str | None = None  # why skipped; for changed: number | negation | attribution | actor
+    reason: str | None = None  # why skipped
     match: Match | None = None
+    change: str | None = None  # for changed: number | negation | attribution | actor
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape of `monitor claims diff`: reason only when skipped, match only when matched."""
@@ -480,8 +484,6 @@ class ClaimResult:
             out["reason"] = self.reason
         if self.status in ("seen", "changed") and self.match is not None:
             out["match"] = self.match.to_dict()
-            if self.status == "changed" and self.reason:
-                out["change"] = self.reason
         return out
 
 
@@ -652,4 +654,211 @@ def _result(sentence: str, verdict: Verdict, ledger: Ledger) -> ClaimResult:
         return ClaimResult(sentence, "new")
     entry = ledger.entries[verdict.entry_index]
     match = Match(entry.prepared.text, entry.document, verdict.score, entry.claim_id)
-    return ClaimResult(sentence, verdict.status, verdict.change, match)
+    return ClaimResult(sentence, verdict.status, None, match, verdict.change)
+
+
+# --- pipeline stage: judge new article versions against their story's ledger ----------------------
+
+PENDING_BATCH_SIZE = 500
+
+
+@dataclass
+class ClaimReport:
+    """What one pass of claim detection did."""
+
+    versions: int = 0
+    sentences: int = 0
+    new: int = 0
+    changed: int = 0
+    seen: int = 0
+    skipped: int = 0
+    failed: int = 0
+    new_claim_ids: list[int] = field(default_factory=list)
+    changed_claim_ids: list[int] = field(default_factory=list)
+    # Versions after the first of an article that added claims: "updated article adds: ...".
+    updated_versions: dict[int, list[int]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _PendingVersion:
+    id: int
+    article_id: int
+    version: int
+    title: str | None
+    text: str
+    published_at: Any
+    fetched_at: Any
+    story_id: int
+    outlet: str
+
+
+def detect_claims(con: Any, settings: ClaimSettings, now: Any) -> ClaimReport:
+    """Judge every linked, unjudged article version against its story's claim ledger."""
+    from monitor import db
+
+    report = ClaimReport()
+    ledgers: dict[int, Ledger] = {}
+    attempted: set[int] = set()
+    while True:
+        rows = [
+            _PendingVersion(*row)
+            for row in db.query(con, "claims_pending_versions", {"limit": PENDING_BATCH_SIZE})
+            if row[0] not in attempted
+        ]
+        if not rows:
+            break
+        for version in rows:
+            attempted.add(version.id)
+            ledger = ledgers.get(version.story_id)
+            if ledger is None:
+                ledger = ledgers[version.story_id] = load_ledger(con, version.story_id, settings)
+            try:
+                _judge_version(con, version, ledger, settings, now, report)
+            except Exception as e:  # one bad version never fails the run; it is retried next run
+                from monitor.errors import StoreError
+
+                if not isinstance(e, (StoreError, ValueError)) and not _is_db_error(e):
+                    raise
+                LOGGER.error("claims of version %s (article %s) failed: %s", version.id, version.article_id, e)
+                report.failed += 1
+                ledgers.pop(version.story_id, None)  # the rolled-back claims must leave the ledger too
+    return report
+
+
+def _is_db_error(error: Exception) -> bool:
+    import duckdb
+
+    return isinstance(error, duckdb.Error)
+
+
+def load_ledger(con: Any, story_id: int, settings: ClaimSettings) -> Ledger:
+    """Read one story's claims into an indexed ledger."""
+    from monitor import db
+
+    ledger = Ledger(settings)
+    for claim_id, text, version_id in db.query(con, "claims_story_ledger", {"story_id": story_id}):
+        ledger.add(prepare(text), version_id, claim_id)
+    return ledger
+
+
+def version_segments(text: str, title: str | None, settings: ClaimSettings) -> list[Segment]:
+    """The sentences of one article version; the title leads them when titles are judged."""
+    segments = segment(text, settings)
+    if settings.judge_titles and title and title.strip():
+        segments.insert(0, Segment(title.strip(), _sentence_skip_reason(title.strip(), settings)))
+    elif title and title.strip():
+        segments.insert(0, Segment(title.strip(), "heading"))
+    return segments
+
+
+def _judge_version(
+    con: Any, version: _PendingVersion, ledger: Ledger, settings: ClaimSettings, now: Any,
+    report: ClaimReport,
+) -> None:
+    from monitor import db
+
+    seen_at = version.published_at or version.fetched_at or now
+    mentions: list[tuple[Any, ...]] = []
+    added: list[int] = []
+    counts = Counter[str]()
+    new_ids: list[int] = []
+    changed_ids: list[int] = []
+    with db.transaction(con):
+        for index, seg in enumerate(version_segments(version.text, version.title, settings)):
+            if seg.skip_reason is not None:
+                counts["skipped"] += 1
+                continue
+            prepared = prepare(seg.text)
+            verdict = ledger.judge(prepared)
+            if verdict.status == "seen" and verdict.entry_index is not None:
+                claim_id = ledger.entries[verdict.entry_index].claim_id
+            else:
+                changed_from = (
+                    ledger.entries[verdict.entry_index].claim_id
+                    if verdict.status == "changed" and verdict.entry_index is not None
+                    else None
+                )
+                claim_id = _store_claim(con, version, prepared, verdict.status, changed_from, seen_at)
+                added.append(ledger.add(prepared, version.id, claim_id))
+                (changed_ids if verdict.status == "changed" else new_ids).append(claim_id)
+            counts[verdict.status] += 1
+            mentions.append((
+                claim_id, version.story_id, version.id, version.article_id, index, seg.text,
+                verdict.status, round(verdict.score, 4),
+                version.outlet, seen_at,
+            ))
+        db.execute_many(con, "claims_insert_mention", mentions)
+        db.execute(con, "claims_mark_done", {"now": now, "version_id": version.id})
+    report.versions += 1
+    report.sentences += sum(counts.values())
+    report.new += counts["new"]
+    report.changed += counts["changed"]
+    report.seen += counts["seen"]
+    report.skipped += counts["skipped"]
+    report.new_claim_ids.extend(new_ids)
+    report.changed_claim_ids.extend(changed_ids)
+    if version.version > 1 and (new_ids or changed_ids):
+        report.updated_versions[version.id] = new_ids + changed_ids
+
+
+def _store_claim(
+    con: Any, version: _PendingVersion, prepared: Prepared, status: str, changed_from: int | None,
+    seen_at: Any,
+) -> int:
+    from monitor import db
+
+    params = {
+        "story_id": version.story_id, "text": prepared.text, "normalized": prepared.normalized,
+        "kind": "changed" if status == "changed" else "new", "changed_from": changed_from,
+        "version_id": version.id, "article_id": version.article_id, "outlet": version.outlet,
+        "seen_at": seen_at,
+    }
+    rows = db.query(con, "claims_insert", params)
+    if rows:
+        return int(rows[0][0])
+    existing = db.query(
+        con, "claims_find_normalized", {"story_id": version.story_id, "normalized": prepared.normalized}
+    )
+    return int(existing[0][0])
+
+
+# --- documents for `monitor claims diff` ---------------------------------------------------------
+
+
+def extract_text(html: str, url: str | None = None) -> str:
+    """The article text of an HTML page (monitor.articles, else trafilatura)."""
+    try:
+        from monitor.articles import extract_article
+    except ImportError:
+        import trafilatura
+
+        return trafilatura.extract(html, url=url) or ""
+    article = extract_article(html, url=url)
+    return article.text if article is not None else ""
+
+
+def read_document(source: str, settings: Any) -> str:
+    """The text of a .txt/.html path or an http(s) URL (fetched through monitor.http's guard)."""
+    from pathlib import Path
+
+    from monitor.errors import ParseError
+
+    if source.startswith(("http://", "https://")):
+        from monitor.http import decode_html, fetch_url
+
+        response = fetch_url(source, settings.fetch, max_bytes=settings.fetch.max_page_bytes)
+        body = decode_html(response.body, response.headers)
+        if "html" in (response.headers.get("content-type") or "text/html"):
+            return extract_text(body, url=response.url)
+        return body
+    path = Path(source)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ParseError(f"{source}: cannot read document: {e.strerror or e}") from e
+    text = raw.decode("utf-8", errors="replace")
+    if path.suffix.lower() in (".html", ".htm", ".xhtml"):
+        text = extract_text(text)
+        if not text:
+            raise ParseError(f"{source}: no article text could be extracted from the page")
+    return text

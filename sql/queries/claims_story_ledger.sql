@@ -1,0 +1,5 @@
+-- The claim ledger of one story, oldest first.
+SELECT id, text, first_version_id
+FROM claims
+WHERE story_id = $story_id
+ORDER BY first_seen_at, id;

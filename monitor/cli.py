@@ -147,7 +147,76 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _add_claims_commands(sub: Any) -> None:
-    pass
+    parser = sub.add_parser("claims", help="judge claims: diff documents, show a story's ledger")
+    claims = parser.add_subparsers(dest="claims_command", required=True, metavar="ACTION")
+    diff = _command(
+        claims, "diff", _cmd_claims_diff,
+        "mark each sentence of LATER new, seen, changed or skipped against the EARLIER documents",
+    )
+    diff.add_argument("documents", nargs="+", metavar="DOC", help="EARLIER... LATER: .txt/.html paths or URLs")
+    diff.add_argument("--format", choices=["table", "json"], default="table")
+    diff.add_argument("--all", action="store_true", help="table: also list skipped sentences")
+    ledger = _command(claims, "ledger", _cmd_claims_ledger, "list a story's distinct claims with corroboration")
+    ledger.add_argument("story_id", type=int, help="stories.id")
+    ledger.add_argument("--format", choices=["table", "json"], default="table")
+
+
+def _claims_settings(args: argparse.Namespace) -> Any:
+    from monitor.settings import Settings, load_settings, resolve_config_path
+
+    if args.config or resolve_config_path(None).exists():
+        return load_settings(args.config)
+    return Settings()
+
+
+def _cmd_claims_diff(args: argparse.Namespace) -> int:
+    from monitor.claims import diff_claims, read_document
+
+    if len(args.documents) < 2:
+        print("monitor: error: claims diff needs at least one EARLIER and one LATER document", file=sys.stderr)
+        return 2
+    settings = _claims_settings(args)
+    texts = [read_document(source, settings) for source in args.documents]
+    results = diff_claims(texts[:-1], texts[-1], settings.claims, labels=args.documents[:-1])
+    if args.format == "json":
+        print_json([r.to_dict() for r in results])
+        return 0
+    for result in results:
+        if result.status == "skipped" and not args.all:
+            continue
+        detail = result.reason or "" if result.status == "skipped" else (
+            f"{result.match.score:.2f}" if result.match else ""
+        )
+        if result.status == "changed" and result.change:
+            detail = f"{detail} {result.change}"
+        print(f"{result.status:8} {detail:16} {result.sentence}")
+        if result.match is not None:
+            print(f"{'':8} {'':16} <- {result.match.sentence}  [{result.match.document}]")
+    counts = {s: sum(r.status == s for r in results) for s in ("new", "changed", "seen", "skipped")}
+    print(", ".join(f"{n} {s}" for s, n in counts.items()))
+    return 0
+
+
+def _cmd_claims_ledger(args: argparse.Namespace) -> int:
+    from monitor import db
+    from monitor.settings import load_settings
+
+    settings = load_settings(args.config)
+    with db.open_db(settings.database.path, read_only=True) as con:
+        rows = db.query(con, "claims_story_claims", {"story_id": args.story_id})
+    keys = ("claim_id", "kind", "text", "changed_from_text", "first_outlet", "first_seen_at",
+            "corroboration", "mentions", "first_url")
+    if args.format == "json":
+        print_json([dict(zip(keys, row)) for row in rows])
+        return 0
+    for row in rows:
+        item = dict(zip(keys, row))
+        print(f"#{item['claim_id']:<6} {item['kind']:8} x{item['corroboration']:<3} "
+              f"{str(item['first_seen_at'])[:16]}  {item['first_outlet']}: {item['text']}")
+        if item["changed_from_text"]:
+            print(f"{'':29}was: {item['changed_from_text']}")
+    print(f"{len(rows)} claims")
+    return 0
 
 
 # --- stories commands (issue 4) -----------------------------------------------------------------

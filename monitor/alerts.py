@@ -32,11 +32,12 @@ LOGGER = logging.getLogger(__name__)
 
 MessageFormat = Literal["markdown", "text"]
 SEVERITY_RANK = {"new_claim": 1, "changed_claim": 2, "new_story": 3}
-MARKDOWN_SCHEMES = {
-    "slack", "discord", "workflow", "workflows", "msteams", "matrix", "matrixs", "tgram",
-    "mmost", "mmosts", "rocket", "rockets", "gchat", "zulip",
+# Chat services that render Markdown (apprise converts it to HTML for Telegram); native webhook
+# URLs (https://hooks.slack.com/..., https://discord.com/api/webhooks/...) map to the same plugins.
+MARKDOWN_SERVICES = {
+    "NotifySlack", "NotifyDiscord", "NotifyWorkflows", "NotifyMatrix", "NotifyTelegram",
+    "NotifyMattermost", "NotifyRocketChat", "NotifyGoogleChat", "NotifyZulip",
 }
-TEXT_SCHEMES = {"mailto", "mailtos", "ntfy", "ntfys", "json", "jsons", "form", "forms"}
 # `${VAR}` reads the environment; `${prefect-secret:NAME}` is filled in by flows.alerting.
 PLACEHOLDER = re.compile(r"\$\{(?:(prefect-secret):)?([A-Za-z0-9_.-]+)\}")
 REDACTED = "***"
@@ -156,16 +157,13 @@ def _build_channel(
             max_chars=config.max_message_chars or 2000,
             error=redact(str(e), secrets), **common,
         )
-    scheme = url.split("://", 1)[0].lower()
     fmt: MessageFormat
     if config.format != "auto":
         fmt = config.format
-    elif scheme in TEXT_SCHEMES or scheme.startswith("mailto"):
-        fmt = "text"
-    elif scheme in MARKDOWN_SCHEMES or str(server.notify_format) in ("markdown", "html"):
+    elif type(server).__name__ in MARKDOWN_SERVICES or str(server.notify_format) == "markdown":
         fmt = "markdown"
     else:
-        fmt = "text"
+        fmt = "text"  # e-mail, ntfy, generic JSON/form webhooks, SMS, ...
     service_limit = int(getattr(server, "body_maxlen", 0) or 0) or 4000
     label = f"{key} ({server.service_name})"
     return Channel(

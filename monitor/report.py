@@ -25,6 +25,8 @@ CHART_PAD_PX = 36  # keeps the first mark clear of the outlet names
 CHART_ROW_PX = 64
 CHART_TOP_PX = 34
 CHART_AXIS_PX = 44
+MARK_MAX_RADIUS_PX = 24
+LABEL_SPACING_PX = 120
 TEXT_FRAGMENT_WORDS = 8
 
 
@@ -257,8 +259,15 @@ def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
             f"<text class=\"tick-label\" x=\"{x:.1f}\" y=\"{axis_y + 22}\" text-anchor=\"middle\">"
             f"{_e(_tick_label(tick, span_s))}</text>"
         )
+    last_label: dict[str, tuple[float, bool]] = {}  # outlet -> (x, below) of its latest label
     for entry in timeline:
-        parts.append(_mark(entry, x_of(entry["seen_at"]), y_of(entry["outlet"]), entry["version_id"] == opener))
+        x, outlet = x_of(entry["seen_at"]), entry["outlet"]
+        previous = last_label.get(outlet)
+        # Labels of marks close together on one lane alternate above and below.
+        below = bool(previous and abs(x - previous[0]) < LABEL_SPACING_PX and not previous[1])
+        if entry["version_id"] == opener or entry["new_claims"] or entry["changed_claims"]:
+            last_label[outlet] = (x, below)
+        parts.append(_mark(entry, x, y_of(outlet), entry["version_id"] == opener, below))
     parts.append("</svg>")
     legend = (
         "<div class=\"legend\">"
@@ -275,7 +284,7 @@ def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
     )
 
 
-def _mark(entry: dict[str, Any], x: float, y: float, is_opener: bool) -> str:
+def _mark(entry: dict[str, Any], x: float, y: float, is_opener: bool, label_below: bool) -> str:
     new, changed = entry["new_claims"], entry["changed_claims"]
     if is_opener:
         kind = "opener"
@@ -285,7 +294,7 @@ def _mark(entry: dict[str, Any], x: float, y: float, is_opener: bool) -> str:
         kind = "changed"
     else:
         kind = "seen"
-    radius = 10 + 3.2 * math.sqrt(new + changed)
+    radius = min(10 + 3.2 * math.sqrt(new + changed), MARK_MAX_RADIUS_PX)
     label = ""
     if is_opener:
         label = f"first report · {new} claims"
@@ -298,7 +307,8 @@ def _mark(entry: dict[str, Any], x: float, y: float, is_opener: bool) -> str:
         f"{new} new, {changed} changed, {entry['seen_claims']} seen"
     )
     text = (
-        f"<text class=\"mark-label mark-label-{kind}\" x=\"{x:.1f}\" y=\"{y - radius - 7:.1f}\" "
+        f"<text class=\"mark-label mark-label-{kind}\" x=\"{x:.1f}\" "
+        f"y=\"{(y + radius + 15) if label_below else (y - radius - 7):.1f}\" "
         f"text-anchor=\"middle\">{_e(label)}</text>"
         if label else ""
     )

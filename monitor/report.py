@@ -323,11 +323,26 @@ def _mark(entry: dict[str, Any], x: float, y: float, is_opener: bool, label_belo
     )
 
 
-def _ticks(start: dt.datetime, end: dt.datetime, count: int = 5) -> list[dt.datetime]:
-    span = end - start
-    if span.total_seconds() <= 0:
+TICK_STEPS_S = [
+    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600,
+    86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 91 * 86400, 365 * 86400,
+]
+
+
+def _ticks(start: dt.datetime, end: dt.datetime, most: int = 6) -> list[dt.datetime]:
+    """Round times (whole minutes, hours, days) across the span, at most MOST of them."""
+    span_s = (end - start).total_seconds()
+    if span_s <= 0:
         return [start]
-    return [start + span * i / (count - 1) for i in range(count)]
+    step_s = next((s for s in TICK_STEPS_S if span_s / s <= most - 1), TICK_STEPS_S[-1])
+    epoch = dt.datetime(2000, 1, 1)
+    first_s = math.ceil((start - epoch).total_seconds() / step_s) * step_s
+    ticks = []
+    at = epoch + dt.timedelta(seconds=first_s)
+    while at <= end:
+        ticks.append(at)
+        at += dt.timedelta(seconds=step_s)
+    return ticks or [start]
 
 
 def _tick_label(when: dt.datetime, span_s: float) -> str:
@@ -336,7 +351,7 @@ def _tick_label(when: dt.datetime, span_s: float) -> str:
     if span_s < 36 * 3600:
         return when.strftime("%H:%M")
     if span_s < 60 * 86400:
-        return when.strftime("%d %b %H:%M")
+        return when.strftime("%d %b" if (when.hour, when.minute) == (0, 0) else "%d %b %H:%M")
     return when.strftime("%d %b %Y")
 
 

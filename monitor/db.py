@@ -11,13 +11,22 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
 from monitor.errors import StoreError
 
 LOGGER = logging.getLogger(__name__)
+
+
+class DatabaseConfig(Protocol):
+    """The `[database]` settings `connect()` needs (monitor.settings.DatabaseSettings)."""
+
+    path: Path
+    backend: str
+    ducklake_catalog: str | None
+    ducklake_data_path: Path | None
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -40,9 +49,18 @@ def load_sql(name: str) -> str:
 
 
 def connect(
-    path: str | Path, read_only: bool = False, lock_timeout_s: float = LOCK_RETRY_TIMEOUT_S
+    path: str | Path | DatabaseConfig,
+    read_only: bool = False,
+    lock_timeout_s: float = LOCK_RETRY_TIMEOUT_S,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database file, waiting briefly while another process holds its lock."""
+    """Open the database file, waiting briefly while another process holds its lock.
+
+    Pass the `[database]` settings instead of a path to honour `backend = "ducklake"`.
+    """
+    if not isinstance(path, (str, Path)):
+        if path.backend == "ducklake":
+            return connect_ducklake(path, read_only=read_only)
+        path = path.path
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +81,9 @@ def connect(
 
 
 @contextlib.contextmanager
-def open_db(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_db(
+    path: str | Path | DatabaseConfig, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Connection for one batch of work: migrated on open, always closed on exit."""
     con = connect(path, read_only=read_only)
     try:
@@ -111,14 +131,21 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply pending migrations, then (re)create the views; return the names applied."""
+    on_ducklake = is_ducklake(con)
+    if on_ducklake:
+        # applied_versions() declares a PRIMARY KEY, which DuckLake refuses; create it first.
+        execute(con, "maintenance_ducklake_schema_version")
     applied = applied_versions(con)
     done = []
     for version, path in migration_files():
         if version in applied:
             continue
+        sql = path.read_text(encoding="utf-8")
+        if on_ducklake:
+            sql = translate_for_ducklake(sql)
         try:
             with transaction(con):
-                con.execute(path.read_text(encoding="utf-8"))
+                con.execute(sql)
                 con.execute(
                     "INSERT INTO schema_version VALUES (?, ?, ?)", [version, path.name, utcnow()]
                 )
@@ -150,7 +177,10 @@ def _views_current(con: duckdb.DuckDBPyConnection) -> bool:
     if not names:
         return True
     existing = {
-        row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal")
+        row[0]
+        for row in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal"
+        ).fetchall()
     }
     return names <= existing
 
@@ -259,3 +289,118 @@ class CycleLock:
 def cycle_lock(database_path: str | Path, wait_s: float = 0.0) -> CycleLock:
     """The lock a cycle takes before it touches the database; raises CycleLockedError if held."""
     return CycleLock(database_path, wait_s)
+
+
+# --- DuckLake backend -----------------------------------------------------------------------
+# DuckLake (catalog in SQLite or PostgreSQL, data as Parquet files) lets several processes write.
+# It lacks PRIMARY KEY/UNIQUE constraints, sequences, RETURNING and LIST defaults, so migrate()
+# translates the schema DDL (translate_for_ducklake) and connect_ducklake() recreates each id
+# sequence as a connection-local TEMP sequence starting past the table's largest id.
+# Those ids are only unique while one process writes at a time: the single-writer stage.
+
+DUCKLAKE_ALIAS = "lake"
+_CATALOG_EXTENSIONS = {"sqlite": "sqlite_scanner", "postgres": "postgres_scanner"}
+_SEQUENCE_DDL = re.compile(r"CREATE\s+SEQUENCE\s+(IF\s+NOT\s+EXISTS\s+)?", re.IGNORECASE)
+_INLINE_KEY = re.compile(r"\s+(PRIMARY\s+KEY|UNIQUE)\b(?!\s*\()", re.IGNORECASE)
+_TABLE_KEY_LINE = re.compile(r",\s*\n\s*(PRIMARY\s+KEY|UNIQUE)\s*\([^)]*\)", re.IGNORECASE)
+_LIST_DEFAULT = re.compile(r"\s+NOT\s+NULL\s+DEFAULT\s+\[\]|\s+DEFAULT\s+\[\]", re.IGNORECASE)
+_BOOLEAN_DEFAULT = re.compile(r"\bDEFAULT\s+(true|false)\b", re.I)
+_TABLE_BLOCK = re.compile(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s*\((.*?)\n\);", re.S | re.I)
+_ID_DEFAULT = re.compile(r"^\s*(\w+)\s+\w+.*?DEFAULT\s+nextval\('(\w+)'\)", re.M | re.I)
+
+
+def _strip_sql_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def translate_for_ducklake(sql: str) -> str:
+    """Rewrite schema DDL into the subset DuckLake accepts (see the block comment above)."""
+    sql = _strip_sql_comments(sql)
+    sql = _SEQUENCE_DDL.sub("CREATE TEMP SEQUENCE IF NOT EXISTS ", sql)
+    sql = _TABLE_KEY_LINE.sub("", sql)
+    sql = _INLINE_KEY.sub("", sql)
+    sql = _LIST_DEFAULT.sub("", sql)
+    # DuckLake takes only literal defaults and parses a bare true/false as an expression.
+    return _BOOLEAN_DEFAULT.sub(lambda m: f"DEFAULT '{m.group(1).lower()}'", sql)
+
+
+def id_sequences() -> list[tuple[str, str, str]]:
+    """(sequence, table, column) for every `DEFAULT nextval(...)` column in sql/schema."""
+    found = []
+    for _, path in migration_files():
+        for table, body in _TABLE_BLOCK.findall(_strip_sql_comments(path.read_text(encoding="utf-8"))):
+            for column, sequence in _ID_DEFAULT.findall(body):
+                found.append((sequence, table, column))
+    return found
+
+
+def is_ducklake(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the connection's default catalog is a DuckLake."""
+    rows = query(con, "maintenance_current_catalog_type")
+    return bool(rows) and rows[0][0] == "ducklake"
+
+
+def _ducklake_target(settings: DatabaseConfig) -> tuple[str, str | None]:
+    """The ATTACH target ('ducklake:...') and the extension its catalog database needs."""
+    catalog = settings.ducklake_catalog
+    if not catalog:
+        raise StoreError('[database] backend = "ducklake" needs ducklake_catalog '
+                         '(e.g. "sqlite:catalog.sqlite" or "postgres:dbname=monitor host=...")')
+    kind, _, rest = catalog.partition(":")
+    base = Path(settings.path).parent
+    if kind == "sqlite":
+        path = Path(rest)
+        return f"ducklake:sqlite:{path if path.is_absolute() else base / path}", "sqlite_scanner"
+    if kind == "postgres":
+        return f"ducklake:{catalog}", "postgres_scanner"
+    path = Path(catalog)  # a DuckDB file as catalog: fine for one machine
+    return f"ducklake:{path if path.is_absolute() else base / path}", None
+
+
+def connect_ducklake(settings: DatabaseConfig, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Attach the configured DuckLake catalog as the default database of a new connection."""
+    target, extension = _ducklake_target(settings)
+    data_path = settings.ducklake_data_path or Path(settings.path).parent / "ducklake-data"
+    if not data_path.is_absolute() and "://" not in str(data_path):
+        data_path = Path(settings.path).parent / data_path
+    if not read_only and "://" not in str(data_path):
+        Path(data_path).mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        load_extension(con, "ducklake")
+        if extension:
+            load_extension(con, extension)
+        options = {"DATA_PATH": str(data_path)}
+        if read_only:
+            options["READ_ONLY"] = "true"
+        # ATTACH takes no bound parameters; the target and options come from validated settings
+        # and are quoted as SQL string literals here.
+        option_sql = ", ".join(
+            f"{key} {_sql_literal(value) if key == 'DATA_PATH' else value}"
+            for key, value in options.items()
+        )
+        con.execute(f"ATTACH {_sql_literal(target)} AS {DUCKLAKE_ALIAS} ({option_sql})")
+        con.execute(f"USE {DUCKLAKE_ALIAS}")
+        _create_id_sequences(con)
+    except duckdb.Error as e:
+        con.close()
+        raise StoreError(f"DuckLake catalog {settings.ducklake_catalog!r}: cannot attach: {e}") from e
+    return con
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _create_id_sequences(con: duckdb.DuckDBPyConnection) -> None:
+    existing = {row[0] for row in query(con, "maintenance_lake_tables")}
+    sequences = id_sequences()
+    # Identifiers come from sql/schema (matched as \w+), never from user input. One statement
+    # each for reading and creating: every statement costs a catalog round trip on DuckLake.
+    starts = {sequence: 1 for sequence, _, _ in sequences}
+    reads = [f"SELECT '{sequence}', coalesce(max({column}), 0) + 1 FROM {table}"
+             for sequence, table, column in sequences if table in existing]
+    if reads:
+        starts.update(dict(con.execute(" UNION ALL ".join(reads)).fetchall()))
+    con.execute("".join(f"CREATE TEMP SEQUENCE IF NOT EXISTS {sequence} START {int(start)};"
+                        for sequence, start in starts.items()))

@@ -1,0 +1,2 @@
+-- Write the WAL into the database file and reclaim space freed by deletes and updates.
+CHECKPOINT;

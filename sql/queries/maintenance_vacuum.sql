@@ -1,0 +1,2 @@
+-- Recompute table statistics for the query planner.
+VACUUM ANALYZE;

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from prefect import flow, get_run_logger
@@ -46,9 +46,9 @@ def resolve_block_urls(settings: Settings) -> dict[str, str]:
     resolved: dict[str, str] = {}
     for config in settings.channels:
         reference = alerts.block_reference(config)
-        if reference and reference not in resolved:
+        if config.block and reference and reference not in resolved:
             try:
-                resolved[reference] = block_url(Block.load(config.block))
+                resolved[reference] = block_url(cast(Block, Block.load(config.block)))
             except Exception as e:  # noqa: BLE001 - the channel records the failure on its rows
                 LOGGER.warning("Prefect block %r could not be loaded: %s", config.block,
                                type(e).__name__)
@@ -57,7 +57,7 @@ def resolve_block_urls(settings: Settings) -> dict[str, str]:
             if key in resolved:
                 continue
             try:
-                resolved[key] = str(Secret.load(name).get())
+                resolved[key] = str(cast(Secret[str], Secret.load(name)).get())
             except Exception as e:  # noqa: BLE001 - the channel records the failure on its rows
                 LOGGER.warning("Prefect Secret block %r could not be loaded: %s", name,
                                type(e).__name__)
@@ -74,7 +74,7 @@ def publish_summary_artifact(markdown: str, key: str = SUMMARY_ARTIFACT_KEY,
                              description: str = "New and changed claims this run") -> UUID:
     """Create the Prefect markdown artifact that shows the alert summary in the UI."""
     body = markdown or "No new or changed claims in this run."
-    return create_markdown_artifact(markdown=body, key=key, description=description)
+    return cast(UUID, create_markdown_artifact(markdown=body, key=key, description=description))
 
 
 @flow(name="monitor-alerts-digest", log_prints=False)

@@ -132,11 +132,11 @@ def build_channels(
 def _build_channel(
     config: ChannelConfig, key: str, policy: AlertSettings, resolved: Mapping[str, str]
 ) -> Channel:
-    common: dict[str, Any] = dict(
-        key=key, mode=config.mode, min_severity=config.min_severity,
-        stories=tuple(name.lower() for name in config.stories),
-        tracked_only=config.tracked_only, quiet_hours=config.quiet_hours, policy=policy,
-    )
+    common: dict[str, Any] = {
+        "key": key, "mode": config.mode, "min_severity": config.min_severity,
+        "stories": tuple(name.lower() for name in config.stories),
+        "tracked_only": config.tracked_only, "quiet_hours": config.quiet_hours, "policy": policy,
+    }
     fallback_format: MessageFormat = "text" if config.format == "text" else "markdown"
     secrets: tuple[str, ...] = ()
     try:
@@ -174,7 +174,7 @@ def _build_channel(
 
 def _secret_fragments(url: str, used: Sequence[str], literal: str) -> tuple[str, ...]:
     """Every piece of the URL that could carry a credential: values substituted, password, tokens."""
-    pieces = set(value for value in used if value)
+    pieces = {value for value in used if value}
     pieces.add(url)
     try:
         parts = urlsplit(url)
@@ -540,7 +540,7 @@ class DeliveryReport:
         """Plain dict for JSON and the run summary."""
         return dataclasses.asdict(self)
 
-    def merge(self, other: "DeliveryReport") -> None:
+    def merge(self, other: DeliveryReport) -> None:
         """Add another report's counts to this one."""
         self.sent_messages += other.sent_messages
         self.sent_alerts += other.sent_alerts

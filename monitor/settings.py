@@ -11,7 +11,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
 )
 
 from monitor import __version__
@@ -122,7 +127,7 @@ class ChannelConfig(_Section):
         return value
 
     @model_validator(mode="after")
-    def _one_destination(self) -> "ChannelConfig":
+    def _one_destination(self) -> ChannelConfig:
         if (self.url is None) == (self.block is None):
             raise ValueError("exactly one of url or block")
         return self
@@ -206,7 +211,7 @@ class AlertSettings(_Section):
         return value
 
     @model_validator(mode="after")
-    def _paired_quiet_hours(self) -> "AlertSettings":
+    def _paired_quiet_hours(self) -> AlertSettings:
         if (self.quiet_hours_start is None) != (self.quiet_hours_end is None):
             raise ValueError("quiet_hours_start and quiet_hours_end go together")
         if self.retry_backoff_max_s < self.retry_backoff_min_s:

@@ -31,21 +31,22 @@ _US_FORMS = re.compile(
     r"|America\b(?!n)|Americans?\b)"
 )
 # "Washington" the government, not the Post, the state, the Nationals or George Washington.
-_WASHINGTON = re.compile(r"(?<![A-Z][a-z]\s)(?<![A-Z]\.\s)\bWashington\b(?!\s+(?:[A-Z]|D\.?C\b))")
-_CONTRACTIONS = [
-    (re.compile(r"\bwon't\b"), "will not"),
-    (re.compile(r"\bcan't\b"), "can not"),
-    (re.compile(r"\bcannot\b"), "can not"),
-    (re.compile(r"\bshan't\b"), "shall not"),
-    (re.compile(r"n't\b"), " not"),
-    (re.compile(r"'re\b"), " are"),
-    (re.compile(r"'ve\b"), " have"),
-    (re.compile(r"'ll\b"), " will"),
-    (re.compile(r"'d\b"), " would"),
-    (re.compile(r"'m\b"), " am"),
-    (re.compile(r"'s\b"), ""),
-    (re.compile(r"s'(?=\s|$)"), "s"),
-]
+_WASHINGTON = re.compile(r"\bWashington\b(?!\s+(?:[A-Z]|D\.?C\b))")
+_PREVIOUS_WORD = re.compile(r"(\S+)\s+$")
+
+
+def _washington(match: re.Match[str]) -> str:
+    previous = _PREVIOUS_WORD.search(match.string, 0, match.start())
+    word = previous.group(1).strip(_DOUBLE_QUOTES + "'(") if previous else ""
+    if word[:1].isupper() and word.lower() not in STOPWORDS:
+        return match.group(0)  # George Washington, Booker T. Washington: a person
+    return " USA "
+_CONTRACTION_FORMS = {
+    "won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not",
+    "n't": " not", "'re": " are", "'ve": " have", "'ll": " will", "'d": " would", "'m": " am",
+    "'s": "", "s'": "s",
+}
+_CONTRACTIONS = re.compile(r"\b(?:won't|can't|cannot|shan't)\b|n't\b|'(?:re|ve|ll|d|m|s)\b|(?<=s)'(?=\s|$)")
 _SMALL_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -66,6 +67,8 @@ _COMPOUNDS = {
 }
 _COMPOUND_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(_COMPOUNDS, key=len, reverse=True)) + r")\b")
 _NON_WORD = re.compile(r"[^\w%.$]+")
+_DIGIT = re.compile(r"\d")
+_NUMBER_UNIT = re.compile(r"(?<=\d)(?=[a-z]{2,})(?!st\b|nd\b|rd\b|th\b|s\b)")
 _NUMBER_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 
@@ -94,14 +97,19 @@ DENY_VERBS = frozenset(
 def normalize(text: str) -> str:
     """The form a sentence is matched in: quotes, US forms, case, hyphens, numbers, spacing unified."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TABLE)
-    text = _US_FORMS.sub(" USA ", text)
-    text = _WASHINGTON.sub(" USA ", text)
+    if "U" in text or "America" in text:
+        text = _US_FORMS.sub(" USA ", text)
+    if "Washington" in text:
+        text = _WASHINGTON.sub(_washington, text)
     text = text.lower()
-    for pattern, replacement in _CONTRACTIONS:
-        text = pattern.sub(replacement, text)
-    text = _NUMBER_COMMA.sub("", text)
+    if "'" in text or "cannot" in text:
+        text = _CONTRACTIONS.sub(lambda m: _CONTRACTION_FORMS.get(m.group(0), ""), text)
+    if "," in text:
+        text = _NUMBER_COMMA.sub("", text)
     text = text.replace("-", " ").replace("'", " ")
     text = _STRAY_DOT.sub(" ", _NON_WORD.sub(" ", text))
+    if _DIGIT.search(text):
+        text = _NUMBER_UNIT.sub(" ", text)
     words = _numbers_to_digits(text.split())
     joined = " ".join(words)
     return _COMPOUND_RE.sub(lambda m: _COMPOUNDS[m.group(1)], joined)
@@ -190,10 +198,14 @@ def named_entities(text: str) -> frozenset[str]:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TABLE)
     found: set[str] = set()
     for match in _CAPITALISED.finditer(text.strip(" " + _DOUBLE_QUOTES)):
-        for word in normalize(match.group(1)).split():
-            if word not in STOPWORDS and not word.isdigit():
-                found.add(content_stem(word))
+        found.update(_entity_words(match.group(1)))
     return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def _entity_words(name: str) -> tuple[str, ...]:
+    words = normalize(name).split()
+    return tuple(content_stem(w) for w in words if w not in STOPWORDS and not w.isdigit())
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +219,7 @@ class Prepared:
     core: frozenset[str]  # content without attribution words ("officials said")
     numbers: frozenset[str]
     negated: bool
+    strongly_negated: bool  # "not"/"never" only: "no shares", "without penalty" rarely flip a claim
     attribution: int  # 1 asserted, -1 denied, 0 none
     entities: frozenset[str]
     frame: str  # normalised text with numbers, negations and attribution verbs masked
@@ -217,23 +230,17 @@ def prepare(text: str) -> Prepared:
     """Compute the matching forms of one sentence."""
     normalized = normalize(text)
     words = tuple(normalized.split())
-    content = frozenset(content_stem(w) for w in words if w not in STOPWORDS)
+    content_list = [content_stem(w) for w in words if w not in STOPWORDS]
+    content = frozenset(content_list)
     numbers = frozenset(w for w in words if w[0].isdigit())
-    negated = sum(w in NEGATIONS for w in words) % 2 == 1
-    denies = any(w in DENY_VERBS for w in words)
-    asserts = any(w in ASSERT_VERBS for w in words)
-    attribution = -1 if denies else (1 if asserts else 0)
-    frame_words = []
-    for w in words:
-        if w in NEGATIONS:
-            continue
-        if w[0].isdigit():
-            frame_words.append("#")
-        elif w in ASSERT_VERBS or w in DENY_VERBS:
-            frame_words.append("say")
-        else:
-            frame_words.append(w)
-    stems = [content_stem(w) for w in words if w not in STOPWORDS]
+    negations = [w for w in words if w in NEGATIONS]
+    denies = not DENY_VERBS.isdisjoint(words)
+    asserts = not ASSERT_VERBS.isdisjoint(words)
+    frame_words = [
+        "#" if w[0].isdigit() else ("say" if w in ASSERT_VERBS or w in DENY_VERBS else w)
+        for w in words
+        if w not in NEGATIONS
+    ]
     return Prepared(
         text=text,
         normalized=normalized,
@@ -241,11 +248,12 @@ def prepare(text: str) -> Prepared:
         content=content,
         core=(content - _ATTRIBUTION_STEMS) or content,
         numbers=numbers,
-        negated=negated,
-        attribution=attribution,
+        negated=len(negations) % 2 == 1,
+        strongly_negated=sum(w in ("not", "never") for w in negations) % 2 == 1,
+        attribution=-1 if denies else (1 if asserts else 0),
         entities=named_entities(text),
         frame=" ".join(frame_words),
-        bigrams=frozenset(zip(stems, stems[1:])),
+        bigrams=frozenset(zip(content_list, content_list[1:])),
     )
 
 
@@ -307,7 +315,9 @@ _GLUED_ATTRIBUTION = re.compile(
 _LATER_ATTRIBUTION = re.compile(r"\b(?:said|says|told|announced|added)\b")
 
 _BYLINE = re.compile(r"^(?:by|written by|reporting by|words by|story by)\s+[\w“\"'’.\- ]{2,60}$", re.I)
-_POSTED_ON = re.compile(r"\b(?:posted|published|updated|last updated)\s+(?:on|at|by)\b", re.I)
+_POSTED_ON = re.compile(
+    r"^\W*(?:(?:date|[\d\-/.:,]+|[A-Z]\w*)\s+){0,3}(?:[Pp]osted|[Pp]ublished|[Uu]pdated|[Ll]ast updated)\s+(?:on|at|by)\b"
+)
 _DATE_TOKEN = (
     rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}"
     rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}:\d{{2}}(?:\s*[ap]\.?m\.?)?|(?:{_WEEKDAYS}),?"
@@ -440,14 +450,25 @@ PARAPHRASE_COEFFICIENTS = (
 )
 
 
-def paraphrase_probability(
-    features: Sequence[float],
-    coefficients: Sequence[float] = PARAPHRASE_COEFFICIENTS,
-    intercept: float = PARAPHRASE_INTERCEPT,
-) -> float:
+@dataclass(frozen=True, slots=True)
+class ParaphraseModel:
+    """A logistic regression over FEATURE_NAMES."""
+
+    coefficients: tuple[float, ...] = PARAPHRASE_COEFFICIENTS
+    intercept: float = PARAPHRASE_INTERCEPT
+
+    def probability(self, features: Sequence[float]) -> float:
+        """Probability that the pair says the same thing."""
+        z = self.intercept + sum(w * x for w, x in zip(self.coefficients, features))
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+DEFAULT_MODEL = ParaphraseModel()
+
+
+def paraphrase_probability(features: Sequence[float], model: ParaphraseModel = DEFAULT_MODEL) -> float:
     """Probability that the pair says the same thing, from the fitted logistic regression."""
-    z = intercept + sum(w * x for w, x in zip(coefficients, features))
-    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+    return model.probability(features)
 
 
 # --- judging one sentence against a ledger -------------------------------------------------------
@@ -504,15 +525,33 @@ class Verdict:
     change: str | None = None
 
 
+_NOT_ACTORS = frozenset(
+    stem(w) for w in ("monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec today yesterday tomorrow").split()
+)
+
+
+def _actors(entities: frozenset[str]) -> set[str]:
+    return {e for e in entities if len(e) > 2 and e not in _NOT_ACTORS}
+
+
 def change_kind(earlier: Prepared, later: Prepared) -> str | None:
     """The slot in which two same-frame sentences differ: number, negation, attribution, actor."""
-    if earlier.numbers and later.numbers and (later.numbers - earlier.numbers) and (earlier.numbers - later.numbers):
+    earlier_numbers = earlier.numbers - {"1"}  # "a day" and "one day" say the same
+    later_numbers = later.numbers - {"1"}
+    if earlier_numbers and later_numbers and (later_numbers - earlier_numbers) and (earlier_numbers - later_numbers):
         return "number"
-    if earlier.negated != later.negated:
+    if earlier.strongly_negated != later.strongly_negated:
         return "negation"
     if earlier.attribution * later.attribution == -1:
         return "attribution"
-    if (later.entities - earlier.entities) and (earlier.entities - later.entities):
+    only_later = _actors(later.entities - earlier.entities)
+    only_earlier = _actors(earlier.entities - later.entities)
+    # "O'Neill" vs "ONeill", "JCP" vs "JCP.N": a name inside the other is the same actor.
+    only_later = {e for e in only_later if not any(e in o or o in e for o in earlier.entities)}
+    only_earlier = {e for e in only_earlier if not any(e in o or o in e for o in later.entities)}
+    if only_later and only_earlier:
         return "actor"
     return None
 
@@ -532,8 +571,9 @@ def clauses(sentence: str) -> list[str]:
 class Ledger:
     """The known claims of one story, indexed on rare words so thousands stay fast to check."""
 
-    def __init__(self, settings: ClaimSettings | None = None) -> None:
+    def __init__(self, settings: ClaimSettings | None = None, model: ParaphraseModel = DEFAULT_MODEL) -> None:
         self.settings = settings or ClaimSettings()
+        self.model = model
         self.entries: list[_Entry] = []
         self.by_normalized: dict[str, int] = {}
         self.postings: dict[str, list[int]] = {}
@@ -555,18 +595,22 @@ class Ledger:
 
     def candidates(self, prepared: Prepared) -> list[int]:
         """Earlier claims sharing the most rare content words with the sentence (the block)."""
-        limit = max(20, int(len(self.entries) * self.settings.common_word_max_share_pct / 100))
+        limit = max(50, int(len(self.entries) * self.settings.common_word_max_share_pct / 100))
         lists = sorted(
             (self.postings[w] for w in prepared.content if w in self.postings), key=len
         )
         if not lists:
             return []
-        rare = [p for p in lists if len(p) <= limit] or lists[:2]
+        rare = [p for p in lists if len(p) <= limit][: self.settings.blocking_words] or lists[:2]
         counts: Counter[int] = Counter()
-        for postings in rare[:12]:
+        for postings in rare:
             counts.update(postings)
-        needed = 1 if len(rare) <= 2 else 2
-        return [i for i, n in counts.most_common(self.settings.candidate_limit) if n >= needed]
+        if len(rare) <= 2:
+            return [i for i, _ in counts.most_common(self.settings.candidate_limit)]
+        shared = [(n, i) for i, n in counts.items() if n >= 2]
+        if len(shared) > self.settings.candidate_limit:
+            shared.sort(reverse=True)
+        return [i for _, i in shared[: self.settings.candidate_limit]]
 
     def judge(self, prepared: Prepared, clause_split: bool = True) -> Verdict:
         """Seen, changed or new, against every claim in the ledger."""
@@ -577,17 +621,22 @@ class Ledger:
         candidate_ids = self.candidates(prepared)
         if not candidate_ids:
             return Verdict("new")
-        pre = sorted(
-            candidate_ids,
-            key=lambda i: fuzz.token_set_ratio(self.entries[i].prepared.normalized, prepared.normalized)
-            + fuzz.ratio(self.entries[i].prepared.normalized, prepared.normalized),
-            reverse=True,
-        )[: settings.scored_candidate_limit]
+        # Cheap pre-score on word sets; only the few best overlapping candidates meet rapidfuzz.
+        core = prepared.core
+        min_overlap = settings.candidate_min_overlap_pct / 100 * len(core)
+        overlaps = []
+        for i in candidate_ids:
+            other = self.entries[i].prepared.core
+            shared = len(core & other)
+            if shared >= min_overlap:
+                overlaps.append((shared / len(core) + shared / len(core | other), i))
+        overlaps.sort(reverse=True)
+        pre = [i for _, i in overlaps[: settings.scored_candidate_limit]]
         best: Verdict = Verdict("new")
         for index in pre:
             earlier = self.entries[index].prepared
             features = pair_features(earlier, prepared)
-            probability = paraphrase_probability(features)
+            probability = self.model.probability(features)
             contained = features[FEATURE_NAMES.index("later_contained")]
             kind = change_kind(earlier, prepared)
             if kind is not None:
@@ -612,7 +661,7 @@ class Ledger:
                     best = Verdict("seen", index, score)
             elif best.status == "new" and probability > best.score:
                 best = Verdict("new", index, probability)
-        if best.status == "new" and clause_split and settings.split_clauses:
+        if best.status == "new" and pre and clause_split and settings.split_clauses:
             best = self._judge_clauses(prepared) or best
         return best
 

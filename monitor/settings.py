@@ -150,15 +150,19 @@ class ClaimSettings(_Section):
     # number, negation, actor or attribution => `changed`.
     changed_frame_threshold_pct: float = Field(default=80.0, ge=0, le=100)
     # Actor changes need a closer frame, since paraphrases often rename the same actor.
-    changed_actor_frame_threshold_pct: float = Field(default=88.0, ge=0, le=100)
+    changed_actor_frame_threshold_pct: float = Field(default=90.0, ge=0, le=100)
     # A sentence that is not seen whole is split at clause boundaries; seen if every clause is.
     split_clauses: bool = True
     # Blocking: earlier claims sharing the most rare words are the candidates; at most this many
     # get the cheap rapidfuzz pre-score, and the best few of those the full model.
     candidate_limit: int = Field(default=40, ge=1)
-    scored_candidate_limit: int = Field(default=4, ge=1)
+    scored_candidate_limit: int = Field(default=3, ge=1)
+    # A candidate must share at least this share (%) of the sentence's content words to be scored.
+    candidate_min_overlap_pct: float = Field(default=30.0, ge=0, le=100)
     # Words carried by more than this share (%) of a story's claims are too common to block on.
-    common_word_max_share_pct: float = Field(default=5.0, gt=0, le=100)
+    common_word_max_share_pct: float = Field(default=2.0, gt=0, le=100)
+    # Blocking looks up at most this many of a sentence's rarest words.
+    blocking_words: int = Field(default=8, ge=1)
     # Segmentation: fewer content words than this is a fragment, not a claim.
     min_claim_content_words: int = Field(default=3, ge=1)
     # A line without final punctuation and at most this many words is a heading.

@@ -54,6 +54,7 @@ class Channel:
 
     key: str
     label: str  # privacy-safe description for logs and the CLI
+    service: str  # apprise's service name: "Slack", "Discord", "E-Mail", "JSON", ...
     mode: Literal["immediate", "digest"]
     format: MessageFormat
     max_chars: int
@@ -153,7 +154,7 @@ def _build_channel(
             raise ConfigError("not a URL apprise understands (check the scheme and the fields)")
     except ConfigError as e:
         return Channel(
-            label=f"{key} (unusable)", format=fallback_format,
+            label=f"{key} (unusable)", service="unknown", format=fallback_format,
             max_chars=config.max_message_chars or 2000,
             error=redact(str(e), secrets), **common,
         )
@@ -167,7 +168,7 @@ def _build_channel(
     service_limit = int(getattr(server, "body_maxlen", 0) or 0) or 4000
     label = f"{key} ({server.service_name})"
     return Channel(
-        label=label, format=fmt, max_chars=config.max_message_chars or service_limit,
+        label=label, service=str(server.service_name), format=fmt, max_chars=config.max_message_chars or service_limit,
         url=url, secrets=secrets, **common,
     )
 
@@ -774,6 +775,16 @@ def list_alerts(
     """Recent and pending deliveries, unfinished first."""
     rows = db.query(con, "alerts_list", {"status": status, "channel": channel, "limit": limit})
     return [dict(zip(ALERT_LIST_COLUMNS, row)) for row in rows]
+
+
+def describe_channels(channels: Sequence[Channel]) -> list[dict[str, Any]]:
+    """The channels as the CLI shows them: key, service, mode, format, limit, filters, error."""
+    return [
+        {"key": c.key, "service": c.service, "mode": c.mode, "format": c.format,
+         "max_chars": c.max_chars, "min_severity": c.min_severity, "stories": list(c.stories),
+         "tracked_only": c.tracked_only, "quiet_hours": c.quiet_hours, "error": c.error}
+        for c in channels
+    ]
 
 
 def make_due(con: duckdb.DuckDBPyConnection, channel: str | None = None) -> dict[str, int]:

@@ -317,6 +317,14 @@ def _add_alerts_commands(sub: Any) -> None:
                        help="config file (default: $MONITOR_CONFIG, then ./monitor.toml)")
     retry.add_argument("--format", choices=["table", "json"], default=argparse.SUPPRESS)
     retry.set_defaults(handler=_cmd_alerts_retry)
+    listing = actions.add_parser(
+        "channels", help="list configured channels: key, service, mode, format, size limit, filters",
+        description="List configured channels (secrets are never shown) and why one cannot send.",
+    )
+    listing.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                         help="config file (default: $MONITOR_CONFIG, then ./monitor.toml)")
+    listing.add_argument("--format", choices=["table", "json"], default=argparse.SUPPRESS)
+    listing.set_defaults(handler=_cmd_alerts_channels)
 
 
 def _cmd_alerts(args: argparse.Namespace) -> int:
@@ -351,12 +359,7 @@ def _cmd_alerts_retry(args: argparse.Namespace) -> int:
 
     settings = load_settings(getattr(args, "config", None))
     channel_key = getattr(args, "channel", None)
-    if any(c.block or alerts.secret_references(c) for c in settings.channels):
-        from flows.alerting import channels_for  # Prefect blocks need the Prefect API
-
-        channels = channels_for(settings)
-    else:
-        channels = alerts.build_channels(settings)
+    channels = _alerts_channels(settings)
     if channel_key is not None:
         channels = [c for c in channels if c.key == channel_key]
         if not channels:
@@ -378,6 +381,40 @@ def _cmd_alerts_retry(args: argparse.Namespace) -> int:
         for key, error in report.errors.items():
             print(f"  {key}: failed: {error}")
     return 1 if report.failed_channels else 0
+
+
+def _cmd_alerts_channels(args: argparse.Namespace) -> int:
+    from monitor import alerts
+    from monitor.settings import load_settings
+
+    described = alerts.describe_channels(_alerts_channels(load_settings(getattr(args, "config", None))))
+    if getattr(args, "format", "table") == "json":
+        print_json(described)
+        return 0
+    if not described:
+        print("no [[channels]] configured")
+        return 0
+    header = ["key", "service", "mode", "format", "max chars", "filters", "problem"]
+    table = [[
+        c["key"], c["service"], c["mode"], c["format"], str(c["max_chars"]),
+        ", ".join(filter(None, [f"min {c['min_severity']}", "tracked only" if c["tracked_only"] else "",
+                                ("stories: " + "; ".join(c["stories"])) if c["stories"] else ""])),
+        c["error"] or "",
+    ] for c in described]
+    widths = [max(len(r[i]) for r in [header, *table]) for i in range(len(header))]
+    for line in [header, *table]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+    return 1 if any(c["error"] for c in described) else 0
+
+
+def _alerts_channels(settings: Any) -> list[Any]:
+    from monitor import alerts
+
+    if any(c.block or alerts.secret_references(c) for c in settings.channels):
+        from flows.alerting import channels_for  # Prefect blocks are read through the Prefect API
+
+        return channels_for(settings)
+    return alerts.build_channels(settings)
 
 
 def _alerts_when(value: Any) -> str:

@@ -423,6 +423,10 @@ def test_cli_lists_deliveries_and_retry_forces_failed_rows_out(
     table = capsys.readouterr().out.splitlines()
     assert table[0].split()[:4] == ["id", "status", "kind", "channel"] and len(table) == 4
 
+    assert cli_main(["alerts", "channels", "--config", str(config), "--format", "json"]) == 0
+    (described,) = json.loads(capsys.readouterr().out)
+    assert (described["key"], described["service"], described["error"]) == ("team", "JSON", None)
+
 
 def test_run_summary_markdown_lists_the_runs_claims_per_story(con: duckdb.DuckDBPyConnection) -> None:
     summary = alerts.render_summary_markdown(con, dt.datetime(2026, 3, 10, 8, 5))

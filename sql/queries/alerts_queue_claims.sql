@@ -1,10 +1,13 @@
--- Queue every new/changed claim first seen since $since for one channel, honouring its filters.
+-- Queue every new/changed claim detected since $since for one channel, honouring its filters.
+-- "Detected" is when its first article version was judged (claims_at), not claims.first_seen_at,
+-- which holds the article's publication time and can be years old for a newly added feed.
 INSERT INTO alerts (kind, claim_id, story_id, channel, status, attempts, created_at)
 SELECT CASE c.kind WHEN 'changed' THEN 'changed_claim' ELSE 'new_claim' END,
        c.id, c.story_id, $channel, 'pending', 0, $now
 FROM claims c
 JOIN stories s ON s.id = c.story_id
-WHERE c.first_seen_at >= $since
+LEFT JOIN article_versions v ON v.id = c.first_version_id
+WHERE coalesce(v.claims_at, v.fetched_at, c.first_seen_at) >= $since
   AND c.kind IN ('new', 'changed')
   AND (CASE c.kind WHEN 'changed' THEN 2 ELSE 1 END) >= $min_rank
   AND (len($stories::VARCHAR[]) = 0 OR list_contains($stories::VARCHAR[], lower(s.name)))

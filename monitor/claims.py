@@ -641,6 +641,8 @@ class Ledger:
             kind = change_kind(earlier, prepared)
             if kind is not None:
                 frame = fuzz.ratio(earlier.frame, prepared.frame)
+                if kind == "attribution":  # "X, officials said" / "Officials denied X"
+                    frame = max(frame, fuzz.token_sort_ratio(earlier.frame, prepared.frame))
                 needed = (
                     settings.changed_actor_frame_threshold_pct
                     if kind == "actor"

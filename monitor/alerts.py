@@ -212,7 +212,8 @@ def queue_alerts(con: duckdb.DuckDBPyConnection, channels: list[Channel], now: d
     """Add pending outbox rows for new/changed claims and new untracked stories; return rows added.
 
     Rows a channel's filters exclude are not created (changing a filter later picks up claims
-    still inside [alerts] max_backlog_hours). Safe to run twice: existing rows are kept as they are.
+    still inside [alerts] max_backlog_hours). Safe to run twice: existing rows are kept as they are
+    (an anti-join, backed by the table's UNIQUE key on DuckDB, so it also runs on DuckLake).
     """
     added = 0
     with db.transaction(con):
@@ -574,12 +575,14 @@ def recover_interrupted(
         status, error = "unknown", "interrupted while sending; may have been delivered (held)"
     else:
         status, error = "failed", "interrupted while sending; may have been delivered (resending)"
-    rows = db.query(con, "alerts_recover_interrupted",
-                    {"status": status, "error": error, "now": now, "stale_before": stale_before})
-    if rows:
-        LOGGER.warning("%s alert rows were left in 'sending' by an interrupted run: %s",
-                       len(rows), error)
-    return len(rows)
+    with db.transaction(con):
+        count = _count(db.query(con, "alerts_count_interrupted", {"stale_before": stale_before}))
+        if count:
+            db.execute(con, "alerts_recover_interrupted",
+                       {"status": status, "error": error, "now": now, "stale_before": stale_before})
+    if count:
+        LOGGER.warning("%s alert rows were left in 'sending' by an interrupted run: %s", count, error)
+    return count
 
 
 def deliver_alerts(
@@ -790,8 +793,6 @@ def describe_channels(channels: Sequence[Channel]) -> list[dict[str, Any]]:
 def make_due(con: duckdb.DuckDBPyConnection, channel: str | None = None) -> dict[str, int]:
     """Turn failed and held rows back into pending rows due now; return rows per channel."""
     with db.transaction(con):
-        rows = db.query(con, "alerts_make_due", {"channel": channel})
-    counts: dict[str, int] = {}
-    for _id, key in rows:
-        counts[key] = counts.get(key, 0) + 1
+        counts = {key: int(n) for key, n in db.query(con, "alerts_retry_candidates", {"channel": channel})}
+        db.execute(con, "alerts_make_due", {"channel": channel})
     return counts

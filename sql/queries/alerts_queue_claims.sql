@@ -12,5 +12,8 @@ WHERE coalesce(v.claims_at, v.fetched_at, c.first_seen_at) >= $since
   AND (CASE c.kind WHEN 'changed' THEN 2 ELSE 1 END) >= $min_rank
   AND (len($stories::VARCHAR[]) = 0 OR list_contains($stories::VARCHAR[], lower(s.name)))
   AND (NOT $tracked_only OR s.tracked)
+  -- An anti-join rather than ON CONFLICT, so the same statement runs on DuckLake (no UNIQUE there).
+  AND NOT EXISTS (SELECT 1 FROM alerts a
+                  WHERE a.channel = $channel AND a.claim_id = c.id AND a.story_id = c.story_id
+                    AND a.kind = CASE c.kind WHEN 'changed' THEN 'changed_claim' ELSE 'new_claim' END)
 ORDER BY c.id
-ON CONFLICT DO NOTHING

@@ -7,5 +7,6 @@ WHERE NOT s.tracked
   AND s.merged_into IS NULL
   AND s.created_at >= $since
   AND (len($stories::VARCHAR[]) = 0 OR list_contains($stories::VARCHAR[], lower(s.name)))
+  AND NOT EXISTS (SELECT 1 FROM alerts a
+                  WHERE a.channel = $channel AND a.kind = 'new_story' AND a.story_id = s.id)
 ORDER BY s.id
-ON CONFLICT DO NOTHING

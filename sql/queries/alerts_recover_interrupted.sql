@@ -2,4 +2,3 @@
 UPDATE alerts
 SET status = $status, last_error = $error, next_attempt_at = $now, sending_at = NULL
 WHERE status = 'sending' AND sending_at < $stale_before
-RETURNING id

@@ -30,7 +30,8 @@ from monitor.settings import AlertSettings, ChannelConfig, Settings
 
 LOGGER = logging.getLogger(__name__)
 
-MessageFormat = Literal["markdown", "text"]
+# "slack" is Slack's own mrkdwn dialect: *bold* and <url|text> links.
+MessageFormat = Literal["markdown", "slack", "text"]
 SEVERITY_RANK = {"new_claim": 1, "changed_claim": 2, "new_story": 3}
 # Chat services that render Markdown (apprise converts it to HTML for Telegram); native webhook
 # URLs (https://hooks.slack.com/..., https://discord.com/api/webhooks/...) map to the same plugins.
@@ -161,6 +162,8 @@ def _build_channel(
     fmt: MessageFormat
     if config.format != "auto":
         fmt = config.format
+    elif type(server).__name__ == "NotifySlack":
+        fmt = "slack"
     elif type(server).__name__ in MARKDOWN_SERVICES or str(server.notify_format) == "markdown":
         fmt = "markdown"
     else:
@@ -331,11 +334,13 @@ def see_more(story: StoryDigest, policy: AlertSettings) -> str:
 def _link(text: str, url: str | None, fmt: MessageFormat) -> str:
     if not url:
         return text
+    if fmt == "slack":
+        return f"<{url}|{text.replace('|', '/').replace('>', ')')}>"
     return f"[{text}]({url})" if fmt == "markdown" else f"{text} <{url}>"
 
 
 def _quote(text: str, fmt: MessageFormat) -> str:
-    return "> " + text if fmt == "markdown" else "  " + text
+    return "  " + text if fmt == "text" else "> " + text
 
 
 def _outlets_phrase(count: int) -> str:
@@ -346,11 +351,11 @@ def _render_claim(claim: ClaimItem, fmt: MessageFormat) -> str:
     source = f"— {_link(claim.outlet, claim.url, fmt)} · {_outlets_phrase(claim.outlets)}"
     if claim.kind == "changed" and claim.before:
         lines = [_quote(f"before: “{claim.before}”", fmt), _quote(f"after:  “{claim.text}”", fmt)]
-        if fmt == "markdown":
+        if fmt != "text":
             lines = [_quote(f"“{claim.before}”", fmt), _quote(f"→ “{claim.text}”", fmt)]
     else:
         lines = [_quote(f"“{claim.text}”", fmt)]
-    return "\n".join([*lines, _quote(source, fmt) if fmt == "markdown" else "  " + source])
+    return "\n".join([*lines, _quote(source, fmt)])
 
 
 def _section_of(claim: ClaimItem, fmt: MessageFormat) -> str:
@@ -361,6 +366,8 @@ def _section_of(claim: ClaimItem, fmt: MessageFormat) -> str:
 
 
 def _bold(text: str, fmt: MessageFormat) -> str:
+    if fmt == "slack":
+        return f"*{text}*"
     return f"**{text}**" if fmt == "markdown" else text
 
 
@@ -739,8 +746,8 @@ def _instantiate(url: str) -> Any:
 def send_message(channel: Channel, message: Message) -> tuple[bool, str]:
     """Send one message through apprise; return (accepted, redacted reason when not)."""
     try:
-        body_format = (apprise.NotifyFormat.MARKDOWN if channel.format == "markdown"
-                       else apprise.NotifyFormat.TEXT)
+        body_format = (apprise.NotifyFormat.TEXT if channel.format == "text"
+                       else apprise.NotifyFormat.MARKDOWN)
         with _captured_apprise_log() as log:
             server = apprise.Apprise.instantiate(channel.url, suppress_exceptions=True)
             if server is None:

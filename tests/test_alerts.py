@@ -443,3 +443,21 @@ def test_config_rejects_a_channel_without_destination() -> None:
         parse_settings({"channels": [{"name": "nowhere"}]})
     with pytest.raises(ConfigError, match="HH:MM"):
         parse_settings({"alerts": {"quiet_hours_start": "7am", "quiet_hours_end": "08:00"}})
+
+
+def test_formats_follow_the_service(con: duckdb.DuckDBPyConnection) -> None:
+    settings = make_settings([
+        {"url": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "name": "slack"},
+        {"url": "https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz", "name": "discord"},
+        {"url": "mailtos://alerts:pw-123456@mail.example.org?to=desk@example.org", "name": "mail"},
+        {"url": "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/-1001234567890", "name": "telegram"},
+    ])
+    slack, discord, mail, telegram = alerts.build_channels(settings)
+    assert [(c.format, c.max_chars) for c in (slack, discord, mail, telegram)] == [
+        ("slack", 35000), ("markdown", 2000), ("text", 32768), ("markdown", 4096)]
+    alerts.queue_alerts(con, [slack], NOW)
+    (story, _) = alerts.load_story_digests(con, db.query(con, "alerts_due", {
+        "channel": "slack", "now": NOW, "max_attempts": 5}))
+    (message,) = alerts.compose_story_messages(story, slack)
+    assert message.body.startswith("*Harbour bridge closure*")
+    assert "<https://gazette.example/bridge-repairs|Coast Gazette>" in message.body

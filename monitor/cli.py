@@ -241,6 +241,18 @@ def _add_feeds_commands(sub: Any) -> None:
     reset.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
                        help="config file (default: $MONITOR_CONFIG, then ./monitor.toml)")
     reset.set_defaults(handler=_cmd_feeds_reset)
+    check = actions.add_parser(
+        "check", help="fetch or read one feed and show what polling would store (writes nothing)",
+        description="Fetch a feed URL (through the network guard) or read a local file, parse it "
+                    "as a poll would, and print its entries and counts. Writes nothing.",
+    )
+    check.add_argument("source", metavar="URL_OR_FILE", help="feed URL, or a saved feed file")
+    check.add_argument("--base", metavar="URL",
+                       help="URL to resolve a file's relative links against (default: the feed URL)")
+    check.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                       help="config file for [fetch] settings (optional)")
+    check.add_argument("--format", choices=["table", "json"], default=argparse.SUPPRESS)
+    check.set_defaults(handler=_cmd_feeds_check)
 
 
 def _cmd_feeds(args: argparse.Namespace) -> int:
@@ -285,6 +297,44 @@ def _cmd_feeds_reset(args: argparse.Namespace) -> int:
         print(f"monitor: error: no feed with id {args.feed_id} (see `monitor feeds`)", file=sys.stderr)
         return 1
     print(f"feed {args.feed_id}: errors cleared, un-parked, due on the next run")
+    return 0
+
+
+def _cmd_feeds_check(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from monitor import feeds
+    from monitor.http import fetch_url
+    from monitor.settings import FetchSettings, load_settings, resolve_config_path
+
+    config = getattr(args, "config", None)
+    fetch = FetchSettings()
+    if config or resolve_config_path(None).exists():
+        fetch = load_settings(config).fetch
+    if args.source.startswith(("http://", "https://")):
+        response = fetch_url(args.source, fetch, max_bytes=fetch.max_feed_bytes,
+                             accept=feeds.FEED_ACCEPT)
+        body, base, headers = response.body, args.base or response.url, response.headers
+    else:
+        try:
+            body = Path(args.source).read_bytes()
+        except OSError as e:
+            print(f"monitor: error: {args.source}: {e.strerror or e}", file=sys.stderr)
+            return 1
+        base, headers = args.base or Path(args.source).resolve().as_uri(), {}
+    parsed = feeds.parse_feed(body, base, headers)
+    if getattr(args, "format", "table") == "json":
+        print_json({**dataclasses.asdict(parsed), "bad_entries": parsed.bad_entries})
+        return 0
+    print(f"title:    {parsed.title or '-'}\nsite:     {parsed.site_url or '-'}")
+    print(f"ttl:      {parsed.ttl_minutes or '-'} min")
+    print(f"entries:  {len(parsed.entries)} usable, {parsed.missing_links} without an http(s) "
+          f"link, {parsed.duplicate_guids} duplicate GUIDs, {parsed.relative_links} relative "
+          f"links resolved")
+    if parsed.bozo:
+        print(f"note:     malformed but usable: {parsed.bozo_message}")
+    for entry in parsed.entries:
+        print(f"  {_feeds_when(entry.published_at)}  {entry.url}  {_feeds_clip(entry.title or '', 60)}")
     return 0
 
 

@@ -229,15 +229,18 @@ def test_304_with_etag_and_last_modified_adds_nothing(
     assert last_dated.headers.get("If-Modified-Since") == stamp
 
 
+@pytest.mark.parametrize("status", [429, 503])
 def test_retry_after_http_date_sets_next_check(
-    con: duckdb.DuckDBPyConnection, server: FixtureServer
+    con: duckdb.DuckDBPyConnection, server: FixtureServer, status: int
 ) -> None:
     wait_s = 3 * 3600
     retry_at = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + wait_s))
-    busy = server.route(unique("busy.xml"), lambda r: Response(503, b"", {"Retry-After": retry_at}))
+    busy = server.route(unique("busy.xml"),
+                        lambda r: Response(status, b"", {"Retry-After": retry_at}))
     poll(con, [busy])
     delay = row(con, busy).next_check_at - NOW
     assert dt.timedelta(minutes=170) <= delay <= dt.timedelta(minutes=180)
+    assert row(con, busy).last_status == status
 
 
 def test_redirects_oversized_and_guarded_feeds(
@@ -322,3 +325,21 @@ def test_feeds_removed_from_config_stop_being_polled(
     assert [(d.url, d.interval_minutes) for d in due] == [(keep, 30)]
     assert not row(con, drop).active
     assert len(feeds.select_due_feeds(con, POLLING, NOW, limit=0)) == 0
+
+
+def test_feeds_check_reads_a_file_or_url_and_writes_nothing(
+    server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "monitor.toml"
+    config.write_text(f'[database]\npath = "{tmp_path / "db.duckdb"}"\n'
+                      "[fetch]\nallow_private_networks = true\n", encoding="utf-8")
+    assert cli.main(["feeds", "check", str(DATA / "world.rss"), "--format", "json",
+                     "--base", "https://news.example/feeds/world.rss"]) == 0
+    parsed = json.loads(capsys.readouterr().out)
+    assert (len(parsed["entries"]), parsed["bad_entries"], parsed["relative_links"]) == (3, 2, 1)
+    url = server.add(unique("world.rss"), fixture("world.rss"), "application/rss+xml")
+    assert cli.main(["feeds", "check", url, "--config", str(config)]) == 0
+    assert "3 usable, 1 without an http(s) link, 1 duplicate GUIDs" in capsys.readouterr().out
+    assert cli.main(["feeds", "check", str(DATA / "billion-laughs.xml")]) == 2
+    assert "billion laughs" in capsys.readouterr().err
+    assert not (tmp_path / "db.duckdb").exists()

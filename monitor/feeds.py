@@ -154,7 +154,10 @@ def sync_feeds(
     con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig], polling: PollingSettings,
     now: dt.datetime,
 ) -> int:
-    """Upsert the configured feeds (new ones due now), stop polling removed ones; return # added."""
+    """Upsert the configured feeds (new ones due now), stop polling removed ones; return # added.
+
+    Feeds already past a (lowered) error limit are parked here too.
+    """
     configured = {feed.url: feed for feed in feeds}  # a URL listed twice counts once
     with db.transaction(con):
         before = db.query(con, "count_feeds")[0][0]
@@ -164,6 +167,7 @@ def sync_feeds(
             now,
         ])
         db.execute(con, "feeds_deactivate_unconfigured", {"urls": list(configured)})
+        db.execute(con, "feeds_park_over_limit", {"error_limit": polling.error_limit})
         after = db.query(con, "count_feeds")[0][0]
     return int(after - before)
 

@@ -314,6 +314,19 @@ def test_error_limit_parks_the_feed_and_reset_unparks_it(
     assert server.hits(broken.replace(server.base_url, "")) == hits  # parked feeds were not polled
 
 
+def test_lowering_the_error_limit_parks_feeds_already_past_it(
+    con: duckdb.DuckDBPyConnection, server: FixtureServer
+) -> None:
+    broken = server.add(unique("500.xml"), "down", status=500)
+    poll(con, [broken])
+    poll(con, [broken], now=row(con, broken).next_check_at)
+    assert row(con, broken).error_count == 2 and not row(con, broken).parked
+    strict = POLLING.model_copy(update={"error_limit": 2})
+    feeds.sync_feeds(con, [FeedConfig(url=broken)], strict, NOW)
+    assert row(con, broken).parked
+    assert feeds.select_due_feeds(con, strict, NOW + dt.timedelta(days=30)) == []
+
+
 def test_feeds_removed_from_config_stop_being_polled(
     con: duckdb.DuckDBPyConnection, server: FixtureServer
 ) -> None:

@@ -262,3 +262,19 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("90") == 90
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 60) == 60
     assert parse_retry_after("soon") is None
+
+
+def test_gzip_bomb_is_capped_on_decompressed_bytes(server: FixtureServer) -> None:
+    import gzip
+
+    bomb = gzip.compress(b"\0" * 20_000_000)  # ~20 kB on the wire, 20 MB unpacked
+    server.add("/bomb.xml", bomb, "application/xml", headers={"Content-Encoding": "gzip"})
+    with pytest.raises(TooLargeError, match="cap of 100000 bytes"):
+        fetch_url(server.url("/bomb.xml"), LOOPBACK_OK, max_bytes=100_000)
+
+
+def test_a_server_dripping_bytes_is_cut_off_by_the_total_timeout(server: FixtureServer) -> None:
+    server.route("/drip", lambda r: Response(200, chunks=[b"x"] * 50, chunk_delay_s=0.05))
+    settings = FetchSettings(allow_private_networks=True, read_timeout_s=1, total_timeout_s=0.5)
+    with pytest.raises(FetchError, match="longer than 0.5s"):
+        fetch_url(server.url("/drip"), settings, max_bytes=1000)

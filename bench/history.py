@@ -1,0 +1,84 @@
+"""Synthetic history for the growth benchmark, inserted in bulk with INSERT ... SELECT.
+
+History articles are built inside DuckDB from the corpus sentence pools: stories of
+ARTICLES_PER_STORY articles spread over a year, each article SENTENCES_PER_ARTICLE sentences,
+with the claim ledger, claim mentions, story links, feed entries and sent alerts a real
+database of that size would hold. Nothing is inserted row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.site import StoryDoc, load_corpus
+from monitor import db
+
+ARTICLES_PER_STORY = 25
+SENTENCES_PER_ARTICLE = 8
+SPAN_DAYS = 365
+HISTORY_CHANNEL = "bench-webhook"
+
+_STEPS = ("stories", "articles", "versions", "entries", "links", "claims", "mentions", "alerts")
+
+
+def _normalizer() -> Any:
+    try:
+        from monitor.claims import normalize
+    except ImportError:
+        return lambda text: " ".join(text.lower().split())
+    return normalize
+
+
+def write_corpus_pool(corpus: list[StoryDoc], path: Path) -> int:
+    """Write one JSON line per corpus story: its title and pooled, normalised sentences."""
+    normalize = _normalizer()
+    pools: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for doc in corpus:
+        titles.setdefault(doc.story, doc.title[:100])
+        pool = pools.setdefault(doc.story, [])
+        pool.extend(s for s in doc.sentences if s not in pool)
+    with path.open("w", encoding="utf-8") as handle:
+        for topic_no, story in enumerate(sorted(pools)):
+            sentences = pools[story]
+            handle.write(json.dumps({
+                "topic_no": topic_no, "story": story, "title": titles[story],
+                "sentences": sentences, "normalized": [normalize(s) for s in sentences],
+            }) + "\n")
+    return len(pools)
+
+
+def load_history(con: Any, articles: int, feed_ids: list[int], now: dt.datetime | None = None,
+                 corpus: list[StoryDoc] | None = None) -> dict[str, float]:
+    """Insert `articles` synthetic history articles and everything hanging off them; seconds per step."""
+    import time
+
+    now = now or db.utcnow()
+    timings: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
+        pool_path = Path(tmp) / "pool.jsonl"
+        write_corpus_pool(corpus if corpus is not None else load_corpus(), pool_path)
+        started = time.perf_counter()
+        db.execute(con, "bench_history_corpus", {"path": str(pool_path)})
+        db.execute(con, "bench_history_plan", {
+            "articles": articles, "per_story": ARTICLES_PER_STORY, "span_days": SPAN_DAYS,
+            "now": now, "sentences": SENTENCES_PER_ARTICLE,
+        })
+        timings["plan"] = time.perf_counter() - started
+    params: dict[str, dict[str, Any]] = {
+        "entries": {"feed_ids": feed_ids}, "alerts": {"channel": HISTORY_CHANNEL},
+    }
+    for step in _STEPS:
+        started = time.perf_counter()
+        with db.transaction(con):
+            db.execute(con, f"bench_history_{step}", params.get(step))
+        timings[step] = time.perf_counter() - started
+    db.execute(con, "bench_history_drop_plan")
+    started = time.perf_counter()
+    con.execute("CHECKPOINT")
+    timings["checkpoint"] = time.perf_counter() - started
+    return timings

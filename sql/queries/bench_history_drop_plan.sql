@@ -1,0 +1,2 @@
+-- bench: free the history plan once it is loaded.
+DROP TABLE IF EXISTS bench_plan

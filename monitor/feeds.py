@@ -46,6 +46,7 @@ FEED_ACCEPT = (
 MAX_DTD_BYTES = 64 * 1024
 MAX_ENTITY_EXPANSION_BYTES = 1_000_000
 MAX_BACKOFF_DOUBLINGS = 16
+MAX_REPORTED_ERRORS = 100  # every error is on its feed row; the run summary keeps a sample
 _ERROR_MESSAGE_CHARS = 1000
 
 _PROLOG_TOKEN = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE", re.DOTALL | re.IGNORECASE)
@@ -124,7 +125,7 @@ class PollReport:
     bad_entries: int = 0
     relative_links: int = 0
     recovered_malformed: int = 0  # bozo feeds whose entries were still usable
-    errors: dict[int, str] = field(default_factory=dict)  # feed id -> message
+    errors: dict[int, str] = field(default_factory=dict)  # feed id -> message (first 100)
 
 
 @dataclass
@@ -407,7 +408,8 @@ class _Outcome:
         feed = self.fetch.feed
         if self.kind == "error":
             report.failed += 1
-            report.errors[feed.id] = self.error or ""
+            if len(report.errors) < MAX_REPORTED_ERRORS:
+                report.errors[feed.id] = self.error or ""
             if feed.error_count + 1 >= polling.error_limit:
                 report.parked += 1
                 LOGGER.warning("feed %s %s: parked after %s consecutive errors; last: %s",

@@ -52,11 +52,24 @@ def index_lag(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
     return lag
 
 
-def refresh_search_index(con: duckdb.DuckDBPyConnection, force: bool = False) -> list[str]:
-    """Rebuild each FTS index whose table changed since it was built; return the rebuilt ones."""
+def refresh_search_index(
+    con: duckdb.DuckDBPyConnection, force: bool = False, min_interval_s: float = 0.0
+) -> list[str]:
+    """Rebuild each FTS index whose table changed since it was built; return the rebuilt ones.
+
+    A rebuild re-reads the whole table (about a minute for 20,000 article versions), so
+    MIN_INTERVAL_S lets a busy deployment rebuild at most that often; a missing index is
+    always built.
+    """
     lag = index_lag(con)
     stats = {row[0]: (row[1], row[2]) for row in db.query(con, "search_source_stats")}
-    stale = [source for source in SOURCES if force or lag[source] != 0]
+    built_at = {row[0]: row[3] for row in db.query(con, "search_index_state")}
+    recent_after = db.utcnow() - dt.timedelta(seconds=min_interval_s)
+    stale = [
+        source for source in SOURCES
+        if force or lag[source] is None
+        or (lag[source] != 0 and not (min_interval_s and built_at[source] > recent_after))
+    ]
     if not stale:
         return []
     db.load_extension(con, "fts")

@@ -124,3 +124,12 @@ def test_demo_cycles_keep_the_index_current(demo_database: Path, tmp_path: Path)
         con.close()
     assert "pause its strikes" in claims[0].snippet and claims[0].outlet == "Al Mayadeen English"
     assert articles[0].outlet == "Al Mayadeen English"
+
+
+def test_min_interval_defers_rebuilds_but_never_a_missing_index(fixture_db: Path) -> None:
+    with db.open_db(fixture_db) as con:
+        assert search.refresh_search_index(con, min_interval_s=3600) == ["article_versions", "claims"]
+        con.execute((ANALYST_DATA / "late_claim.sql").read_text(encoding="utf-8"))
+        assert search.refresh_search_index(con, min_interval_s=3600) == []
+        assert search.index_lag(con)["claims"] == 1
+        assert search.refresh_search_index(con) == ["claims"]

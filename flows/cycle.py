@@ -141,6 +141,87 @@ def refresh_search_index(settings: Settings) -> None:
         search.refresh_search_index(con)
 
 
+def _fetch_extract_here(settings: Settings, poll_all_now: bool, summary: CycleSummary) -> None:
+    """Poll feeds and fetch/extract/save pages in this process (the default, single machine)."""
+    with _timed(summary, "feeds"):
+        due = prepare_database(settings, poll_all_now)
+        fetched_feeds = fetch_feeds(due, settings)
+        summary.feeds = _report_dict(save_feeds(fetched_feeds, settings))
+    with _timed(summary, "articles"):
+        totals: dict[str, Any] = {}
+        seen_entries: set[int] = set()
+        while True:
+            pending = select_pending_entries(settings, PAGE_BATCH_SIZE)
+            pending = [p for p in pending if p.entry_id not in seen_entries]
+            if not pending:
+                break
+            seen_entries.update(p.entry_id for p in pending)
+            batch = _report_dict(extract_and_save_pages(fetch_pages(pending, settings), settings))
+            for key, value in batch.items():
+                totals[key] = totals.get(key, 0 if not isinstance(value, list) else []) + value
+        summary.articles = totals
+
+
+def _shards(items: list[Any], shards: int) -> list[list[Any]]:
+    """Split feeds or entries by host, so each host's politeness limit lives in one shard."""
+    hosts = sorted({articles.host_of(item.url) for item in items})
+    shard_of = {host: i % max(1, shards) for i, host in enumerate(hosts)}
+    buckets: list[list[Any]] = [[] for _ in range(max(1, shards))]
+    for item in items:
+        buckets[shard_of[articles.host_of(item.url)]].append(item)
+    return [bucket for bucket in buckets if bucket]
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def fetch_and_extract_pages(
+    pending: list[articles.PendingEntry], settings: Settings
+) -> list[articles.PageResult]:
+    """On a Dask worker: fetch one shard of pages and extract their text; no database access."""
+    return articles.extract_pages(articles.fetch_pages(pending, settings.fetch))
+
+
+@task(cache_policy=NO_CACHE)
+def save_pages(results: list[articles.PageResult], settings: Settings) -> Any:
+    """Store extracted articles and versions (in the flow process: the single writer)."""
+    with db.open_db(settings.database.path) as con:
+        return articles.save_articles(con, results, settings.fetch, db.utcnow())
+
+
+@flow(name="monitor-fetch-extract", log_prints=False)
+def fetch_extract_flow(
+    due: list[feeds.DueFeed], settings: Settings
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Fan feed polls and page fetch+extract out per host shard; save each batch here."""
+    shards = settings.scale.feed_shards
+    polls = [fetch_feeds.submit(shard, settings) for shard in _shards(due, shards)]
+    fetched_feeds = [fetch for poll in polls for fetch in poll.result()]
+    feeds_report = _report_dict(save_feeds(fetched_feeds, settings))
+    totals: dict[str, Any] = {}
+    seen_entries: set[int] = set()
+    while True:
+        pending = select_pending_entries(settings, PAGE_BATCH_SIZE * shards)
+        pending = [p for p in pending if p.entry_id not in seen_entries]
+        if not pending:
+            break
+        seen_entries.update(p.entry_id for p in pending)
+        futures = [fetch_and_extract_pages.submit(shard, settings) for shard in _shards(pending, shards)]
+        results = [result for future in futures for result in future.result()]
+        batch = _report_dict(save_pages(results, settings))
+        for key, value in batch.items():
+            totals[key] = totals.get(key, 0 if not isinstance(value, list) else []) + value
+    return feeds_report, totals
+
+
+def _fetch_extract_on_dask(
+    due: list[feeds.DueFeed], settings: Settings
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run fetch_extract_flow with its tasks on the Dask cluster at [scale] dask_address."""
+    from prefect_dask import DaskTaskRunner
+
+    runner = DaskTaskRunner(address=settings.scale.dask_address)
+    return fetch_extract_flow.with_options(task_runner=runner)(due, settings)
+
+
 def _start_run(settings: Settings, started_at: datetime) -> int:
     with db.open_db(settings.database.path) as con:
         return int(db.query(con, "runs_start", [started_at])[0][0])
@@ -171,23 +252,12 @@ def cycle_flow(
     started_at = db.utcnow()
     try:
         summary.run_id = _start_run(settings, started_at)
-        with _timed(summary, "feeds"):
-            due = prepare_database(settings, poll_all_now)
-            fetched_feeds = fetch_feeds(due, settings)
-            summary.feeds = _report_dict(save_feeds(fetched_feeds, settings))
-        with _timed(summary, "articles"):
-            totals: dict[str, Any] = {}
-            seen_entries: set[int] = set()
-            while True:
-                pending = select_pending_entries(settings, PAGE_BATCH_SIZE)
-                pending = [p for p in pending if p.entry_id not in seen_entries]
-                if not pending:
-                    break
-                seen_entries.update(p.entry_id for p in pending)
-                batch = _report_dict(extract_and_save_pages(fetch_pages(pending, settings), settings))
-                for key, value in batch.items():
-                    totals[key] = totals.get(key, 0 if not isinstance(value, list) else []) + value
-            summary.articles = totals
+        if settings.scale.dask_address:
+            with _timed(summary, "feeds_and_articles"):
+                due = prepare_database(settings, poll_all_now)
+                summary.feeds, summary.articles = _fetch_extract_on_dask(due, settings)
+        else:
+            _fetch_extract_here(settings, poll_all_now, summary)
         with _timed(summary, "stories"):
             summary.stories = _report_dict(link_stories(settings))
         with _timed(summary, "claims"):

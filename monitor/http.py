@@ -16,8 +16,9 @@ import urllib.parse
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import httpcore
 import httpx
 
 from monitor.errors import (
@@ -117,13 +118,15 @@ def fetch_url(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     own_client = client is None
-    http = client or make_client(settings)
+    http = client or make_client(settings, resolve=resolver)
     try:
         current = url
         visited = {current}
         for hop in range(settings.max_redirects + 1):
-            target, hop_headers, extensions = _guarded_request(current, settings, resolver)
-            response = _send(http, target, {**headers, **hop_headers}, extensions, current, settings)
+            # Refuse early with a clear message; a client from make_client checks again at
+            # connect time, on the address it actually connects to.
+            check_url(current, settings, resolver)
+            response = _send(http, current, headers, current, settings)
             try:
                 if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
                     location = _join(current, response.headers["location"])
@@ -146,17 +149,56 @@ def fetch_url(
             http.close()
 
 
-def make_client(settings: FetchSettings) -> httpx.Client:
-    """An httpx client that never follows redirects itself and ignores proxy env variables."""
+def make_client(
+    settings: FetchSettings, *, resolve: Resolver | None = None,
+    verify: ssl.SSLContext | None = None,
+) -> httpx.Client:
+    """An httpx client whose every connection goes through the network guard; no auto-redirects."""
     timeout = httpx.Timeout(
         connect=settings.connect_timeout_s, read=settings.read_timeout_s,
         write=settings.read_timeout_s, pool=settings.connect_timeout_s,
     )
+    context = verify or _ssl_context()
+    limits = httpx.Limits(max_connections=settings.global_limit * 2)
+    transport = httpx.HTTPTransport(verify=context, limits=limits, trust_env=False)
+    # The guard sits where the socket is opened: the host name is resolved once, every address
+    # is checked, and only a checked address is connected to, so DNS cannot change in between
+    # (rebinding). The URL keeps its host name, so Host, TLS SNI and certificate checks are
+    # the normal ones, and pooled connections are never shared between host names.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=context, max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_GuardedBackend(settings, resolve or resolve_host),
+    )
     # trust_env=False: an environment proxy would resolve hosts itself and bypass the guard.
     return httpx.Client(
-        timeout=timeout, follow_redirects=False, trust_env=False, verify=_ssl_context(),
-        limits=httpx.Limits(max_connections=settings.global_limit * 2),
+        transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
     )
+
+
+class _GuardedBackend(httpcore.SyncBackend):
+    """Opens TCP connections only to addresses the network guard allows."""
+
+    def __init__(self, settings: FetchSettings, resolve: Resolver) -> None:
+        self._settings = settings
+        self._resolve = resolve
+
+    def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None,
+        local_address: str | None = None, socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        if self._settings.allow_private_networks:
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+        addresses = check_host(host, port, self._settings, self._resolve, f"{host}:{port}")
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
+                error = e
+        assert error is not None
+        raise error
 
 
 @functools.cache
@@ -208,11 +250,19 @@ def check_url(url: str, settings: FetchSettings, resolve: Resolver | None = None
         raise FetchError(f"invalid URL {url!r}: no host", url)
     if settings.allow_private_networks:
         return []
+    return check_host(host, port, settings, resolve or resolve_host, url)
+
+
+def check_host(
+    host: str, port: int, settings: FetchSettings, resolve: Resolver, url: str
+) -> list[str]:
+    """Resolve a host and refuse it if any address is not public; return the addresses."""
+    host = host.strip("[]")
     try:
-        addresses = [str(ipaddress.ip_address(host))]
+        addresses = [str(ipaddress.ip_address(host.split("%", 1)[0]))]
     except ValueError:
         try:
-            addresses = (resolve or resolve_host)(host, port)
+            addresses = resolve(host, port)
         except (OSError, UnicodeError) as e:
             raise FetchError(f"cannot resolve host {host!r} of {url}: {e}", url) from e
     if not addresses:
@@ -408,35 +458,12 @@ def parse_max_age(cache_control: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _guarded_request(
-    url: str, settings: FetchSettings, resolve: Resolver
-) -> tuple[str, dict[str, str], dict[str, str]]:
-    """Check one hop and pin it to a vetted address, so DNS cannot change between check and connect."""
-    addresses = check_url(url, settings, resolve)
-    if not addresses:
-        return url, {}, {}
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        ipaddress.ip_address(host)
-        return url, {}, {}
-    except ValueError:
-        pass
-    address = addresses[0].split("%", 1)[0]
-    literal = f"[{address}]" if ":" in address else address
-    netloc = literal + (f":{parts.port}" if parts.port else "")
-    pinned = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-    host_header = host + (f":{parts.port}" if parts.port else "")
-    return pinned, {"Host": host_header}, {"sni_hostname": host}
-
-
 def _send(
-    http: httpx.Client, target: str, headers: dict[str, str], extensions: dict[str, str],
-    logical_url: str, settings: FetchSettings,
+    http: httpx.Client, url: str, headers: dict[str, str], logical_url: str,
+    settings: FetchSettings,
 ) -> httpx.Response:
     try:
-        request = http.build_request("GET", target, headers=headers, extensions=extensions)
-        return http.send(request, stream=True)
+        return http.send(http.build_request("GET", url, headers=headers), stream=True)
     except httpx.ConnectTimeout as e:
         raise FetchError(
             f"connect timeout after {settings.connect_timeout_s:g}s fetching {logical_url}",
@@ -545,5 +572,5 @@ def _detect_encoding(body: bytes) -> str | None:
 __all__ = [
     "FetchResponse", "fetch_url", "fetch_concurrently", "canonicalize_url", "decode_html",
     "is_feed_or_html", "content_skip_reason", "binary_skip_reason", "media_type", "check_url", "blocked_address_reason",
-    "parse_retry_after", "parse_max_age", "make_client", "resolve_host", "host_key",
+    "parse_retry_after", "parse_max_age", "make_client", "resolve_host", "host_key", "check_host",
 ]

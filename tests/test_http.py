@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ from monitor.http import (
     decode_html,
     fetch_concurrently,
     fetch_url,
+    make_client,
     parse_retry_after,
 )
 from monitor.localserver import FixtureServer, Request, Response
@@ -278,3 +281,62 @@ def test_a_server_dripping_bytes_is_cut_off_by_the_total_timeout(server: Fixture
     settings = FetchSettings(allow_private_networks=True, read_timeout_s=1, total_timeout_s=0.5)
     with pytest.raises(FetchError, match="longer than 0.5s"):
         fetch_url(server.url("/drip"), settings, max_bytes=1000)
+
+
+def _self_signed(tmp_path: Path, host: str) -> tuple[Path, Path]:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_https_through_the_guard_keeps_sni_and_certificate_checks(tmp_path: Path) -> None:
+    pytest.importorskip("cryptography")
+    cert, key = _self_signed(tmp_path, "feeds.example")
+    server = FixtureServer()
+    server.add("/tls", "over tls")
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    names: list[str | None] = []
+    server_context.sni_callback = lambda sock, name, ctx: names.append(name)  # type: ignore[assignment,return-value]
+    server._server.socket = server_context.wrap_socket(server._server.socket, server_side=True)
+    settings = FetchSettings(allowed_networks=["127.0.0.1/32"])
+    resolver = lambda host, port: ["127.0.0.1"]  # noqa: E731
+    trusting = ssl.create_default_context(cafile=str(cert))
+    with server, make_client(settings, resolve=resolver, verify=trusting) as client:
+        url = f"https://feeds.example:{server.port}/tls"
+        response = fetch_url(url, settings, max_bytes=100, client=client, resolve=resolver)
+        assert (response.body, response.url, names) == (b"over tls", url, ["feeds.example"])
+        with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED"):
+            fetch_url(f"https://other.example:{server.port}/tls", settings, max_bytes=100,
+                      client=client, resolve=resolver)
+
+
+def test_the_client_itself_refuses_private_addresses_at_connect_time(server: FixtureServer) -> None:
+    # A name that resolved to a public address when checked and to loopback when connecting
+    # (DNS rebinding) is refused by the client, which checks the address it connects to.
+    answers = iter([["93.184.215.14"], ["127.0.0.1"]])
+    url = server.add("/rebind", "secret").replace("127.0.0.1", "rebind.example")
+    with pytest.raises(BlockedURLError, match="loopback"):
+        fetch_url(url, FetchSettings(), max_bytes=100, resolve=lambda host, port: next(answers))
+    assert server.hits("/rebind") == 0

@@ -450,6 +450,10 @@ def _outcome(fetch: FeedFetch, polling: PollingSettings, now: dt.datetime) -> _O
             parsed = parse_feed(response.body, response.url, response.headers)
         except ParseError as e:
             error = e
+        except Exception as e:  # a parser bug on one hostile feed must not fail the batch
+            LOGGER.exception("feed %s %s: unexpected error while parsing", feed.id, feed.url)
+            error = ParseError(f"{response.url}: unexpected error while parsing: "
+                               f"{type(e).__name__}: {e}")
     if error is not None:
         retry_after = error.retry_after_s if isinstance(error, HTTPStatusError) else None
         status = getattr(error, "status", None)

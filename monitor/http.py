@@ -122,7 +122,7 @@ def fetch_url(
     try:
         current = url
         visited = {current}
-        for hop in range(settings.max_redirects + 1):
+        for _hop in range(settings.max_redirects + 1):
             # Refuse early with a clear message; a client from make_client checks again at
             # connect time, on the address it actually connects to.
             check_url(current, settings, resolver)

@@ -237,7 +237,9 @@ def _add_feeds_commands(sub: Any) -> None:
         "reset", help="un-park a feed, clear its errors and poll it on the next run",
         description="Un-park a feed, clear its errors and poll it on the next run.",
     )
-    reset.add_argument("feed_id", metavar="ID", type=int, help="feed id, as listed by `monitor feeds`")
+    reset.add_argument("feed_id", metavar="ID", type=int, nargs="?",
+                       help="feed id, as listed by `monitor feeds`")
+    reset.add_argument("--all", action="store_true", help="un-park every parked feed")
     reset.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
                        help="config file (default: $MONITOR_CONFIG, then ./monitor.toml)")
     reset.set_defaults(handler=_cmd_feeds_reset)
@@ -290,8 +292,15 @@ def _cmd_feeds_reset(args: argparse.Namespace) -> int:
     from monitor import db, feeds
     from monitor.settings import load_settings
 
+    if (args.feed_id is None) == (not args.all):
+        print("monitor: error: give a feed ID or --all (not both)", file=sys.stderr)
+        return 1
     settings = load_settings(getattr(args, "config", None))
     with db.open_db(settings.database.path) as con:
+        if args.all:
+            ids = feeds.reset_parked_feeds(con, db.utcnow())
+            print(f"un-parked {len(ids)} feed(s){': ' + ', '.join(map(str, ids)) if ids else ''}")
+            return 0
         found = feeds.reset_feed(con, args.feed_id, db.utcnow())
     if not found:
         print(f"monitor: error: no feed with id {args.feed_id} (see `monitor feeds`)", file=sys.stderr)

@@ -437,6 +437,13 @@ class _Outcome:
                     self.updated_entries, self.parsed.bad_entries, self.next_check_at)
 
 
+def reset_parked_feeds(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[int]:
+    """Un-park every parked feed (e.g. after a network outage); return their ids."""
+    with db.transaction(con):
+        rows = db.query(con, "feeds_reset_all_parked", {"now": now})
+    return sorted(int(row[0]) for row in rows)
+
+
 def _outcome(fetch: FeedFetch, polling: PollingSettings, now: dt.datetime) -> _Outcome:
     """Classify one fetch and compute its next check time (pure)."""
     feed = fetch.feed

@@ -306,6 +306,10 @@ def test_error_limit_parks_the_feed_and_reset_unparks_it(
     assert "last error" in table and "HTTP 500" in table and "monitor feeds reset" in table
     assert cli.main(["feeds", "reset", str(parked.id), "--config", str(config)]) == 0
     assert cli.main(["feeds", "--config", str(config), "reset", "999"]) == 1
+    assert cli.main(["feeds", "reset", "--config", str(config)]) == 1  # neither ID nor --all
+    capsys.readouterr()
+    assert cli.main(["feeds", "reset", "--all", "--config", str(config)]) == 0
+    assert capsys.readouterr().out.strip() == "un-parked 0 feed(s)"  # already reset by ID
     with db.open_db(database) as again:
         reset = row(again, broken)
         assert (reset.parked, reset.error_count, reset.last_error) == (False, 0, None)
@@ -325,6 +329,8 @@ def test_lowering_the_error_limit_parks_feeds_already_past_it(
     feeds.sync_feeds(con, [FeedConfig(url=broken)], strict, NOW)
     assert row(con, broken).parked
     assert feeds.select_due_feeds(con, strict, NOW + dt.timedelta(days=30)) == []
+    assert feeds.reset_parked_feeds(con, NOW) == [row(con, broken).id]
+    assert not row(con, broken).parked and row(con, broken).error_count == 0
 
 
 def test_feeds_removed_from_config_stop_being_polled(

@@ -55,6 +55,8 @@ _ENTITY_DECL = re.compile(
     rb"<!ENTITY\s+(%\s+)?([^\s\"'>]+)\s+(?:\"([^\"]*)\"|'([^']*)'|(SYSTEM|PUBLIC)\b)", re.DOTALL
 )
 _ENTITY_REF = re.compile(rb"[&%]([A-Za-z_:][\w.:-]*);")
+_LINK_TAG = re.compile(rb"<link\b([^>]*)>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(rb"""([\w:-]+)\s*=\s*(["']?)([^"'\s>]*)\2""")
 _SY_PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200,
                       "yearly": 525600}
 
@@ -237,6 +239,10 @@ def parse_feed(body: bytes, base_url: str, headers: dict[str, str]) -> ParsedFee
     bozo_message = _bozo_message(result) if result.get("bozo") else None
     feed = result.feed
     if not result.entries:
+        if _looks_like_html(body, lowered.get("content-type", "")):
+            found = discover_feed_links(body, base_url)
+            hint = f"; it links to the feed(s) {', '.join(found[:3])}" if found else ""
+            raise ParseError(f"{base_url}: not a feed: the server sent an HTML page{hint}")
         if result.get("bozo"):
             raise ParseError(f"{base_url}: malformed feed with no entries: {bozo_message}")
         if not result.get("version") and not feed:
@@ -257,6 +263,24 @@ def parse_feed(body: bytes, base_url: str, headers: dict[str, str]) -> ParsedFee
     ]
     _collect_entries(parsed, raw_entries, base_url)
     return parsed
+
+
+def discover_feed_links(html: bytes, base_url: str) -> list[str]:
+    """Feed URLs an HTML page advertises with <link rel="alternate" type="application/rss+xml">."""
+    found: list[str] = []
+    for tag in _LINK_TAG.findall(html[:256 * 1024]):
+        attributes = {name.lower(): value for name, _, value in _ATTRIBUTE.findall(tag)}
+        if b"alternate" not in attributes.get(b"rel", b"").lower().split():
+            continue
+        kind = attributes.get(b"type", b"").lower()
+        if kind not in (b"application/rss+xml", b"application/atom+xml", b"application/feed+json",
+                        b"application/rdf+xml", b"application/json"):
+            continue
+        href = attributes.get(b"href", b"").decode("utf-8", "replace").strip()
+        url = _absolute_http(href, base_url) if href else None
+        if url and url not in found:
+            found.append(url)
+    return found
 
 
 def check_xml_prolog(
@@ -539,6 +563,12 @@ def _entry_link(entry: Any) -> str | None:
     if guid and entry.get("guidislink") and str(guid).startswith(("http://", "https://")):
         return str(guid)
     return None
+
+
+def _looks_like_html(body: bytes, content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    head = body[:1024].lstrip().lower()
+    return kind == "text/html" or head.startswith((b"<!doctype html", b"<html"))
 
 
 def _looks_like_json(body: bytes, content_type: str) -> bool:

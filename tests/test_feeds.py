@@ -97,6 +97,15 @@ def test_malformed_feed_without_entries_is_a_parse_error() -> None:
         feeds.parse_feed(b"  \n", "http://x/empty", {})
 
 
+def test_an_html_page_is_not_a_feed_and_its_advertised_feeds_are_named() -> None:
+    page = (b'<!DOCTYPE html><html><head><title>News</title>'
+            b'<link rel="alternate" type="application/rss+xml" href="/world/feed.xml">'
+            b'<link rel="stylesheet" href="/site.css"></head><body><p>Hello</body></html>')
+    with pytest.raises(ParseError, match="HTML page; it links to the feed.s. "
+                                         "https://news.example/world/feed.xml"):
+        feeds.parse_feed(page, "https://news.example/world/", {"content-type": "text/html"})
+
+
 def test_malformed_feed_with_entries_is_kept_and_noted() -> None:
     body = (b'<rss version="2.0"><channel><title>Sloppy & co</title>'
             b"<item><title>ok</title><link>https://sloppy.example/1</link></item></channel></rss>")

@@ -45,7 +45,9 @@ PAGE_RETRY_BASE_MINUTES = 10.0
 PAGE_RETRY_MAX_MINUTES = 24 * 60.0
 MAX_ERROR_CHARS = 500
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
-HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml"})
+HTML_CONTENT_TYPES = frozenset(
+    {"text/html", "application/xhtml+xml", "application/xml", "text/xml"}
+)
 
 # Settings shared with trafilatura's own benchmark (tests/eval_common.py upstream): tables in,
 # comments and formatting out. Comments are reader opinions, not the outlet's claims.
@@ -192,14 +194,22 @@ _PUBLISHED_NAMES = (
 _ISO_TIMESTAMP = r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)"
 # Tried in order: explicit publication metadata first, a <time datetime> element last.
 _PUBLISHED_TIMESTAMPS = [
-    re.compile(rf"<meta[^>]+(?:property|name|itemprop)\s*=\s*[\"']{_PUBLISHED_NAMES}[\"'][^>]*?"
-               rf"content\s*=\s*[\"']\s*{_ISO_TIMESTAMP}", re.IGNORECASE),
-    re.compile(rf"<meta[^>]+content\s*=\s*[\"']\s*{_ISO_TIMESTAMP}[\"'][^>]*?"
-               rf"(?:property|name|itemprop)\s*=\s*[\"']{_PUBLISHED_NAMES}[\"']", re.IGNORECASE),
+    re.compile(
+        rf"<meta[^>]+(?:property|name|itemprop)\s*=\s*[\"']{_PUBLISHED_NAMES}[\"'][^>]*?"
+        rf"content\s*=\s*[\"']\s*{_ISO_TIMESTAMP}",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"<meta[^>]+content\s*=\s*[\"']\s*{_ISO_TIMESTAMP}[\"'][^>]*?"
+        rf"(?:property|name|itemprop)\s*=\s*[\"']{_PUBLISHED_NAMES}[\"']",
+        re.IGNORECASE,
+    ),
     re.compile(rf"\"datePublished\"\s*:\s*\"{_ISO_TIMESTAMP}", re.IGNORECASE),
     re.compile(rf"<time[^>]+datetime\s*=\s*[\"']\s*{_ISO_TIMESTAMP}", re.IGNORECASE),
 ]
-_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)", re.I)
+_HTML_LANG = re.compile(
+    r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)", re.IGNORECASE
+)
 
 
 def is_boilerplate_line(line: str) -> bool:
@@ -341,7 +351,7 @@ def fetch_pages(entries: list[PendingEntry], settings: FetchSettings) -> list[Pa
             return fetch_url(url, settings, max_bytes=settings.max_page_bytes, accept=PAGE_ACCEPT)
         except MonitorError:
             raise
-        except Exception as e:  # noqa: BLE001 - one broken page never fails the batch
+        except Exception as e:
             raise FetchError(f"{url}: fetch failed: {type(e).__name__}: {e}", url) from e
 
     outcomes = fetch_concurrently(urls, lambda url: url, fetch_one, settings)
@@ -407,7 +417,7 @@ def extract_pages(fetches: list[PageFetch]) -> list[PageResult]:
         try:
             html = decode_html(response.body, response.headers)
             article = extract_article(html, url)
-        except Exception as e:  # noqa: BLE001 - a page that breaks the extractor is data, not a crash
+        except Exception as e:  # a page that breaks the extractor is data, not a crash
             LOGGER.warning("entry %s: extracting %s failed: %s", entry.entry_id, url, e)
             error = ParseError(f"{url}: extraction failed: {type(e).__name__}: {e}")
             results.append(PageResult(entry, url, error=error))
@@ -424,7 +434,9 @@ def extract_pages(fetches: list[PageFetch]) -> list[PageResult]:
 
 
 def save_articles(
-    con: duckdb.DuckDBPyConnection, results: list[PageResult], settings: FetchSettings,
+    con: duckdb.DuckDBPyConnection,
+    results: list[PageResult],
+    settings: FetchSettings,
     now: dt.datetime,
 ) -> ArticleReport:
     """Store articles and versions; mark each entry in the same transaction as its article."""
@@ -436,12 +448,17 @@ def save_articles(
         elif result.skip_reason is not None:
             report.fetched += 1
             report.skipped += 1
-            db.execute(con, "articles_entries_mark_skipped",
-                       [_truncate(result.skip_reason), now, result.entry.entry_id])
+            db.execute(
+                con,
+                "articles_entries_mark_skipped",
+                [_truncate(result.skip_reason), now, result.entry.entry_id],
+            )
         else:
             report.failed += 1
             _record_failure(con, result, settings, now)
-    LOGGER.info("articles saved: %s", {k: v for k, v in report.as_dict().items() if k != "new_version_ids"})
+    LOGGER.info(
+        "articles saved: %s", {k: v for k, v in report.as_dict().items() if k != "new_version_ids"}
+    )
     return report
 
 
@@ -467,23 +484,43 @@ def _save_one_article(
                 report.unchanged += 1
             else:
                 version = int(db.query(con, "articles_next_version", [article_id])[0][0])
-                version_id = int(db.query(con, "articles_insert_version", [
-                    article_id, version, digest, article.title or entry.title, article.author,
-                    article.published_at or entry.published_at, article.site_name, article.text,
-                    result.raw_html, now,
-                ])[0][0])
+                version_id = int(
+                    db.query(
+                        con,
+                        "articles_insert_version",
+                        [
+                            article_id,
+                            version,
+                            digest,
+                            article.title or entry.title,
+                            article.author,
+                            article.published_at or entry.published_at,
+                            article.site_name,
+                            article.text,
+                            result.raw_html,
+                            now,
+                        ],
+                    )[0][0]
+                )
                 report.new_version_ids.append(version_id)
                 if is_new_article:
                     report.stored_new_articles += 1
                 else:
                     report.new_versions += 1
-                LOGGER.info("entry %s: stored %s as article %s version %s",
-                            entry.entry_id, result.url, article_id, version)
+                LOGGER.info(
+                    "entry %s: stored %s as article %s version %s",
+                    entry.entry_id,
+                    result.url,
+                    article_id,
+                    version,
+                )
             db.execute(con, "articles_entries_mark_stored", [article_id, now, entry.entry_id])
     except MonitorError:
         raise
     except duckdb.Error as e:
-        raise StoreError(f"storing article {result.url} (entry {entry.entry_id}) failed: {e}") from e
+        raise StoreError(
+            f"storing article {result.url} (entry {entry.entry_id}) failed: {e}"
+        ) from e
 
 
 def _record_failure(
@@ -498,8 +535,11 @@ def _record_failure(
         next_attempt_at = None  # parked: a later attempt cannot help or the budget is spent
         message = f"{message} (gave up after {attempts} attempt{'s' if attempts > 1 else ''})"
     LOGGER.warning("entry %s: %s", entry.entry_id, message)
-    db.execute(con, "articles_entries_mark_failed",
-               [attempts, _truncate(message), next_attempt_at, entry.entry_id])
+    db.execute(
+        con,
+        "articles_entries_mark_failed",
+        [attempts, _truncate(message), next_attempt_at, entry.entry_id],
+    )
 
 
 def page_retry_delay(attempts: int, error: MonitorError | None = None) -> dt.timedelta:
@@ -554,8 +594,9 @@ def _load_url(url: str, settings: Settings | None) -> str:
     from monitor.settings import Settings
 
     fetch_settings = (settings or Settings()).fetch
-    response = fetch_url(url, fetch_settings, max_bytes=fetch_settings.max_page_bytes,
-                         accept=PAGE_ACCEPT)
+    response = fetch_url(
+        url, fetch_settings, max_bytes=fetch_settings.max_page_bytes, accept=PAGE_ACCEPT
+    )
     reason = non_html_reason(response)
     if reason:
         if (response.content_type or "").startswith("text/plain"):

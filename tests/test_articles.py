@@ -56,12 +56,18 @@ def paragraphs_page(title: str, paragraphs: list[str], extra_head: str = "") -> 
 
 
 LONG_PARAGRAPHS = [
-    "The city council approved the new harbour budget on Monday after a four-hour debate "
-    "that ran late into the evening and drew a large crowd of residents.",
-    "Councillors voted 23 to 14 in favour of the plan, which sets aside money for dredging, "
-    "new mooring posts and a repaired sea wall along the eastern promenade.",
-    "Opponents said the plan ignored the fishing fleet, whose berths will move further out "
-    "under the proposal, and promised to raise the issue again in the spring.",
+    (
+        "The city council approved the new harbour budget on Monday after a four-hour debate "
+        "that ran late into the evening and drew a large crowd of residents."
+    ),
+    (
+        "Councillors voted 23 to 14 in favour of the plan, which sets aside money for dredging, "
+        "new mooring posts and a repaired sea wall along the eastern promenade."
+    ),
+    (
+        "Opponents said the plan ignored the fishing fleet, whose berths will move further out "
+        "under the proposal, and promised to raise the issue again in the spring."
+    ),
 ]
 
 
@@ -91,7 +97,9 @@ def test_realistic_page_loses_its_boilerplate_lines_and_keeps_the_story() -> Non
 
 
 def test_seed_article_page_keeps_the_pause_claim_and_drops_read_next() -> None:
-    paragraphs = [p.strip() for p in SEED_LATER.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    paragraphs = [
+        p.strip() for p in SEED_LATER.read_text(encoding="utf-8").split("\n\n") if p.strip()
+    ]
     html = paragraphs_page("US pre-screens Israeli raids on Syria, WSJ reports", paragraphs)
     raw = article_from_document(extract_document(html, None), html, clean=False)
     article = extract_article(html.encode("utf-8"), "https://mayadeen.example/news/us-review")
@@ -102,45 +110,51 @@ def test_seed_article_page_keeps_the_pause_claim_and_drops_read_next() -> None:
     assert "The vast majority of those Israeli airstrikes were authorized" in article.text
 
 
-@pytest.mark.parametrize("line", [
-    "Read next: The US, a bandit in Syria",
-    "READ MORE: Markets slide as rates rise",
-    "Read more",
-    "Related: Dock workers vote to strike",
-    "Related stories",
-    "Also read | Ten things to know",
-    "See also: Earlier coverage",
-    "Share this article",
-    "Share on Facebook",
-    "Facebook Twitter LinkedIn Email",
-    "Tweet | Share | Copy link",
-    "Sign up for our newsletter",
-    "Subscribe to our daily newsletter for the latest headlines",
-    "By signing up, you agree to our privacy policy.",
-    "Photo: Daniel Mertens/Reuters",
-    "Photograph: AP",
-    "Foto: dpa",
-    "Image credit: NASA",
-    "(Getty Images)",
-    "Rescue workers search the rubble in Aleppo. (AFP via Getty Images)",
-    "Advertisement",
-    "Story continues below advertisement",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read next: The US, a bandit in Syria",
+        "READ MORE: Markets slide as rates rise",
+        "Read more",
+        "Related: Dock workers vote to strike",
+        "Related stories",
+        "Also read | Ten things to know",
+        "See also: Earlier coverage",
+        "Share this article",
+        "Share on Facebook",
+        "Facebook Twitter LinkedIn Email",
+        "Tweet | Share | Copy link",
+        "Sign up for our newsletter",
+        "Subscribe to our daily newsletter for the latest headlines",
+        "By signing up, you agree to our privacy policy.",
+        "Photo: Daniel Mertens/Reuters",
+        "Photograph: AP",
+        "Foto: dpa",
+        "Image credit: NASA",
+        "(Getty Images)",
+        "Rescue workers search the rubble in Aleppo. (AFP via Getty Images)",
+        "Advertisement",
+        "Story continues below advertisement",
+    ],
+)
 def test_boilerplate_lines_are_recognised(line: str) -> None:
     assert is_boilerplate_line(line)
 
 
-@pytest.mark.parametrize("line", [
-    "Related-party transactions rose by 12 per cent last year, the filing shows.",
-    "Photographers were kept behind a barrier as the convoy arrived.",
-    "Share prices fell 3% on Monday after the announcement.",
-    "Read the full statement, the minister told reporters, and judge for yourself.",
-    "More than 100 people were evacuated from the building.",
-    "Images from the scene showed smoke rising over the port.",
-    "The newsletter, which has 40,000 subscribers, first reported the leak.",
-    PAUSE_SENTENCE + " in order to avoid complicating the battle space.",
-    "Related: " + "a long paragraph that happens to start with the word related " * 5,
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Related-party transactions rose by 12 per cent last year, the filing shows.",
+        "Photographers were kept behind a barrier as the convoy arrived.",
+        "Share prices fell 3% on Monday after the announcement.",
+        "Read the full statement, the minister told reporters, and judge for yourself.",
+        "More than 100 people were evacuated from the building.",
+        "Images from the scene showed smoke rising over the port.",
+        "The newsletter, which has 40,000 subscribers, first reported the leak.",
+        PAUSE_SENTENCE + " in order to avoid complicating the battle space.",
+        "Related: " + "a long paragraph that happens to start with the word related " * 5,
+    ],
+)
 def test_ordinary_sentences_are_kept(line: str) -> None:
     assert not is_boilerplate_line(line)
 
@@ -176,10 +190,16 @@ def fetch_settings() -> FetchSettings:
     return FetchSettings(allow_private_networks=True, max_page_attempts=3)
 
 
-def add_entries(con: duckdb.DuckDBPyConnection, urls: list[str], feed_url: str = "https://f.example/rss") -> list[int]:
+def add_entries(
+    con: duckdb.DuckDBPyConnection, urls: list[str], feed_url: str = "https://f.example/rss"
+) -> list[int]:
     feed_id = db.query(con, "articles_test_add_feed", [feed_url, NOW, NOW])[0][0]
     return [
-        db.query(con, "articles_test_add_entry", [feed_id, f"{feed_url}#{i}", url, f"Entry {i}", NOW, NOW])[0][0]
+        db.query(
+            con,
+            "articles_test_add_entry",
+            [feed_id, f"{feed_url}#{i}", url, f"Entry {i}", NOW, NOW],
+        )[0][0]
         for i, url in enumerate(urls)
     ]
 
@@ -192,13 +212,32 @@ def run_stage(
 
 
 def entries(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    keys = ["id", "state", "attempts", "next_attempt_at", "last_error", "article_id", "processed_at"]
+    keys = [
+        "id",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "article_id",
+        "processed_at",
+    ]
     return [dict(zip(keys, row, strict=True)) for row in db.query(con, "articles_test_entries")]
 
 
 def versions(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    keys = ["article_id", "url", "outlet", "version_id", "version", "content_hash", "title",
-            "author", "published_at", "text", "raw_html"]
+    keys = [
+        "article_id",
+        "url",
+        "outlet",
+        "version_id",
+        "version",
+        "content_hash",
+        "title",
+        "author",
+        "published_at",
+        "text",
+        "raw_html",
+    ]
     return [dict(zip(keys, row, strict=True)) for row in db.query(con, "articles_test_versions")]
 
 
@@ -218,7 +257,8 @@ def test_two_entries_with_one_canonical_url_make_one_article(
     assert stored[0]["outlet"] == "Test Courier"
     assert "<article>" in stored[0]["raw_html"]
     assert [(e["id"], e["state"], e["article_id"]) for e in entries(con)] == [
-        (first[0], "stored", stored[0]["article_id"]), (second[0], "stored", stored[0]["article_id"]),
+        (first[0], "stored", stored[0]["article_id"]),
+        (second[0], "stored", stored[0]["article_id"]),
     ]
     assert report.new_version_ids == [stored[0]["version_id"]]
     assert server.hits("/world/harbour-budget") == 1  # one fetch for both entries
@@ -231,7 +271,9 @@ def test_changed_content_adds_a_version_and_unchanged_content_adds_nothing(
     [entry_id] = add_entries(con, [url])
     assert run_stage(con, fetch_settings).stored_new_articles == 1
 
-    update = "Correction: the vote was 22 to 15, not 23 to 14 as first reported by the council office."
+    update = (
+        "Correction: the vote was 22 to 15, not 23 to 14 as first reported by the council office."
+    )
     server.add("/story", paragraphs_page("Harbour budget approved", LONG_PARAGRAPHS + [update]))
     db.execute(con, "articles_test_requeue", [entry_id])
     report = run_stage(con, fetch_settings)
@@ -345,22 +387,39 @@ def test_oversized_page_is_refused_and_recorded(
     assert report.failed == 1 and report.stored_new_articles == 0
     [row] = entries(con)
     assert row["state"] == "failed" and row["next_attempt_at"] is None  # retrying cannot help
-    assert url in row["last_error"] and "2000" in row["last_error"].replace(",", "").replace("_", "")
+    assert url in row["last_error"] and "2000" in row["last_error"].replace(",", "").replace(
+        "_", ""
+    )
     assert versions(con) == []
 
 
-CP1252_TEXT = "Café owners in Zürich said the “naïve” plan would cost €2m, a council spokesperson said."
+CP1252_TEXT = (
+    "Café owners in Zürich said the “naïve” plan would cost €2m, a council spokesperson said."
+)
 
 
-@pytest.mark.parametrize("how", ["header", "meta", pytest.param("undeclared", marks=pytest.mark.xfail(
-    strict=True, reason="monitor.http.decode_html: charset_normalizer ties cp1250/cp1252/cp1257 on "
-    "this page and picks cp1250 (ï -> ď); the web default windows-1252 should win a tie"))])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "header",
+        "meta",
+        pytest.param(
+            "undeclared",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="monitor.http.decode_html: charset_normalizer ties cp1250/cp1252/cp1257 on "
+                "this page and picks cp1250 (ï -> ď); the web default windows-1252 should win a tie",
+            ),
+        ),
+    ],
+)
 def test_windows_1252_pages_decode(
     how: str, server: FixtureServer, con: duckdb.DuckDBPyConnection, fetch_settings: FetchSettings
 ) -> None:
     extra_head = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
-    html = paragraphs_page("Café plan", [CP1252_TEXT] + LONG_PARAGRAPHS,
-                           extra_head if how == "meta" else "")
+    html = paragraphs_page(
+        "Café plan", [CP1252_TEXT] + LONG_PARAGRAPHS, extra_head if how == "meta" else ""
+    )
     html = html.replace('<meta charset="utf-8">', "")
     content_type = "text/html; charset=windows-1252" if how == "header" else "text/html"
     url = server.add(f"/cp1252-{how}", html.encode("cp1252"), content_type)

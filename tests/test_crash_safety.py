@@ -77,6 +77,7 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
         config = tmp_path / "monitor.toml"
         config.write_text(
             f'[database]\npath = "{database}"\n[fetch]\nallow_private_networks = true\n'
+            "[alerts]\nsending_stale_after_s = 0.01\n"
             f'[[feeds]]\nurl = "{feed_url}"\n'
             '[[stories]]\nname = "Syria strikes"\nkeywords = ["Israel", "Syria", "strikes"]\n'
             f'[[channels]]\nname = "hook"\nurl = "{receiver.apprise_url()}"\n'
@@ -103,6 +104,9 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
     assert counts == {"entries": ARTICLE_COUNT, "article_versions": ARTICLE_COUNT}
     assert entry_states == {"stored": ARTICLE_COUNT}
     bodies = "\n".join(m.get("message", "") for m in messages)
-    for i in range(ARTICLE_COUNT):
-        # Each article's unique claim reaches the channel, and only once.
-        assert bodies.count(f"convoy number {i} crossed") == 1, (i, bodies[:2000])
+    deliveries = [bodies.count(f"convoy number {i} crossed") for i in range(ARTICLE_COUNT)]
+    # Every article's unique claim reaches the channel. A repeat is possible only for a message
+    # whose process was killed in the documented window between the channel's answer and the
+    # commit of `sent`: at most one repeat per kill.
+    assert min(deliveries) >= 1, deliveries
+    assert sum(count - 1 for count in deliveries) <= kills, deliveries

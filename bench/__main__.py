@@ -49,6 +49,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--steady-runs", type=int, default=2, help="steady-state cycles (default 2)")
     parser.add_argument("--per-host-limit", type=int, default=2, help="[fetch] per_host_limit (default 2)")
     parser.add_argument("--global-limit", type=int, default=16, help="[fetch] global_limit (default 16)")
+    parser.add_argument("--profile", action="store_true",
+                        help="profile the cold and growth cycles with pyinstrument (pip install '.[bench]'); "
+                             "reports go to bench/results/profile-*.txt and .html")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR,
                         help="where built history databases are kept between runs")
     parser.add_argument("--output", type=Path, default=LATEST_PATH, help="JSON result file")
@@ -75,7 +78,9 @@ def run_phase(phase: str, spec: dict[str, Any], workdir: Path) -> dict[str, Any]
     spec_path = workdir / f"{phase}-{len(list(workdir.glob(phase + '-*.spec.json')))}.spec.json"
     out_path = spec_path.with_suffix("").with_suffix(".out.json")
     spec_path.write_text(json.dumps({"phase": phase, **spec}), encoding="utf-8")
-    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": os.environ.get(
+               "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")}
     completed = subprocess.run(
         [sys.executable, "-m", "bench.phases", str(spec_path), str(out_path)],
         cwd=Path(__file__).resolve().parent.parent, env=env, check=False,
@@ -132,7 +137,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         database.unlink(missing_ok=True)
         config.write_text(bench_config(database, main_site["feed_urls"], site.channel_url, fetch))
         print("cycle: cold into an empty database, then steady state ...", flush=True)
-        results["cycles"] = run_phase("cycles", {"config_path": str(config),
+        profile_dir = str(args.output.parent) if args.profile else None
+        results["cycles"] = run_phase("cycles", {"config_path": str(config), "profile_dir": profile_dir,
                                                  "steady_runs": args.steady_runs}, workdir)
         results["channel"] = site.counts()
 
@@ -145,7 +151,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             print(f"growth: {growth_n} new articles over {size:,} stored ...", flush=True)
             results["growth"].append(run_phase("growth", {
                 "size": size, "cache_dir": str(args.cache_dir), "database_path": str(growth_db),
-                "config_path": str(growth_config),
+                "config_path": str(growth_config), "profile_dir": profile_dir,
             }, workdir))
             growth_db.unlink(missing_ok=True)
     results["total_bench_s"] = round(total["s"], 1)

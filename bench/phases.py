@@ -22,13 +22,17 @@ from bench.common import TreeMemorySampler, own_peak_rss_mb, stopwatch  # noqa: 
 
 
 def extract_text(page: str, url: str) -> int:
-    """Run trafilatura the way the pipeline does; return the length of the text it found."""
-    import trafilatura
+    """Run trafilatura exactly as the pipeline calls it; return the length of the text it found."""
+    try:
+        from monitor.articles import extract_document
+    except ImportError:  # the articles stage is not there yet: trafilatura with the same options
+        import trafilatura
 
-    document = trafilatura.bare_extraction(
-        page, url=url, with_metadata=True, include_comments=False, include_tables=True,
-    )
-    if document is None:
+        document = trafilatura.bare_extraction(page, url=url, with_metadata=True,
+                                               include_comments=False, include_tables=True)
+    else:
+        document = extract_document(page, url)
+    if document is None or isinstance(document, dict):
         return 0
     return len(document.text or "")
 
@@ -149,14 +153,24 @@ def _warm_up_prefect() -> float:
     return t["s"]
 
 
-def _one_cycle(config_path: str, timer: TaskTimer) -> dict[str, Any]:
+def _one_cycle(config_path: str, timer: TaskTimer, profile_to: Path | None = None) -> dict[str, Any]:
     from flows.cycle import run_cycle
 
     timer.reset()
+    profiler = None
+    if profile_to is not None:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
     cpu_before = _cpu_seconds()
     with TreeMemorySampler() as memory, stopwatch() as wall:
         summary = run_cycle(config_path, poll_all_now=True)
     cpu = _cpu_delta(cpu_before, _cpu_seconds())
+    if profiler is not None and profile_to is not None:
+        profiler.stop()
+        profile_to.write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
+        profile_to.with_suffix(".html").write_text(profiler.output_html(), encoding="utf-8")
     inside = sum(timer.seconds.values())
     return {
         "seconds": round(wall["s"], 3),
@@ -180,7 +194,8 @@ def run_cycles(spec: dict[str, Any]) -> dict[str, Any]:
     timer = TaskTimer()
     timed_names = timer.install(flows.cycle)
     startup_s = _warm_up_prefect()
-    cold = _one_cycle(spec["config_path"], timer)
+    profile = Path(spec["profile_dir"]) if spec.get("profile_dir") else None
+    cold = _one_cycle(spec["config_path"], timer, profile / "profile-cold-cycle.txt" if profile else None)
     steady = [_one_cycle(spec["config_path"], timer) for _ in range(int(spec.get("steady_runs", 2)))]
     return {"prefect_startup_s": round(startup_s, 3), "timed_functions": timed_names,
             "cold": cold, "steady": steady}
@@ -239,7 +254,9 @@ def run_growth(spec: dict[str, Any]) -> dict[str, Any]:
     timer = TaskTimer()
     timer.install(flows.cycle)
     startup_s = _warm_up_prefect()
-    cycle = _one_cycle(spec["config_path"], timer)
+    profile = Path(spec["profile_dir"]) if spec.get("profile_dir") else None
+    cycle = _one_cycle(spec["config_path"], timer,
+                       profile / f"profile-growth-{size}.txt" if profile else None)
     stored = int((cycle["summary"].get("articles") or {}).get("stored_new_articles") or 0)
     return {
         "size": size, "history_built": built, "history_copy_s": round(copy["s"], 2),

@@ -230,3 +230,26 @@ def test_demo_report_renders_in_headless_chromium(demo_page: Path, tmp_path: Pat
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert screenshot.stat().st_size > 10_000
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.slow
+def test_fixture_report_with_a_changed_claim_renders_in_headless_chromium(
+    fixture_db: Path, tmp_path: Path
+) -> None:
+    binary = _chromium()
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    try:
+        page = report.write_story_report(con, 1, tmp_path / "story.html")
+    finally:
+        con.close()
+    dom = _headless(binary, tmp_path / "profile", "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    parsed = parse(dom.stdout)
+    assert [m["data-version-id"] for m in parsed.find("a", class_="mark")] == ["1", "2", "3"]
+    changed = parsed.find("li", class_="claim-changed")
+    assert len(changed) == 1 and "three times" in changed[0]["__text__"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "story-report-changed-claim.png"
+    shot = _headless(binary, tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1280,2000",
+                     "--hide-scrollbars", page.as_uri())
+    assert shot.returncode == 0 and screenshot.stat().st_size > 10_000

@@ -1,0 +1,601 @@
+"""Story linking: an online clusterer (pure, in memory) and its DuckDB-backed pipeline stage.
+
+Each article becomes a TF-IDF vector over its salient terms (capitalised names and places,
+numbers, and other content words at a lower weight). It joins the story whose summed vector is
+closest by cosine, mixed with rapidfuzz title similarity and scaled down by the time gap, when the
+score reaches ``link_threshold_score``; otherwise it starts a new story. Candidate stories come
+from an inverted index of each story's strongest terms, capped to the most recently active stories
+per term, among stories active within ``time_window_hours``; tracked stories are always candidates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+from rapidfuzz import fuzz
+
+from monitor import db
+from monitor.errors import MonitorError, StoreError
+from monitor.settings import LinkingSettings, StoryConfig
+
+LOGGER = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’&\-]*|\d[\d,.]*\d|\d")
+_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours out
+    over own same she should so some such than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your yours said says say told tell according one two
+    new year years week monday tuesday wednesday thursday friday saturday sunday mr mrs ms may
+    last first time people""".split()
+)
+TITLES_KEPT = 5
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One article as the clusterer sees it."""
+
+    id: str | int
+    title: str
+    text: str
+    published: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class LinkDecision:
+    """Where an article went: its story, whether that story is new, the score and why."""
+
+    story_id: int
+    new_story: bool
+    score: float
+    reason: str  # linked | new_story | tracked
+
+
+@dataclass
+class StoryState:
+    """A story's representation: summed article vectors (strongest terms only) and metadata."""
+
+    id: int
+    terms: dict[str, float] = field(default_factory=dict)
+    doc_count: int = 0
+    last_at: dt.datetime | None = None
+    titles: list[str] = field(default_factory=list)
+    tracked: bool = False
+    keywords: tuple[str, ...] = ()
+    name: str = ""
+    _norm: float = 0.0
+    _keyword_patterns: list[re.Pattern[str]] = field(default_factory=list)
+
+    def refresh(self) -> None:
+        """Recompute cached norm and keyword patterns after a change."""
+        self._norm = math.sqrt(sum(w * w for w in self.terms.values()))
+        self._keyword_patterns = [
+            re.compile(r"(?<!\w)" + re.escape(k.lower()) + r"(?!\w)") for k in self.keywords if k
+        ]
+
+
+@dataclass
+class LinkReport:
+    """What one `link_articles` call did."""
+
+    linked: int = 0
+    new_stories: list[int] = field(default_factory=list)
+    tracked_hits: int = 0
+    already_assigned: int = 0
+
+
+# --- pure parts: terms, vectors, scores --------------------------------------------------------
+
+
+def extract_terms(title: str, text: str, settings: LinkingSettings) -> Counter[str]:
+    """Weighted term counts: e:name, n:number, w:word; title terms count `title_boost` times more."""
+    counts: Counter[str] = Counter()
+    for part, boost in ((title or "", 1.0 + settings.title_boost), (text or "", 1.0)):
+        for token in _TOKEN.findall(part):
+            if token[0].isdigit():
+                number = token.replace(",", "").rstrip(".")
+                counts["n:" + number] += boost * settings.number_weight
+                continue
+            low = token.lower().replace("’", "'").strip("'-")
+            if low.endswith("'s"):
+                low = low[:-2]
+            if len(low) < 2 or low in _STOPWORDS:
+                continue
+            if token[0].isupper():
+                counts["e:" + low] += boost * settings.entity_weight
+            elif len(low) >= 3:
+                stem = low[:-1] if low.endswith("s") and len(low) > 4 else low
+                counts["w:" + stem] += boost * settings.word_weight
+    return Counter({t: c for t, c in counts.items() if c > 0})
+
+
+def idf(df: int, n_docs: int) -> float:
+    """Smoothed inverse document frequency; an unseen term gets the largest value."""
+    return math.log((1 + n_docs) / (1 + df)) + 1.0
+
+
+def weigh_terms(counts: Counter[str], df: Callable[[str], int], n_docs: int) -> dict[str, float]:
+    """Unit-length TF-IDF vector with sublinear term frequency."""
+    vector = {}
+    for term, count in counts.items():
+        tf = 1.0 + math.log(count) if count >= 1 else count
+        vector[term] = tf * idf(df(term), n_docs)
+    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    return {t: w / norm for t, w in vector.items()}
+
+
+def keyword_hits(text_lower: str, story: StoryState) -> int:
+    """How many of a tracked story's keywords occur in the text, as whole words or phrases."""
+    return sum(1 for pattern in story._keyword_patterns if pattern.search(text_lower))
+
+
+def _time_factor(
+    doc_time: dt.datetime | None, story_time: dt.datetime | None, settings: LinkingSettings
+) -> float | None:
+    """Score multiplier for the time gap; None when the story is outside the time window."""
+    if doc_time is None or story_time is None:
+        return 1.0
+    gap_hours = abs((doc_time - story_time).total_seconds()) / 3600.0
+    if gap_hours > settings.time_window_hours:
+        return None
+    return 1.0 - settings.time_penalty_max_frac * gap_hours / settings.time_window_hours
+
+
+def _truncate(terms: dict[str, float], keep: int) -> dict[str, float]:
+    if len(terms) <= keep:
+        return terms
+    return dict(sorted(terms.items(), key=lambda item: item[1], reverse=True)[:keep])
+
+
+# --- the online clusterer ----------------------------------------------------------------------
+
+
+class StoryLinker:
+    """Online story clusterer: `link(doc)` assigns each document, in arrival order, to a story."""
+
+    def __init__(
+        self,
+        settings: LinkingSettings | None = None,
+        new_story_id: Callable[[Doc], int] | None = None,
+        df: dict[str, int] | None = None,
+        n_docs: int = 0,
+    ) -> None:
+        self.settings = settings or LinkingSettings()
+        self.df: dict[str, int] = df if df is not None else {}
+        self.n_docs = n_docs
+        self.stories: dict[int, StoryState] = {}
+        self.postings: dict[str, dict[int, None]] = {}
+        self._tracked: dict[int, StoryState] = {}
+        self._next_id = 1
+        self._new_story_id = new_story_id or self._counter_id
+
+    def _counter_id(self, doc: Doc) -> int:
+        while self._next_id in self.stories:
+            self._next_id += 1
+        return self._next_id
+
+    def add_story(self, story: StoryState) -> None:
+        """Register (or re-register) a story and index its strongest terms."""
+        story.refresh()
+        self.stories[story.id] = story
+        if story.tracked:
+            self._tracked[story.id] = story
+        for term in story.terms:
+            self._post(term, story.id)
+
+    def _post(self, term: str, story_id: int) -> None:
+        posting = self.postings.setdefault(term, {})
+        posting.pop(story_id, None)
+        posting[story_id] = None  # most recently active last
+        if len(posting) > self.settings.postings_per_term_max:
+            oldest = next(iter(posting))
+            if oldest not in self._tracked:
+                del posting[oldest]
+
+    def observe(self, counts: Counter[str]) -> None:
+        """Count a document into the document frequencies."""
+        self.n_docs += 1
+        for term in counts:
+            self.df[term] = self.df.get(term, 0) + 1
+
+    def vectorize(self, counts: Counter[str]) -> dict[str, float]:
+        """TF-IDF vector of a document under the current document frequencies."""
+        return weigh_terms(counts, lambda t: self.df.get(t, 0), self.n_docs)
+
+    def candidates(self, vector: dict[str, float]) -> set[int]:
+        """Stories sharing one of the document's strongest terms (blocking), plus tracked ones."""
+        top = sorted(vector, key=vector.__getitem__, reverse=True)[: self.settings.query_terms_max]
+        found: set[int] = set(self._tracked)
+        for term in top:
+            found.update(self.postings.get(term, ()))
+        return found
+
+    def score(self, doc: Doc, vector: dict[str, float], story: StoryState) -> float | None:
+        """Combined score of a document against a story; None when outside the time window."""
+        factor = _time_factor(doc.published, story.last_at, self.settings)
+        if factor is None and story.tracked:
+            factor = 1.0 - self.settings.time_penalty_max_frac  # tracked stories never expire
+        if factor is None or story._norm == 0.0:
+            return None
+        terms = story.terms
+        cosine = sum(w * terms.get(t, 0.0) for t, w in vector.items()) / story._norm
+        weight = self.settings.title_fuzz_weight_frac
+        if weight and doc.title and story.titles:
+            title_sim = max(fuzz.token_set_ratio(doc.title, t) for t in story.titles) / 100.0
+            cosine = (1.0 - weight) * cosine + weight * title_sim
+        return cosine * factor
+
+    def decide(self, doc: Doc, vector: dict[str, float]) -> tuple[int | None, float, str]:
+        """Best story for a document (None for a new one), its score and the reason."""
+        if self._tracked:
+            text_lower = f"{doc.title} {doc.text}".lower()
+            best_tracked, best_hits = None, 0
+            for story in self._tracked.values():
+                hits = keyword_hits(text_lower, story)
+                needed = min(self.settings.tracked_keyword_hits_min, len(story._keyword_patterns))
+                if needed and hits >= needed and hits > best_hits:
+                    best_tracked, best_hits = story, hits
+            if best_tracked is not None:
+                return best_tracked.id, best_hits / len(best_tracked._keyword_patterns), "tracked"
+        best_id, best_score = None, 0.0
+        for story_id in self.candidates(vector):
+            value = self.score(doc, vector, self.stories[story_id])
+            if value is not None and value > best_score:
+                best_id, best_score = story_id, value
+        if best_id is not None and best_score >= self.settings.link_threshold_score:
+            reason = "tracked" if self.stories[best_id].tracked else "linked"
+            return best_id, best_score, reason
+        return None, best_score, "new_story"
+
+    def absorb(self, story: StoryState, doc: Doc, vector: dict[str, float]) -> None:
+        """Add a document's vector to a story and re-index it."""
+        merged = dict(story.terms)
+        for term, weight in vector.items():
+            merged[term] = merged.get(term, 0.0) + weight
+        story.terms = _truncate(merged, self.settings.story_terms_max)
+        story.doc_count += 1
+        if doc.published is not None and (story.last_at is None or doc.published > story.last_at):
+            story.last_at = doc.published
+        if doc.title:
+            story.titles = (story.titles + [doc.title])[-TITLES_KEPT:]
+        self.add_story(story)
+
+    def link(self, doc: Doc) -> LinkDecision:
+        """Assign one document to a story, creating one when nothing is close enough."""
+        counts = extract_terms(doc.title, doc.text, self.settings)
+        self.observe(counts)
+        vector = self.vectorize(counts)
+        story_id, score, reason = self.decide(doc, vector)
+        new_story = story_id is None
+        if story_id is None:
+            story_id = self._new_story_id(doc)
+            self.stories[story_id] = StoryState(id=story_id)
+        self.absorb(self.stories[story_id], doc, vector)
+        return LinkDecision(story_id=story_id, new_story=new_story, score=round(score, 4), reason=reason)
+
+
+def cluster_documents(docs: Iterable[Doc], settings: LinkingSettings | None = None) -> list[LinkDecision]:
+    """Run the online clusterer over documents in the given order."""
+    linker = StoryLinker(settings)
+    return [linker.link(doc) for doc in docs]
+
+
+def tracked_story_state(story_id: int, name: str, keywords: Sequence[str]) -> StoryState:
+    """A tracked story's starting representation: its name and keywords as salient terms."""
+    counts: Counter[str] = Counter()
+    settings = LinkingSettings()
+    for phrase in [name, *keywords]:
+        counts.update(extract_terms(phrase, "", settings))
+    vector = weigh_terms(counts, lambda t: 0, 1)
+    story = StoryState(id=story_id, terms=vector, tracked=True, keywords=tuple(keywords), name=name)
+    story.refresh()
+    return story
+
+
+# --- DuckDB-backed stage -----------------------------------------------------------------------
+
+
+def sync_tracked_stories(
+    con: duckdb.DuckDBPyConnection, stories: list[StoryConfig], now: dt.datetime
+) -> None:
+    """Make every configured story a tracked `stories` row (idempotent by name; keywords update)."""
+    with db.transaction(con):
+        for config in stories:
+            keywords = list(config.keywords)
+            rows = db.query(con, "stories_tracked_by_name", [config.name])
+            if rows:
+                story_id, old_keywords = rows[0][0], list(rows[0][1] or [])
+                if old_keywords == keywords:
+                    continue
+                db.execute(con, "stories_update_keywords", [keywords, story_id])
+            else:
+                story_id = db.query(con, "stories_insert_tracked", [config.name, keywords, now])[0][0]
+            state = tracked_story_state(story_id, config.name, keywords)
+            _save_vector(con, state, now, keep_counts=True)
+
+
+def _save_vector(
+    con: duckdb.DuckDBPyConnection, story: StoryState, now: dt.datetime, keep_counts: bool = False
+) -> None:
+    existing = db.query(con, "stories_vector_by_id", [story.id]) if keep_counts else []
+    if existing:
+        # Keyword change on a tracked story: keep what its articles taught it, add the new seed.
+        terms = dict(zip(existing[0][1], existing[0][2], strict=True))
+        for term, weight in story.terms.items():
+            terms[term] = max(terms.get(term, 0.0), weight)
+        story.terms = terms
+        story.doc_count = existing[0][0]
+    db.execute(con, "stories_delete_vector", [story.id])
+    db.execute(
+        con,
+        "stories_insert_vector",
+        [story.id, story.doc_count, story.last_at, list(story.terms), list(story.terms.values()),
+         story.titles, now],
+    )
+
+
+def _load_linker(
+    con: duckdb.DuckDBPyConnection,
+    settings: LinkingSettings,
+    since: dt.datetime | None,
+    terms: set[str],
+) -> StoryLinker:
+    """A linker holding the active stories (window + tracked) and the DF of the batch's terms."""
+    df = dict(db.query(con, "stories_term_df", [sorted(terms)])) if terms else {}
+    corpus = db.query(con, "stories_corpus_docs")
+    linker = StoryLinker(settings, df=df, n_docs=int(corpus[0][0]) if corpus else 0)
+    for row in db.query(con, "stories_active_vectors", [since]):
+        story_id, doc_count, last_at, names, weights, titles, tracked, keywords, name = row
+        linker.add_story(
+            StoryState(
+                id=story_id, terms=dict(zip(names, weights, strict=True)), doc_count=doc_count,
+                last_at=last_at, titles=list(titles or []), tracked=bool(tracked),
+                keywords=tuple(keywords or ()), name=name,
+            )
+        )
+    return linker
+
+
+def link_articles(
+    con: duckdb.DuckDBPyConnection, settings: LinkingSettings, now: dt.datetime
+) -> LinkReport:
+    """Link every article version not yet linked, in publication order, one transaction each."""
+    pending = db.query(con, "stories_pending_versions")
+    report = LinkReport()
+    if not pending:
+        return report
+    docs = []
+    all_terms: set[str] = set()
+    for version_id, article_id, title, text, published_at, fetched_at, story_id in pending:
+        doc = Doc(id=article_id, title=title or "", text=text or "", published=published_at or fetched_at)
+        counts = extract_terms(doc.title, doc.text, settings)
+        all_terms.update(counts)
+        docs.append((version_id, story_id, doc, counts))
+    earliest = min(d.published for _, _, d, _ in docs if d.published is not None)
+    since = earliest - dt.timedelta(hours=settings.time_window_hours)
+    linker = _load_linker(con, settings, since, all_terms)
+
+    def create_story(doc: Doc) -> int:
+        name = (doc.title or doc.text[:80]).strip()[:200] or f"article {doc.id}"
+        return int(db.query(con, "stories_insert_new", [name, now, doc.published])[0][0])
+
+    linker._new_story_id = create_story
+    for version_id, current_story, doc, counts in docs:
+        try:
+            with db.transaction(con):
+                if current_story is not None:
+                    db.execute(con, "stories_touch", [doc.published, current_story])
+                    db.execute(con, "stories_mark_version_linked", [now, version_id])
+                    report.already_assigned += 1
+                    continue
+                linker.observe(counts)
+                vector = linker.vectorize(counts)
+                story_id, score, reason = linker.decide(doc, vector)
+                if story_id is None:
+                    story_id = create_story(doc)
+                    linker.stories[story_id] = StoryState(id=story_id)
+                    report.new_stories.append(story_id)
+                    reason = "new_story"
+                story = linker.stories[story_id]
+                linker.absorb(story, doc, vector)
+                db.execute(con, "stories_add_term_df", [list(counts), [1] * len(counts)])
+                db.execute(con, "stories_add_corpus_docs", [1])
+                db.execute(con, "stories_clear_current_links", [doc.id])
+                db.execute(
+                    con, "stories_insert_link", [doc.id, story_id, round(score, 4), reason, now]
+                )
+                db.execute(con, "stories_set_article_story", [story_id, doc.id])
+                db.execute(con, "stories_touch", [doc.published, story_id])
+                _save_vector(con, story, now)
+                db.execute(con, "stories_mark_version_linked", [now, version_id])
+        except (MonitorError, duckdb.Error) as e:
+            # The transaction rolled back; reload state so memory matches the database again.
+            LOGGER.error("story linking failed for article %s (version %s): %s", doc.id, version_id, e)
+            linker = _load_linker(con, settings, since, all_terms)
+            linker._new_story_id = create_story
+            if story_id in report.new_stories:
+                report.new_stories.remove(story_id)
+            continue
+        report.linked += 1
+        if reason == "tracked":
+            report.tracked_hits += 1
+    return report
+
+
+# --- merge and split -----------------------------------------------------------------------------
+
+
+def list_stories(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every story with its article count, tracked flag and merge target."""
+    columns = ["id", "name", "tracked", "articles", "created_at", "last_article_at", "merged_into"]
+    return [dict(zip(columns, row, strict=True)) for row in db.query(con, "stories_list")]
+
+
+def _story_row(con: duckdb.DuckDBPyConnection, story_id: int) -> tuple[Any, ...]:
+    rows = db.query(con, "stories_by_id", [story_id])
+    if not rows:
+        raise StoreError(f"story {story_id} does not exist")
+    return rows[0]
+
+
+def merge_stories(con: duckdb.DuckDBPyConnection, keep_id: int, merge_id: int, now: dt.datetime) -> int:
+    """Merge story MERGE_ID into KEEP_ID; return how many articles moved."""
+    if keep_id == merge_id:
+        raise StoreError(f"cannot merge story {keep_id} into itself")
+    for story_id in (keep_id, merge_id):
+        if _story_row(con, story_id)[3] is not None:
+            raise StoreError(f"story {story_id} was already merged into story {_story_row(con, story_id)[3]}")
+    with db.transaction(con):
+        moved = [row[0] for row in db.query(con, "stories_article_ids", [merge_id])]
+        for article_id in moved:
+            db.execute(con, "stories_clear_current_links", [article_id])
+            db.execute(con, "stories_insert_link", [article_id, keep_id, None, "merge", now])
+        db.execute(con, "stories_move_articles", [keep_id, merge_id])
+        # A claim both stories hold (same normalised text) survives once, in KEEP_ID, with the
+        # earlier first sighting; mentions and alerts of the duplicate point at the survivor.
+        db.execute(con, "stories_merge_claim_first_seen", [keep_id, merge_id])
+        db.execute(con, "stories_merge_repoint_mentions", [keep_id, merge_id])
+        db.execute(con, "stories_merge_repoint_alerts", [keep_id, merge_id])
+        db.execute(con, "stories_merge_drop_duplicate_alerts", [keep_id, merge_id])
+        db.execute(con, "stories_merge_drop_duplicate_claims", [keep_id, merge_id])
+        db.execute(con, "stories_move_claims", [keep_id, merge_id])
+        db.execute(con, "stories_move_mentions", [keep_id, merge_id])
+        db.execute(con, "stories_move_alerts", [keep_id, merge_id])
+        db.execute(con, "stories_mark_merged", [keep_id, merge_id])
+        db.execute(con, "stories_merge_into_keep", [keep_id, merge_id])
+        vectors = {row[0]: row for row in db.query(con, "stories_vectors_by_ids", [[keep_id, merge_id]])}
+        merged = StoryState(id=keep_id)
+        for story_id in (keep_id, merge_id):
+            if story_id in vectors:
+                _, count, last_at, names, weights, titles = vectors[story_id]
+                merged.doc_count += count
+                merged.titles = (merged.titles + list(titles or []))[-TITLES_KEPT:]
+                if last_at is not None and (merged.last_at is None or last_at > merged.last_at):
+                    merged.last_at = last_at
+                for term, weight in zip(names, weights, strict=True):
+                    merged.terms[term] = merged.terms.get(term, 0.0) + weight
+        merged.terms = _truncate(merged.terms, LinkingSettings().story_terms_max)
+        _save_vector(con, merged, now)
+        db.execute(con, "stories_delete_vector", [merge_id])
+    return len(moved)
+
+
+def split_story(
+    con: duckdb.DuckDBPyConnection,
+    story_id: int,
+    article_ids: Sequence[int],
+    now: dt.datetime,
+    settings: LinkingSettings | None = None,
+) -> int:
+    """Move articles of a story into a new story; return the new story's id.
+
+    Claims first seen in a moved article move with it. A claim that articles on both sides
+    mention is kept on both: the side without its first sighting gets its own copy, first seen at
+    that side's earliest mention, and that side's mentions point at the copy.
+    """
+    settings = settings or LinkingSettings()
+    if _story_row(con, story_id)[3] is not None:
+        raise StoreError(f"story {story_id} was merged; split its target instead")
+    members = {row[0] for row in db.query(con, "stories_article_ids", [story_id])}
+    moving = sorted(set(article_ids))
+    strangers = [a for a in moving if a not in members]
+    if strangers:
+        raise StoreError(f"articles {strangers} are not in story {story_id}")
+    if len(moving) == len(members):
+        raise StoreError(f"splitting every article out of story {story_id} would leave it empty")
+    with db.transaction(con):
+        texts = db.query(con, "stories_latest_versions", [moving])
+        first_title = next((t for _, t, _, _ in texts if t), f"split of story {story_id}")
+        new_id = int(db.query(con, "stories_insert_new", [first_title[:200], now, None])[0][0])
+        for article_id in moving:
+            db.execute(con, "stories_clear_current_links", [article_id])
+            db.execute(con, "stories_insert_link", [article_id, new_id, None, "split", now])
+            db.execute(con, "stories_set_article_story", [new_id, article_id])
+        _split_claims(con, story_id, new_id, set(moving))
+        df = dict(db.query(con, "stories_term_df_all_for", [sorted(_terms_of(texts, settings))]))
+        corpus = db.query(con, "stories_corpus_docs")
+        n_docs = int(corpus[0][0]) if corpus else 0
+        remaining = db.query(con, "stories_latest_versions", [sorted(members - set(moving))])
+        for target, rows in ((new_id, texts), (story_id, remaining)):
+            _rebuild_vector(con, target, rows, df, n_docs, settings, now)
+        db.execute(con, "stories_refresh_last_article", [new_id])
+        db.execute(con, "stories_refresh_last_article", [story_id])
+    return new_id
+
+
+def _terms_of(rows: Sequence[tuple[Any, ...]], settings: LinkingSettings) -> set[str]:
+    terms: set[str] = set()
+    for _, title, text, _ in rows:
+        terms.update(extract_terms(title or "", text or "", settings))
+    return terms
+
+
+def _rebuild_vector(
+    con: duckdb.DuckDBPyConnection,
+    story_id: int,
+    rows: Sequence[tuple[Any, ...]],
+    df: dict[str, int],
+    n_docs: int,
+    settings: LinkingSettings,
+    now: dt.datetime,
+) -> None:
+    keep = _story_row(con, story_id)
+    story = StoryState(id=story_id, tracked=bool(keep[2]))
+    linker = StoryLinker(settings, df=df, n_docs=n_docs)
+    for _, title, text, published in rows:
+        doc = Doc(id=0, title=title or "", text=text or "", published=published)
+        linker.absorb(story, doc, linker.vectorize(extract_terms(doc.title, doc.text, settings)))
+    if story.tracked:
+        seed = tracked_story_state(story_id, keep[1], list(keep[4] or []))
+        for term, weight in seed.terms.items():
+            story.terms[term] = max(story.terms.get(term, 0.0), weight)
+    _save_vector(con, story, now)
+
+
+def _split_claims(
+    con: duckdb.DuckDBPyConnection, old_id: int, new_id: int, moving: set[int]
+) -> None:
+    mentions = db.query(con, "stories_claim_mentions_of_story", [old_id])
+    by_claim: dict[int, list[tuple[Any, ...]]] = {}
+    for row in mentions:
+        by_claim.setdefault(row[1], []).append(row)
+    claims = {row[0]: row for row in db.query(con, "stories_claims_of_story", [old_id])}
+    for claim_id, claim in claims.items():
+        rows = by_claim.get(claim_id, [])
+        moved_rows = [r for r in rows if r[2] in moving]
+        stay_rows = [r for r in rows if r[2] not in moving]
+        first_moves = claim[2] in moving
+        if first_moves:
+            db.execute(con, "stories_set_claim_story", [new_id, claim_id])
+            db.execute(con, "stories_alerts_follow_claim", [new_id, claim_id])
+            for r in moved_rows:
+                db.execute(con, "stories_set_mention", [claim_id, new_id, r[0]])
+            if stay_rows:
+                copy_id = _copy_claim(con, claim_id, old_id, stay_rows[0])
+                for r in stay_rows:
+                    db.execute(con, "stories_set_mention", [copy_id, old_id, r[0]])
+        elif moved_rows:
+            copy_id = _copy_claim(con, claim_id, new_id, moved_rows[0])
+            for r in moved_rows:
+                db.execute(con, "stories_set_mention", [copy_id, new_id, r[0]])
+
+
+def _copy_claim(
+    con: duckdb.DuckDBPyConnection, claim_id: int, story_id: int, first: tuple[Any, ...]
+) -> int:
+    # first = (mention id, claim id, article id, version id, outlet, mentioned_at), earliest first
+    return int(
+        db.query(con, "stories_copy_claim", [story_id, first[3], first[2], first[4], first[5], claim_id])[0][0]
+    )

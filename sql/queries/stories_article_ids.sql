@@ -1,0 +1,1 @@
+SELECT id FROM articles WHERE story_id = ? ORDER BY id

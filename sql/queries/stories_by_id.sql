@@ -1,0 +1,1 @@
+SELECT id, name, tracked, merged_into, keywords FROM stories WHERE id = ?

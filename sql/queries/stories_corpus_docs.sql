@@ -1,0 +1,1 @@
+SELECT docs FROM story_corpus WHERE id = 1

@@ -1,0 +1,1 @@
+INSERT INTO stories (name, tracked, keywords, created_at) VALUES (?, true, ?, ?) RETURNING id

@@ -1,0 +1,1 @@
+UPDATE stories SET merged_into = $1 WHERE id = $2

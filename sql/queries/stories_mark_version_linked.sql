@@ -1,0 +1,1 @@
+UPDATE article_versions SET linked_at = ? WHERE id = ?

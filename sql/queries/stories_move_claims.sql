@@ -1,0 +1,1 @@
+UPDATE claims SET story_id = $1 WHERE story_id = $2

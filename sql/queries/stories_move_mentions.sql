@@ -1,0 +1,1 @@
+UPDATE claim_mentions SET story_id = $1 WHERE story_id = $2

@@ -1,0 +1,1 @@
+UPDATE articles SET story_id = ? WHERE id = ?

@@ -1,0 +1,1 @@
+UPDATE claims SET story_id = ? WHERE id = ?

@@ -1,0 +1,1 @@
+UPDATE claim_mentions SET claim_id = ?, story_id = ? WHERE id = ?

@@ -1,0 +1,1 @@
+SELECT term, df FROM story_term_df WHERE term IN (SELECT unnest(?::VARCHAR[]))

@@ -1,0 +1,1 @@
+UPDATE stories SET keywords = ? WHERE id = ?

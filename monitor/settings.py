@@ -136,7 +136,29 @@ class ChannelConfig(_Section):
 class LinkingSettings(_Section):
     """Story-linking thresholds; see README "Tuning story linking"."""
 
-    model_config = ConfigDict(extra="allow")
+    # An article joins its best story when the combined score reaches this (0..1); else it starts one.
+    link_threshold_score: float = Field(default=0.25, gt=0, le=1)
+    # Share of the combined score given to rapidfuzz title similarity (the rest is TF-IDF cosine).
+    title_fuzz_weight_frac: float = Field(default=0.0, ge=0, le=1)
+    # Stories idle longer than this (article time minus story's last article) are not candidates:
+    # a sequel weeks later starts a new story unless it is tracked.
+    time_window_hours: float = Field(default=14 * 24, gt=0)
+    # The score is scaled down linearly by up to this share as the gap approaches the window.
+    time_penalty_max_frac: float = Field(default=0.2, ge=0, le=1)
+    # Term weights by kind (names/places, numbers, other words); a title term counts title_boost times.
+    entity_weight: float = Field(default=1.0, ge=0)
+    number_weight: float = Field(default=2.0, ge=0)
+    word_weight: float = Field(default=0.3, ge=0)
+    title_boost: float = Field(default=2.0, ge=0)
+    # Story representation: the strongest terms of the summed article vectors that are kept.
+    story_terms_max: int = Field(default=64, ge=4)
+    # Blocking: an article's strongest terms looked up in the inverted index, and how many of the
+    # most recently active stories each term's posting list keeps.
+    query_terms_max: int = Field(default=24, ge=1)
+    postings_per_term_max: int = Field(default=256, ge=1)
+    # Tracked stories: an article joins one when it names at least this many of its keywords
+    # (or all of them, when the story has fewer).
+    tracked_keyword_hits_min: int = Field(default=2, ge=1)
 
 
 class ClaimSettings(_Section):

@@ -125,3 +125,28 @@ def test_fit_model_separates_labels() -> None:
     model = claims_eval.fit_model(features, np.array([p.label for p in pairs], dtype=float), c=10.0)
     probabilities = [model.probability(row) for row in features]
     assert min(probabilities[:5]) > max(probabilities[7:8])  # the unrelated pair scores lowest
+
+
+def test_ledger_command_lists_claims_with_corroboration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    from monitor import db
+    from monitor.claims import detect_claims
+    from monitor.settings import ClaimSettings
+
+    config = tmp_path / "monitor.toml"
+    config.write_text('[database]\npath = "ledger.duckdb"\n', encoding="utf-8")
+    now = dt.datetime(2022, 6, 16)
+    claim = "The US urged Israel to pause its strikes at least twice, officials said."
+    with db.open_db(tmp_path / "ledger.duckdb") as con:
+        story = db.query(con, "claims_test_add_story", {"name": "Strikes", "now": now})[0][0]
+        for n, outlet in enumerate(["A", "B"]):
+            article = db.query(con, "claims_test_add_article", {"url": f"https://x.example/{n}", "outlet": outlet, "now": now, "story_id": story})[0][0]
+            db.query(con, "claims_test_add_version", {"article_id": article, "version": 1, "title": None, "text": claim, "published_at": now, "now": now})
+        detect_claims(con, ClaimSettings(), now)
+    out = _json_out(capsys, ["claims", "ledger", str(story), "--config", str(config), "--format", "json"])
+    assert [(row["text"], row["corroboration"], row["first_outlet"]) for row in out] == [(claim, 2, "A")]
+    assert main(["claims", "ledger", str(story), "--config", str(config)]) == 0
+    assert "x2" in capsys.readouterr().out

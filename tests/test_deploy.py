@@ -219,7 +219,20 @@ with LocalCluster(n_workers=2, threads_per_worker=2, processes=True, dashboard_a
         summary = run_cycle(config, poll_all_now=True)
         workers = sorted(cluster.workers[name].worker_address for name in cluster.workers)
     ran = [{"key": str(t["key"]), "worker": t["worker"]} for t in stream.data]
-print(json.dumps({"summary": summary, "tasks": ran, "workers": workers}, default=str))
+
+import asyncio
+from prefect.client.orchestration import get_client
+
+async def recorded():
+    async with get_client() as c:
+        tasks = [(r.name, r.state_name) for r in await c.read_task_runs()]
+        names = {f.id: f.name for f in await c.read_flows()}
+        flow_names = [names[r.flow_id] for r in await c.read_flow_runs()]
+        return tasks, flow_names
+
+api_tasks, api_flows = asyncio.run(recorded())
+print(json.dumps({"summary": summary, "tasks": ran, "workers": workers,
+                  "api_tasks": api_tasks, "api_flows": api_flows}, default=str))
 """
 
 
@@ -258,6 +271,11 @@ def test_cycle_fans_fetch_and_extract_out_to_a_dask_cluster(
     assert len(page_tasks) == 2 and len(feed_tasks) == 2, result["tasks"]
     assert {t["worker"] for t in result["tasks"]} <= set(result["workers"])
     assert len(result["workers"]) == 2
+    # The real server recorded the worker-side task runs and the fan-out subflow.
+    api_pages = [state for name, state in result["api_tasks"]
+                 if name.startswith("fetch_and_extract_pages")]
+    assert api_pages == ["Completed", "Completed"], result["api_tasks"]
+    assert {"monitor-cycle", "monitor-fetch-extract"} <= set(result["api_flows"])
     with db.open_db(site.database_path, read_only=True) as con:
         assert db.query(con, "count_articles") == [(2,)]
         assert db.query(con, "count_feeds") == [(2,)]

@@ -100,9 +100,9 @@ class LinkReport:
 
 
 def extract_terms(title: str, text: str, settings: LinkingSettings) -> Counter[str]:
-    """Weighted term counts: e:name, n:number, w:word; title terms count `title_boost` times more."""
+    """Weighted term counts: e:name, n:number, w:word; a title term counts `title_boost` times."""
     counts: Counter[str] = Counter()
-    for part, boost in ((title or "", 1.0 + settings.title_boost), (text or "", 1.0)):
+    for part, boost in ((title or "", settings.title_boost), (text or "", 1.0)):
         for token in _TOKEN.findall(part):
             if token[0].isdigit():
                 number = token.replace(",", "").rstrip(".")

@@ -1,0 +1,261 @@
+"""Story linking: the online clusterer, the DuckDB stage, and merge/split from the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from monitor import db
+from monitor.cli import main
+from monitor.settings import LinkingSettings, StoryConfig
+from monitor.stories import Doc, StoryLinker, link_articles, sync_tracked_stories
+
+T0 = dt.datetime(2024, 3, 4, 8, 0)
+
+# Two different earthquakes (same kind of event, different place, magnitude and date), and a
+# third unrelated event. Written for this test.
+QUAKE_A = [
+    ("Magnitude 6.1 earthquake strikes Sumbawa, Indonesia",
+     "A magnitude 6.1 earthquake struck the island of Sumbawa in Indonesia on Monday, the "
+     "Indonesian agency BMKG said. Officials in Bima reported 12 people injured and damaged houses "
+     "in Dompu. The quake hit at a depth of 10 km, 40 km north of Bima."),
+    ("Sumbawa quake: Bima hospitals treat injured as aftershocks continue",
+     "Hospitals in Bima treated 12 injured after Monday's 6.1 magnitude earthquake on Sumbawa. "
+     "BMKG recorded 30 aftershocks. Dompu district declared an emergency for 14 days."),
+    ("Indonesia sends aid to Sumbawa after 6.1 quake",
+     "Indonesia's disaster agency BNPB sent tents and food to Bima and Dompu on Sumbawa island, "
+     "where the magnitude 6.1 earthquake damaged 300 houses. BMKG warned of more aftershocks."),
+]
+QUAKE_B = [
+    ("Magnitude 5.4 earthquake hits Kahramanmaras province in Turkey",
+     "A magnitude 5.4 earthquake shook Kahramanmaras province in southern Turkey on Thursday, "
+     "AFAD said. The quake was centred near Elbistan at a depth of 7 km; 3 buildings collapsed "
+     "and 9 people were hurt."),
+    ("Elbistan residents sleep outside after 5.4 quake",
+     "Residents of Elbistan in Kahramanmaras spent the night in tents after Thursday's magnitude "
+     "5.4 earthquake. AFAD said 9 people were hurt and 3 buildings collapsed."),
+    ("AFAD: 5.4 Kahramanmaras quake followed by 45 aftershocks",
+     "Turkey's AFAD counted 45 aftershocks after the 5.4 magnitude earthquake near Elbistan. "
+     "Governor of Kahramanmaras said 3 collapsed buildings were empty."),
+]
+BUDGET = [
+    ("Portugal parliament approves 2024 budget",
+     "Portugal's parliament in Lisbon approved the 2024 budget on Friday, with the Socialist "
+     "party of Antonio Costa voting in favour. Finance minister Fernando Medina said the deficit "
+     "would fall to 0.8 percent."),
+    ("Medina defends Portugal budget after Lisbon vote",
+     "Finance minister Fernando Medina defended the budget the Lisbon parliament approved, saying "
+     "Portugal would post a 0.8 percent deficit. Antonio Costa's Socialists voted in favour."),
+]
+
+
+def _docs() -> list[tuple[str, Doc]]:
+    items = []
+    for label, group, start in (("A", QUAKE_A, 0), ("B", QUAKE_B, 3), ("C", BUDGET, 5)):
+        for i, (title, text) in enumerate(group):
+            items.append((label, Doc(id=f"{label}{i}", title=title, text=text,
+                                     published=T0 + dt.timedelta(days=start, hours=i))))
+    # Interleave so stories develop in parallel, as they do in a feed.
+    order = [0, 3, 6, 1, 4, 7, 2, 5]
+    return [items[i] for i in order]
+
+
+def test_hard_negatives_stay_apart_and_same_event_joins() -> None:
+    linker = StoryLinker(LinkingSettings())
+    by_label: dict[str, set[int]] = {}
+    for label, doc in _docs():
+        by_label.setdefault(label, set()).add(linker.link(doc).story_id)
+    assert all(len(ids) == 1 for ids in by_label.values()), by_label
+    assert len(set().union(*by_label.values())) == 3
+
+
+def test_story_outside_time_window_is_not_a_candidate() -> None:
+    settings = LinkingSettings(time_window_hours=48)
+    linker = StoryLinker(settings)
+    title, text = QUAKE_A[0]
+    first = linker.link(Doc(1, title, text, T0))
+    later = linker.link(Doc(2, QUAKE_A[1][0], QUAKE_A[1][1], T0 + dt.timedelta(days=20)))
+    assert later.new_story and later.story_id != first.story_id
+
+
+# --- DuckDB stage ------------------------------------------------------------------------------
+
+
+def _add_article(con: duckdb.DuckDBPyConnection, key: str, title: str, text: str, when: dt.datetime) -> int:
+    article_id = int(db.query(con, "articles_insert", [f"https://news.example/{key}", "Example", when])[0][0])
+    db.query(con, "articles_insert_version",
+             [article_id, 1, f"hash-{key}", title, None, when, "Example", text, None, when])
+    return article_id
+
+
+@pytest.fixture()
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "monitor.duckdb"
+
+
+def test_pipeline_tracked_new_stories_and_state_survives_reopen(db_path: Path) -> None:
+    settings = LinkingSettings()
+    tracked = [StoryConfig(name="Turkey earthquake", keywords=["Kahramanmaras", "Elbistan", "AFAD"])]
+    docs = _docs()
+    ids: dict[str, int] = {}
+    with db.open_db(db_path) as con:
+        sync_tracked_stories(con, tracked, T0)
+        sync_tracked_stories(con, tracked, T0)  # idempotent by name
+        rows = con.execute("SELECT id, tracked FROM stories").fetchall()
+        assert len(rows) == 1 and rows[0][1] is True
+        tracked_id = rows[0][0]
+        for label, doc in docs[:4]:
+            ids[str(doc.id)] = _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
+        report = link_articles(con, settings, T0)
+        assert report.linked == 4
+        assert report.tracked_hits == 1  # B0 names the tracked story's keywords
+        assert len(report.new_stories) == 2  # the Sumbawa quake and the Portugal budget
+        assert link_articles(con, settings, T0).linked == 0  # nothing left to link
+    # Reopen: the index and document frequencies live in DuckDB, not in the process.
+    with db.open_db(db_path) as con:
+        for label, doc in docs[4:]:
+            ids[str(doc.id)] = _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
+        report = link_articles(con, settings, T0)
+        assert report.linked == 4 and report.new_stories == []
+        story_of = dict(con.execute("SELECT id, story_id FROM articles").fetchall())
+        for label in "ABC":
+            members = {story_of[ids[key]] for key in ids if key.startswith(label)}
+            assert len(members) == 1, (label, members)
+        assert story_of[ids["B0"]] == tracked_id
+        reasons = con.execute(
+            "SELECT reason, count(*) FROM story_links WHERE is_current GROUP BY reason"
+        ).fetchall()
+        assert dict(reasons) == {"tracked": 3, "new_story": 2, "linked": 3}
+        assert con.execute("SELECT count(*) FROM article_versions WHERE linked_at IS NULL").fetchone() == (0,)
+        # A keyword change updates the tracked story instead of adding one.
+        sync_tracked_stories(con, [StoryConfig(name="Turkey earthquake", keywords=["AFAD"])], T0)
+        assert con.execute("SELECT keywords FROM stories WHERE id = ?", [tracked_id]).fetchone() == (["AFAD"],)
+
+
+# --- merge and split from the CLI ----------------------------------------------------------------
+
+
+def _seed_claims(con: duckdb.DuckDBPyConnection, story_id: int, article_id: int, texts: list[str], when: dt.datetime) -> list[int]:
+    version_id = con.execute("SELECT id FROM article_versions WHERE article_id = ?", [article_id]).fetchone()[0]
+    claim_ids = []
+    for index, text in enumerate(texts):
+        existing = con.execute(
+            "SELECT id FROM claims WHERE story_id = ? AND normalized = ?", [story_id, text.lower()]
+        ).fetchone()
+        if existing:
+            claim_id, status = existing[0], "seen"
+        else:
+            claim_id = con.execute(
+                "INSERT INTO claims (story_id, text, normalized, kind, first_version_id, first_article_id,"
+                " first_outlet, first_seen_at) VALUES (?, ?, ?, 'new', ?, ?, 'Example', ?) RETURNING id",
+                [story_id, text, text.lower(), version_id, article_id, when],
+            ).fetchone()[0]
+            status = "new"
+            con.execute(
+                "INSERT INTO alerts (kind, claim_id, story_id, channel, created_at) VALUES ('new_claim', ?, ?, 'hook', ?)",
+                [claim_id, story_id, when],
+            )
+        con.execute(
+            "INSERT INTO claim_mentions (claim_id, story_id, version_id, article_id, sentence_index, sentence,"
+            " status, outlet, mentioned_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'Example', ?)",
+            [claim_id, story_id, version_id, article_id, index, text, status, when],
+        )
+        claim_ids.append(claim_id)
+    return claim_ids
+
+
+def _config(tmp_path: Path, db_path: Path) -> Path:
+    config = tmp_path / "monitor.toml"
+    config.write_text(f'[database]\npath = "{db_path.as_posix()}"\n', encoding="utf-8")
+    return config
+
+
+def test_merge_and_split_from_cli_keep_history_and_move_claims(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(tmp_path, db_path)
+    with db.open_db(db_path) as con:
+        a = [_add_article(con, f"a{i}", t, x, T0 + dt.timedelta(hours=i)) for i, (t, x) in enumerate(QUAKE_A)]
+        b = [_add_article(con, f"b{i}", t, x, T0 + dt.timedelta(hours=5 + i)) for i, (t, x) in enumerate(QUAKE_B)]
+        link_articles(con, LinkingSettings(), T0)
+        story_a = con.execute("SELECT story_id FROM articles WHERE id = ?", [a[0]]).fetchone()[0]
+        story_b = con.execute("SELECT story_id FROM articles WHERE id = ?", [b[0]]).fetchone()[0]
+        assert story_a != story_b
+        _seed_claims(con, story_a, a[0], ["Twelve people were injured.", "Aftershocks continue."], T0)
+        _seed_claims(con, story_b, b[0], ["Aftershocks continue.", "Three buildings collapsed."], T0 - dt.timedelta(hours=1))
+
+    assert main(["stories", "merge", str(story_a), str(story_b), "--config", str(config)]) == 0
+    with db.open_db(db_path) as con:
+        assert con.execute("SELECT merged_into FROM stories WHERE id = ?", [story_b]).fetchone() == (story_a,)
+        assert {r[0] for r in con.execute("SELECT story_id FROM articles").fetchall()} == {story_a}
+        merge_links = con.execute(
+            "SELECT count(*) FROM story_links WHERE reason = 'merge' AND story_id = ? AND is_current", [story_a]
+        ).fetchone()[0]
+        assert merge_links == len(b)
+        # History: the original links to B are kept, no longer current.
+        assert con.execute("SELECT count(*) FROM story_links WHERE story_id = ? AND NOT is_current", [story_b]).fetchone() == (len(b),)
+        claims = con.execute("SELECT normalized, story_id, first_article_id FROM claims ORDER BY normalized").fetchall()
+        # The shared claim survives once, with B's earlier first sighting.
+        assert claims == [
+            ("aftershocks continue.", story_a, b[0]),
+            ("three buildings collapsed.", story_a, b[0]),
+            ("twelve people were injured.", story_a, a[0]),
+        ]
+        assert con.execute("SELECT count(*) FROM claim_mentions WHERE story_id <> ?", [story_a]).fetchone() == (0,)
+        assert con.execute(
+            "SELECT count(*) FROM claim_mentions m LEFT JOIN claims c ON c.id = m.claim_id WHERE c.id IS NULL"
+        ).fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM alerts WHERE story_id <> ?", [story_a]).fetchone() == (0,)
+
+    capsys.readouterr()
+    assert main(["stories", "--config", str(config), "--format", "json"]) == 0
+    listed = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert listed[story_a]["articles"] == 6 and listed[story_b]["merged_into"] == story_a
+
+    # Split the Turkish quake back out.
+    assert main(["stories", "split", str(story_a), "--articles", *map(str, b), "--config", str(config)]) == 0
+    with db.open_db(db_path) as con:
+        new_id = con.execute("SELECT max(id) FROM stories").fetchone()[0]
+        assert {r[0] for r in con.execute("SELECT story_id FROM articles WHERE id IN (SELECT unnest(?))", [b]).fetchall()} == {new_id}
+        assert con.execute("SELECT count(*) FROM story_links WHERE reason = 'split' AND story_id = ? AND is_current", [new_id]).fetchone() == (len(b),)
+        rows = con.execute("SELECT normalized, story_id, first_article_id FROM claims ORDER BY normalized, story_id").fetchall()
+        # Claims first seen in the moved article move; the claim both sides mention is on both.
+        assert rows == [
+            ("aftershocks continue.", story_a, a[0]),
+            ("aftershocks continue.", new_id, b[0]),
+            ("three buildings collapsed.", new_id, b[0]),
+            ("twelve people were injured.", story_a, a[0]),
+        ]
+        mismatched = con.execute(
+            "SELECT count(*) FROM claim_mentions m JOIN claims c ON c.id = m.claim_id"
+            " JOIN articles a ON a.id = m.article_id WHERE m.story_id <> c.story_id OR a.story_id <> m.story_id"
+        ).fetchone()
+        assert mismatched == (0,)
+        # A new article about the Turkish quake now finds the split-off story.
+        _add_article(con, "b9", "Kahramanmaras quake: AFAD ends search in Elbistan",
+                     "AFAD ended the search in Elbistan after the magnitude 5.4 Kahramanmaras earthquake.",
+                     T0 + dt.timedelta(hours=12))
+        link_articles(con, LinkingSettings(), T0)
+        assert con.execute("SELECT story_id FROM articles WHERE url LIKE '%b9'").fetchone() == (new_id,)
+
+
+def test_cluster_command_output_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "articles.jsonl"
+    lines = []
+    for label, doc in _docs():
+        lines.append(json.dumps({"id": doc.id, "title": doc.title, "text": doc.text,
+                                 "published": doc.published.isoformat() + "Z"}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["cluster", str(path), "--format", "json"]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [o["id"] for o in out] == [json.loads(line)["id"] for line in lines]
+    assert all(set(o) == {"id", "story_id", "new_story", "score"} for o in out)
+    first_seen: dict[int, str] = {}
+    for o in out:
+        assert o["new_story"] == (o["story_id"] not in first_seen)
+        first_seen.setdefault(o["story_id"], o["id"])
+    assert len(first_seen) == 3

@@ -223,7 +223,104 @@ def _cmd_claims_ledger(args: argparse.Namespace) -> int:
 
 
 def _add_stories_commands(sub: Any) -> None:
-    pass
+    cluster = _command(
+        sub, "cluster", _cmd_cluster,
+        "cluster articles from JSONL into stories with the pipeline's online linker", False,
+    )
+    cluster.add_argument("articles", help='JSONL lines {"id", "title", "text", "published"?}, in order')
+    cluster.add_argument("--format", choices=["json"], default="json", help="one JSON line per article")
+    stories = sub.add_parser("stories", help="list, merge or split stories", description="list, merge or split stories")
+    _config_option(stories)
+    stories.add_argument("--format", choices=["table", "json"], default="table")
+    stories.set_defaults(handler=_cmd_stories_list)
+    actions = stories.add_subparsers(dest="stories_command", metavar="ACTION")
+    merge = _command(actions, "merge", _cmd_stories_merge, "merge story B into story A (history kept)")
+    merge.add_argument("keep", type=int, metavar="A", help="story that stays")
+    merge.add_argument("merge", type=int, metavar="B", help="story merged into A")
+    split = _command(actions, "split", _cmd_stories_split, "move some articles of a story into a new story")
+    split.add_argument("story", type=int, metavar="STORY")
+    split.add_argument("--articles", type=int, nargs="+", required=True, metavar="ID", help="article ids to move")
+
+
+def _read_cluster_docs(path: str) -> list[Any]:
+    import datetime as dt
+
+    from monitor.errors import ConfigError
+    from monitor.stories import Doc
+
+    docs = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read articles: {e}") from e
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            published = item.get("published")
+            when = dt.datetime.fromisoformat(published) if published else None
+        except (ValueError, TypeError) as e:
+            raise ConfigError(f"{path}:{number}: not a JSON article with an ISO date: {e}") from e
+        if when is not None and when.tzinfo is not None:
+            when = when.astimezone(dt.UTC).replace(tzinfo=None)
+        docs.append(Doc(id=item.get("id", number), title=item.get("title") or "", text=item.get("text") or "", published=when))
+    return docs
+
+
+def _cmd_cluster(args: argparse.Namespace) -> int:
+    from monitor.stories import StoryLinker
+
+    linker = StoryLinker()
+    for doc in _read_cluster_docs(args.articles):
+        decision = linker.link(doc)
+        line = {"id": doc.id, "story_id": decision.story_id, "new_story": decision.new_story, "score": decision.score}
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _cmd_stories_list(args: argparse.Namespace) -> int:
+    from monitor.db import open_db
+    from monitor.settings import load_settings
+    from monitor.stories import list_stories
+
+    settings = load_settings(args.config)
+    with open_db(settings.database.path) as con:
+        rows = list_stories(con)
+    if args.format == "json":
+        print_json(rows)
+        return 0
+    print(f"{'id':>6} {'articles':>8} {'tracked':>7} {'merged_into':>11}  last article         name")
+    for row in rows:
+        merged = "" if row["merged_into"] is None else str(row["merged_into"])
+        last = "" if row["last_article_at"] is None else str(row["last_article_at"])[:19]
+        tracked = "yes" if row["tracked"] else ""
+        print(f"{row['id']:>6} {row['articles']:>8} {tracked:>7} {merged:>11}  {last:19}  {row['name'][:70]}")
+    return 0
+
+
+def _cmd_stories_merge(args: argparse.Namespace) -> int:
+    from monitor.db import open_db, utcnow
+    from monitor.settings import load_settings
+    from monitor.stories import merge_stories
+
+    settings = load_settings(args.config)
+    with open_db(settings.database.path) as con:
+        moved = merge_stories(con, args.keep, args.merge, utcnow())
+    print(f"merged story {args.merge} into {args.keep}: {moved} article(s) moved")
+    return 0
+
+
+def _cmd_stories_split(args: argparse.Namespace) -> int:
+    from monitor.db import open_db, utcnow
+    from monitor.settings import load_settings
+    from monitor.stories import split_story
+
+    settings = load_settings(args.config)
+    with open_db(settings.database.path) as con:
+        new_id = split_story(con, args.story, args.articles, utcnow(), settings.linking)
+    print(f"split {len(set(args.articles))} article(s) of story {args.story} into new story {new_id}")
+    return 0
 
 
 # --- feeds commands (issue 5) -------------------------------------------------------------------

@@ -23,8 +23,8 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitor.claims import Ledger, normalize, prepare, segment  # noqa: E402
-from monitor.settings import ClaimSettings  # noqa: E402
+from monitor.claims import Ledger, normalize, prepare, segment
+from monitor.settings import ClaimSettings
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "tests" / "data" / "seeds"

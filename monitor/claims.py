@@ -7,9 +7,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -258,7 +259,7 @@ def prepare(text: str) -> Prepared:
         attribution=-1 if denies else (1 if asserts else 0),
         entities=named_entities(text),
         frame=" ".join(frame_words),
-        bigrams=frozenset(zip(content_list, content_list[1:])),
+        bigrams=frozenset(pairwise(content_list)),
     )
 
 
@@ -322,7 +323,7 @@ _GLUED_ATTRIBUTION = re.compile(
 )
 _LATER_ATTRIBUTION = re.compile(r"\b(?:said|says|told|announced|added)\b")
 
-_BYLINE = re.compile(r"^(?:by|written by|reporting by|words by|story by)\s+[\w“\"'’.\- ]{2,60}$", re.I)
+_BYLINE = re.compile(r"^(?:by|written by|reporting by|words by|story by)\s+[\w“\"'’.\- ]{2,60}$", re.IGNORECASE)
 _POSTED_ON = re.compile(
     r"^\W*(?:(?:date|[\d\-/.:,]+|[A-Z]\w*)\s+){0,3}(?:[Pp]osted|[Pp]ublished|[Uu]pdated|[Ll]ast updated)\s+(?:on|at|by)\b"
 )
@@ -331,18 +332,18 @@ _DATE_TOKEN = (
     rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}:\d{{2}}(?:\s*[ap]\.?m\.?)?|(?:{_WEEKDAYS}),?"
     r"|\b(?:GMT|UTC|EST|EDT|CET|BST|ET|PT)\b|\bdate\b|\bupdated\b|\bpublished\b|[|,·•\-–—:])"
 )
-_DATE_LINE = re.compile(rf"^(?:\s*{_DATE_TOKEN}\s*)+$", re.I)
+_DATE_LINE = re.compile(rf"^(?:\s*{_DATE_TOKEN}\s*)+$", re.IGNORECASE)
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'\-]{2,40}(?:\([^)]{1,30}\))?\s*[—–-]+\s*$")
 _READ_NEXT = re.compile(
     r"^(?:read next|read more|read also|also read|see also|related|recommended|more on this|watch|listen)\b\s*[:\-–—]?",
-    re.I,
+    re.IGNORECASE,
 )
-_SOURCE = re.compile(r"^(?:source|sources|via|credit|credits|photo|image|picture|file photo|video)\s*[:\-–—]", re.I)
-_CAPTION_HINT = re.compile(r"(?:\((?:AFP|AP|Reuters|Getty Images?|EPA|file)[^)]*\)|\b(?:Photo|Image|Picture):)", re.I)
+_SOURCE = re.compile(r"^(?:source|sources|via|credit|credits|photo|image|picture|file photo|video)\s*[:\-–—]", re.IGNORECASE)
+_CAPTION_HINT = re.compile(r"(?:\((?:AFP|AP|Reuters|Getty Images?|EPA|file)[^)]*\)|\b(?:Photo|Image|Picture):)", re.IGNORECASE)
 _BOILERPLATE = re.compile(
     r"^(?:subscribe|sign up|follow us|click here|share this|advertisement|all rights reserved|copyright|©|"
     r"join our|download our|this article (?:was|is) )",
-    re.I,
+    re.IGNORECASE,
 )
 _VERB_HINT = re.compile(
     r"\b(?:is|are|was|were|be|been|being|am|has|have|had|do|does|did|will|would|shall|should|can|could"

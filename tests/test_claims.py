@@ -24,8 +24,10 @@ LATER = (SEEDS / "003_430f1404d43e94c3.txt").read_text(encoding="utf-8")
 
 # Labels for the seed pair (issue 3): the start of each sentence of 003 that must come out so.
 NEW_IN_LATER = [
-    "While the US has generally approved the strikes under review, current and former officials "
-    "claim the US has occasionally asked “Israel” for changes.",
+    (
+        "While the US has generally approved the strikes under review, current and former "
+        "officials claim the US has occasionally asked “Israel” for changes."
+    ),
     "The US urged “Israel” to pause its strikes at least twice",
     "However, US officials say that a portion of Israeli airstrikes don’t pass near Al-Tanf base",
     "As per the WSJ report, the US military also doesn’t review Israeli airstrikes in Iraq",

@@ -44,6 +44,8 @@ LOGGER = logging.getLogger(__name__)
 PAGE_RETRY_BASE_MINUTES = 10.0
 PAGE_RETRY_MAX_MINUTES = 24 * 60.0
 MAX_ERROR_CHARS = 500
+# 404 is retried: feeds often list a story minutes before its page goes live.
+PERMANENT_HTTP_STATUSES = frozenset({410, 451})
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 HTML_CONTENT_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "application/xml", "text/xml"}
@@ -109,7 +111,9 @@ class PageResult:
 
     @property
     def retryable(self) -> bool:
-        """False for errors a later attempt cannot fix (refused address, oversized body)."""
+        """False for errors a later attempt cannot fix (refused address, oversized body, 410)."""
+        if isinstance(self.error, HTTPStatusError):
+            return self.error.status not in PERMANENT_HTTP_STATUSES
         return not isinstance(self.error, (BlockedURLError, TooLargeError))
 
 
@@ -332,6 +336,14 @@ def select_pending_entries(
     """Entries to fetch: pending ones, and failed ones whose retry time has come; oldest first."""
     rows = db.query(con, "articles_entries_pending", {"now": now, "limit": limit})
     return [PendingEntry(*row) for row in rows]
+
+
+def requeue_failed_entries(
+    con: duckdb.DuckDBPyConnection, entry_ids: list[int] | None = None
+) -> list[int]:
+    """Give failed or parked entries a fresh attempt budget; return the ids requeued."""
+    rows = db.query(con, "articles_entries_requeue_failed", {"ids": entry_ids})
+    return sorted(int(row[0]) for row in rows)
 
 
 # --- fetching (I/O) -----------------------------------------------------------------------------

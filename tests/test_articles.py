@@ -22,6 +22,7 @@ from monitor.articles import (
     fetch_pages,
     is_boilerplate_line,
     load_document,
+    requeue_failed_entries,
     save_articles,
     select_pending_entries,
 )
@@ -449,3 +450,36 @@ def test_pending_entry_fields(con: duckdb.DuckDBPyConnection) -> None:
     assert select_pending_entries(con, NOW, 10) == [
         PendingEntry(entry_id, 1, "https://example.org/a", "Entry 0", NOW, 0)
     ]
+
+
+def test_gone_page_is_parked_at_once_and_retry_after_is_honoured(
+    server: FixtureServer, con: duckdb.DuckDBPyConnection, fetch_settings: FetchSettings
+) -> None:
+    gone = server.add("/gone", b"removed", "text/plain", status=410)
+    busy = server.add(
+        "/busy", b"slow down", "text/plain", status=429, headers={"Retry-After": "3600"}
+    )
+    add_entries(con, [gone, busy])
+
+    run_stage(con, fetch_settings)
+
+    gone_row, busy_row = entries(con)
+    assert gone_row["state"] == "failed" and gone_row["next_attempt_at"] is None
+    assert "410" in gone_row["last_error"] and "gave up after 1 attempt" in gone_row["last_error"]
+    assert busy_row["next_attempt_at"] == NOW + dt.timedelta(hours=1)  # not the 10-minute backoff
+
+
+def test_parked_entries_can_be_requeued(
+    server: FixtureServer, con: duckdb.DuckDBPyConnection, fetch_settings: FetchSettings
+) -> None:
+    gone = server.add("/gone", b"removed", "text/plain", status=410)
+    ok = server.add("/ok", paragraphs_page("Harbour budget approved", LONG_PARAGRAPHS))
+    gone_id, ok_id = add_entries(con, [gone, ok])
+    run_stage(con, fetch_settings)
+    assert requeue_failed_entries(con, [ok_id]) == []  # stored entries are left alone
+
+    assert requeue_failed_entries(con) == [gone_id]
+
+    assert [e.entry_id for e in select_pending_entries(con, NOW, 10)] == [gone_id]
+    row = entries(con)[0]
+    assert (row["state"], row["attempts"], row["last_error"]) == ("pending", 0, None)

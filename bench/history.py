@@ -2,8 +2,8 @@
 
 History articles are built inside DuckDB from the corpus sentence pools: stories of
 ARTICLES_PER_STORY articles spread over a year, each article SENTENCES_PER_ARTICLE sentences,
-with the claim ledger, claim mentions, story links, feed entries and sent alerts a real
-database of that size would hold. Nothing is inserted row by row.
+with the claim ledger, claim mentions, story links, feed entries, sent alerts and story-linker
+state (story vectors, term document frequencies) a real database of that size would hold. Nothing is inserted row by row.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ SENTENCES_PER_ARTICLE = 8
 SPAN_DAYS = 365
 HISTORY_CHANNEL = "bench-webhook"
 
-_STEPS = ("stories", "articles", "versions", "entries", "links", "claims", "mentions", "alerts")
+_STEPS = ("stories", "vectors", "articles", "versions", "entries", "links", "claims", "mentions",
+          "alerts")
 
 
 def _normalizer() -> Any:
@@ -33,23 +34,43 @@ def _normalizer() -> Any:
     return normalize
 
 
-def write_corpus_pool(corpus: list[StoryDoc], path: Path) -> int:
-    """Write one JSON line per corpus story: its title and pooled, normalised sentences."""
+def write_corpus_pool(corpus: list[StoryDoc], path: Path, df_path: Path) -> int:
+    """Write one JSON line per corpus story (pooled, normalised sentences and the linker's vector
+    of the story), and the corpus document frequency of every linker term; return # corpus docs."""
+    from collections import Counter
+
+    from monitor import stories
+    from monitor.settings import LinkingSettings
+
     normalize = _normalizer()
+    linking = LinkingSettings()
     pools: dict[str, list[str]] = {}
-    titles: dict[str, str] = {}
+    titles: dict[str, list[str]] = {}
+    counts: dict[str, Counter[str]] = {}
+    df: Counter[str] = Counter()
     for doc in corpus:
-        titles.setdefault(doc.story, doc.title[:100])
+        titles.setdefault(doc.story, []).append(doc.title[:200])
         pool = pools.setdefault(doc.story, [])
         pool.extend(s for s in doc.sentences if s not in pool)
+        terms = stories.extract_terms(doc.title, " ".join(doc.sentences[1:]), linking)
+        counts.setdefault(doc.story, Counter()).update(terms)
+        df.update(set(terms))
     with path.open("w", encoding="utf-8") as handle:
         for topic_no, story in enumerate(sorted(pools)):
             sentences = pools[story]
+            vector = stories.weigh_terms(counts[story], lambda t: df[t], len(corpus))
+            strongest = sorted(vector.items(), key=lambda item: item[1], reverse=True)
+            strongest = strongest[: linking.story_terms_max]
             handle.write(json.dumps({
-                "topic_no": topic_no, "story": story, "title": titles[story],
+                "topic_no": topic_no, "story": story, "title": titles[story][0][:100],
                 "sentences": sentences, "normalized": [normalize(s) for s in sentences],
+                "terms": [t for t, _ in strongest], "weights": [w for _, w in strongest],
+                "titles": titles[story][: stories.TITLES_KEPT],
             }) + "\n")
-    return len(pools)
+    with df_path.open("w", encoding="utf-8") as handle:
+        for term, count in df.items():
+            handle.write(json.dumps({"term": term, "df": count}) + "\n")
+    return len(corpus)
 
 
 def load_history(con: Any, articles: int, feed_ids: list[int], now: dt.datetime | None = None,
@@ -61,9 +82,15 @@ def load_history(con: Any, articles: int, feed_ids: list[int], now: dt.datetime 
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
         pool_path = Path(tmp) / "pool.jsonl"
-        write_corpus_pool(corpus if corpus is not None else load_corpus(), pool_path)
+        df_path = Path(tmp) / "df.jsonl"
+        corpus_docs = write_corpus_pool(corpus if corpus is not None else load_corpus(), pool_path,
+                                        df_path)
         started = time.perf_counter()
         db.execute(con, "bench_history_corpus", {"path": str(pool_path)})
+        with db.transaction(con):
+            db.execute(con, "bench_history_term_df",
+                       {"path": str(df_path), "scale": articles / max(1, corpus_docs)})
+            db.execute(con, "bench_history_corpus_docs", {"docs": articles})
         db.execute(con, "bench_history_plan", {
             "articles": articles, "per_story": ARTICLES_PER_STORY, "span_days": SPAN_DAYS,
             "now": now, "sentences": SENTENCES_PER_ARTICLE,

@@ -180,11 +180,18 @@ def _one_cycle(config_path: str, timer: TaskTimer, profile_to: Path | None = Non
         "task_seconds": {k: round(v, 3) for k, v in sorted(timer.seconds.items())},
         "task_calls": dict(sorted(timer.calls.items())),
         "stage_seconds": {k: round(float(v), 3) for k, v in (summary.get("stage_seconds") or {}).items()},
-        "summary": summary,
+        "summary": _compact(summary),
         "cpu_s": cpu,
         "peak_rss_tree_mb": round(memory.peak_mb, 1),
         "peak_rss_self_mb": round(own_peak_rss_mb(), 1),
     }
+
+
+def _compact(value: Any) -> Any:
+    """The cycle summary with id lists replaced by their lengths, to keep the JSON readable."""
+    if isinstance(value, dict):
+        return {k: (len(v) if isinstance(v, list) else _compact(v)) for k, v in value.items()}
+    return value
 
 
 def run_cycles(spec: dict[str, Any]) -> dict[str, Any]:

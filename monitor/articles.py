@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
@@ -33,10 +33,16 @@ from monitor.errors import (
     StoreError,
     TooLargeError,
 )
-
-if TYPE_CHECKING:
-    from monitor.http import FetchResponse
-    from monitor.settings import FetchSettings, Settings
+from monitor.http import (
+    FetchResponse,
+    binary_skip_reason,
+    canonicalize_url,
+    decode_html,
+    fetch_concurrently,
+    fetch_url,
+    media_type,
+)
+from monitor.settings import FetchSettings, Settings
 
 LOGGER = logging.getLogger(__name__)
 
@@ -244,8 +250,6 @@ def extract_article(
 ) -> ExtractedArticle | None:
     """Main text and metadata of a page with trafilatura, boilerplate lines removed; None if empty."""
     if isinstance(html, bytes):
-        from monitor.http import decode_html
-
         html = decode_html(html, dict(headers or {}))
     return article_from_document(extract_document(html, url), html)
 
@@ -351,11 +355,9 @@ def requeue_failed_entries(
 
 def fetch_pages(entries: list[PendingEntry], settings: FetchSettings) -> list[PageFetch]:
     """Fetch each entry's page concurrently; one URL listed by several entries is fetched once."""
-    from monitor.http import canonicalize_url, fetch_concurrently, fetch_url
-
     by_url: dict[str, list[PendingEntry]] = {}
     for entry in entries:
-        by_url.setdefault(_canonical_or_raw(canonicalize_url, entry.url), []).append(entry)
+        by_url.setdefault(_canonical_or_raw(entry.url), []).append(entry)
     urls = list(by_url)
 
     def fetch_one(url: str) -> FetchResponse:
@@ -374,9 +376,9 @@ def fetch_pages(entries: list[PendingEntry], settings: FetchSettings) -> list[Pa
     return [fetches[entry.entry_id] for entry in entries]
 
 
-def _canonical_or_raw(canonicalize: Any, url: str) -> str:
+def _canonical_or_raw(url: str) -> str:
     try:
-        return str(canonicalize(url))
+        return canonicalize_url(url)
     except (MonitorError, ValueError):
         return url
 
@@ -393,8 +395,6 @@ def _page_fetch(entry: PendingEntry, url: str, outcome: Any) -> PageFetch:
 
 def non_html_reason(response: FetchResponse) -> str | None:
     """Why a response is not an HTML article page (PDF, image, ...), or None if it is one."""
-    from monitor.http import binary_skip_reason, media_type
-
     mime = media_type(response.content_type or response.headers.get("content-type"))
     head = response.body[:1024].lstrip()
     if head.startswith(b"%PDF"):
@@ -412,13 +412,11 @@ def non_html_reason(response: FetchResponse) -> str | None:
 
 def extract_pages(fetches: list[PageFetch]) -> list[PageResult]:
     """Decode and extract every fetched page; failures become results, never exceptions."""
-    from monitor.http import canonicalize_url, decode_html
-
     results = []
     for fetch in fetches:
         entry = fetch.entry
         response = fetch.response
-        url = _canonical_or_raw(canonicalize_url, response.url if response else entry.url)
+        url = _canonical_or_raw(response.url if response else entry.url)
         if fetch.error is not None or response is None:
             error = fetch.error or FetchError(f"{entry.url}: no response", entry.url)
             results.append(PageResult(entry, url, error=error))
@@ -429,7 +427,7 @@ def extract_pages(fetches: list[PageFetch]) -> list[PageResult]:
         try:
             html = decode_html(response.body, response.headers)
             article = extract_article(html, url)
-        except Exception as e:  # a page that breaks the extractor is data, not a crash
+        except Exception as e:  # noqa: BLE001 - a broken page is data, not a crash
             LOGGER.warning("entry %s: extracting %s failed: %s", entry.entry_id, url, e)
             error = ParseError(f"{url}: extraction failed: {type(e).__name__}: {e}")
             results.append(PageResult(entry, url, error=error))
@@ -602,9 +600,6 @@ def load_document(path_or_url: str, settings: Settings | None = None) -> str:
 
 
 def _load_url(url: str, settings: Settings | None) -> str:
-    from monitor.http import decode_html, fetch_url
-    from monitor.settings import Settings
-
     fetch_settings = (settings or Settings()).fetch
     response = fetch_url(
         url, fetch_settings, max_bytes=fetch_settings.max_page_bytes, accept=PAGE_ACCEPT

@@ -293,7 +293,7 @@ def cycle_lock(database_path: str | Path, wait_s: float = 0.0) -> CycleLock:
 
 # --- DuckLake backend -----------------------------------------------------------------------
 # DuckLake (catalog in SQLite or PostgreSQL, data as Parquet files) lets several processes write.
-# It lacks PRIMARY KEY/UNIQUE constraints, sequences, RETURNING and LIST defaults, so migrate()
+# It lacks PRIMARY KEY/UNIQUE constraints, indexes, sequences, RETURNING and LIST defaults, so migrate()
 # translates the schema DDL (translate_for_ducklake) and connect_ducklake() recreates each id
 # sequence as a connection-local TEMP sequence starting past the table's largest id.
 # Those ids are only unique while one process writes at a time: the single-writer stage.
@@ -304,6 +304,7 @@ _SEQUENCE_DDL = re.compile(r"CREATE\s+SEQUENCE\s+(IF\s+NOT\s+EXISTS\s+)?", re.IG
 _INLINE_KEY = re.compile(r"\s+(PRIMARY\s+KEY|UNIQUE)\b(?!\s*\()", re.IGNORECASE)
 _TABLE_KEY_LINE = re.compile(r",\s*\n\s*(PRIMARY\s+KEY|UNIQUE)\s*\([^)]*\)", re.IGNORECASE)
 _LIST_DEFAULT = re.compile(r"\s+NOT\s+NULL\s+DEFAULT\s+\[\]|\s+DEFAULT\s+\[\]", re.IGNORECASE)
+_INDEX_DDL = re.compile(r"CREATE\s+(UNIQUE\s+)?INDEX\s[^;]*;", re.IGNORECASE)
 _BOOLEAN_DEFAULT = re.compile(r"\bDEFAULT\s+(true|false)\b", re.I)
 _TABLE_BLOCK = re.compile(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s*\((.*?)\n\);", re.S | re.I)
 _ID_DEFAULT = re.compile(r"^\s*(\w+)\s+\w+.*?DEFAULT\s+nextval\('(\w+)'\)", re.M | re.I)
@@ -320,6 +321,8 @@ def translate_for_ducklake(sql: str) -> str:
     sql = _TABLE_KEY_LINE.sub("", sql)
     sql = _INLINE_KEY.sub("", sql)
     sql = _LIST_DEFAULT.sub("", sql)
+    # DuckLake has no indexes; it prunes Parquet files by their min/max statistics instead.
+    sql = _INDEX_DDL.sub("", sql)
     # DuckLake takes only literal defaults and parses a bare true/false as an expression.
     return _BOOLEAN_DEFAULT.sub(lambda m: f"DEFAULT '{m.group(1).lower()}'", sql)
 

@@ -67,12 +67,12 @@ def test_translation_keeps_duckdb_semantics_out_of_ducklake_only() -> None:
     ddl = ("CREATE SEQUENCE IF NOT EXISTS t_ids START 1;\n"
            "CREATE TABLE t (\n    id BIGINT PRIMARY KEY DEFAULT nextval('t_ids'),\n"
            "    url VARCHAR NOT NULL UNIQUE,  -- canonical\n    tags VARCHAR[] NOT NULL DEFAULT [],\n"
-           "    live BOOLEAN NOT NULL DEFAULT true,\n    UNIQUE (url, live)\n);")
+           "    live BOOLEAN NOT NULL DEFAULT true,\n    UNIQUE (url, live)\n);\nCREATE UNIQUE INDEX t_url ON t (url);")
     assert db.translate_for_ducklake(ddl) == (
         "CREATE TEMP SEQUENCE IF NOT EXISTS t_ids START 1;\n"
         "CREATE TABLE t (\n    id BIGINT DEFAULT nextval('t_ids'),\n"
         "    url VARCHAR NOT NULL,  \n    tags VARCHAR[],\n"
-        "    live BOOLEAN NOT NULL DEFAULT 'true'\n);")
+        "    live BOOLEAN NOT NULL DEFAULT 'true'\n);\n")
     assert ("feeds", "id") in {(t, c) for _, t, c in db.id_sequences()}
 
 

@@ -84,8 +84,8 @@ def test_500_raises_status_error_without_retry_after(server: FixtureServer) -> N
 
 
 def test_slow_response_is_a_read_timeout(server: FixtureServer) -> None:
-    server.route("/slow", lambda r: Response(200, b"late", delay_s=1.5))
-    settings = FetchSettings(allow_private_networks=True, read_timeout_s=0.3)
+    server.route("/slow", lambda r: Response(200, b"late", delay_s=6.0))
+    settings = FetchSettings(allow_private_networks=True, read_timeout_s=0.5)
     with pytest.raises(FetchError, match="read timeout"):
         fetch_url(server.url("/slow"), settings, max_bytes=1000)
 
@@ -196,7 +196,7 @@ def test_per_host_limit_is_respected_server_side(server: FixtureServer) -> None:
         with lock:
             state["now"] += 1
             state["peak"] = max(state["peak"], state["now"])
-        time.sleep(0.05)
+        time.sleep(0.1)  # long enough for requests to overlap even on a busy machine
         with lock:
             state["now"] -= 1
         return Response(200, request.path.encode())

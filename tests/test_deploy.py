@@ -10,7 +10,6 @@ server this module starts.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import socket
@@ -240,7 +239,7 @@ def test_cycle_fans_fetch_and_extract_out_to_a_dask_cluster(
     pipeline: None, prefect_server: dict[str, str], tmp_path: Path
 ) -> None:
     from monitor import db
-    from monitor.demo import EARLIER, LATER, start_demo_site, render_feed
+    from monitor.demo import EARLIER, LATER, render_feed, start_demo_site
     from monitor.localserver import FixtureServer
 
     site = start_demo_site(tmp_path)

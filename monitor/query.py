@@ -208,6 +208,8 @@ def _cell_text(value: Any, max_cell_chars: int) -> str:
         text = "NULL"
     elif isinstance(value, (list, dict)):
         text = json.dumps(value, default=_json_default, ensure_ascii=False)
+    elif isinstance(value, dt.datetime):
+        text = value.isoformat(sep=" ", timespec="seconds")
     else:
         text = _scalar_text(value)
     text = " ".join(text.split())

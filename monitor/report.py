@@ -28,6 +28,7 @@ CHART_AXIS_PX = 44
 MARK_MAX_RADIUS_PX = 24
 LABEL_SPACING_PX = 120
 TEXT_FRAGMENT_WORDS = 8
+TIME_BASIS = {"published_at": "publication time", "seen_at": "when the monitor stored it"}
 
 
 class StoryNotFoundError(MonitorError):
@@ -163,6 +164,7 @@ def _stat(value: int, one: str, many: str) -> str:
 def _glance(data: StoryData, opener: int | None) -> str:
     """The answer to "what did later coverage add?", before any detail."""
     items = []
+    time_key = coverage_time_key(data.timeline)
     for entry in data.timeline:
         if entry["version_id"] == opener:
             continue
@@ -182,7 +184,7 @@ def _glance(data: StoryData, opener: int | None) -> str:
         items.append(
             f"<div class=\"glance-item\"><div class=\"glance-who\">"
             f"<a href=\"#v-{entry['version_id']}\"><b>{_e(entry['outlet'])}</b></a> "
-            f"<span class=\"muted\">{_when(entry['seen_at'])}</span> added "
+            f"<span class=\"muted\">{_when(entry[time_key])}</span> added "
             f"{_count_phrase(entry['new_claims'], entry['changed_claims'])}</div>"
             f"<ul>{claims}</ul></div>"
         )
@@ -211,6 +213,21 @@ def _count_phrase(new: int, changed: int) -> str:
 # --- chart ------------------------------------------------------------------------------------
 
 
+def coverage_time_key(timeline: list[dict[str, Any]]) -> str:
+    """The timeline column the page places articles by: the outlets' own publication times when
+    every article has one and they follow the order the monitor saw them in, else the time the
+    monitor stored each version."""
+    published = [entry.get("published_at") for entry in timeline]
+    if (
+        timeline
+        and all(published)
+        and all(entry["version"] == 1 for entry in timeline)
+        and all(a <= b for a, b in zip(published, published[1:]))  # type: ignore[operator]
+    ):
+        return "published_at"
+    return "seen_at"
+
+
 def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
     """Outlets down the side, time across, one mark per article version."""
     if not timeline:
@@ -222,7 +239,8 @@ def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
     plot_left = CHART_LABEL_PX + CHART_PAD_PX
     plot_right = CHART_WIDTH_PX - CHART_RIGHT_PX
     height = CHART_TOP_PX + CHART_ROW_PX * len(outlets) + CHART_AXIS_PX
-    times = [entry["seen_at"] for entry in timeline]
+    key = coverage_time_key(timeline)
+    times = [entry[key] for entry in timeline]
     start, end = min(times), max(times)
     span_s = (end - start).total_seconds()
 
@@ -252,16 +270,19 @@ def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
         )
     axis_y = CHART_TOP_PX + CHART_ROW_PX * len(outlets) + 6
     parts.append(f"<line class=\"axis\" x1=\"{CHART_LABEL_PX}\" x2=\"{plot_right}\" y1=\"{axis_y}\" y2=\"{axis_y}\"/>")
-    for tick in _ticks(start, end):
+    for number, tick in enumerate(_ticks(start, end)):
         x = x_of(tick)
+        label = _tick_label(tick, span_s)
+        if number == 0 and 120 <= span_s < 36 * 3600:
+            label = f"{tick:%d %b} {label}"  # the day, once, where the labels only give clock times
         parts.append(
             f"<line class=\"tick\" x1=\"{x:.1f}\" x2=\"{x:.1f}\" y1=\"{CHART_TOP_PX - 8}\" y2=\"{axis_y + 5}\"/>"
             f"<text class=\"tick-label\" x=\"{x:.1f}\" y=\"{axis_y + 22}\" text-anchor=\"middle\">"
-            f"{_e(_tick_label(tick, span_s))}</text>"
+            f"{_e(label)}</text>"
         )
     last_label: dict[str, tuple[float, bool]] = {}  # outlet -> (x, below) of its latest label
     for entry in timeline:
-        x, outlet = x_of(entry["seen_at"]), entry["outlet"]
+        x, outlet = x_of(entry[key]), entry["outlet"]
         previous = last_label.get(outlet)
         # Labels of marks close together on one lane alternate above and below.
         below = bool(previous and abs(x - previous[0]) < LABEL_SPACING_PX and not previous[1])
@@ -275,7 +296,7 @@ def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
         "<span><i class=\"dot dot-new\"></i>added new claims</span>"
         "<span><i class=\"dot dot-changed\"></i>changed a claim</span>"
         "<span><i class=\"dot dot-seen\"></i>repeated earlier claims</span>"
-        "<span class=\"muted\">mark size = claims added · time = when the monitor stored it (UTC)</span>"
+        f"<span class=\"muted\">mark size = claims added · time = {TIME_BASIS[key]} (UTC)</span>"
         "</div>"
     )
     return (
@@ -303,7 +324,8 @@ def _mark(entry: dict[str, Any], x: float, y: float, is_opener: bool, label_belo
             p for p in (f"+{new} new" if new else "", f"{changed} changed" if changed else "") if p
         )
     tooltip = (
-        f"{entry['outlet']} — {entry['title'] or entry['url']}\n{_when(entry['seen_at'])} UTC · "
+        f"{entry['outlet']} — {entry['title'] or entry['url']}\n"
+        f"published {_when(entry.get('published_at'))} · stored {_when(entry['seen_at'])} UTC · "
         f"{new} new, {changed} changed, {entry['seen_claims']} seen"
     )
     text = (
@@ -374,9 +396,10 @@ def _article_card(
     new = [m for m in mentions if m["status"] == "new"]
     changed = [m for m in mentions if m["status"] == "changed"]
     seen = [m for m in mentions if m["status"] == "seen"]
-    meta = [f"seen {_when(entry['seen_at'])} UTC"]
+    meta = []
     if entry.get("published_at"):
-        meta.append(f"published {entry['published_at']:%d %b %Y}")
+        meta.append(f"published {_when(entry['published_at'])}")
+    meta.append(f"stored by the monitor {_when(entry['seen_at'])} UTC")
     if entry.get("author"):
         meta.append(f"by {_e(entry['author'])}")
     if entry["version"] > 1:
@@ -567,7 +590,7 @@ def _ledger(claims: list[dict[str, Any]]) -> str:
 def _footer() -> str:
     return (
         f"<footer>Generated by story-monitor {_e(__version__)} on {_when(db.utcnow())} UTC. "
-        "Times are when the monitor stored each article version. "
+        "Claims count as new in the order the monitor read the articles. "
         "“source ↗” opens the article at the sentence.</footer>"
     )
 

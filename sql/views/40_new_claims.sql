@@ -1,11 +1,15 @@
--- New and changed claims, newest first: the query behind alerts. Filter by time with
--- `WHERE first_seen_at > TIMESTAMP '...'` or the table macro `new_claims_since(TIMESTAMP '...')`.
+-- New and changed claims, most recently detected first: the query behind alerts.
+-- detected_at is when the monitor flagged the claim (its article version's claim check);
+-- first_seen_at is the time the claims stage gives the claim (the article's own date when known).
+-- "What is new since T" is `WHERE detected_at > T`, or the table macro `new_claims_since(T)`.
 -- opens_story marks claims of a story's first article, which alerts announce as a new story.
 CREATE OR REPLACE VIEW new_claims AS
 WITH story_openers AS (
-    SELECT story_id, arg_min(first_version_id, first_seen_at) AS first_version_id
-    FROM claims
-    GROUP BY story_id
+    -- The story's first article is the first one the monitor processed, whatever its date.
+    SELECT c.story_id, arg_min(c.first_version_id, v.fetched_at) AS first_version_id
+    FROM claims c
+    JOIN article_versions v ON v.id = c.first_version_id
+    GROUP BY c.story_id
 ),
 alert_stats AS (
     SELECT claim_id, story_id,
@@ -15,7 +19,8 @@ alert_stats AS (
     WHERE kind IN ('new_claim', 'changed_claim')
     GROUP BY claim_id, story_id
 )
-SELECT c.first_seen_at,
+SELECT coalesce(v.claims_at, v.fetched_at, c.first_seen_at) AS detected_at,
+       c.first_seen_at,
        c.story_id,
        s.name                              AS story_name,
        c.kind,
@@ -38,7 +43,7 @@ LEFT JOIN article_versions v ON v.id = c.first_version_id
 LEFT JOIN story_openers so ON so.story_id = c.story_id
 LEFT JOIN alert_stats al ON al.claim_id = c.id AND al.story_id = c.story_id
 WHERE c.kind IN ('new', 'changed')
-ORDER BY c.first_seen_at DESC, c.story_id, c.id;
+ORDER BY detected_at DESC, c.first_seen_at DESC, c.story_id, c.id;
 
 CREATE OR REPLACE MACRO new_claims_since(since) AS TABLE
-    SELECT * FROM new_claims WHERE first_seen_at > since;
+    SELECT * FROM new_claims WHERE detected_at > since;

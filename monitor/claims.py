@@ -687,7 +687,10 @@ class Ledger:
             elif best.status == "new" and probability > best.score:
                 best = Verdict("new", index, probability)
         if best.status == "new" and pre and clause_split and settings.split_clauses:
-            best = self._judge_clauses(prepared) or best
+            # Splitting can only end in `seen` when earlier claims together cover the sentence.
+            covered = set().union(*(entries[i].prepared.core for _, i in overlaps)) & core
+            if len(covered) * 100 >= settings.clause_split_min_coverage_pct * len(core):
+                best = self._judge_clauses(prepared) or best
         return best
 
     def _judge_clauses(self, prepared: Prepared) -> Verdict | None:

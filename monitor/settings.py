@@ -154,8 +154,10 @@ class LinkingSettings(_Section):
     story_terms_max: int = Field(default=64, ge=4)
     # Blocking: an article's strongest terms looked up in the inverted index, and how many of the
     # most recently active stories each term's posting list keeps.
-    query_terms_max: int = Field(default=24, ge=1)
-    postings_per_term_max: int = Field(default=256, ge=1)
+    query_terms_max: int = Field(default=16, ge=1)
+    postings_per_term_max: int = Field(default=64, ge=1)
+    # Candidates scored in full per article: the stories sharing the most top-term weight.
+    candidates_max: int = Field(default=64, ge=1)
     # Tracked stories: an article joins one when it names at least this many of its keywords
     # (or all of them, when the story has fewer).
     tracked_keyword_hits_min: int = Field(default=2, ge=1)
@@ -175,6 +177,8 @@ class ClaimSettings(_Section):
     changed_actor_frame_threshold_pct: float = Field(default=90.0, ge=0, le=100)
     # A sentence that is not seen whole is split at clause boundaries; seen if every clause is.
     split_clauses: bool = True
+    # ... tried only when the candidate claims together carry this share (%) of its content words.
+    clause_split_min_coverage_pct: float = Field(default=70.0, ge=0, le=100)
     # Blocking: earlier claims sharing the most rare words are the candidates; at most this many
     # get the cheap rapidfuzz pre-score, and the best few of those the full model.
     candidate_limit: int = Field(default=40, ge=1)

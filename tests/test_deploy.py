@@ -61,7 +61,9 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     home = tmp_path_factory.mktemp("prefect-home")
     port = _free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_LOGGING_LEVEL": "WARNING"}
+           "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_LOGGING_LEVEL": "WARNING",
+           # The scheduler service turns deployment schedules into Scheduled flow runs.
+           "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2"}
     log = (home / "server.log").open("w")
     server_env = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
     process = subprocess.Popen(
@@ -97,6 +99,7 @@ def _read_deployments(env: dict[str, str]) -> dict[str, Any]:
         "async def main():\n"
         "    async with get_client() as c:\n"
         "        out = {}\n"
+        "        runs = [r for r in await c.read_flow_runs(limit=200) if r.state_name == 'Scheduled']\n"
         "        for d in await c.read_deployments():\n"
         "            gcl = d.global_concurrency_limit\n"
         "            out[d.name] = {'tags': d.tags, 'parameters': d.parameters,\n"
@@ -105,7 +108,9 @@ def _read_deployments(env: dict[str, str]) -> dict[str, Any]:
         "                'collision': str(d.concurrency_options.collision_strategy.value)\n"
         "                             if d.concurrency_options else None,\n"
         "                'schedules': [json.loads(s.schedule.model_dump_json()) | {'active': s.active}\n"
-        "                              for s in d.schedules]}\n"
+        "                              for s in d.schedules],\n"
+        "                'scheduled': sorted(r.expected_start_time.isoformat() for r in runs\n"
+        "                                    if r.deployment_id == d.id)}\n"
         "        print(json.dumps(out))\n"
         "asyncio.run(main())\n"
     )
@@ -186,11 +191,14 @@ def test_monitor_serve_creates_the_scheduled_deployments(
         while True:
             found = _read_deployments(prefect_server)
             served = {n: d for n, d in found.items() if d["parameters"].get("config_path") == str(config)}
-            if set(served) == DEPLOYMENTS or serve.poll() is not None or time.monotonic() > deadline:
+            scheduled = all(d["scheduled"] for d in served.values())
+            if (set(served) == DEPLOYMENTS and scheduled) or serve.poll() is not None \
+                    or time.monotonic() > deadline:
                 break
             time.sleep(1)
         assert set(served) == DEPLOYMENTS, (serve.stdout.read1().decode() if serve.poll() is not None
                                             else f"found only {sorted(served)}")
+        assert scheduled, {n: d["scheduled"] for n, d in served.items()}
     finally:
         serve.terminate()
         serve.wait(timeout=30)
@@ -202,6 +210,21 @@ def test_monitor_serve_creates_the_scheduled_deployments(
     assert digest["schedules"][0]["timezone"] == "Europe/Berlin"
     assert served["monitor-maintenance"]["schedules"][0]["cron"] == "0 3 * * 0"
     assert served["monitor-maintenance"]["collision"] == "ENQUEUE"
+    # The server scheduled real runs from those schedules: cycles 20 minutes apart, the digest at
+    # 07:30 Berlin time on a weekday, maintenance on Sundays at 03:00 in the config's time zone.
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    cycles = [datetime.fromisoformat(t) for t in cycle["scheduled"]]
+    assert len(cycles) >= 3
+    assert {b - a for a, b in zip(cycles, cycles[1:])} == {timedelta(minutes=20)}
+    berlin = ZoneInfo("Europe/Berlin")
+    for at in map(datetime.fromisoformat, digest["scheduled"]):
+        local = at.astimezone(berlin)
+        assert (local.hour, local.minute) == (7, 30) and local.weekday() < 5
+    for at in map(datetime.fromisoformat, served["monitor-maintenance"]["scheduled"]):
+        local = at.astimezone(berlin)
+        assert (local.weekday(), local.hour, local.minute) == (6, 3, 0)
 
 
 DASK_RUN = """

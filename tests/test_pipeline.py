@@ -103,7 +103,10 @@ def test_broken_feeds_are_recorded_and_do_not_stop_the_others(
         good = server.add("/good.xml", GOOD_FEED.format(base=base), "application/rss+xml")
         server.add("/quake.html", QUAKE_PAGE)
         failing = server.route("/fail.xml", lambda r: Response(500, b"boom", {}))
-        malformed = server.add("/bad.xml", "<rss><channel><title>oops</title><item>", "application/rss+xml")
+        malformed = server.add(
+            "/bad.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>Broken & </tit',
+            "application/rss+xml",
+        )
         config = _write_config(tmp_path, [failing, malformed, good])
         summary = run_cycle(config, poll_all_now=True)
 

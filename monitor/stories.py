@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import math
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,10 @@ class LinkReport:
     new_stories: list[int] = field(default_factory=list)
     tracked_hits: int = 0
     already_assigned: int = 0
+    load_seconds: float = 0.0  # loading candidate stories and document frequencies
+    decide_seconds: float = 0.0  # in-memory decisions
+    write_seconds: float = 0.0  # bulk writes of links, stories, vectors and DF
+    article_seconds: list[float] = field(default_factory=list)  # each linked article's decision
 
 
 # --- pure parts: terms, vectors, scores --------------------------------------------------------
@@ -186,18 +191,22 @@ class StoryLinker:
             self._next_id += 1
         return self._next_id
 
-    def add_story(self, story: StoryState) -> None:
-        """Register (or re-register) a story and index its strongest terms."""
+    def add_story(self, story: StoryState, index_terms: Iterable[str] | None = None) -> None:
+        """Register (or re-register) a story and index its strongest terms (or just INDEX_TERMS)."""
         story.refresh()
         self.stories[story.id] = story
         if story.tracked:
             self._tracked[story.id] = story
-        for term in story.terms:
+        for term in story.terms if index_terms is None else index_terms:
             self._post(term, story.id)
 
     def _post(self, term: str, story_id: int) -> None:
-        posting = self.postings.setdefault(term, {})
-        posting.pop(story_id, None)
+        posting = self.postings.get(term)
+        if posting is None:
+            self.postings[term] = {story_id: None}
+            return
+        if story_id in posting:
+            del posting[story_id]
         posting[story_id] = None  # most recently active last
         if len(posting) > self.settings.postings_per_term_max:
             oldest = next(iter(posting))
@@ -215,11 +224,14 @@ class StoryLinker:
         return weigh_terms(counts, lambda t: self.df.get(t, 0), self.n_docs)
 
     def candidates(self, vector: dict[str, float]) -> set[int]:
-        """Stories sharing one of the document's strongest terms (blocking), plus tracked ones."""
-        top = sorted(vector, key=vector.__getitem__, reverse=True)[: self.settings.query_terms_max]
-        found: set[int] = set(self._tracked)
-        for term in top:
-            found.update(self.postings.get(term, ()))
+        """Stories sharing the document's strongest terms (blocking), best first, plus tracked."""
+        shared: Counter[int] = Counter()
+        for term in query_terms(vector, self.settings):
+            weight = vector[term]
+            for story_id in self.postings.get(term, ()):
+                shared[story_id] += weight
+        found = {story_id for story_id, _ in shared.most_common(self.settings.candidates_max)}
+        found.update(self._tracked)
         return found
 
     def score(self, doc: Doc, vector: dict[str, float], story: StoryState) -> float | None:
@@ -229,8 +241,10 @@ class StoryLinker:
             factor = 1.0 - self.settings.time_penalty_max_frac  # tracked stories never expire
         if factor is None or story._norm == 0.0:
             return None
-        terms = story.terms
-        cosine = sum(w * terms.get(t, 0.0) for t, w in vector.items()) / story._norm
+        cosine = 0.0
+        for term, weight in story.terms.items():
+            cosine += weight * vector.get(term, 0.0)
+        cosine /= story._norm
         weight = self.settings.title_fuzz_weight_frac
         if weight and doc.title and story.titles:
             title_sim = max(fuzz.token_set_ratio(doc.title, t) for t in story.titles) / 100.0
@@ -346,24 +360,51 @@ def _save_vector(
     )
 
 
+BATCH_ARTICLES_MAX = 500
+_UNIT, _RECORD = "\x1f", "\x1e"
+
+
+def _pack(values: Iterable[Any], sep: str = ",") -> str:
+    """Join values for a `string_split` parameter: DuckDB binds one string far faster than a list."""
+    return sep.join("" if v is None else str(v).replace(_UNIT, " ").replace(_RECORD, " ") for v in values)
+
+
+
+def query_terms(vector: dict[str, float], settings: LinkingSettings) -> list[str]:
+    """A document's strongest terms: the keys it is looked up by in the inverted index."""
+    return sorted(vector, key=vector.__getitem__, reverse=True)[: settings.query_terms_max]
+
+
 def _load_linker(
     con: duckdb.DuckDBPyConnection,
     settings: LinkingSettings,
-    since: dt.datetime | None,
-    terms: set[str],
+    since: dt.datetime,
+    counts: Sequence[Counter[str]],
 ) -> StoryLinker:
-    """A linker holding the active stories (window + tracked) and the DF of the batch's terms."""
-    df = dict(db.query(con, "stories_term_df", [sorted(terms)])) if terms else {}
-    corpus = db.query(con, "stories_corpus_docs")
-    linker = StoryLinker(settings, df=df, n_docs=int(corpus[0][0]) if corpus else 0)
-    for row in db.query(con, "stories_active_vectors", [since]):
-        story_id, doc_count, last_at, names, weights, titles, tracked, keywords, name = row
+    """A linker holding the batch's DF and its candidate stories only (blocking in SQL)."""
+    terms = sorted(set().union(*counts)) if counts else []
+    df = dict(db.query(con, "stories_term_df", [_pack(terms, _UNIT)])) if terms else {}
+    n_docs = int(db.query(con, "stories_corpus_docs")[0][0])
+    linker = StoryLinker(settings, df=df, n_docs=n_docs)
+    # The batch's own documents count into the DF before their query terms are chosen, exactly
+    # as they will when each is linked.
+    probe = StoryLinker(settings, df=dict(df), n_docs=n_docs)
+    lookup: set[str] = set()
+    for doc_counts in counts:
+        probe.observe(doc_counts)
+        lookup.update(query_terms(probe.vectorize(doc_counts), settings))
+    rows = db.query(con, "stories_candidate_vectors", {
+        "since": since, "terms": _pack(sorted(lookup), _UNIT), "per_term": settings.postings_per_term_max,
+    })
+    for story_id, doc_count, last_at, names, weights, titles, tracked, keywords, name, matched in rows:
+        # Only the postings the batch can hit are built: the terms the story was found by.
         linker.add_story(
             StoryState(
                 id=story_id, terms=dict(zip(names, weights, strict=True)), doc_count=doc_count,
                 last_at=last_at, titles=list(titles or []), tracked=bool(tracked),
                 keywords=tuple(keywords or ()), name=name,
-            )
+            ),
+            index_terms=matched if not tracked else None,
         )
     return linker
 
@@ -371,67 +412,125 @@ def _load_linker(
 def link_articles(
     con: duckdb.DuckDBPyConnection, settings: LinkingSettings, now: dt.datetime
 ) -> LinkReport:
-    """Link every article version not yet linked, in publication order, one transaction each."""
+    """Link every article version not yet linked, in publication order, one transaction per batch."""
     pending = db.query(con, "stories_pending_versions")
     report = LinkReport()
-    if not pending:
-        return report
+    for start in range(0, len(pending), BATCH_ARTICLES_MAX):
+        _link_batch(con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report)
+    if report.linked or report.already_assigned:
+        LOGGER.info(
+            "stories: linked %s article(s), %s new stories, %s tracked hits",
+            report.linked, len(report.new_stories), report.tracked_hits,
+        )
+    return report
+
+
+def _link_batch(
+    con: duckdb.DuckDBPyConnection,
+    settings: LinkingSettings,
+    now: dt.datetime,
+    pending: Sequence[tuple[Any, ...]],
+    report: LinkReport,
+) -> None:
     docs = []
-    all_terms: set[str] = set()
     for version_id, article_id, title, text, published_at, fetched_at, story_id in pending:
         doc = Doc(id=article_id, title=title or "", text=text or "", published=published_at or fetched_at)
-        counts = extract_terms(doc.title, doc.text, settings)
-        all_terms.update(counts)
-        docs.append((version_id, story_id, doc, counts))
+        docs.append((version_id, story_id, doc, extract_terms(doc.title, doc.text, settings)))
     earliest = min(d.published for _, _, d, _ in docs if d.published is not None)
     since = earliest - dt.timedelta(hours=settings.time_window_hours)
-    linker = _load_linker(con, settings, since, all_terms)
+    started = time.perf_counter()
+    linker = _load_linker(con, settings, since, [c for _, story, _, c in docs if story is None])
+    report.load_seconds += time.perf_counter() - started
 
-    def create_story(doc: Doc) -> int:
-        name = (doc.title or doc.text[:80]).strip()[:200] or f"article {doc.id}"
-        return int(db.query(con, "stories_insert_new", [name, now, doc.published])[0][0])
+    new_ids: list[int] = []
+    new_names: list[str] = []
+    new_times: list[dt.datetime | None] = []
+    links: list[tuple[int, int, float, str]] = []
+    touched: dict[int, dt.datetime | None] = {}
+    df_delta: Counter[str] = Counter()
+    linked_docs = 0
+    tracked_hits = 0
+    decisions_started = time.perf_counter()
+    timings: list[float] = []
+    with db.transaction(con):
+        for version_id, current_story, doc, counts in docs:
+            started = time.perf_counter()
+            if current_story is not None:
+                touched.setdefault(current_story, doc.published)
+                continue
+            linker.observe(counts)
+            df_delta.update(counts.keys())
+            vector = linker.vectorize(counts)
+            story_id, score, reason = linker.decide(doc, vector)
+            if story_id is None:
+                story_id = -1 - len(new_ids)  # real ids are drawn in one go before writing
+                linker.stories[story_id] = StoryState(id=story_id)
+                new_ids.append(story_id)
+                new_names.append((doc.title or doc.text[:80]).strip()[:200] or f"article {doc.id}")
+                new_times.append(doc.published)
+            story = linker.stories[story_id]
+            linker.absorb(story, doc, vector)
+            links.append((int(doc.id), story_id, round(score, 4), reason))
+            touched[story_id] = max(filter(None, [touched.get(story_id), doc.published]), default=None)
+            linked_docs += 1
+            tracked_hits += reason == "tracked"
+            timings.append(time.perf_counter() - started)
+        decide_seconds = time.perf_counter() - decisions_started
+        write_started = time.perf_counter()
+        if new_ids:
+            real = [int(r[0]) for r in db.query(con, "stories_next_story_ids", [len(new_ids)])]
+            mapping = dict(zip(new_ids, real, strict=True))
+            new_ids = real
+            links = [(a, mapping.get(s, s), x, r) for a, s, x, r in links]
+            touched = {mapping.get(s, s): t for s, t in touched.items()}
+            for temp_id, real_id in mapping.items():
+                story = linker.stories.pop(temp_id)
+                story.id = real_id
+                linker.stories[real_id] = story
+            db.execute(con, "stories_insert_new_batch", {
+                "ids": _pack(new_ids), "names": _pack(new_names, _UNIT), "now": now,
+                "times": _pack(new_times),
+            })
+        if links:
+            articles = _pack(a for a, _, _, _ in links)
+            stories = [s for _, s, _, _ in links]
+            db.execute(con, "stories_clear_current_links_batch", [articles])
+            db.execute(con, "stories_insert_links_batch", {
+                "articles": articles, "stories": _pack(stories),
+                "scores": _pack(x for _, _, x, _ in links), "reasons": _pack(r for _, _, _, r in links),
+                "now": now,
+            })
+            db.execute(con, "stories_set_article_story_batch", {"articles": articles, "stories": _pack(stories)})
+            _save_vectors(con, [linker.stories[s] for s in sorted(set(stories))], now)
+            db.execute(con, "stories_add_term_df", [_pack(df_delta, _UNIT), _pack(df_delta.values())])
+            db.execute(con, "stories_add_corpus_docs", [linked_docs])
+        if touched:
+            db.execute(con, "stories_touch_batch",
+                       {"stories": _pack(touched), "times": _pack(touched.values())})
+        db.execute(con, "stories_mark_versions_linked", {"now": now, "ids": _pack(v for v, _, _, _ in docs)})
+        write_seconds = time.perf_counter() - write_started
+    report.article_seconds.extend(timings)
+    report.decide_seconds += decide_seconds
+    report.write_seconds += write_seconds
+    report.linked += linked_docs
+    report.already_assigned += len(docs) - linked_docs
+    report.new_stories.extend(new_ids)
+    report.tracked_hits += tracked_hits
 
-    linker._new_story_id = create_story
-    for version_id, current_story, doc, counts in docs:
-        try:
-            with db.transaction(con):
-                if current_story is not None:
-                    db.execute(con, "stories_touch", [doc.published, current_story])
-                    db.execute(con, "stories_mark_version_linked", [now, version_id])
-                    report.already_assigned += 1
-                    continue
-                linker.observe(counts)
-                vector = linker.vectorize(counts)
-                story_id, score, reason = linker.decide(doc, vector)
-                if story_id is None:
-                    story_id = create_story(doc)
-                    linker.stories[story_id] = StoryState(id=story_id)
-                    report.new_stories.append(story_id)
-                    reason = "new_story"
-                story = linker.stories[story_id]
-                linker.absorb(story, doc, vector)
-                db.execute(con, "stories_add_term_df", [list(counts), [1] * len(counts)])
-                db.execute(con, "stories_add_corpus_docs", [1])
-                db.execute(con, "stories_clear_current_links", [doc.id])
-                db.execute(
-                    con, "stories_insert_link", [doc.id, story_id, round(score, 4), reason, now]
-                )
-                db.execute(con, "stories_set_article_story", [story_id, doc.id])
-                db.execute(con, "stories_touch", [doc.published, story_id])
-                _save_vector(con, story, now)
-                db.execute(con, "stories_mark_version_linked", [now, version_id])
-        except (MonitorError, duckdb.Error) as e:
-            # The transaction rolled back; reload state so memory matches the database again.
-            LOGGER.error("story linking failed for article %s (version %s): %s", doc.id, version_id, e)
-            linker = _load_linker(con, settings, since, all_terms)
-            linker._new_story_id = create_story
-            if story_id in report.new_stories:
-                report.new_stories.remove(story_id)
-            continue
-        report.linked += 1
-        if reason == "tracked":
-            report.tracked_hits += 1
-    return report
+
+def _save_vectors(con: duckdb.DuckDBPyConnection, stories: Sequence[StoryState], now: dt.datetime) -> None:
+    if not stories:
+        return
+    db.execute(con, "stories_delete_vectors", [_pack(s.id for s in stories)])
+    db.execute(con, "stories_insert_vectors_batch", {
+        "ids": _pack(s.id for s in stories), "counts": _pack(s.doc_count for s in stories),
+        "times": _pack(s.last_at for s in stories),
+        # Inner lists are packed (and cleaned) first; the record separator joins them as they are.
+        "terms": _RECORD.join(_pack(s.terms, _UNIT) for s in stories),
+        "weights": _RECORD.join(_pack(s.terms.values()) for s in stories),
+        "titles": _RECORD.join(_pack(s.titles, _UNIT) for s in stories),
+        "now": now,
+    })
 
 
 # --- merge and split -----------------------------------------------------------------------------
@@ -524,7 +623,7 @@ def split_story(
             db.execute(con, "stories_insert_link", [article_id, new_id, None, "split", now])
             db.execute(con, "stories_set_article_story", [new_id, article_id])
         _split_claims(con, story_id, new_id, set(moving))
-        df = dict(db.query(con, "stories_term_df_all_for", [sorted(_terms_of(texts, settings))]))
+        df = dict(db.query(con, "stories_term_df", [_pack(sorted(_terms_of(texts, settings)), _UNIT)]))
         corpus = db.query(con, "stories_corpus_docs")
         n_docs = int(corpus[0][0]) if corpus else 0
         remaining = db.query(con, "stories_latest_versions", [sorted(members - set(moving))])

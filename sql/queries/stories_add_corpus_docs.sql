@@ -1,2 +1,1 @@
-INSERT INTO story_corpus (id, docs) VALUES (1, ?)
-ON CONFLICT (id) DO UPDATE SET docs = story_corpus.docs + excluded.docs
+INSERT INTO story_corpus (docs) VALUES (?)

@@ -1,3 +1,2 @@
 INSERT INTO story_term_df (term, df)
-SELECT unnest(?::VARCHAR[]), unnest(?::BIGINT[])
-ON CONFLICT (term) DO UPDATE SET df = story_term_df.df + excluded.df
+SELECT unnest(string_split(?, chr(31))), unnest(string_split(?, ','))::BIGINT

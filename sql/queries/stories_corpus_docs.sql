@@ -1,1 +1,1 @@
-SELECT docs FROM story_corpus WHERE id = 1
+SELECT coalesce(sum(docs), 0)::BIGINT FROM story_corpus

@@ -1,7 +1,10 @@
 -- Story-linking state (issue 4): each story's strongest terms, and document frequencies for IDF.
--- The pipeline loads only active stories (within the time window, or tracked) per batch.
+-- A linking batch loads only candidate stories: active within the time window (or tracked) and
+-- sharing one of the batch's strongest terms.
 
 -- One row per live story: the summed TF-IDF vectors of its articles, strongest terms only.
+-- Rows are rewritten (delete + insert) when a story changes, so the table stays roughly ordered
+-- by last_article_at and DuckDB's zone maps skip old stories.
 CREATE TABLE story_vectors (
     story_id        BIGINT NOT NULL,          -- stories.id
     doc_count       INTEGER NOT NULL,         -- articles absorbed
@@ -11,16 +14,14 @@ CREATE TABLE story_vectors (
     titles          VARCHAR[] NOT NULL,       -- latest few titles, for fuzzy title matching
     updated_at      TIMESTAMP NOT NULL
 );
-CREATE INDEX story_vectors_story ON story_vectors (story_id);
 
--- Document frequency of every term the linker has seen (IDF is built from the monitored corpus).
+-- Document-frequency increments, appended once per linking batch (sum by term for the DF).
 CREATE TABLE story_term_df (
-    term VARCHAR PRIMARY KEY,
+    term VARCHAR NOT NULL,
     df   BIGINT NOT NULL
 );
 
--- How many documents the document frequencies count (a single row, id = 1).
+-- How many documents the document frequencies count (sum of rows).
 CREATE TABLE story_corpus (
-    id   INTEGER PRIMARY KEY,
     docs BIGINT NOT NULL
 );

@@ -1,0 +1,1 @@
+DELETE FROM story_vectors WHERE story_id IN (SELECT unnest(string_split(?, ','))::BIGINT)

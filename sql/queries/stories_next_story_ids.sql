@@ -1,0 +1,1 @@
+SELECT nextval('story_ids') FROM range(?)

@@ -655,9 +655,13 @@ class Ledger:
         ]
         overlaps.sort(reverse=True)
         pre = [i for _, i in overlaps[: settings.scored_candidate_limit]]
-        best: Verdict = Verdict("new")
+        # A clean paraphrase of any claim wins: once "3 killed" changed to "5 killed", a third
+        # "5 killed" repeats the second claim rather than changing the first again.
+        seen: Verdict | None = None
+        changed: Verdict | None = None
+        near = Verdict("new")
         for index in pre:
-            earlier = self.entries[index].prepared
+            earlier = entries[index].prepared
             features = pair_features(earlier, prepared)
             probability = self.model.probability(features)
             contained = features[_LATER_CONTAINED]
@@ -672,20 +676,18 @@ class Ledger:
                     else settings.changed_frame_threshold_pct
                 )
                 if frame >= needed:
-                    verdict = Verdict("changed", index, frame / 100.0, kind)
-                    if best.status != "changed" or verdict.score > best.score:
-                        best = verdict
+                    if changed is None or frame / 100.0 > changed.score:
+                        changed = Verdict("changed", index, frame / 100.0, kind)
                     continue
-            if best.status == "changed":
-                continue
             if probability * 100 >= settings.seen_threshold_pct or (
                 contained * 100 >= settings.contained_threshold_pct and len(prepared.content) >= 4
             ):
                 score = max(probability, contained)
-                if best.status != "seen" or score > best.score:
-                    best = Verdict("seen", index, score)
-            elif best.status == "new" and probability > best.score:
-                best = Verdict("new", index, probability)
+                if seen is None or score > seen.score:
+                    seen = Verdict("seen", index, score)
+            elif probability > near.score:
+                near = Verdict("new", index, probability)
+        best = seen or changed or near
         if best.status == "new" and pre and clause_split and settings.split_clauses:
             # Splitting can only end in `seen` when earlier claims together cover the sentence.
             covered = set().union(*(entries[i].prepared.core for _, i in overlaps)) & core

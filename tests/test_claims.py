@@ -306,3 +306,12 @@ def test_thresholds_come_from_settings() -> None:
     assert diff_claims([earlier], later)[0].status == "seen"
     strict = ClaimSettings(seen_threshold_pct=100, contained_threshold_pct=100, split_clauses=False)
     assert diff_claims([earlier], later, strict)[0].status == "new"
+
+
+def test_repeat_of_a_changed_claim_is_seen_not_changed_again() -> None:
+    first = "The US urged Israel to pause its strikes at least twice, officials said."
+    second = "The US urged Israel to pause its strikes three times, officials said."
+    third = "The US urged Israel three times to pause its strikes, officials said."
+    result = diff_claims([first, second], third)[0]
+    assert result.status == "seen"
+    assert result.match is not None and result.match.sentence == second and result.match.document == 1

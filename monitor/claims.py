@@ -355,6 +355,7 @@ _VERB_HINT = re.compile(
     r"|may|might|must|say|says|said|[a-z]{2,}(?:ed|ing)|[a-z]{3,}(?:es|ts|ds|ns|ks|ps|rs|ls|ms|ys))\b"
 )
 _TERMINAL = ".!?…:;"
+_QUOTE_ENDINGS = ("”", '"', "''", "’")
 _CLOSERS = "”\"’')]»"
 
 
@@ -400,10 +401,19 @@ def segment(text: str, settings: ClaimSettings | None = None) -> list[Segment]:
         if line_reason:
             segments.append(Segment(line, line_reason))
             continue
+        line_start = len(segments)
         for sentence in sent_tokenize(line):
             for part in _split_glued_attribution(sentence.strip()):
-                if part:
-                    segments.append(Segment(part, _sentence_skip_reason(part, settings)))
+                if not part:
+                    continue
+                reason = _sentence_skip_reason(part, settings)
+                previous = segments[-1].text if len(segments) > line_start else ""
+                if reason == "fragment" and previous.rstrip().endswith(_QUOTE_ENDINGS):
+                    # `“We will go on.” she said.` was cut after the quote: one sentence.
+                    merged = f"{previous} {part}"
+                    segments[-1] = Segment(merged, _sentence_skip_reason(merged, settings))
+                    continue
+                segments.append(Segment(part, reason))
     return segments
 
 

@@ -315,3 +315,8 @@ def test_repeat_of_a_changed_claim_is_seen_not_changed_again() -> None:
     result = diff_claims([first, second], third)[0]
     assert result.status == "seen"
     assert result.match is not None and result.match.sentence == second and result.match.document == 1
+
+
+def test_attribution_cut_after_a_quote_rejoins_its_sentence() -> None:
+    text = "“We are at a fork in the road and must choose.” she said on Tuesday in Boston."
+    assert [(s.text, s.skip_reason) for s in segment(text)] == [(text, None)]

@@ -102,6 +102,7 @@ def test_new_claims_marks_story_openers_and_alerts(con: duckdb.DuckDBPyConnectio
     rows = view_rows(con, "new_claims")
     assert len(rows) == 15
     assert rows[0]["claim_id"] == 15 and rows[0]["kind"] == "changed"  # newest first
+    assert rows[0]["detected_at"] == dt.datetime(2026, 11, 21, 21, 45, 3)  # its version's claim check
     assert "at least twice" in rows[0]["before_text"]
     openers = {r["claim_id"] for r in rows if r["opens_story"]}
     assert openers == set(range(1, 9))
@@ -182,6 +183,7 @@ def test_demo_pause_claim_is_new_and_first_seen_in_the_later_article(
         in_new = [r for r in new if phrase in r["text"]]
         assert len(in_new) == 1 and in_new[0]["kind"] == "new" and not in_new[0]["opens_story"]
         assert in_new[0]["outlet"] == "Al Mayadeen English"
+        assert in_new[0]["detected_at"] >= later["seen_at"]
     # A paraphrase of the earlier article is corroborated by both outlets, not a new claim.
     majority = [r for r in ledger if "vast majority" in r["text"]]
     assert len(majority) == 1

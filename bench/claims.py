@@ -45,7 +45,7 @@ def news_sentences(settings: ClaimSettings) -> list[str]:
                 texts.append(f"{doc.get('title') or ''}\n{doc.get('text') or ''}")
     else:
         texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    sentences = []
+    sentences: list[str] = []
     for text in texts:
         sentences.extend(s.text for s in segment(text, settings) if s.skip_reason is None)
     return list(dict.fromkeys(sentences))

@@ -423,7 +423,8 @@ def decode_html(body: bytes, headers: dict[str, str]) -> str:
             try:
                 return body.decode(encoding)
             except UnicodeDecodeError:
-                if encoding != "utf-8":
+                if encoding != "utf-8" or _mostly_utf8(body):
+                    # Browsers keep a declared charset and replace the odd bad byte.
                     return body.decode(encoding, errors="replace")
     try:
         return body.decode("utf-8")
@@ -565,8 +566,26 @@ def _detect_encoding(body: bytes) -> str | None:
         import charset_normalizer
     except ImportError:  # pragma: no cover - trafilatura depends on it
         return None
-    best = charset_normalizer.from_bytes(body[:65536]).best()
-    return best.encoding if best else None
+    matches = charset_normalizer.from_bytes(body[:65536])
+    best = matches.best()
+    if best is None:
+        return None
+    # Single-byte Latin code pages score almost alike on short pages; windows-1252 is the web's
+    # default, so it wins unless another code page reads clearly better.
+    near = {m.encoding for m in matches if m.chaos - best.chaos <= DETECTION_TIE_CHAOS}
+    return "cp1252" if "cp1252" in near else best.encoding
+
+
+DETECTION_TIE_CHAOS = 0.1
+
+
+UTF8_MAX_BAD_BYTE_SHARE = 0.005
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """True when a body is valid UTF-8 but for a few stray bytes (under 0.5 %)."""
+    text = body.decode("utf-8", errors="replace")
+    return text.count("\ufffd") <= max(1, len(body) * UTF8_MAX_BAD_BYTE_SHARE)
 
 
 __all__ = [

@@ -399,21 +399,7 @@ CP1252_TEXT = (
 )
 
 
-@pytest.mark.parametrize(
-    "how",
-    [
-        "header",
-        "meta",
-        pytest.param(
-            "undeclared",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="monitor.http.decode_html: charset_normalizer ties cp1250/cp1252/cp1257 on "
-                "this page and picks cp1250 (ï -> ď); the web default windows-1252 should win a tie",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("how", ["header", "meta", "undeclared"])
 def test_windows_1252_pages_decode(
     how: str, server: FixtureServer, con: duckdb.DuckDBPyConnection, fetch_settings: FetchSettings
 ) -> None:

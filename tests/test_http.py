@@ -340,3 +340,16 @@ def test_the_client_itself_refuses_private_addresses_at_connect_time(server: Fix
     with pytest.raises(BlockedURLError, match="loopback"):
         fetch_url(url, FetchSettings(), max_bytes=100, resolve=lambda host, port: next(answers))
     assert server.hits("/rebind") == 0
+
+
+def test_declared_utf8_with_a_stray_byte_keeps_utf8() -> None:
+    page = ("<meta charset='utf-8'><p>Grüße aus München, sagte die Sprecherin.</p>" * 40).encode()
+    damaged = page[:500] + b"\xe9" + page[500:]
+    text = decode_html(damaged, {})
+    assert text.count("Grüße") == 40
+    assert text.count("\ufffd") == 1
+
+
+def test_declared_utf8_that_is_really_latin1_falls_back_to_detection() -> None:
+    page = ("<meta charset='utf-8'><p>Le café était déjà fermé, à côté de la gare.</p>" * 20)
+    assert "déjà" in decode_html(page.encode("cp1252"), {})

@@ -339,11 +339,20 @@ _DATE_TOKEN = (
 )
 _DATE_LINE = re.compile(rf"^(?:\s*{_DATE_TOKEN}\s*)+$", re.IGNORECASE)
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'\-]{2,40}(?:\([^)]{1,30}\))?\s*[—–-]+\s*$")
+# "WASHINGTON (Reuters) - The US ...": a wire dateline glued to the first sentence.
+_DATELINE_PREFIX = re.compile(
+    r"^((?:[A-Z][A-Z.'\-]+(?:\s+[A-Z][A-Z.'\-]+){0,3})(?:,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"
+    r"(?:\s*\([A-Za-z .&]{2,30}\))?\s*[—–-]{1,2})\s+(?=[A-Z“\"])"
+)
 _READ_NEXT = re.compile(
     r"^(?:read next|read more|read also|also read|see also|related|recommended|more on this|watch|listen)\b\s*[:\-–—]?",
     re.IGNORECASE,
 )
-_SOURCE = re.compile(r"^(?:source|sources|via|credit|credits|photo|image|picture|file photo|video)\s*[:\-–—]", re.IGNORECASE)
+_SOURCE = re.compile(
+    r"^(?:(?:source|sources|via|credit|credits|photo|image|picture|file photo|video)\s*[:\-–—]"
+    r"|image (?:source|caption),|media caption,|photo(?:graph)?: )",
+    re.IGNORECASE,
+)
 _CAPTION_HINT = re.compile(r"(?:\((?:AFP|AP|Reuters|Getty Images?|EPA|file)[^)]*\)|\b(?:Photo|Image|Picture):)", re.IGNORECASE)
 _BOILERPLATE = re.compile(
     r"^(?:subscribe|sign up|follow us|click here|share this|advertisement|all rights reserved|copyright|©|"
@@ -402,6 +411,11 @@ def segment(text: str, settings: ClaimSettings | None = None) -> list[Segment]:
             segments.append(Segment(line, line_reason))
             continue
         line_start = len(segments)
+        dateline = _DATELINE_PREFIX.match(line)
+        if dateline and len(dateline.group(1)) < len(line) // 2:
+            segments.append(Segment(dateline.group(1), "dateline"))
+            line = line[dateline.end():]
+            line_start = len(segments)
         for sentence in sent_tokenize(line):
             for part in _split_glued_attribution(sentence.strip()):
                 if not part:

@@ -341,3 +341,18 @@ def test_bad_claims_setting_names_the_key() -> None:
         parse_settings({"claims": {"seen_threshold_pct": 150}}, "monitor.toml")
     with pytest.raises(ConfigError, match="unknown key"):
         parse_settings({"claims": {"seen_treshold_pct": 50}}, "monitor.toml")
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["WASHINGTON (Reuters) -", "BEIRUT, Lebanon (AP) —", "DAMASCUS —", "NEW YORK (CNN) --"],
+)
+def test_wire_dateline_is_split_from_the_first_sentence(prefix: str) -> None:
+    sentence = "The US military reviewed most Israeli strikes in Syria, officials said."
+    segments = segment(f"{prefix} {sentence}")
+    assert [(s.text, s.skip_reason) for s in segments] == [(prefix, "dateline"), (sentence, None)]
+
+
+def test_bbc_image_credits_are_skipped() -> None:
+    assert [s.skip_reason for s in segment("Image source, Getty Images")] == ["source"]
+    assert [s.skip_reason for s in segment("Image caption, Smoke rises over Damascus after the strike")] == ["source"]

@@ -10,14 +10,18 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+import duckdb
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
+from monitor import db
+from monitor.errors import ParseError, StoreError
 from monitor.settings import ClaimSettings
 
 LOGGER = logging.getLogger(__name__)
@@ -795,49 +799,33 @@ class _PendingVersion:
     outlet: str
 
 
-def detect_claims(con: Any, settings: ClaimSettings, now: Any) -> ClaimReport:
+def detect_claims(con: duckdb.DuckDBPyConnection, settings: ClaimSettings, now: datetime) -> ClaimReport:
     """Judge every linked, unjudged article version against its story's claim ledger."""
-    from monitor import db
-
     report = ClaimReport()
     ledgers: dict[int, Ledger] = {}
-    attempted: set[int] = set()
+    failed_ids: list[int] = []
     while True:
-        rows = [
-            _PendingVersion(*row)
-            for row in db.query(con, "claims_pending_versions", {"limit": PENDING_BATCH_SIZE})
-            if row[0] not in attempted
-        ]
+        params = {"limit": PENDING_BATCH_SIZE, "skip_ids": failed_ids}
+        rows = [_PendingVersion(*row) for row in db.query(con, "claims_pending_versions", params)]
         if not rows:
             break
         for version in rows:
-            attempted.add(version.id)
             ledger = ledgers.get(version.story_id)
             if ledger is None:
                 ledger = ledgers[version.story_id] = load_ledger(con, version.story_id, settings)
             try:
                 _judge_version(con, version, ledger, settings, now, report)
-            except Exception as e:  # one bad version never fails the run; it is retried next run
-                from monitor.errors import StoreError
-
-                if not isinstance(e, (StoreError, ValueError)) and not _is_db_error(e):
-                    raise
+            except (StoreError, duckdb.Error, ValueError) as e:
+                # One bad version never fails the run; it stays pending and is retried next run.
                 LOGGER.error("claims of version %s (article %s) failed: %s", version.id, version.article_id, e)
                 report.failed += 1
+                failed_ids.append(version.id)
                 ledgers.pop(version.story_id, None)  # the rolled-back claims must leave the ledger too
     return report
 
 
-def _is_db_error(error: Exception) -> bool:
-    import duckdb
-
-    return isinstance(error, duckdb.Error)
-
-
-def load_ledger(con: Any, story_id: int, settings: ClaimSettings) -> Ledger:
+def load_ledger(con: duckdb.DuckDBPyConnection, story_id: int, settings: ClaimSettings) -> Ledger:
     """Read one story's claims into an indexed ledger."""
-    from monitor import db
-
     ledger = Ledger(settings)
     for claim_id, text, version_id in db.query(con, "claims_story_ledger", {"story_id": story_id}):
         ledger.add(prepare(text), version_id, claim_id)
@@ -858,8 +846,6 @@ def _judge_version(
     con: Any, version: _PendingVersion, ledger: Ledger, settings: ClaimSettings, now: Any,
     report: ClaimReport,
 ) -> None:
-    from monitor import db
-
     seen_at = version.published_at or version.fetched_at or now
     mentions: list[tuple[Any, ...]] = []
     added: list[int] = []
@@ -908,8 +894,6 @@ def _store_claim(
     con: Any, version: _PendingVersion, prepared: Prepared, status: str, changed_from: int | None,
     seen_at: Any,
 ) -> int:
-    from monitor import db
-
     params = {
         "story_id": version.story_id, "text": prepared.text, "normalized": prepared.normalized,
         "kind": "changed" if status == "changed" else "new", "changed_from": changed_from,
@@ -943,8 +927,6 @@ def extract_text(html: str, url: str | None = None) -> str:
 def read_document(source: str, settings: Any) -> str:
     """The text of a .txt/.html path or an http(s) URL (fetched through monitor.http's guard)."""
     from pathlib import Path
-
-    from monitor.errors import ParseError
 
     if source.startswith(("http://", "https://")):
         from monitor.http import decode_html, fetch_url

@@ -23,7 +23,9 @@ def export_parquet(
     names = available if views is None else views
     unknown = sorted(set(names) - set(available))
     if unknown:
-        raise StoreError(f"cannot export {', '.join(unknown)}: no such view (have {', '.join(available)})")
+        raise StoreError(
+            f"cannot export {', '.join(unknown)}: no such view (have {', '.join(available)})"
+        )
     written = []
     for name in names:
         path = out_dir / f"{name}.parquet"

@@ -137,10 +137,11 @@ def format_table(result: QueryResult, max_cell_chars: int = CELL_MAX_CHARS) -> s
     if not result.columns:
         return "(no result)"
     cells = [[_cell_text(v, max_cell_chars) for v in row] for row in result.rows]
+    values_by_column = [[row[i] for row in result.rows] for i in range(len(result.columns))]
     numeric = [
-        all(isinstance(row[i], (int, float, decimal.Decimal)) or row[i] is None for row in result.rows)
-        and any(row[i] is not None for row in result.rows)
-        for i in range(len(result.columns))
+        any(v is not None for v in values)
+        and all(v is None or isinstance(v, (int, float, decimal.Decimal)) for v in values)
+        for values in values_by_column
     ]
     widths = [
         max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(result.columns)

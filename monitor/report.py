@@ -28,6 +28,7 @@ CHART_AXIS_PX = 44
 MARK_MAX_RADIUS_PX = 24
 LABEL_SPACING_PX = 120
 TEXT_FRAGMENT_WORDS = 8
+LIST_STORIES = '`monitor query "SELECT story_id, name FROM story_overview"`'
 TIME_BASIS = {"published_at": "publication time", "seen_at": "when the monitor stored it"}
 
 
@@ -60,11 +61,11 @@ def find_story(con: duckdb.DuckDBPyConnection, story: str | int) -> dict[str, An
     if text.isdigit():
         rows = _records(con, "report_story_by_id", [int(text)])
         if not rows:
-            raise StoryNotFoundError(f"no story with id {text} (see `SELECT * FROM story_overview`)")
+            raise StoryNotFoundError(f"no story with id {text} (see {LIST_STORIES})")
         return rows[0]
     matches = _records(con, "report_stories_by_name", [text])
     if not matches:
-        raise StoryNotFoundError(f"no story name contains {text!r} (see `SELECT * FROM story_overview`)")
+        raise StoryNotFoundError(f"no story name contains {text!r} (see {LIST_STORIES})")
     exact = [m for m in matches if m["name"].casefold() == text.casefold()]
     if len(matches) > 1 and len(exact) != 1:
         listed = "; ".join(f"{m['story_id']}: {m['name']}" for m in matches[:10])
@@ -145,7 +146,8 @@ def _header(story: dict[str, Any]) -> str:
         _stat(story["new_claims"], "new", "new"),
         _stat(story["changed_claims"], "changed", "changed"),
     ]
-    span = f"first seen {_when(story['first_seen_at'])} · last seen {_when(story['last_seen_at'])} UTC"
+    first, last = _when(story["first_seen_at"]), _when(story["last_seen_at"])
+    span = f"first seen {first} · last seen {last} UTC"
     return (
         "<header class=\"page-head\">\n"
         f"<div class=\"eyebrow\">story-monitor · story report {' '.join(badges)}</div>\n"
@@ -168,9 +170,8 @@ def _glance(data: StoryData, opener: int | None) -> str:
     for entry in data.timeline:
         if entry["version_id"] == opener:
             continue
-        added = [
-            m for m in data.mentions.get(entry["version_id"], []) if m["status"] in ("new", "changed")
-        ]
+        mentions = data.mentions.get(entry["version_id"], [])
+        added = [m for m in mentions if m["status"] in ("new", "changed")]
         if not added:
             continue
         claims = "".join(
@@ -381,7 +382,10 @@ def _tick_label(when: dt.datetime, span_s: float) -> str:
 
 
 def _articles(data: StoryData, opener: int | None, claim_by_id: dict[int, dict[str, Any]]) -> str:
-    cards = [_article_card(entry, data, entry["version_id"] == opener, claim_by_id) for entry in data.timeline]
+    cards = [
+        _article_card(entry, data, entry["version_id"] == opener, claim_by_id)
+        for entry in data.timeline
+    ]
     return (
         "<section class=\"articles\"><h2>Article by article</h2>\n"
         + "\n".join(cards) + "\n</section>"

@@ -77,7 +77,8 @@ def refresh_search_index(
     with db.transaction(con):
         for source in stale:
             db.execute(con, f"search_build_{source}")
-            db.execute(con, "search_record_index", [source, stats[source][0], stats[source][1], now])
+            row_count, max_id = stats[source]
+            db.execute(con, "search_record_index", [source, row_count, max_id, now])
     LOGGER.info("rebuilt search index for %s", ", ".join(stale))
     return stale
 

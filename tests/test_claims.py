@@ -356,3 +356,14 @@ def test_wire_dateline_is_split_from_the_first_sentence(prefix: str) -> None:
 def test_bbc_image_credits_are_skipped() -> None:
     assert [s.skip_reason for s in segment("Image source, Getty Images")] == ["source"]
     assert [s.skip_reason for s in segment("Image caption, Smoke rises over Damascus after the strike")] == ["source"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "  \n\n", "?", "“”", "A" * 5000, ("word " * 800) + ".", "数字 123 和 中文。", "U.S.", "—",
+     "1,000,000 people died. 2,000 more."],
+)
+def test_odd_input_never_raises(text: str) -> None:
+    results = diff_claims([text, "The US urged Israel to pause its strikes."], text)
+    assert all(r.status in ("new", "seen", "changed", "skipped") for r in results)
+    assert all((r.reason is not None) == (r.status == "skipped") for r in results)

@@ -577,7 +577,8 @@ def _ledger(claims: list[dict[str, Any]]) -> str:
             f"<td class=\"num\">{c['claim_id']}</td>"
             f"<td><a href=\"#claim-{c['claim_id']}\">{_e(c['text'])}</a>{before}</td>"
             f"<td><span class=\"kind kind-{_e(c['kind'])}\">{_e(c['kind'])}</span></td>"
-            f"<td><a href=\"{_e(c['first_url'] or '#')}\" rel=\"noopener noreferrer\">{_e(c['first_outlet'])}</a>"
+            f"<td class=\"first\"><a href=\"{_e(c['first_url'] or '#')}\" rel=\"noopener noreferrer\">"
+            f"{_e(c['first_outlet'])}</a>"
             f"<div class=\"muted small\">{_when(c['first_seen_at'])}</div></td>"
             f"<td class=\"num\" title=\"{_e(', '.join(c.get('outlets') or []))}\">{c['corroboration']}</td>"
             f"<td class=\"hist\">{history}</td></tr>"
@@ -693,7 +694,7 @@ td{border-bottom:1px solid #f0f1f3;padding:7px 6px;vertical-align:top}
 td a{color:var(--ink)}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .kind{font-size:11px;padding:1px 6px;border-radius:4px;background:#f3f4f6}
 .kind-new{background:var(--new-bg);color:#92400e}.kind-changed{background:var(--changed-bg);color:#5b21b6}
-.hist{white-space:nowrap}
+.hist,td.first{white-space:nowrap}
 .hs{display:inline-block;font-size:10px;padding:1px 5px;margin:1px;border-radius:3px;background:#f3f4f6;color:#374151}
 .hs-new{background:var(--new-bg);color:#92400e}.hs-changed{background:var(--changed-bg);color:#5b21b6}
 footer{color:var(--muted);font-size:12px;margin-top:22px;text-align:center}

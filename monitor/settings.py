@@ -148,8 +148,10 @@ class LinkingSettings(_Section):
     # Term weights by kind (names/places, numbers, other words); a title term counts title_boost times.
     entity_weight: float = Field(default=1.0, ge=0)
     number_weight: float = Field(default=2.0, ge=0)
-    word_weight: float = Field(default=0.3, ge=0)
+    word_weight: float = Field(default=0.15, ge=0)
     title_boost: float = Field(default=2.0, ge=0)
+    # Weight of adjacent capitalised pairs ("Tara Reid"), which tell namesakes apart.
+    entity_pair_weight: float = Field(default=0.0, ge=0)
     # Story representation: the strongest terms of the summed article vectors that are kept.
     story_terms_max: int = Field(default=64, ge=4)
     # Blocking: an article's strongest terms looked up in the inverted index, and how many of the
@@ -157,7 +159,7 @@ class LinkingSettings(_Section):
     query_terms_max: int = Field(default=16, ge=1)
     postings_per_term_max: int = Field(default=64, ge=1)
     # Candidates scored in full per article: the stories sharing the most top-term weight.
-    candidates_max: int = Field(default=64, ge=1)
+    candidates_max: int = Field(default=16, ge=1)
     # Tracked stories: an article joins one when it names at least this many of its keywords
     # (or all of them, when the story has fewer).
     tracked_keyword_hits_min: int = Field(default=2, ge=1)

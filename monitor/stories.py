@@ -105,10 +105,16 @@ class LinkReport:
 
 
 def extract_terms(title: str, text: str, settings: LinkingSettings) -> Counter[str]:
-    """Weighted term counts: e:name, n:number, w:word; a title term counts `title_boost` times."""
+    """Weighted term counts: e:name, p:name_name, n:number, w:word; a title term counts `title_boost` times."""
     counts: Counter[str] = Counter()
+    pair_weight = settings.entity_pair_weight
     for part, boost in ((title or "", settings.title_boost), (text or "", 1.0)):
-        for token in _TOKEN.findall(part):
+        previous_entity, previous_end = "", -1
+        for match in _TOKEN.finditer(part):
+            token = match.group()
+            adjacent = part[previous_end:match.start()].isspace()
+            previous, previous_end = previous_entity, match.end()
+            previous_entity = ""
             if token[0].isdigit():
                 number = token.replace(",", "").rstrip(".")
                 counts["n:" + number] += boost * settings.number_weight
@@ -120,6 +126,9 @@ def extract_terms(title: str, text: str, settings: LinkingSettings) -> Counter[s
                 continue
             if token[0].isupper():
                 counts["e:" + low] += boost * settings.entity_weight
+                if pair_weight and previous and adjacent:
+                    counts["p:" + previous + "_" + low] += boost * pair_weight
+                previous_entity = low
             elif len(low) >= 3:
                 stem = low[:-1] if low.endswith("s") and len(low) > 4 else low
                 counts["w:" + stem] += boost * settings.word_weight
@@ -389,12 +398,20 @@ def _load_linker(
     # The batch's own documents count into the DF before their query terms are chosen, exactly
     # as they will when each is linked.
     probe = StoryLinker(settings, df=dict(df), n_docs=n_docs)
-    lookup: set[str] = set()
-    for doc_counts in counts:
+    lookup_docs: list[int] = []
+    lookup_terms: list[str] = []
+    lookup_weights: list[float] = []
+    for index, doc_counts in enumerate(counts):
         probe.observe(doc_counts)
-        lookup.update(query_terms(probe.vectorize(doc_counts), settings))
+        vector = probe.vectorize(doc_counts)
+        for term in query_terms(vector, settings):
+            lookup_docs.append(index)
+            lookup_terms.append(term)
+            lookup_weights.append(round(vector[term], 5))
     rows = db.query(con, "stories_candidate_vectors", {
-        "since": since, "terms": _pack(sorted(lookup), _UNIT), "per_term": settings.postings_per_term_max,
+        "since": since, "docs": _pack(lookup_docs), "terms": _pack(lookup_terms, _UNIT),
+        "weights": _pack(lookup_weights), "per_term": settings.postings_per_term_max,
+        "per_doc": settings.candidates_max,
     })
     for story_id, doc_count, last_at, names, weights, titles, tracked, keywords, name, matched in rows:
         # Only the postings the batch can hit are built: the terms the story was found by.

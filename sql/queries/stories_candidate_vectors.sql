@@ -1,25 +1,38 @@
--- Blocking: stories active since $since that hold one of the batch's query terms, keeping for
--- each term only its $per_term most recently active stories; tracked stories always come along.
--- `matched` lists the query terms through which a story was found (its inverted-index entries).
+-- Blocking for a batch: each document's query terms ($docs, $terms, $weights: parallel packed
+-- lists) are looked up among stories active since $since; each term keeps only its $per_term
+-- most recently active stories, and each document its $per_doc stories sharing the most query
+-- weight. Tracked stories always come along. `matched` = the story's inverted-index entries hit.
 WITH lookup AS (
-    SELECT DISTINCT unnest(string_split($terms, chr(31))) AS term
+    SELECT unnest(string_split($docs, ','))::INTEGER AS doc,
+           unnest(string_split($terms, chr(31))) AS term,
+           unnest(string_split($weights, ','))::DOUBLE AS w
 ),
 postings AS (
     SELECT story_id, last_article_at, unnest(terms) AS term
     FROM story_vectors
     WHERE last_article_at >= $since
 ),
-hits AS (
+capped AS (
     SELECT p.story_id, p.term
     FROM postings p
-    JOIN lookup l ON l.term = p.term
+    SEMI JOIN (SELECT DISTINCT term FROM lookup) l ON l.term = p.term
     QUALIFY row_number() OVER (PARTITION BY p.term ORDER BY p.last_article_at DESC, p.story_id DESC) <= $per_term
 ),
+ranked AS (
+    SELECT l.doc, c.story_id, sum(l.w) AS shared
+    FROM lookup l
+    JOIN capped c ON c.term = l.term
+    GROUP BY l.doc, c.story_id
+    QUALIFY row_number() OVER (PARTITION BY l.doc ORDER BY shared DESC, c.story_id DESC) <= $per_doc
+),
 chosen AS (
-    SELECT story_id, list(term) AS matched FROM hits GROUP BY story_id
+    SELECT c.story_id, list(DISTINCT c.term) AS matched
+    FROM capped c
+    SEMI JOIN ranked r ON r.story_id = c.story_id
+    GROUP BY c.story_id
     UNION ALL
     SELECT id, []::VARCHAR[] FROM stories
-    WHERE tracked AND merged_into IS NULL AND id NOT IN (SELECT story_id FROM hits)
+    WHERE tracked AND merged_into IS NULL AND id NOT IN (SELECT story_id FROM ranked)
 )
 SELECT v.story_id, v.doc_count, v.last_article_at, v.terms, v.weights, v.titles,
        s.tracked, s.keywords, s.name, c.matched

@@ -216,7 +216,7 @@ def _fetch_extract_on_dask(
     due: list[feeds.DueFeed], settings: Settings
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run fetch_extract_flow with its tasks on the Dask cluster at [scale] dask_address."""
-    from prefect_dask import DaskTaskRunner
+    from prefect_dask.task_runners import DaskTaskRunner
 
     runner = DaskTaskRunner(address=settings.scale.dask_address)
     return fetch_extract_flow.with_options(task_runner=runner)(due, settings)

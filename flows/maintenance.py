@@ -22,16 +22,17 @@ def maintenance_flow(
     """Prune raw HTML past retention, CHECKPOINT/VACUUM the database, report feed health."""
     logger = get_run_logger()
     settings = load_settings(config_path)
-    retention = (settings.database.raw_html_retention_days
-                 if raw_html_retention_days is None else raw_html_retention_days)
-    with db.cycle_lock(settings.database.path, wait_s=MAINTENANCE_LOCK_WAIT_S):
-        with db.open_db(settings.database) as con:
-            report = maintenance.run_maintenance(
-                con,
-                settings.database.path if settings.database.backend == "duckdb" else None,
-                db.utcnow(),
-                retention,
-            )
+    retention = (
+        settings.database.raw_html_retention_days
+        if raw_html_retention_days is None
+        else raw_html_retention_days
+    )
+    database_file = settings.database.path if settings.database.backend == "duckdb" else None
+    with (
+        db.cycle_lock(settings.database.path, wait_s=MAINTENANCE_LOCK_WAIT_S),
+        db.open_db(settings.database) as con,
+    ):
+        report = maintenance.run_maintenance(con, database_file, db.utcnow(), retention)
     create_markdown_artifact(
         key=FEED_HEALTH_ARTIFACT_KEY,
         markdown=report.report_markdown,

@@ -23,9 +23,13 @@ DEFAULT_CYCLE_INTERVAL_MINUTES = 15
 MAINTENANCE_CRON = "0 3 * * 0"
 TAGS = ["story-monitor"]
 # A cycle still running when the next is due: drop the new one (the next interval catches up).
-CYCLE_CONCURRENCY = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
+CYCLE_CONCURRENCY = ConcurrencyLimitConfig(
+    limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+)
 # A digest or maintenance run that is late still has to happen: queue it behind the running one.
-QUEUED_CONCURRENCY = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
+QUEUED_CONCURRENCY = ConcurrencyLimitConfig(
+    limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
+)
 
 
 def build_deployments(
@@ -65,6 +69,8 @@ def build_deployments(
     return [cycle, digest, maintenance]
 
 
-def serve_deployments(config_path: str, interval_minutes: int = DEFAULT_CYCLE_INTERVAL_MINUTES) -> None:
+def serve_deployments(
+    config_path: str, interval_minutes: int = DEFAULT_CYCLE_INTERVAL_MINUTES
+) -> None:
     """Serve the cycle, the daily digest and the weekly maintenance until interrupted."""
     serve(*build_deployments(config_path, interval_minutes))

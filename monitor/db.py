@@ -23,10 +23,14 @@ LOGGER = logging.getLogger(__name__)
 class DatabaseConfig(Protocol):
     """The `[database]` settings `connect()` needs (monitor.settings.DatabaseSettings)."""
 
-    path: Path
-    backend: str
-    ducklake_catalog: str | None
-    ducklake_data_path: Path | None
+    @property
+    def path(self) -> Path: ...
+    @property
+    def backend(self) -> str: ...
+    @property
+    def ducklake_catalog(self) -> str | None: ...
+    @property
+    def ducklake_data_path(self) -> Path | None: ...
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -293,9 +297,9 @@ def cycle_lock(database_path: str | Path, wait_s: float = 0.0) -> CycleLock:
 
 # --- DuckLake backend -----------------------------------------------------------------------
 # DuckLake (catalog in SQLite or PostgreSQL, data as Parquet files) lets several processes write.
-# It lacks PRIMARY KEY/UNIQUE constraints, indexes, sequences, RETURNING and LIST defaults, so migrate()
-# translates the schema DDL (translate_for_ducklake) and connect_ducklake() recreates each id
-# sequence as a connection-local TEMP sequence starting past the table's largest id.
+# It lacks PRIMARY KEY/UNIQUE constraints, indexes, sequences, RETURNING and LIST defaults, so
+# migrate() translates the schema DDL (translate_for_ducklake) and connect_ducklake() recreates
+# each id sequence as a connection-local TEMP sequence starting past the table's largest id.
 # Those ids are only unique while one process writes at a time: the single-writer stage.
 
 DUCKLAKE_ALIAS = "lake"
@@ -305,9 +309,13 @@ _INLINE_KEY = re.compile(r"\s+(PRIMARY\s+KEY|UNIQUE)\b(?!\s*\()", re.IGNORECASE)
 _TABLE_KEY_LINE = re.compile(r",\s*\n\s*(PRIMARY\s+KEY|UNIQUE)\s*\([^)]*\)", re.IGNORECASE)
 _LIST_DEFAULT = re.compile(r"\s+NOT\s+NULL\s+DEFAULT\s+\[\]|\s+DEFAULT\s+\[\]", re.IGNORECASE)
 _INDEX_DDL = re.compile(r"CREATE\s+(UNIQUE\s+)?INDEX\s[^;]*;", re.IGNORECASE)
-_BOOLEAN_DEFAULT = re.compile(r"\bDEFAULT\s+(true|false)\b", re.I)
-_TABLE_BLOCK = re.compile(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s*\((.*?)\n\);", re.S | re.I)
-_ID_DEFAULT = re.compile(r"^\s*(\w+)\s+\w+.*?DEFAULT\s+nextval\('(\w+)'\)", re.M | re.I)
+_BOOLEAN_DEFAULT = re.compile(r"\bDEFAULT\s+(true|false)\b", re.IGNORECASE)
+_TABLE_BLOCK = re.compile(
+    r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s*\((.*?)\n\);", re.DOTALL | re.IGNORECASE
+)
+_ID_DEFAULT = re.compile(
+    r"^\s*(\w+)\s+\w+.*?DEFAULT\s+nextval\('(\w+)'\)", re.MULTILINE | re.IGNORECASE
+)
 
 
 def _strip_sql_comments(sql: str) -> str:
@@ -331,7 +339,8 @@ def id_sequences() -> list[tuple[str, str, str]]:
     """(sequence, table, column) for every `DEFAULT nextval(...)` column in sql/schema."""
     found = []
     for _, path in migration_files():
-        for table, body in _TABLE_BLOCK.findall(_strip_sql_comments(path.read_text(encoding="utf-8"))):
+        ddl = _strip_sql_comments(path.read_text(encoding="utf-8"))
+        for table, body in _TABLE_BLOCK.findall(ddl):
             for column, sequence in _ID_DEFAULT.findall(body):
                 found.append((sequence, table, column))
     return found
@@ -360,7 +369,9 @@ def _ducklake_target(settings: DatabaseConfig) -> tuple[str, str | None]:
     return f"ducklake:{path if path.is_absolute() else base / path}", None
 
 
-def connect_ducklake(settings: DatabaseConfig, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect_ducklake(
+    settings: DatabaseConfig, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Attach the configured DuckLake catalog as the default database of a new connection."""
     target, extension = _ducklake_target(settings)
     data_path = settings.ducklake_data_path or Path(settings.path).parent / "ducklake-data"
@@ -387,7 +398,9 @@ def connect_ducklake(settings: DatabaseConfig, read_only: bool = False) -> duckd
         _create_id_sequences(con)
     except duckdb.Error as e:
         con.close()
-        raise StoreError(f"DuckLake catalog {settings.ducklake_catalog!r}: cannot attach: {e}") from e
+        raise StoreError(
+            f"DuckLake catalog {settings.ducklake_catalog!r}: cannot attach: {e}"
+        ) from e
     return con
 
 

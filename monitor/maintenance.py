@@ -68,8 +68,10 @@ class MaintenanceReport:
 
     def as_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
-        data["feeds"] = {h: sum(1 for f in self.feeds if f.health == h)
-                         for h in sorted({f.health for f in self.feeds})}
+        data["feeds"] = {
+            h: sum(1 for f in self.feeds if f.health == h)
+            for h in sorted({f.health for f in self.feeds})
+        }
         return data
 
 
@@ -82,7 +84,9 @@ def prune_raw_html(
         versions, chars = db.query(con, "maintenance_prunable_raw_html", [cutoff])[0]
         if versions:
             db.execute(con, "maintenance_prune_raw_html", [cutoff])
-    LOGGER.info("pruned raw HTML of %s versions (%s chars) fetched before %s", versions, chars, cutoff)
+    LOGGER.info(
+        "pruned raw HTML of %s versions (%s chars) fetched before %s", versions, chars, cutoff
+    )
     return PruneReport(cutoff=cutoff, versions=int(versions), chars=int(chars))
 
 
@@ -96,13 +100,16 @@ def compact_database(
         db.query(con, "maintenance_ducklake_merge_files", [catalog])
         db.query(con, "maintenance_ducklake_expire_snapshots", [catalog, cutoff])
         removed = db.query(con, "maintenance_ducklake_cleanup_files", [catalog])
-        return CompactReport(backend="ducklake", bytes_before=None, bytes_after=None,
-                             files_removed=len(removed))
+        return CompactReport(
+            backend="ducklake", bytes_before=None, bytes_after=None, files_removed=len(removed)
+        )
     before = _file_size(database_file)
     db.execute(con, "maintenance_checkpoint")
     db.execute(con, "maintenance_vacuum")
     db.execute(con, "maintenance_checkpoint")
-    return CompactReport(backend="duckdb", bytes_before=before, bytes_after=_file_size(database_file))
+    return CompactReport(
+        backend="duckdb", bytes_before=before, bytes_after=_file_size(database_file)
+    )
 
 
 def feed_health(con: duckdb.DuckDBPyConnection) -> list[FeedHealthRow]:
@@ -111,7 +118,9 @@ def feed_health(con: duckdb.DuckDBPyConnection) -> list[FeedHealthRow]:
 
 
 def render_feed_health_markdown(
-    feeds: list[FeedHealthRow], now: dt.datetime, prune: PruneReport | None = None,
+    feeds: list[FeedHealthRow],
+    now: dt.datetime,
+    prune: PruneReport | None = None,
     compact: CompactReport | None = None,
 ) -> str:
     """The weekly report: counts by health, then the feeds that need a look."""
@@ -119,24 +128,36 @@ def render_feed_health_markdown(
     for feed in feeds:
         counts[feed.health] = counts.get(feed.health, 0) + 1
     quiet_before = now - dt.timedelta(days=QUIET_FEED_DAYS)
-    quiet = [f for f in feeds if f.health == "ok"
-             and (f.last_entry_at is None or f.last_entry_at < quiet_before)]
+    quiet = [
+        f
+        for f in feeds
+        if f.health == "ok" and (f.last_entry_at is None or f.last_entry_at < quiet_before)
+    ]
     troubled = [f for f in feeds if f.health in ("failing", "parked")]
     lines = [f"# Feed health, {now:%Y-%m-%d %H:%M} UTC", ""]
     summary = ", ".join(f"{n} {h}" for h, n in sorted(counts.items())) or "no feeds"
     lines += [f"**{len(feeds)} feeds:** {summary}.", ""]
     if troubled:
-        lines += ["## Failing or parked", "",
-                  "| feed | health | errors | last status | last success | last error |",
-                  "| --- | --- | ---: | ---: | --- | --- |"]
+        lines += [
+            "## Failing or parked",
+            "",
+            "| feed | health | errors | last status | last success | last error |",
+            "| --- | --- | ---: | ---: | --- | --- |",
+        ]
         for f in troubled:
-            lines.append(f"| {_cell(f.feed)} | {f.health} | {f.error_count} | "
-                         f"{f.last_status or ''} | {_when(f.last_success_at)} | "
-                         f"{_cell(f.last_error or '')} |")
+            lines.append(
+                f"| {_cell(f.feed)} | {f.health} | {f.error_count} | "
+                f"{f.last_status or ''} | {_when(f.last_success_at)} | "
+                f"{_cell(f.last_error or '')} |"
+            )
         lines.append("")
     if quiet:
-        lines += [f"## Quiet: no new entry for {QUIET_FEED_DAYS} days", "",
-                  "| feed | entries | last entry | url |", "| --- | ---: | --- | --- |"]
+        lines += [
+            f"## Quiet: no new entry for {QUIET_FEED_DAYS} days",
+            "",
+            "| feed | entries | last entry | url |",
+            "| --- | ---: | --- | --- |",
+        ]
         for f in quiet:
             lines.append(f"| {_cell(f.feed)} | {f.entries} | {_when(f.last_entry_at)} | {f.url} |")
         lines.append("")
@@ -144,19 +165,27 @@ def render_feed_health_markdown(
     if never:
         lines += [f"{len(never)} feeds were never polled yet.", ""]
     if prune is not None:
-        lines.append(f"Raw HTML pruned from {prune.versions} article versions fetched before "
-                     f"{prune.cutoff:%Y-%m-%d} ({prune.chars:,} characters).")
+        lines.append(
+            f"Raw HTML pruned from {prune.versions} article versions fetched before "
+            f"{prune.cutoff:%Y-%m-%d} ({prune.chars:,} characters)."
+        )
     if compact is not None:
         if compact.backend == "duckdb" and compact.bytes_before is not None:
-            lines.append(f"Database file: {_mib(compact.bytes_before)} before, "
-                         f"{_mib(compact.bytes_after)} after CHECKPOINT/VACUUM.")
+            lines.append(
+                f"Database file: {_mib(compact.bytes_before)} before, "
+                f"{_mib(compact.bytes_after)} after CHECKPOINT/VACUUM."
+            )
         elif compact.backend == "ducklake":
-            lines.append(f"DuckLake: small files merged, {compact.files_removed} old files removed.")
+            lines.append(
+                f"DuckLake: small files merged, {compact.files_removed} old files removed."
+            )
     return "\n".join(lines).rstrip() + "\n"
 
 
 def run_maintenance(
-    con: duckdb.DuckDBPyConnection, database_file: str | Path | None, now: dt.datetime,
+    con: duckdb.DuckDBPyConnection,
+    database_file: str | Path | None,
+    now: dt.datetime,
     raw_html_retention_days: int,
 ) -> MaintenanceReport:
     """Prune, compact, and report: the whole weekly job on one open connection."""

@@ -25,11 +25,14 @@ def test_prune_drops_only_raw_html_past_retention(store: Path) -> None:
     with db.open_db(store) as con:
         report = maintenance.prune_raw_html(con, NOW, retention_days=30)
         again = maintenance.prune_raw_html(con, NOW, retention_days=30)
-        assert db.query(con, "maintenance_prunable_raw_html", [NOW + dt.timedelta(days=1)]) == [(1, len("<html><body><p>The newer story text.</p></body></html>"))]
+        assert db.query(con, "maintenance_prunable_raw_html", [NOW + dt.timedelta(days=1)]) == [
+            (1, len("<html><body><p>The newer story text.</p></body></html>"))
+        ]
         assert db.query(con, "count_article_versions") == [(3,)]
     assert (report.versions, report.cutoff) == (2, dt.datetime(2026, 10, 22, 12, 0))
     assert report.chars == len("<html><body><p>The old story text.</p></body></html>") + len(
-        "<html><body><p>The last word.</p></body></html>")
+        "<html><body><p>The last word.</p></body></html>"
+    )
     assert again.versions == 0
 
 

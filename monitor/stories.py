@@ -408,6 +408,8 @@ def _load_linker(
             lookup_docs.append(index)
             lookup_terms.append(term)
             lookup_weights.append(round(vector[term], 5))
+    if not lookup_terms:
+        return linker  # nothing to look up: every article of the batch is already assigned
     rows = db.query(con, "stories_candidate_vectors", {
         "since": since, "docs": _pack(lookup_docs), "terms": _pack(lookup_terms, _UNIT),
         "weights": _pack(lookup_weights), "per_term": settings.postings_per_term_max,

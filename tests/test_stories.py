@@ -131,6 +131,14 @@ def test_pipeline_tracked_new_stories_and_state_survives_reopen(db_path: Path) -
         ).fetchall()
         assert dict(reasons) == {"tracked": 3, "new_story": 2, "linked": 3}
         assert con.execute("SELECT count(*) FROM article_versions WHERE linked_at IS NULL").fetchone() == (0,)
+        # A new version of an already linked article keeps its story and adds no link.
+        links_before = con.execute("SELECT count(*) FROM story_links").fetchone()
+        db.query(con, "articles_insert_version", [ids["A0"], 2, "hash-A0-v2", QUAKE_A[0][0],
+                 None, T0, "Example", QUAKE_A[0][1] + " Updated.", None, T0])
+        report = link_articles(con, settings, T0)
+        assert (report.linked, report.already_assigned) == (0, 1)
+        assert con.execute("SELECT count(*) FROM story_links").fetchone() == links_before
+        assert con.execute("SELECT count(*) FROM article_versions WHERE linked_at IS NULL").fetchone() == (0,)
         # A keyword change updates the tracked story instead of adding one.
         sync_tracked_stories(con, [StoryConfig(name="Turkey earthquake", keywords=["AFAD"])], T0)
         assert con.execute("SELECT keywords FROM stories WHERE id = ?", [tracked_id]).fetchone() == (["AFAD"],)

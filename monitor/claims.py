@@ -365,7 +365,12 @@ _BOILERPLATE = re.compile(
 )
 _VERB_HINT = re.compile(
     r"\b(?:is|are|was|were|be|been|being|am|has|have|had|do|does|did|will|would|shall|should|can|could"
-    r"|may|might|must|say|says|said|[a-z]{2,}(?:ed|ing)|[a-z]{3,}(?:es|ts|ds|ns|ks|ps|rs|ls|ms|ys))\b"
+    r"|may|might|must|say|says|said|[a-z]{2,}(?:ed|ing)|[a-z]{3,}(?:es|ts|ds|ns|ks|ps|rs|ls|ms|ys)"
+    # common irregular past forms: "Israeli jets struck the airport." is a claim, not a caption
+    r"|struck|hit|won|lost|fled|took|made|went|came|gave|told|met|left|led|held|sent|shot|fell|rose"
+    r"|began|broke|ran|saw|found|kept|sought|fought|brought|thought|bought|caught|spent|built|paid"
+    r"|set|cut|put|quit|got|knew|grew|drew|threw|flew|wrote|spoke|chose|stole|froze|hid|bit|beat"
+    r"|became|stood|understood|sold|felt|dealt|meant|heard|lay|laid|slid|swept|wept|woke|wore|tore|swore)\b"
 )
 _TERMINAL = ".!?…:;"
 _QUOTE_ENDINGS = ("”", '"', "''", "’")
@@ -578,6 +583,34 @@ def _actors(entities: frozenset[str]) -> set[str]:
     return {e for e in entities if len(e) > 2 and e not in _NOT_ACTORS}
 
 
+def actor_difference(earlier: Prepared, later: Prepared) -> set[str]:
+    """Named actors only one of the two sentences has, when each has one the other lacks."""
+    only_later = _actors(later.entities - earlier.entities)
+    only_earlier = _actors(earlier.entities - later.entities)
+    # "O'Neill" vs "ONeill", "JCP" vs "JCP.N": a name inside the other is the same actor.
+    only_later = {e for e in only_later if not any(e in o or o in e for o in earlier.entities)}
+    only_earlier = {e for e in only_earlier if not any(e in o or o in e for o in later.entities)}
+    return only_later | only_earlier if only_later and only_earlier else set()
+
+
+def _masked_frame(frame: str, actors: set[str]) -> str:
+    return " ".join("@" if content_stem(w) in actors else w for w in frame.split())
+
+
+_YEAR = re.compile(r"^(?:19|20)\d\d$")  # "in 2003" dates a known event more often than it adds one
+
+
+def adds_number(earlier: Prepared, later: Prepared) -> bool:
+    """The later sentence states a figure the earlier one does not ("…, killing three soldiers")."""
+    if not any(not _YEAR.match(n) for n in later.numbers - earlier.numbers - {"1"}):
+        return False
+    if any(not _YEAR.match(n) for n in earlier.numbers - {"1"}):
+        return False  # figures on both sides: a change of figure is `changed`, more figures are detail
+    # ... with words of its own around it; a figure swapped for a vaguer phrase is a rewording.
+    new_words = {w for w in later.core - earlier.core if not w[0].isdigit()}
+    return len(new_words) >= 2
+
+
 def change_kind(earlier: Prepared, later: Prepared) -> str | None:
     """The slot in which two same-frame sentences differ: number, negation, attribution, actor."""
     earlier_numbers = earlier.numbers - {"1"}  # "a day" and "one day" say the same
@@ -589,12 +622,7 @@ def change_kind(earlier: Prepared, later: Prepared) -> str | None:
         return "negation"
     if earlier.attribution * later.attribution == -1:
         return "attribution"
-    only_later = _actors(later.entities - earlier.entities)
-    only_earlier = _actors(earlier.entities - later.entities)
-    # "O'Neill" vs "ONeill", "JCP" vs "JCP.N": a name inside the other is the same actor.
-    only_later = {e for e in only_later if not any(e in o or o in e for o in earlier.entities)}
-    only_earlier = {e for e in only_earlier if not any(e in o or o in e for o in later.entities)}
-    if only_later and only_earlier:
+    if actor_difference(earlier, later):
         return "actor"
     return None
 
@@ -695,7 +723,11 @@ class Ledger:
             contained = features[_LATER_CONTAINED]
             kind = change_kind(earlier, prepared)
             if kind is not None:
-                frame = fuzz.ratio(earlier.frame, prepared.frame)
+                if kind == "actor":  # same sentence around a different name: "Ohio" -> "Texas"
+                    actors = actor_difference(earlier, prepared)
+                    frame = fuzz.ratio(_masked_frame(earlier.frame, actors), _masked_frame(prepared.frame, actors))
+                else:
+                    frame = fuzz.ratio(earlier.frame, prepared.frame)
                 if kind == "attribution":  # "X, officials said" / "Officials denied X"
                     frame = max(frame, fuzz.token_sort_ratio(earlier.frame, prepared.frame))
                 needed = (
@@ -707,9 +739,9 @@ class Ledger:
                     if changed is None or frame / 100.0 > changed.score:
                         changed = Verdict("changed", index, frame / 100.0, kind)
                     continue
-            if probability * 100 >= settings.seen_threshold_pct or (
+            if (probability * 100 >= settings.seen_threshold_pct or (
                 contained * 100 >= settings.contained_threshold_pct and len(prepared.content) >= 4
-            ):
+            )) and not (settings.new_number_is_new and adds_number(earlier, prepared)):
                 score = max(probability, contained)
                 if seen is None or score > seen.score:
                     seen = Verdict("seen", index, score)

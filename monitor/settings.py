@@ -178,6 +178,8 @@ class ClaimSettings(_Section):
     # Actor changes need a closer frame, since paraphrases often rename the same actor.
     changed_actor_frame_threshold_pct: float = Field(default=90.0, ge=0, le=100)
     # A sentence that is not seen whole is split at clause boundaries; seen if every clause is.
+    # A sentence that states a figure its closest earlier claim lacks is `new`, not `seen`.
+    new_number_is_new: bool = True
     split_clauses: bool = True
     # ... tried only when the candidate claims together carry this share (%) of its content words.
     clause_split_min_coverage_pct: float = Field(default=70.0, ge=0, le=100)

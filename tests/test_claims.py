@@ -367,3 +367,16 @@ def test_odd_input_never_raises(text: str) -> None:
     results = diff_claims([text, "The US urged Israel to pause its strikes."], text)
     assert all(r.status in ("new", "seen", "changed", "skipped") for r in results)
     assert all((r.reason is not None) == (r.status == "skipped") for r in results)
+
+
+def test_added_figure_makes_a_repeated_sentence_new() -> None:
+    earlier = "Israeli jets struck the Damascus airport early on Friday, the ministry said."
+    later = "Israeli jets struck the Damascus airport early on Friday, killing three soldiers, the ministry said."
+    assert _judge(earlier, later).status == "new"
+    assert _judge(earlier, "Israeli jets struck the Damascus airport early on Friday.").status == "seen"
+    assert diff_claims([earlier], later, ClaimSettings(new_number_is_new=False))[0].status == "seen"
+
+
+def test_changed_place_with_everything_else_equal() -> None:
+    result = _judge("The company will cut 500 jobs in Ohio.", "The company will cut 500 jobs in Texas.")
+    assert (result.status, result.change) == ("changed", "actor")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import importlib
 import logging
 import re
@@ -126,11 +127,8 @@ def migration_files() -> list[tuple[int, Path]]:
 
 def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     """Migration numbers already recorded in the database."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-    )
-    return {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
+    execute(con, "db_schema_version_create")
+    return {row[0] for row in query(con, "db_schema_version_list")}
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -150,9 +148,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         try:
             with transaction(con):
                 con.execute(sql)
-                con.execute(
-                    "INSERT INTO schema_version VALUES (?, ?, ?)", [version, path.name, utcnow()]
-                )
+                con.execute(load_sql("db_schema_version_record"), [version, path.name, utcnow()])
         except duckdb.Error as e:
             raise StoreError(f"migration {path.name} failed: {e}") from e
         LOGGER.info("applied migration %s", path.name)
@@ -168,25 +164,29 @@ def view_files() -> list[Path]:
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Create or replace every view from sql/views."""
+    """Create or replace every view from sql/views and record which version they are."""
+    with transaction(con):
+        for path in view_files():
+            try:
+                con.execute(path.read_text(encoding="utf-8"))
+            except duckdb.Error as e:
+                raise StoreError(f"view {path.name} failed: {e}") from e
+        execute(con, "db_view_state_clear")
+        execute(con, "db_view_state_set", [views_hash(), utcnow()])
+
+
+@functools.cache
+def views_hash() -> str:
+    """A fingerprint of every file under sql/views."""
+    digest = hashlib.sha256()
     for path in view_files():
-        try:
-            con.execute(path.read_text(encoding="utf-8"))
-        except duckdb.Error as e:
-            raise StoreError(f"view {path.name} failed: {e}") from e
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def _views_current(con: duckdb.DuckDBPyConnection) -> bool:
-    names = {p.stem.split("_", 1)[-1] if p.stem[:3].isdigit() else p.stem for p in view_files()}
-    if not names:
-        return True
-    existing = {
-        row[0]
-        for row in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal"
-        ).fetchall()
-    }
-    return names <= existing
+    rows = query(con, "db_view_state_get")
+    return bool(rows) and rows[0][0] == views_hash()
 
 
 def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -56,3 +56,17 @@ def test_migrations_are_numbered_uniquely_and_apply_to_a_fresh_file(tmp_path: Pa
         assert recorded == numbers
     finally:
         con.close()
+
+
+def test_changed_view_files_are_recreated_without_a_new_migration(tmp_path: Path) -> None:
+    con = db.connect(tmp_path / "views.duckdb")
+    try:
+        db.migrate(con)
+        db.execute(con, "db_view_state_clear")
+        db.execute(con, "db_view_state_set", ["an older sql/views", db.utcnow()])
+        con.execute("DROP VIEW feed_health")  # as if the old file had defined it differently
+        assert db.migrate(con) == []
+        assert db.query(con, "db_view_state_get")[0][0] == db.views_hash()
+        assert con.execute("SELECT count(*) FROM feed_health").fetchone() == (0,)
+    finally:
+        con.close()

@@ -1,0 +1,3 @@
+CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL
+);

@@ -1,0 +1,1 @@
+INSERT INTO view_state VALUES (?, ?);

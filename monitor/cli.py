@@ -34,7 +34,7 @@ def _command(
     return parser
 
 
-# --- core commands: init, run, serve, demo, query, migrate -------------------------------------
+# --- core commands: init, run, serve, demo, migrate ---------------------------------------------
 
 
 STARTER_CONFIG = """# story-monitor configuration. Every key is documented in the README ("Configuration").

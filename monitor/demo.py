@@ -298,5 +298,7 @@ def _print_findings(result: DemoResult, out: Callable[[str], None]) -> None:
         out(str(message.get("title", "")))
         out(str(message.get("message", "")))
     out("-" * 72)
+    config = result.workdir / "monitor.toml"
     out(f"\nDatabase kept at {result.database_path}; try:")
-    out(f"  monitor query --config {result.workdir / 'monitor.toml'} \"SELECT * FROM new_claims\"")
+    out(f"  monitor query --config {config} \"SELECT outlet, text FROM new_claims\"")
+    out(f"  monitor report --config {config} \"{DEMO_STORY}\" --out story.html")

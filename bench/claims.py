@@ -51,7 +51,9 @@ def news_sentences(settings: ClaimSettings) -> list[str]:
     return list(dict.fromkeys(sentences))
 
 
-def build_ledger_texts(size: int, pool: list[str], earlier: list[str], rng: random.Random) -> list[str]:
+def build_ledger_texts(
+    size: int, pool: list[str], earlier: list[str], rng: random.Random
+) -> list[str]:
     """`size` distinct claims: the earlier seed article, real sentences, then spliced ones."""
     texts = list(dict.fromkeys(earlier))
     texts.extend(pool[: max(0, size - len(texts))])
@@ -60,7 +62,7 @@ def build_ledger_texts(size: int, pool: list[str], earlier: list[str], rng: rand
     while len(normalized) < size:
         a, b = rng.sample(pool, 2)
         wa, wb = a.split(), b.split()
-        spliced = " ".join(wa[: len(wa) // 2] + wb[len(wb) // 2:])
+        spliced = " ".join(wa[: len(wa) // 2] + wb[len(wb) // 2 :])
         if spliced not in seen and normalize(spliced) not in normalized:
             seen.add(spliced)
             normalized.add(normalize(spliced))
@@ -113,20 +115,24 @@ def run(repeats: int = 15) -> dict[str, Any]:
         article = build_article(later, texts, random.Random(size))
         ledger.judge(prepare(article[0]))  # warm caches
         seconds, best_seconds = time_article(ledger, article, repeats)
-        rows.append({
-            "ledger_claims": len(ledger),
-            "article_sentences": len(article),
-            "ms_per_article": seconds * 1000,
-            "best_ms_per_article": best_seconds * 1000,
-            "claims_checked_per_s": len(article) / seconds,
-            "ledger_load_s": load_s,
-        })
+        rows.append(
+            {
+                "ledger_claims": len(ledger),
+                "article_sentences": len(article),
+                "ms_per_article": seconds * 1000,
+                "best_ms_per_article": best_seconds * 1000,
+                "claims_checked_per_s": len(article) / seconds,
+                "ledger_load_s": load_s,
+            }
+        )
     base, top = rows[0], rows[-1]
     return {
         "benchmark": "claims",
         "python": platform.python_version(),
         "machine": platform.machine(),
-        "ledger_source": "ECB+ sentences + spliced" if ECB_DOCS.exists() else "seed sentences + spliced",
+        "ledger_source": "ECB+ sentences + spliced"
+        if ECB_DOCS.exists()
+        else "seed sentences + spliced",
         "rows": rows,
         "ratio_10k_to_100": top["ms_per_article"] / base["ms_per_article"],
         "target_ms_per_article_at_10k": TARGET_MS_PER_ARTICLE_AT_10K,
@@ -142,13 +148,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = run(args.repeats)
     print(f"ledger: {result['ledger_source']}")
-    print(f"{'ledger claims':>14} {'ms/article':>11} {'best ms':>8} {'claims/s':>10} {'ledger load s':>14}")
+    print(
+        f"{'ledger claims':>14} {'ms/article':>11} {'best ms':>8} {'claims/s':>10} {'ledger load s':>14}"
+    )
     for row in result["rows"]:
-        print(f"{row['ledger_claims']:>14,} {row['ms_per_article']:>11.2f} {row['best_ms_per_article']:>8.2f} "
-              f"{row['claims_checked_per_s']:>10,.0f} {row['ledger_load_s']:>14.2f}")
+        print(
+            f"{row['ledger_claims']:>14,} {row['ms_per_article']:>11.2f} {row['best_ms_per_article']:>8.2f} "
+            f"{row['claims_checked_per_s']:>10,.0f} {row['ledger_load_s']:>14.2f}"
+        )
     print(f"cost ratio 10k/100: {result['ratio_10k_to_100']:.2f}")
-    print(f"target <= {TARGET_MS_PER_ARTICLE_AT_10K:.0f} ms per {ARTICLE_SENTENCES}-sentence article at "
-          f"10k claims: {'met' if result['meets_target'] else 'NOT met'}")
+    print(
+        f"target <= {TARGET_MS_PER_ARTICLE_AT_10K:.0f} ms per {ARTICLE_SENTENCES}-sentence article at "
+        f"10k claims: {'met' if result['meets_target'] else 'NOT met'}"
+    )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0

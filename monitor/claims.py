@@ -28,11 +28,15 @@ LOGGER = logging.getLogger(__name__)
 
 # --- normalisation -------------------------------------------------------------------------------
 
-_DOUBLE_QUOTES = "\"“”„‟«»″〝〞＂"
+_DOUBLE_QUOTES = '"“”„‟«»″〝〞＂'
 _SINGLE_QUOTES = "‘’‚‛′`´"
 _DASHES = "‐‑‒–—―−"
 _QUOTE_TABLE = str.maketrans(
-    {**{c: " " for c in _DOUBLE_QUOTES}, **{c: "'" for c in _SINGLE_QUOTES}, **{c: "-" for c in _DASHES}}
+    {
+        **{c: " " for c in _DOUBLE_QUOTES},
+        **{c: "'" for c in _SINGLE_QUOTES},
+        **{c: "-" for c in _DASHES},
+    }
 )
 _US_FORMS = re.compile(
     r"\b(?:U\.\s?S\.\s?A\.?|U\.\s?S\.(?=[\s,;:'\-]|$)|U\.S(?=\W|$)|USA\b|US\b|United\s+States(?:\s+of\s+America)?\b"
@@ -49,32 +53,91 @@ def _washington(match: re.Match[str]) -> str:
     if word[:1].isupper() and word.lower() not in STOPWORDS:
         return match.group(0)  # George Washington, Booker T. Washington: a person
     return " USA "
+
+
 _CONTRACTION_FORMS = {
-    "won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not",
-    "n't": " not", "'re": " are", "'ve": " have", "'ll": " will", "'d": " would", "'m": " am",
-    "'s": "", "s'": "s",
+    "won't": "will not",
+    "can't": "can not",
+    "cannot": "can not",
+    "shan't": "shall not",
+    "n't": " not",
+    "'re": " are",
+    "'ve": " have",
+    "'ll": " will",
+    "'d": " would",
+    "'m": " am",
+    "'s": "",
+    "s'": "s",
 }
-_BARE_NT = re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|wo|ca|ai)nt\b")
-_CONTRACTIONS = re.compile(r"\b(?:won't|can't|cannot|shan't)\b|n't\b|'(?:re|ve|ll|d|m|s)\b|(?<=s)'(?=\s|$)")
+_BARE_NT = re.compile(
+    r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|wo|ca|ai)nt\b"
+)
+_CONTRACTIONS = re.compile(
+    r"\b(?:won't|can't|cannot|shan't)\b|n't\b|'(?:re|ve|ll|d|m|s)\b|(?<=s)'(?=\s|$)"
+)
 _SMALL_NUMBERS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "dozen": 12, "hundred": 100,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
+    "hundred": 100,
 }
 _TIMES_WORDS = {"twice": "2 times", "thrice": "3 times"}
 _ORDINALS = {
-    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th", "sixth": "6th",
-    "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
+    "first": "1st",
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "sixth": "6th",
+    "seventh": "7th",
+    "eighth": "8th",
+    "ninth": "9th",
+    "tenth": "10th",
 }
 _COMPOUNDS = {
-    "air strike": "airstrike", "air strikes": "airstrikes", "air raid": "airraid",
-    "air raids": "airraids", "air base": "airbase", "cease fire": "ceasefire",
-    "web site": "website", "e mail": "email", "health care": "healthcare", "per cent": "%",
-    "percent": "%", "pre screen": "prescreen", "pre screens": "prescreens",
+    "air strike": "airstrike",
+    "air strikes": "airstrikes",
+    "air raid": "airraid",
+    "air raids": "airraids",
+    "air base": "airbase",
+    "cease fire": "ceasefire",
+    "web site": "website",
+    "e mail": "email",
+    "health care": "healthcare",
+    "per cent": "%",
+    "percent": "%",
+    "pre screen": "prescreen",
+    "pre screens": "prescreens",
 }
-_COMPOUND_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(_COMPOUNDS, key=len, reverse=True)) + r")\b")
+_COMPOUND_RE = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(_COMPOUNDS, key=len, reverse=True)) + r")\b"
+)
 _NON_WORD = re.compile(r"[^\w%.]+")
 _DIGIT = re.compile(r"\d")
 _NUMBER_SUFFIX = re.compile(r"(?:st|nd|rd|th|s|[a-z])$")  # 11th = 11, 1990s = 1990, 11m = 11
@@ -91,7 +154,9 @@ STOPWORDS = frozenset(
     while after before during since until up down out off again further once because through
     between against above below s t""".split()
 )
-NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without"})
+NEGATIONS = frozenset(
+    {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without"}
+)
 ASSERT_VERBS = frozenset(
     """say says said saying claim claims claimed claiming state states stated told tell tells
     according report reports reported add adds added note notes noted confirm confirms confirmed
@@ -115,7 +180,10 @@ def normalize(text: str) -> str:
     if "'" in text or "cannot" in text:
         text = _CONTRACTIONS.sub(lambda m: _CONTRACTION_FORMS.get(m.group(0), ""), text)
     if "nt " in text or text.endswith("nt"):
-        text = _BARE_NT.sub(lambda m: {"wo": "will", "ca": "can", "ai": "is"}.get(m.group(1), m.group(1)) + " not", text)
+        text = _BARE_NT.sub(
+            lambda m: {"wo": "will", "ca": "can", "ai": "is"}.get(m.group(1), m.group(1)) + " not",
+            text,
+        )
     if "," in text:
         text = _NUMBER_COMMA.sub("", text)
     text = text.replace("-", " ").replace("'", " ")
@@ -159,23 +227,59 @@ def _numbers_to_digits(words: list[str]) -> list[str]:
 
 def _is_pronoun_one(previous: list[str]) -> bool:
     # "no one", "the one", "each one" are not the number 1.
-    return bool(previous) and previous[-1] in {"no", "the", "each", "any", "every", "some", "this", "that", "which"}
+    return bool(previous) and previous[-1] in {
+        "no",
+        "the",
+        "each",
+        "any",
+        "every",
+        "some",
+        "this",
+        "that",
+        "which",
+    }
 
 
 # Groups of words news writers swap freely; each maps to its group's first word (after stemming).
 _SYNONYM_GROUPS = (
-    "help assist aid", "approv authoriz endors sanction", "review vet screen prescreen examin",
-    "strik airstrik raid bomb", "target goal objectiv", "select choos pick determin",
-    "attack assault", "kill slay", "die dead death", "injur wound hurt", "big larg major",
-    "rais increas boost hik", "cut reduc lower", "begin start launch commenc", "end finish conclud",
-    "buy purchas acquir", "sell sold", "show demonstrat reveal", "seek sought", "tri attempt",
-    "ban prohibit", "allow permit", "need requir", "plan intend", "onli sole solely merely",
-    "near vicinity close", "secur ensur guarante", "presid president", "minist minister",
-    "compan firm", "car vehicl", "stat say said says claim told tell accord report add confirm announc",
+    "help assist aid",
+    "approv authoriz endors sanction",
+    "review vet screen prescreen examin",
+    "strik airstrik raid bomb",
+    "target goal objectiv",
+    "select choos pick determin",
+    "attack assault",
+    "kill slay",
+    "die dead death",
+    "injur wound hurt",
+    "big larg major",
+    "rais increas boost hik",
+    "cut reduc lower",
+    "begin start launch commenc",
+    "end finish conclud",
+    "buy purchas acquir",
+    "sell sold",
+    "show demonstrat reveal",
+    "seek sought",
+    "tri attempt",
+    "ban prohibit",
+    "allow permit",
+    "need requir",
+    "plan intend",
+    "onli sole solely merely",
+    "near vicinity close",
+    "secur ensur guarante",
+    "presid president",
+    "minist minister",
+    "compan firm",
+    "car vehicl",
+    "stat say said says claim told tell accord report add confirm announc",
 )
 _SYNONYMS = {word: group.split()[0] for group in _SYNONYM_GROUPS for word in group.split()}
 # Attribution words frame a claim without being part of it ("officials said", "according to").
-_ATTRIBUTION_STEMS = frozenset({"stat", "say", "official", "sourc", "spokesm", "spokeswom", "spokesperson"})
+_ATTRIBUTION_STEMS = frozenset(
+    {"stat", "say", "official", "sourc", "spokesm", "spokeswom", "spokesperson"}
+)
 
 
 @lru_cache(maxsize=65536)
@@ -184,8 +288,24 @@ def stem(word: str) -> str:
     if len(word) <= 3 or word[0].isdigit():
         return word
     for suffix in (
-        "ations", "ation", "ings", "ing", "edly", "ies", "ied", "ern", "ians", "ian", "ia", "ed",
-        "es", "ly", "is", "s", "i", "e",
+        "ations",
+        "ation",
+        "ings",
+        "ing",
+        "edly",
+        "ies",
+        "ied",
+        "ern",
+        "ians",
+        "ian",
+        "ia",
+        "ed",
+        "es",
+        "ly",
+        "is",
+        "s",
+        "i",
+        "e",
     ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith("ss"):
@@ -272,10 +392,22 @@ def prepare(text: str) -> Prepared:
 # --- pair features and the learned paraphrase model -----------------------------------------------
 
 FEATURE_NAMES = (
-    "ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio", "word_jaccard",
-    "bigram_jaccard", "length_ratio", "number_mismatch", "negation_mismatch", "entity_jaccard",
-    "only_earlier_log", "only_later_log", "later_contained", "earlier_contained",
-    "numbers_only_one_side_log", "word_lcs",
+    "ratio",
+    "partial_ratio",
+    "token_sort_ratio",
+    "token_set_ratio",
+    "word_jaccard",
+    "bigram_jaccard",
+    "length_ratio",
+    "number_mismatch",
+    "negation_mismatch",
+    "entity_jaccard",
+    "only_earlier_log",
+    "only_later_log",
+    "later_contained",
+    "earlier_contained",
+    "numbers_only_one_side_log",
+    "word_lcs",
 )
 
 
@@ -297,7 +429,8 @@ def pair_features(earlier: Prepared, later: Prepared) -> list[float]:
     la, lb = len(earlier.words), len(later.words)
     return [
         fuzz.ratio(a, b) / 100.0,
-        fuzz.partial_ratio(earlier.words, later.words) / 100.0,  # word level: 10x cheaper on long sentences
+        fuzz.partial_ratio(earlier.words, later.words)
+        / 100.0,  # word level: 10x cheaper on long sentences
         fuzz.token_sort_ratio(a, b) / 100.0,
         fuzz.token_set_ratio(a, b) / 100.0,
         _jaccard(earlier.content, later.content),
@@ -310,7 +443,8 @@ def pair_features(earlier: Prepared, later: Prepared) -> list[float]:
         math.log1p(only_b),
         len(earlier.core & later.core) / max(len(later.core), 1),
         len(earlier.core & later.core) / max(len(earlier.core), 1),
-        math.log1p(len(earlier.numbers - later.numbers)) + math.log1p(len(later.numbers - earlier.numbers)),
+        math.log1p(len(earlier.numbers - later.numbers))
+        + math.log1p(len(later.numbers - earlier.numbers)),
         LCSseq.normalized_similarity(earlier.words, later.words),
     ]
 
@@ -332,7 +466,9 @@ _GLUED_ATTRIBUTION = re.compile(
 )
 _LATER_ATTRIBUTION = re.compile(r"\b(?:said|says|told|announced|added)\b")
 
-_BYLINE = re.compile(r"^(?:by|written by|reporting by|words by|story by)\s+[\w“\"'’.\- ]{2,60}$", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^(?:by|written by|reporting by|words by|story by)\s+[\w“\"'’.\- ]{2,60}$", re.IGNORECASE
+)
 _POSTED_ON = re.compile(
     r"^\W*(?:(?:date|[\d\-/.:,]+|[A-Z]\w*)\s+){0,3}(?:[Pp]osted|[Pp]ublished|[Uu]pdated|[Ll]ast updated)\s+(?:on|at|by)\b"
 )
@@ -357,7 +493,10 @@ _SOURCE = re.compile(
     r"|image (?:source|caption),|media caption,|photo(?:graph)?: )",
     re.IGNORECASE,
 )
-_CAPTION_HINT = re.compile(r"(?:\((?:AFP|AP|Reuters|Getty Images?|EPA|file)[^)]*\)|\b(?:Photo|Image|Picture):)", re.IGNORECASE)
+_CAPTION_HINT = re.compile(
+    r"(?:\((?:AFP|AP|Reuters|Getty Images?|EPA|file)[^)]*\)|\b(?:Photo|Image|Picture):)",
+    re.IGNORECASE,
+)
 _BOILERPLATE = re.compile(
     r"^(?:subscribe|sign up|follow us|click here|share this|advertisement|all rights reserved|copyright|©|"
     r"join our|download our|this article (?:was|is) )",
@@ -398,7 +537,7 @@ def fix_glued_text(text: str) -> str:
 
 def _split_glued_attribution(sentence: str) -> list[str]:
     for match in _GLUED_ATTRIBUTION.finditer(sentence):
-        rest = sentence[match.end():]
+        rest = sentence[match.end() :]
         if _LATER_ATTRIBUTION.search(rest) and len(rest.split()) >= 4:
             head = sentence[: match.end()].rstrip() + "."
             return [head, *_split_glued_attribution(rest)]
@@ -423,7 +562,7 @@ def segment(text: str, settings: ClaimSettings | None = None) -> list[Segment]:
         dateline = _DATELINE_PREFIX.match(line)
         if dateline and len(dateline.group(1)) < len(line) // 2:
             segments.append(Segment(dateline.group(1), "dateline"))
-            line = line[dateline.end():]
+            line = line[dateline.end() :]
             line_start = len(segments)
         for sentence in sent_tokenize(line):
             for part in _split_glued_attribution(sentence.strip()):
@@ -462,7 +601,9 @@ def _line_skip_reason(line: str, settings: ClaimSettings) -> str | None:
         return "question"
     if bare and bare[-1] not in _TERMINAL and len(words) <= settings.max_heading_words:
         return "heading"
-    if len(words) <= settings.max_caption_words and (_CAPTION_HINT.search(line) or not _VERB_HINT.search(line)):
+    if len(words) <= settings.max_caption_words and (
+        _CAPTION_HINT.search(line) or not _VERB_HINT.search(line)
+    ):
         return "caption"
     return None
 
@@ -481,7 +622,8 @@ def _sentence_skip_reason(sentence: str, settings: ClaimSettings) -> str | None:
     if len(content) < settings.min_claim_content_words:
         return "too_short"
     if stripped[0] in ",;:.-–—)" or (
-        stripped[0].islower() and not stripped.startswith(("al-", "el-", "de ", "van ", "e.g.", "iP", "eB"))
+        stripped[0].islower()
+        and not stripped.startswith(("al-", "el-", "de ", "van ", "e.g.", "iP", "eB"))
     ):
         return "fragment"  # the tail of a sentence cut by extraction, not a claim of its own
     return None
@@ -492,8 +634,22 @@ def _sentence_skip_reason(sentence: str, settings: ClaimSettings) -> str | None:
 # Only these numbers are kept; none of the corpus is.
 PARAPHRASE_INTERCEPT = -5.1942
 PARAPHRASE_COEFFICIENTS = (
-    3.5864, -3.6672, 2.9198, 0.1247, 1.7705, -3.4407, 1.7379, 0.0518, -1.2987, -0.1789, -0.3065,
-    -0.3774, 0.8969, 1.0182, -0.4008, 4.3883,
+    3.5864,
+    -3.6672,
+    2.9198,
+    0.1247,
+    1.7705,
+    -3.4407,
+    1.7379,
+    0.0518,
+    -1.2987,
+    -0.1789,
+    -0.3065,
+    -0.3774,
+    0.8969,
+    1.0182,
+    -0.4008,
+    4.3883,
 )
 
 
@@ -513,7 +669,9 @@ class ParaphraseModel:
 DEFAULT_MODEL = ParaphraseModel()
 
 
-def paraphrase_probability(features: Sequence[float], model: ParaphraseModel = DEFAULT_MODEL) -> float:
+def paraphrase_probability(
+    features: Sequence[float], model: ParaphraseModel = DEFAULT_MODEL
+) -> float:
     """Probability that the pair says the same thing, from the fitted logistic regression."""
     return model.probability(features)
 
@@ -573,9 +731,12 @@ class Verdict:
 
 
 _NOT_ACTORS = frozenset(
-    stem(w) for w in ("monday tuesday wednesday thursday friday saturday sunday "
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec today yesterday tomorrow").split()
+    stem(w)
+    for w in (
+        "monday tuesday wednesday thursday friday saturday sunday "
+        "january february march april may june july august september october november december "
+        "jan feb mar apr jun jul aug sep sept oct nov dec today yesterday tomorrow"
+    ).split()
 )
 
 
@@ -605,7 +766,9 @@ def adds_number(earlier: Prepared, later: Prepared) -> bool:
     if not any(not _YEAR.match(n) for n in later.numbers - earlier.numbers - {"1"}):
         return False
     if any(not _YEAR.match(n) for n in earlier.numbers - {"1"}):
-        return False  # figures on both sides: a change of figure is `changed`, more figures are detail
+        return (
+            False  # figures on both sides: a change of figure is `changed`, more figures are detail
+        )
     # ... with words of its own around it; a figure swapped for a vaguer phrase is a rewording.
     new_words = {w for w in later.core - earlier.core if not w[0].isdigit()}
     return len(new_words) >= 2
@@ -615,7 +778,12 @@ def change_kind(earlier: Prepared, later: Prepared) -> str | None:
     """The slot in which two same-frame sentences differ: number, negation, attribution, actor."""
     earlier_numbers = earlier.numbers - {"1"}  # "a day" and "one day" say the same
     later_numbers = later.numbers - {"1"}
-    if earlier_numbers and later_numbers and (later_numbers - earlier_numbers) and (earlier_numbers - later_numbers):
+    if (
+        earlier_numbers
+        and later_numbers
+        and (later_numbers - earlier_numbers)
+        and (earlier_numbers - later_numbers)
+    ):
         return "number"
     # Only "did" vs "did not": "has no" / "does not have" and "without" / "not" say the same.
     if {earlier.negation, later.negation} == {0, 2}:
@@ -642,7 +810,9 @@ def clauses(sentence: str) -> list[str]:
 class Ledger:
     """The known claims of one story, indexed on rare words so thousands stay fast to check."""
 
-    def __init__(self, settings: ClaimSettings | None = None, model: ParaphraseModel = DEFAULT_MODEL) -> None:
+    def __init__(
+        self, settings: ClaimSettings | None = None, model: ParaphraseModel = DEFAULT_MODEL
+    ) -> None:
         self.settings = settings or ClaimSettings()
         self.model = model
         self.entries: list[_Entry] = []
@@ -725,7 +895,9 @@ class Ledger:
             if kind is not None:
                 if kind == "actor":  # same sentence around a different name: "Ohio" -> "Texas"
                     actors = actor_difference(earlier, prepared)
-                    frame = fuzz.ratio(_masked_frame(earlier.frame, actors), _masked_frame(prepared.frame, actors))
+                    frame = fuzz.ratio(
+                        _masked_frame(earlier.frame, actors), _masked_frame(prepared.frame, actors)
+                    )
                 else:
                     frame = fuzz.ratio(earlier.frame, prepared.frame)
                 if kind == "attribution":  # "X, officials said" / "Officials denied X"
@@ -739,9 +911,13 @@ class Ledger:
                     if changed is None or frame / 100.0 > changed.score:
                         changed = Verdict("changed", index, frame / 100.0, kind)
                     continue
-            if (probability * 100 >= settings.seen_threshold_pct or (
-                contained * 100 >= settings.contained_threshold_pct and len(prepared.content) >= 4
-            )) and not (settings.new_number_is_new and adds_number(earlier, prepared)):
+            if (
+                probability * 100 >= settings.seen_threshold_pct
+                or (
+                    contained * 100 >= settings.contained_threshold_pct
+                    and len(prepared.content) >= 4
+                )
+            ) and not (settings.new_number_is_new and adds_number(earlier, prepared)):
                 score = max(probability, contained)
                 if seen is None or score > seen.score:
                     seen = Verdict("seen", index, score)
@@ -767,7 +943,9 @@ class Ledger:
 
 
 def diff_claims(
-    earlier: list[str], later: str, settings: ClaimSettings | None = None,
+    earlier: list[str],
+    later: str,
+    settings: ClaimSettings | None = None,
     labels: Sequence[int | str] | None = None,
 ) -> list[ClaimResult]:
     """Judge each sentence of `later` against the claims of the `earlier` documents."""
@@ -831,7 +1009,9 @@ class _PendingVersion:
     outlet: str
 
 
-def detect_claims(con: duckdb.DuckDBPyConnection, settings: ClaimSettings, now: datetime) -> ClaimReport:
+def detect_claims(
+    con: duckdb.DuckDBPyConnection, settings: ClaimSettings, now: datetime
+) -> ClaimReport:
     """Judge every linked, unjudged article version against its story's claim ledger."""
     report = ClaimReport()
     ledgers: dict[int, Ledger] = {}
@@ -849,10 +1029,17 @@ def detect_claims(con: duckdb.DuckDBPyConnection, settings: ClaimSettings, now: 
                 _judge_version(con, version, ledger, settings, now, report)
             except (StoreError, duckdb.Error, ValueError) as e:
                 # One bad version never fails the run; it stays pending and is retried next run.
-                LOGGER.error("claims of version %s (article %s) failed: %s", version.id, version.article_id, e)
+                LOGGER.error(
+                    "claims of version %s (article %s) failed: %s",
+                    version.id,
+                    version.article_id,
+                    e,
+                )
                 report.failed += 1
                 failed_ids.append(version.id)
-                ledgers.pop(version.story_id, None)  # the rolled-back claims must leave the ledger too
+                ledgers.pop(
+                    version.story_id, None
+                )  # the rolled-back claims must leave the ledger too
     return report
 
 
@@ -875,7 +1062,11 @@ def version_segments(text: str, title: str | None, settings: ClaimSettings) -> l
 
 
 def _judge_version(
-    con: Any, version: _PendingVersion, ledger: Ledger, settings: ClaimSettings, now: Any,
+    con: Any,
+    version: _PendingVersion,
+    ledger: Ledger,
+    settings: ClaimSettings,
+    now: Any,
     report: ClaimReport,
 ) -> None:
     seen_at = version.published_at or version.fetched_at or now
@@ -899,15 +1090,26 @@ def _judge_version(
                     if verdict.status == "changed" and verdict.entry_index is not None
                     else None
                 )
-                claim_id = _store_claim(con, version, prepared, verdict.status, changed_from, seen_at)
+                claim_id = _store_claim(
+                    con, version, prepared, verdict.status, changed_from, seen_at
+                )
                 added.append(ledger.add(prepared, version.id, claim_id))
                 (changed_ids if verdict.status == "changed" else new_ids).append(claim_id)
             counts[verdict.status] += 1
-            mentions.append((
-                claim_id, version.story_id, version.id, version.article_id, index, seg.text,
-                verdict.status, round(verdict.score, 4),
-                version.outlet, seen_at,
-            ))
+            mentions.append(
+                (
+                    claim_id,
+                    version.story_id,
+                    version.id,
+                    version.article_id,
+                    index,
+                    seg.text,
+                    verdict.status,
+                    round(verdict.score, 4),
+                    version.outlet,
+                    seen_at,
+                )
+            )
         db.execute_many(con, "claims_insert_mention", mentions)
         db.execute(con, "claims_mark_done", {"now": now, "version_id": version.id})
     report.versions += 1
@@ -923,20 +1125,31 @@ def _judge_version(
 
 
 def _store_claim(
-    con: Any, version: _PendingVersion, prepared: Prepared, status: str, changed_from: int | None,
+    con: Any,
+    version: _PendingVersion,
+    prepared: Prepared,
+    status: str,
+    changed_from: int | None,
     seen_at: Any,
 ) -> int:
     params = {
-        "story_id": version.story_id, "text": prepared.text, "normalized": prepared.normalized,
-        "kind": "changed" if status == "changed" else "new", "changed_from": changed_from,
-        "version_id": version.id, "article_id": version.article_id, "outlet": version.outlet,
+        "story_id": version.story_id,
+        "text": prepared.text,
+        "normalized": prepared.normalized,
+        "kind": "changed" if status == "changed" else "new",
+        "changed_from": changed_from,
+        "version_id": version.id,
+        "article_id": version.article_id,
+        "outlet": version.outlet,
         "seen_at": seen_at,
     }
     rows = db.query(con, "claims_insert", params)
     if rows:
         return int(rows[0][0])
     existing = db.query(
-        con, "claims_find_normalized", {"story_id": version.story_id, "normalized": prepared.normalized}
+        con,
+        "claims_find_normalized",
+        {"story_id": version.story_id, "normalized": prepared.normalized},
     )
     return int(existing[0][0])
 

@@ -84,14 +84,22 @@ def test_seed_paraphrases_are_seen(seed_results: list[ClaimResult], start: str) 
 
 
 @pytest.mark.parametrize(("sentence", "reason"), sorted(SKIPPED_IN_LATER.items()))
-def test_seed_furniture_is_skipped(seed_results: list[ClaimResult], sentence: str, reason: str) -> None:
+def test_seed_furniture_is_skipped(
+    seed_results: list[ClaimResult], sentence: str, reason: str
+) -> None:
     result = _find(seed_results, sentence)
     assert (result.status, result.reason) == ("skipped", reason)
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: 'previously unknown' vs 'not reported before' has no shared words")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss: 'previously unknown' vs 'not reported before' has no shared words",
+)
 def test_seed_lexically_distant_paraphrase_is_not_new(seed_results: list[ClaimResult]) -> None:
-    assert _find(seed_results, "This means that the formal coordination was previously unknown").status != "new"
+    assert (
+        _find(seed_results, "This means that the formal coordination was previously unknown").status
+        != "new"
+    )
 
 
 def test_seed_results_cover_every_sentence_in_order(seed_results: list[ClaimResult]) -> None:
@@ -146,13 +154,24 @@ def test_quotes_stay_with_their_sentence() -> None:
 
 
 def test_headline_without_final_period_is_a_heading() -> None:
-    segments = segment("Washington eye on Israel's plans against Iran's militia\n\nThe report was published on Monday by the paper.")
-    assert [(s.text[:10], s.skip_reason) for s in segments] == [("Washington", "heading"), ("The report", None)]
+    segments = segment(
+        "Washington eye on Israel's plans against Iran's militia\n\nThe report was published on Monday by the paper."
+    )
+    assert [(s.text[:10], s.skip_reason) for s in segments] == [
+        ("Washington", "heading"),
+        ("The report", None),
+    ]
 
 
 def test_glued_paragraphs_are_split() -> None:
-    assert fix_glued_text("The court ruled.The appeal failed.") == "The court ruled. The appeal failed."
-    assert fix_glued_text("the company said WednesdayAttorney General") == "the company said Wednesday Attorney General"
+    assert (
+        fix_glued_text("The court ruled.The appeal failed.")
+        == "The court ruled. The appeal failed."
+    )
+    assert (
+        fix_glued_text("the company said WednesdayAttorney General")
+        == "the company said Wednesday Attorney General"
+    )
     assert fix_glued_text("McDonald and iPhone stay whole") == "McDonald and iPhone stay whole"
     glued = (
         "Prices rose 5 percent, the agency said Wednesday Attorney General Merrick Garland said "
@@ -192,12 +211,20 @@ def test_non_claims_are_skipped_with_a_reason(line: str, reason: str) -> None:
 
 
 def test_quotes_are_equal() -> None:
-    assert normalize("“Israel” struck") == normalize('"Israel" struck') == normalize("Israel struck")
+    assert (
+        normalize("“Israel” struck") == normalize('"Israel" struck') == normalize("Israel struck")
+    )
     assert normalize("‘Israel’ struck") == normalize("Israel struck")
 
 
 def test_united_states_forms_are_equal() -> None:
-    forms = ["US officials", "U.S. officials", "United States officials", "Washington officials", "USA officials"]
+    forms = [
+        "US officials",
+        "U.S. officials",
+        "United States officials",
+        "Washington officials",
+        "USA officials",
+    ]
     assert len({normalize(f) for f in forms}) == 1
 
 
@@ -284,11 +311,26 @@ def test_clauses_split_at_conjunctions() -> None:
 def test_blocking_finds_the_paraphrase_in_a_large_ledger() -> None:
     ledger = Ledger(ClaimSettings())
     for n in range(3000):
-        ledger.add(prepare(f"Officials in district {n} said the council met {n % 7} times over roads and schools."), n)
-    target = ledger.add(prepare("The vast majority of those Israeli air strikes were approved by the United States."), "seed")
-    verdict = ledger.judge(prepare("The vast majority of those Israeli airstrikes were authorized by the US."))
+        ledger.add(
+            prepare(
+                f"Officials in district {n} said the council met {n % 7} times over roads and schools."
+            ),
+            n,
+        )
+    target = ledger.add(
+        prepare(
+            "The vast majority of those Israeli air strikes were approved by the United States."
+        ),
+        "seed",
+    )
+    verdict = ledger.judge(
+        prepare("The vast majority of those Israeli airstrikes were authorized by the US.")
+    )
     assert (verdict.status, verdict.entry_index) == ("seen", target)
-    assert len(ledger.candidates(prepare("Israeli air strikes were approved"))) <= ledger.settings.candidate_limit
+    assert (
+        len(ledger.candidates(prepare("Israeli air strikes were approved")))
+        <= ledger.settings.candidate_limit
+    )
 
 
 def test_same_claim_twice_in_one_document_is_one_ledger_entry() -> None:
@@ -314,7 +356,9 @@ def test_repeat_of_a_changed_claim_is_seen_not_changed_again() -> None:
     third = "The US urged Israel three times to pause its strikes, officials said."
     result = diff_claims([first, second], third)[0]
     assert result.status == "seen"
-    assert result.match is not None and result.match.sentence == second and result.match.document == 1
+    assert (
+        result.match is not None and result.match.sentence == second and result.match.document == 1
+    )
 
 
 def test_attribution_cut_after_a_quote_rejoins_its_sentence() -> None:
@@ -355,13 +399,25 @@ def test_wire_dateline_is_split_from_the_first_sentence(prefix: str) -> None:
 
 def test_bbc_image_credits_are_skipped() -> None:
     assert [s.skip_reason for s in segment("Image source, Getty Images")] == ["source"]
-    assert [s.skip_reason for s in segment("Image caption, Smoke rises over Damascus after the strike")] == ["source"]
+    assert [
+        s.skip_reason for s in segment("Image caption, Smoke rises over Damascus after the strike")
+    ] == ["source"]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["", "  \n\n", "?", "“”", "A" * 5000, ("word " * 800) + ".", "数字 123 和 中文。", "U.S.", "—",
-     "1,000,000 people died. 2,000 more."],
+    [
+        "",
+        "  \n\n",
+        "?",
+        "“”",
+        "A" * 5000,
+        ("word " * 800) + ".",
+        "数字 123 和 中文。",
+        "U.S.",
+        "—",
+        "1,000,000 people died. 2,000 more.",
+    ],
 )
 def test_odd_input_never_raises(text: str) -> None:
     results = diff_claims([text, "The US urged Israel to pause its strikes."], text)
@@ -373,10 +429,15 @@ def test_added_figure_makes_a_repeated_sentence_new() -> None:
     earlier = "Israeli jets struck the Damascus airport early on Friday, the ministry said."
     later = "Israeli jets struck the Damascus airport early on Friday, killing three soldiers, the ministry said."
     assert _judge(earlier, later).status == "new"
-    assert _judge(earlier, "Israeli jets struck the Damascus airport early on Friday.").status == "seen"
+    assert (
+        _judge(earlier, "Israeli jets struck the Damascus airport early on Friday.").status
+        == "seen"
+    )
     assert diff_claims([earlier], later, ClaimSettings(new_number_is_new=False))[0].status == "seen"
 
 
 def test_changed_place_with_everything_else_equal() -> None:
-    result = _judge("The company will cut 500 jobs in Ohio.", "The company will cut 500 jobs in Texas.")
+    result = _judge(
+        "The company will cut 500 jobs in Ohio.", "The company will cut 500 jobs in Texas."
+    )
     assert (result.status, result.change) == ("changed", "actor")

@@ -68,7 +68,10 @@ def test_diff_urls_through_the_fetch_guard(
     later_url = server.add("/later.html", (DATA / "claims" / "later.html").read_bytes())
     config = tmp_path / "monitor.toml"
     config.write_text("[fetch]\nallow_private_networks = true\n", encoding="utf-8")
-    out = _json_out(capsys, ["claims", "diff", earlier_url, later_url, "--format", "json", "--config", str(config)])
+    out = _json_out(
+        capsys,
+        ["claims", "diff", earlier_url, later_url, "--format", "json", "--config", str(config)],
+    )
     seen = next(item for item in out if item["status"] == "seen")
     assert isinstance(seen["match"], dict) and seen["match"]["document"] == earlier_url
     assert server.hits("/earlier.txt") == 1 and server.hits("/later.html") == 1
@@ -83,7 +86,9 @@ def test_diff_refuses_loopback_urls_by_default(
     assert server.hits("/later.html") == 0
 
 
-def test_diff_missing_file_is_a_clear_error(no_config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_missing_file_is_a_clear_error(
+    no_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["claims", "diff", str(EARLIER), "nope.txt"]) == 2
     assert "nope.txt: cannot read document" in capsys.readouterr().err
 
@@ -143,10 +148,29 @@ def test_ledger_command_lists_claims_with_corroboration(
     with db.open_db(tmp_path / "ledger.duckdb") as con:
         story = db.query(con, "claims_test_add_story", {"name": "Strikes", "now": now})[0][0]
         for n, outlet in enumerate(["A", "B"]):
-            article = db.query(con, "claims_test_add_article", {"url": f"https://x.example/{n}", "outlet": outlet, "now": now, "story_id": story})[0][0]
-            db.query(con, "claims_test_add_version", {"article_id": article, "version": 1, "title": None, "text": claim, "published_at": now, "now": now})
+            article = db.query(
+                con,
+                "claims_test_add_article",
+                {"url": f"https://x.example/{n}", "outlet": outlet, "now": now, "story_id": story},
+            )[0][0]
+            db.query(
+                con,
+                "claims_test_add_version",
+                {
+                    "article_id": article,
+                    "version": 1,
+                    "title": None,
+                    "text": claim,
+                    "published_at": now,
+                    "now": now,
+                },
+            )
         detect_claims(con, ClaimSettings(), now)
-    out = _json_out(capsys, ["claims", "ledger", str(story), "--config", str(config), "--format", "json"])
-    assert [(row["text"], row["corroboration"], row["first_outlet"]) for row in out] == [(claim, 2, "A")]
+    out = _json_out(
+        capsys, ["claims", "ledger", str(story), "--config", str(config), "--format", "json"]
+    )
+    assert [(row["text"], row["corroboration"], row["first_outlet"]) for row in out] == [
+        (claim, 2, "A")
+    ]
     assert main(["claims", "ledger", str(story), "--config", str(config)]) == 0
     assert "x2" in capsys.readouterr().out

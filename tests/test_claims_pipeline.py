@@ -34,23 +34,50 @@ def _story(con: duckdb.DuckDBPyConnection, name: str = "US review of Israeli str
 
 
 def _article(con: duckdb.DuckDBPyConnection, story_id: int, url: str, outlet: str) -> int:
-    return int(db.query(con, "claims_test_add_article", {"url": url, "outlet": outlet, "now": T0, "story_id": story_id})[0][0])
+    return int(
+        db.query(
+            con,
+            "claims_test_add_article",
+            {"url": url, "outlet": outlet, "now": T0, "story_id": story_id},
+        )[0][0]
+    )
 
 
 def _version(
-    con: duckdb.DuckDBPyConnection, article_id: int, text: str, hours: int, version: int = 1,
+    con: duckdb.DuckDBPyConnection,
+    article_id: int,
+    text: str,
+    hours: int,
+    version: int = 1,
     title: str | None = None,
 ) -> int:
     params = {
-        "article_id": article_id, "version": version, "title": title, "text": text,
-        "published_at": T0 + dt.timedelta(hours=hours), "now": T0 + dt.timedelta(hours=hours),
+        "article_id": article_id,
+        "version": version,
+        "title": title,
+        "text": text,
+        "published_at": T0 + dt.timedelta(hours=hours),
+        "now": T0 + dt.timedelta(hours=hours),
     }
     return int(db.query(con, "claims_test_add_version", params)[0][0])
 
 
 def _mentions(con: duckdb.DuckDBPyConnection, story_id: int) -> list[dict[str, Any]]:
-    keys = ("version_id", "sentence_index", "sentence", "status", "score", "claim_id", "kind", "changed_from", "first_outlet")
-    return [dict(zip(keys, row)) for row in db.query(con, "claims_test_mentions", {"story_id": story_id})]
+    keys = (
+        "version_id",
+        "sentence_index",
+        "sentence",
+        "status",
+        "score",
+        "claim_id",
+        "kind",
+        "changed_from",
+        "first_outlet",
+    )
+    return [
+        dict(zip(keys, row))
+        for row in db.query(con, "claims_test_mentions", {"story_id": story_id})
+    ]
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
@@ -63,7 +90,9 @@ def test_seed_story_two_articles(con: duckdb.DuckDBPyConnection) -> None:
     blog = _article(con, story, "https://blog.example/wsj-review", "worldpeacewithjustice")
     mayadeen = _article(con, story, "https://english.example/us-prescreens", "Al Mayadeen English")
     # Inserted later-first: the stage must still judge the older article first.
-    later_version = _version(con, mayadeen, LATER, hours=5, title="WSJ: US pre-screens Israeli raids in Syria")
+    later_version = _version(
+        con, mayadeen, LATER, hours=5, title="WSJ: US pre-screens Israeli raids in Syria"
+    )
     _version(con, blog, EARLIER, hours=1)
 
     report = detect_claims(con, ClaimSettings(), T0 + dt.timedelta(days=1))
@@ -79,11 +108,17 @@ def test_seed_story_two_articles(con: duckdb.DuckDBPyConnection) -> None:
     assert pause[0]["claim_id"] in report.new_claim_ids
     majority = next(m for m in mentions if m["sentence"].startswith(MAJORITY))
     assert majority["status"] == "seen" and majority["first_outlet"] == "worldpeacewithjustice"
-    assert not any("Read next" in m["sentence"] or m["sentence"].startswith("By Al Mayadeen") for m in mentions)
+    assert not any(
+        "Read next" in m["sentence"] or m["sentence"].startswith("By Al Mayadeen") for m in mentions
+    )
     # Every claim row has its first-seen fields and the mention that introduced it.
     claims_n, mentions_n, pending = _counts(con)
     assert pending == 0
-    assert claims_n == report.new + report.changed == len(report.new_claim_ids) + len(report.changed_claim_ids)
+    assert (
+        claims_n
+        == report.new + report.changed
+        == len(report.new_claim_ids) + len(report.changed_claim_ids)
+    )
     assert mentions_n == report.new + report.seen + report.changed
 
     # Nothing new: a second pass does nothing and adds no rows.
@@ -97,7 +132,12 @@ def test_corroboration_counts_distinct_outlets(con: duckdb.DuckDBPyConnection) -
     claim = "The US urged Israel to pause its strikes at least twice during sensitive operations, officials said."
     for n, outlet in enumerate(["Outlet A", "Outlet B", "Outlet B", "Outlet C"]):
         article = _article(con, story, f"https://news.example/{n}", outlet)
-        _version(con, article, f"{claim}\n\nStory number {n} adds that the review covered eastern Syria in {2000 + n}.", hours=n)
+        _version(
+            con,
+            article,
+            f"{claim}\n\nStory number {n} adds that the review covered eastern Syria in {2000 + n}.",
+            hours=n,
+        )
 
     report = detect_claims(con, ClaimSettings(), T0)
 
@@ -115,7 +155,12 @@ def test_same_claim_twice_in_one_cycle_is_stored_once(con: duckdb.DuckDBPyConnec
     first = _article(con, story, "https://a.example/1", "A")
     second = _article(con, story, "https://b.example/1", "B")
     _version(con, first, text, hours=1)
-    _version(con, second, text.replace("Israeli jets", "Israeli  jets").replace("ministry", "Ministry"), hours=2)
+    _version(
+        con,
+        second,
+        text.replace("Israeli jets", "Israeli  jets").replace("ministry", "Ministry"),
+        hours=2,
+    )
 
     report = detect_claims(con, ClaimSettings(), T0)
 
@@ -142,7 +187,9 @@ def test_updated_version_is_diffed_against_earlier_versions(con: duckdb.DuckDBPy
     assert list(report.updated_versions) == [v2]
     added = report.updated_versions[v2]
     assert added == report.new_claim_ids
-    new_mention = next(m for m in _mentions(con, story) if m["status"] == "new" and m["version_id"] == v2)
+    new_mention = next(
+        m for m in _mentions(con, story) if m["status"] == "new" and m["version_id"] == v2
+    )
     assert new_mention["sentence"].startswith("The US urged Israel to pause")
 
 
@@ -150,21 +197,32 @@ def test_changed_claim_links_to_the_claim_it_changes(con: duckdb.DuckDBPyConnect
     story = _story(con)
     a = _article(con, story, "https://a.example/x", "A")
     b = _article(con, story, "https://b.example/x", "B")
-    _version(con, a, "The US urged Israel to pause its strikes at least twice, officials said.", hours=1)
-    _version(con, b, "The US urged Israel to pause its strikes three times, officials said.", hours=2)
+    _version(
+        con, a, "The US urged Israel to pause its strikes at least twice, officials said.", hours=1
+    )
+    _version(
+        con, b, "The US urged Israel to pause its strikes three times, officials said.", hours=2
+    )
 
     report = detect_claims(con, ClaimSettings(), T0)
 
     mentions = _mentions(con, story)
     assert [m["status"] for m in mentions] == ["new", "changed"]
-    assert mentions[1]["kind"] == "changed" and mentions[1]["changed_from"] == mentions[0]["claim_id"]
+    assert (
+        mentions[1]["kind"] == "changed" and mentions[1]["changed_from"] == mentions[0]["claim_id"]
+    )
     assert report.changed_claim_ids == [mentions[1]["claim_id"]]
 
 
 def test_unlinked_versions_wait(con: duckdb.DuckDBPyConnection) -> None:
     story = _story(con)
     article = _article(con, story, "https://a.example/y", "A")
-    version = _version(con, article, "The US urged Israel to pause its strikes at least twice, officials said.", hours=1)
+    version = _version(
+        con,
+        article,
+        "The US urged Israel to pause its strikes at least twice, officials said.",
+        hours=1,
+    )
     con.execute(db.load_sql("claims_test_unlink_version"), {"version_id": version})
 
     assert detect_claims(con, ClaimSettings(), T0).versions == 0
@@ -204,16 +262,30 @@ def test_failed_version_rolls_back_and_is_retried(
     # Exactly the rows a clean run gives: nothing from the rolled-back attempt survived.
     assert mentions_n == after_failure[1] + second.new + second.seen + second.changed
     assert claims_n == after_failure[0] + second.new + second.changed
-    assert any(m["sentence"].startswith(PAUSE) and m["status"] == "new" for m in _mentions(con, story))
+    assert any(
+        m["sentence"].startswith(PAUSE) and m["status"] == "new" for m in _mentions(con, story)
+    )
 
 
 def test_title_is_judged_only_when_configured(con: duckdb.DuckDBPyConnection) -> None:
     story = _story(con)
     article = _article(con, story, "https://a.example/t", "A")
-    _version(con, article, "The US military reviews Israeli strikes near the al-Tanf base in Syria.", hours=1,
-             title="Pentagon vets Israeli raids on Syrian targets before launch")
+    _version(
+        con,
+        article,
+        "The US military reviews Israeli strikes near the al-Tanf base in Syria.",
+        hours=1,
+        title="Pentagon vets Israeli raids on Syrian targets before launch",
+    )
     report = detect_claims(con, ClaimSettings(), T0)
     assert (report.skipped, report.new) == (1, 1)
 
-    segments = claims.version_segments("Body sentence here is long enough to count.", "Pentagon vets Israeli raids on Syrian targets", ClaimSettings(judge_titles=True))
-    assert segments[0].text == "Pentagon vets Israeli raids on Syrian targets" and segments[0].skip_reason is None
+    segments = claims.version_segments(
+        "Body sentence here is long enough to count.",
+        "Pentagon vets Israeli raids on Syrian targets",
+        ClaimSettings(judge_titles=True),
+    )
+    assert (
+        segments[0].text == "Pentagon vets Israeli raids on Syrian targets"
+        and segments[0].skip_reason is None
+    )

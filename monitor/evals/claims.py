@@ -86,12 +86,16 @@ def judge_pairs(
     return statuses, time.perf_counter() - started, time.process_time() - started_cpu
 
 
-def model_only_statuses(pairs: list[Pair], features: np.ndarray, model: ParaphraseModel, threshold_pct: float) -> list[str]:
+def model_only_statuses(
+    pairs: list[Pair], features: np.ndarray, model: ParaphraseModel, threshold_pct: float
+) -> list[str]:
     """Seen when the paraphrase model alone says so: no containment, clause or change rules."""
     return ["seen" if model.probability(row) * 100 >= threshold_pct else "new" for row in features]
 
 
-def score(pairs: list[Pair], statuses: list[str], seconds: float, cpu_seconds: float = 0.0) -> Scores:
+def score(
+    pairs: list[Pair], statuses: list[str], seconds: float, cpu_seconds: float = 0.0
+) -> Scores:
     """Accuracy, precision, recall and F1 of `seen` against label 1."""
     tp = sum(p.label == 1 and s == "seen" for p, s in zip(pairs, statuses))
     fp = sum(p.label == 0 and s == "seen" for p, s in zip(pairs, statuses))
@@ -114,10 +118,14 @@ def score(pairs: list[Pair], statuses: list[str], seconds: float, cpu_seconds: f
 
 def feature_matrix(pairs: list[Pair]) -> np.ndarray:
     """FEATURE_NAMES for every pair."""
-    return np.array([pair_features(prepare(p.earlier), prepare(p.later)) for p in pairs], dtype=float)
+    return np.array(
+        [pair_features(prepare(p.earlier), prepare(p.later)) for p in pairs], dtype=float
+    )
 
 
-def fit_model(features: np.ndarray, labels: np.ndarray, c: float = REGULARISATION_C) -> ParaphraseModel:
+def fit_model(
+    features: np.ndarray, labels: np.ndarray, c: float = REGULARISATION_C
+) -> ParaphraseModel:
     """L2-regularised logistic regression by Newton's method (what the shipped numbers come from)."""
     rows, width = features.shape
     x = np.hstack([np.ones((rows, 1)), features])
@@ -203,23 +211,35 @@ def main(args: argparse.Namespace) -> int:
         json.dump(out, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
-    print(f"pairs: {len(pairs)} ({positives / len(pairs):.1%} paraphrases; always 'seen' scores that accuracy)")
+    print(
+        f"pairs: {len(pairs)} ({positives / len(pairs):.1%} paraphrases; always 'seen' scores that accuracy)"
+    )
     _print_scores("shipped model (fitted on MRPC-train: in-sample there)", shipped)
     if "cross_validation" in out:
         cv = out["cross_validation"]
         assert isinstance(cv, dict)
-        _print_scores(f"{cv['folds']}-fold cross-validation (refit per fold, held-out scored)", pooled)
-        print(f"  accuracy per fold: {', '.join(f'{a:.3f}' for a in cv['accuracy_per_fold'])}"
-              f" (std {cv['accuracy_std']:.3f})")
-        print(f"  paraphrase model alone, same folds (no containment/clause/changed rules): accuracy "
-              f"{model_alone.accuracy:.3f}  precision {model_alone.precision:.3f}  recall "
-              f"{model_alone.recall:.3f}  F1 {model_alone.f1:.3f}")
-        print(f"  refit on all pairs: intercept {refit.intercept}, coefficients {list(refit.coefficients)}")
+        _print_scores(
+            f"{cv['folds']}-fold cross-validation (refit per fold, held-out scored)", pooled
+        )
+        print(
+            f"  accuracy per fold: {', '.join(f'{a:.3f}' for a in cv['accuracy_per_fold'])}"
+            f" (std {cv['accuracy_std']:.3f})"
+        )
+        print(
+            f"  paraphrase model alone, same folds (no containment/clause/changed rules): accuracy "
+            f"{model_alone.accuracy:.3f}  precision {model_alone.precision:.3f}  recall "
+            f"{model_alone.recall:.3f}  F1 {model_alone.f1:.3f}"
+        )
+        print(
+            f"  refit on all pairs: intercept {refit.intercept}, coefficients {list(refit.coefficients)}"
+        )
     return 0
 
 
 def _print_scores(title: str, s: Scores) -> None:
     print(f"{title}:")
-    print(f"  accuracy {s.accuracy:.3f}  precision {s.precision:.3f}  recall {s.recall:.3f}  "
-          f"F1 {s.f1:.3f}  ({s.pairs} pairs, {s.pairs_per_s:,.0f} pairs/s wall, "
-          f"{s.cpu_pairs_per_s:,.0f} pairs/s CPU, {s.predicted_changed} judged changed)")
+    print(
+        f"  accuracy {s.accuracy:.3f}  precision {s.precision:.3f}  recall {s.recall:.3f}  "
+        f"F1 {s.f1:.3f}  ({s.pairs} pairs, {s.pairs_per_s:,.0f} pairs/s wall, "
+        f"{s.cpu_pairs_per_s:,.0f} pairs/s CPU, {s.predicted_changed} judged changed)"
+    )

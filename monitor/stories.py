@@ -359,7 +359,7 @@ def _save_vector(
         for term, weight in story.terms.items():
             terms[term] = max(terms.get(term, 0.0), weight)
         story.terms = terms
-        story.doc_count = existing[0][0]
+        story.doc_count, story.last_at, story.titles = existing[0][0], existing[0][3], list(existing[0][4])
     db.execute(con, "stories_delete_vector", [story.id])
     db.execute(
         con,

@@ -45,7 +45,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-growth", action="store_true", help="leave out the growth cycles")
     parser.add_argument("--growth-sizes", type=lambda s: [int(x) for x in s.split(",")],
                         help="stored-article counts for the growth cycles, e.g. 10000,100000")
-    parser.add_argument("--growth-n", type=int, help="new articles per growth cycle (default 200)")
+    parser.add_argument("--growth-n", type=int, help="new articles per growth cycle (default 100)")
     parser.add_argument("--steady-runs", type=int, default=2, help="steady-state cycles (default 2)")
     parser.add_argument("--per-host-limit", type=int, default=2, help="[fetch] per_host_limit (default 2)")
     parser.add_argument("--global-limit", type=int, default=16, help="[fetch] global_limit (default 16)")
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     n = args.n or (200 if args.quick else 1000)
     growth_sizes = [] if args.skip_growth else (
         args.growth_sizes or (QUICK_GROWTH_SIZES if args.quick else FULL_GROWTH_SIZES))
-    growth_n = args.growth_n or min(200, n)
+    growth_n = args.growth_n or min(100, n)
     fetch = {"per_host_limit": args.per_host_limit, "global_limit": args.global_limit,
              "allow_private_networks": True}
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="story-monitor-bench-"))

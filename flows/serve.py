@@ -7,12 +7,14 @@ running `monitor serve` and a server running `prefect deploy --all` behave alike
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from prefect import serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.schedules import Cron, Interval
 
+from monitor.errors import ConfigError
 from monitor.settings import load_settings
 
 CYCLE_DEPLOYMENT = "monitor-cycle"
@@ -40,6 +42,8 @@ def build_deployments(
     from flows.cycle import cycle_flow
     from flows.maintenance import maintenance_flow
 
+    # Flow runs may start in another working directory: pass the config by absolute path.
+    config_path = str(Path(config_path).resolve())
     settings = load_settings(config_path)
     timezone = settings.alerts.timezone
     cycle = cycle_flow.to_deployment(
@@ -69,8 +73,24 @@ def build_deployments(
     return [cycle, digest, maintenance]
 
 
+def require_prefect_server() -> str:
+    """The configured PREFECT_API_URL; without one, serve() would use an API that never schedules."""
+    from prefect.settings import PREFECT_API_URL
+
+    api_url = PREFECT_API_URL.value()
+    if not api_url:
+        raise ConfigError(
+            "monitor serve needs a running Prefect server: scheduled runs never start on the "
+            "temporary API Prefect uses when PREFECT_API_URL is unset. Start one with "
+            "`prefect server start --host 127.0.0.1 --port 4200` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    return str(api_url)
+
+
 def serve_deployments(
     config_path: str, interval_minutes: int = DEFAULT_CYCLE_INTERVAL_MINUTES
 ) -> None:
     """Serve the cycle, the daily digest and the weekly maintenance until interrupted."""
+    require_prefect_server()
     serve(*build_deployments(config_path, interval_minutes))

@@ -363,3 +363,19 @@ def test_cycle_fans_fetch_and_extract_out_to_a_dask_cluster(
 
 def _page(site: Any, article: Any) -> str:
     return httpx.get(site.server.url(article.path), timeout=10).text
+
+
+def test_monitor_serve_without_a_prefect_server_says_how_to_start_one(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")  # no profile that names a server
+    done = subprocess.run(
+        [str(VENV_BIN / "monitor"), "serve", "--config", str(_config(tmp_path))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "monitor serve needs a running Prefect server" in done.stderr
+    assert "PREFECT_API_URL=http://127.0.0.1:4200/api" in done.stderr

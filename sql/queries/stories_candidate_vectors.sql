@@ -40,4 +40,6 @@ FROM story_vectors v
 JOIN chosen c ON c.story_id = v.story_id
 JOIN stories s ON s.id = v.story_id
 WHERE s.merged_into IS NULL
+  -- repeated here so zone maps skip the list columns of old stories
+  AND (v.last_article_at >= $since OR v.last_article_at IS NULL OR s.tracked)
 ORDER BY v.last_article_at NULLS FIRST, v.story_id

@@ -566,17 +566,21 @@ def _detect_encoding(body: bytes) -> str | None:
         import charset_normalizer
     except ImportError:  # pragma: no cover - trafilatura depends on it
         return None
-    matches = charset_normalizer.from_bytes(body[:65536])
+    sample = body[:65536]
+    matches = charset_normalizer.from_bytes(sample, threshold=DETECTION_MAX_CHAOS)
     best = matches.best()
     if best is None:
         return None
-    # Single-byte Latin code pages score almost alike on short pages; windows-1252 is the web's
+    # Short pages make single-byte Latin code pages score almost alike; windows-1252 is the web's
     # default, so it wins unless another code page reads clearly better.
-    near = {m.encoding for m in matches if m.chaos - best.chaos <= DETECTION_TIE_CHAOS}
-    return "cp1252" if "cp1252" in near else best.encoding
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos - best.chaos <= DETECTION_TIE_CHAOS:
+            return "cp1252"
+    return best.encoding
 
 
-DETECTION_TIE_CHAOS = 0.1
+DETECTION_MAX_CHAOS = 0.5
+DETECTION_TIE_CHAOS = 0.2
 
 
 UTF8_MAX_BAD_BYTE_SHARE = 0.005

@@ -353,3 +353,8 @@ def test_declared_utf8_with_a_stray_byte_keeps_utf8() -> None:
 def test_declared_utf8_that_is_really_latin1_falls_back_to_detection() -> None:
     page = ("<meta charset='utf-8'><p>Le café était déjà fermé, à côté de la gare.</p>" * 20)
     assert "déjà" in decode_html(page.encode("cp1252"), {})
+
+
+def test_undeclared_central_european_page_keeps_its_code_page() -> None:
+    page = "<p>Příliš žluťoučký kůň úpěl ďábelské ódy, řekl včera ministr.</p>" * 20
+    assert "žluťoučký" in decode_html(page.encode("cp1250"), {})

@@ -23,14 +23,28 @@ ARTICLE_COUNT = 16
 KILL_ATTEMPTS = 4
 
 
+SPEAKERS = ["Amira Haddad", "Boris Kell", "Chen Wei", "Dana Osei", "Elif Kaya", "Farid Nasser",
+            "Greta Lund", "Hugo Marchetti", "Ines Duarte", "Jonas Berg", "Kofi Mensah",
+            "Lena Sokolova", "Marco Ruiz", "Nadia Karim", "Omar Tahir", "Petra Novak"]
+EVENTS = ["a grain silo near Homs burned overnight", "the Latakia ferry service was suspended",
+          "two bridges over the Orontes were closed", "a hospital generator in Aleppo failed",
+          "the Daraa crossing reopened for trucks", "a fuel depot outside Hama was evacuated",
+          "schools in Tartus shut for a week", "a drone fell into a field near Idlib",
+          "the Palmyra road was mined again", "water pumping in Deir ez-Zor stopped",
+          "a radar site on Mount Qasioun went dark", "the Qamishli airport cancelled flights",
+          "power lines near Raqqa were cut", "a bakery cooperative in Douma ran out of flour",
+          "three ambulances were hit in Maarat", "the Jableh port banned night shipping"]
+
+
+def unique_claim(index: int) -> str:
+    """A sentence that only article INDEX carries, unlike every other article's sentence."""
+    return f"{SPEAKERS[index]} told reporters that {EVENTS[index]}."
+
+
 def _article_page(index: int, paragraphs: list[str]) -> str:
     rng = random.Random(index)
     chosen = rng.sample(paragraphs, k=min(5, len(paragraphs)))
-    unique = (
-        f"Officials said convoy number {index} crossed the border at dawn carrying "
-        f"{10 + index} trucks of equipment."
-    )
-    body = "".join(f"<p>{p}</p>" for p in [*chosen, unique])
+    body = "".join(f"<p>{p}</p>" for p in [*chosen, unique_claim(index)])
     return (
         f"<html><head><title>Syria strikes report {index}</title>"
         f'<meta property="og:site_name" content="Outlet {index % 4}"></head><body><article>'
@@ -77,7 +91,7 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
         config = tmp_path / "monitor.toml"
         config.write_text(
             f'[database]\npath = "{database}"\n[fetch]\nallow_private_networks = true\n'
-            "[alerts]\nsending_stale_after_s = 0.01\n"
+            "[alerts]\nsending_stale_after_s = 0.01\nmax_claims_per_story = 1000\nmax_parts_per_message = 100\n"
             f'[[feeds]]\nurl = "{feed_url}"\n'
             '[[stories]]\nname = "Syria strikes"\nkeywords = ["Israel", "Syria", "strikes"]\n'
             f'[[channels]]\nname = "hook"\nurl = "{receiver.apprise_url()}"\n'
@@ -104,7 +118,7 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
     assert counts == {"entries": ARTICLE_COUNT, "article_versions": ARTICLE_COUNT}
     assert entry_states == {"stored": ARTICLE_COUNT}
     bodies = "\n".join(m.get("message", "") for m in messages)
-    deliveries = [bodies.count(f"convoy number {i} crossed") for i in range(ARTICLE_COUNT)]
+    deliveries = [bodies.count(EVENTS[i]) for i in range(ARTICLE_COUNT)]
     # Every article's unique claim reaches the channel. A repeat is possible only for a message
     # whose process was killed in the documented window between the channel's answer and the
     # commit of `sent`: at most one repeat per kill.

@@ -70,6 +70,16 @@ def _add_core_commands(sub: Any) -> None:
     demo = _command(sub, "demo", _cmd_demo, "offline demo: fixture feeds on loopback, two cycles, one alert", False)
     demo.add_argument("--workdir", help="keep the demo database and config here (default: a temp dir)")
     _command(sub, "migrate", _cmd_migrate, "apply pending schema migrations and recreate the views")
+    maint = _command(sub, "maintenance", _cmd_maintenance,
+                     "prune old raw HTML, compact the database, print feed health")
+    maint.add_argument("--retention-days", type=int, help="override [database] raw_html_retention_days")
+    maint.add_argument("--format", choices=["table", "json"], default="table")
+    articles = sub.add_parser("articles", help="the page queue: retry failed or parked pages")
+    articles_sub = articles.add_subparsers(dest="articles_command", required=True, metavar="ACTION")
+    retry = _command(articles_sub, "retry", _cmd_articles_retry,
+                     "give failed or parked pages a fresh attempt budget on the next cycle")
+    retry.add_argument("entry_ids", nargs="*", type=int, metavar="ENTRY_ID",
+                       help="entries to requeue (default: every failed entry)")
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -84,9 +94,14 @@ def _cmd_init(args: argparse.Namespace) -> int:
         path.write_text(STARTER_CONFIG, encoding="utf-8")
         print(f"wrote {path}")
     settings = load_settings(path)
-    with db.open_db(settings.database.path) as con:
-        applied = db.migrate(con)
-    print(f"database {settings.database.path} ready ({len(db.migration_files())} migrations, {len(applied)} new)")
+    from monitor import feeds, stories
+
+    with db.open_db(settings.database) as con:
+        now = db.utcnow()
+        feed_count = feeds.sync_feeds(con, settings.feeds, settings.polling, now)
+        stories.sync_tracked_stories(con, settings.stories, now)
+    print(f"database {settings.database.path} ready (schema {db.migration_files()[-1][1].name}); "
+          f"{feed_count} feed(s) and {len(settings.stories)} tracked story(ies) registered")
     return 0
 
 
@@ -131,6 +146,33 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     result = run_demo(Path(args.workdir) if args.workdir else None)
     flagged = [row for row in result.claims if row[5] == "later" and row[1] == "new"]
     return 0 if flagged and result.messages else 1
+
+
+def _cmd_maintenance(args: argparse.Namespace) -> int:
+    from monitor import db, maintenance
+    from monitor.settings import load_settings
+
+    settings = load_settings(args.config)
+    retention = settings.database.raw_html_retention_days if args.retention_days is None else args.retention_days
+    with db.cycle_lock(settings.database.path, wait_s=60), db.open_db(settings.database) as con:
+        report = maintenance.run_maintenance(con, settings.database.path, db.utcnow(), retention)
+    if args.format == "json":
+        print_json(report.as_dict())
+    else:
+        print(report.report_markdown)
+    return 0
+
+
+def _cmd_articles_retry(args: argparse.Namespace) -> int:
+    from monitor import articles, db
+    from monitor.settings import load_settings
+
+    settings = load_settings(args.config)
+    with db.open_db(settings.database) as con:
+        requeued = articles.requeue_failed_entries(con, args.entry_ids or None)
+    print(f"requeued {len(requeued)} entr{'y' if len(requeued) == 1 else 'ies'}"
+          + (": " + " ".join(map(str, requeued)) if requeued else ""))
+    return 0
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:

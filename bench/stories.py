@@ -116,9 +116,10 @@ def measure_linking(path: str, stories: int, articles: int, stories_per_day: int
                 text = text + " " + " ".join(f"{n} said." for n in named)
                 title = " ".join(named[:4]) + " " + title
             when = END + dt.timedelta(minutes=i)
-            article_id = db.query(con, "articles_insert", [f"https://bench.example/{i}", "Bench", when])[0][0]
-            db.query(con, "articles_insert_version",
-                     [article_id, 1, f"h{i}", title, None, when, "Bench", text, None, when])
+            article_id = db.insert_with_id(con, "articles_insert", "article_ids",
+                                           [f"https://bench.example/{i}", "Bench", when])
+            db.insert_with_id(con, "articles_insert_version", "version_ids",
+                              [article_id, 1, f"h{i}", title, None, when, "Bench", text, None, when])
         report = link_articles(con, settings, END)
         active = con.execute(
             "SELECT count(*) FROM story_vectors WHERE last_article_at >= ?",

@@ -91,7 +91,7 @@ def digest_flow(
         return alerts.DeliveryReport().as_dict()
     with db.cycle_lock(settings.database.path, wait_s=DIGEST_LOCK_WAIT_S):
         now = db.utcnow()
-        with db.open_db(settings.database.path) as con:
+        with db.open_db(settings.database) as con:
             alerts.queue_alerts(con, channels, now)
             summary = alerts.render_summary_markdown(con, now - dt.timedelta(hours=period))
             report = alerts.deliver_digest(con, channels, now, period, force=force)

@@ -62,7 +62,7 @@ def _timed(summary: CycleSummary, stage: str) -> Iterator[None]:
 def prepare_database(settings: Settings, poll_all_now: bool) -> list[feeds.DueFeed]:
     """Apply migrations, sync configured feeds and stories, and pick the feeds due now."""
     now = db.utcnow()
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         feeds.sync_feeds(con, settings.feeds, settings.polling, now)
         stories.sync_tracked_stories(con, settings.stories, now)
         if poll_all_now:
@@ -79,14 +79,14 @@ def fetch_feeds(due: list[feeds.DueFeed], settings: Settings) -> list[feeds.Feed
 @task(cache_policy=NO_CACHE)
 def save_feeds(fetches: list[feeds.FeedFetch], settings: Settings) -> Any:
     """Parse fetched feeds and store polling state and new entries."""
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         return feeds.save_feed_results(con, fetches, settings.polling, db.utcnow())
 
 
 @task(cache_policy=NO_CACHE)
 def select_pending_entries(settings: Settings, limit: int) -> list[articles.PendingEntry]:
     """Entries whose page still has to be fetched."""
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         return articles.select_pending_entries(con, db.utcnow(), limit)
 
 
@@ -100,21 +100,21 @@ def fetch_pages(pending: list[articles.PendingEntry], settings: Settings) -> lis
 def extract_and_save_pages(fetched: list[articles.PageFetch], settings: Settings) -> Any:
     """Extract article text from fetched pages and store articles and versions."""
     results = articles.extract_pages(fetched)
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         return articles.save_articles(con, results, settings.fetch, db.utcnow())
 
 
 @task(cache_policy=NO_CACHE)
 def link_stories(settings: Settings) -> Any:
     """Link every new article version to a story."""
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         return stories.link_articles(con, settings.linking, db.utcnow())
 
 
 @task(cache_policy=NO_CACHE)
 def detect_claims(settings: Settings) -> Any:
     """Judge every sentence of the new article versions against its story's claim ledger."""
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         return claim_stage.detect_claims(con, settings.claims, db.utcnow())
 
 
@@ -125,7 +125,7 @@ def send_alerts(settings: Settings, run_started_at: datetime) -> tuple[Any, str]
 
     channels = channels_for(settings)
     now = db.utcnow()
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         alerts.queue_alerts(con, channels, now)
         summary_md = alerts.render_summary_markdown(con, run_started_at)
         report = alerts.deliver_alerts(con, channels, now)
@@ -137,7 +137,11 @@ def refresh_search_index(settings: Settings) -> None:
     """Bring the full-text indexes up to date with this cycle's articles and claims."""
     from monitor import search
 
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
+        reason = search.unavailable_reason(con)
+        if reason:
+            get_run_logger().info("search index skipped: %s", reason)
+            return
         search.refresh_search_index(con)
 
 
@@ -183,7 +187,7 @@ def fetch_and_extract_pages(
 @task(cache_policy=NO_CACHE)
 def save_pages(results: list[articles.PageResult], settings: Settings) -> Any:
     """Store extracted articles and versions (in the flow process: the single writer)."""
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         return articles.save_articles(con, results, settings.fetch, db.utcnow())
 
 
@@ -223,14 +227,14 @@ def _fetch_extract_on_dask(
 
 
 def _start_run(settings: Settings, started_at: datetime) -> int:
-    with db.open_db(settings.database.path) as con:
-        return int(db.query(con, "runs_start", [started_at])[0][0])
+    with db.open_db(settings.database) as con:
+        return db.insert_with_id(con, "runs_start", "run_ids", [started_at])
 
 
 def _finish_run(settings: Settings, run_id: int, status: str, summary: CycleSummary) -> None:
     import json
 
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         db.execute(con, "runs_finish", [db.utcnow(), status, json.dumps(summary.as_dict(), default=str), run_id])
 
 

@@ -487,30 +487,29 @@ def _save_one_article(
                 is_new_article = False
             else:
                 outlet = article.site_name or host_of(result.url)
-                article_id = int(db.query(con, "articles_insert", [result.url, outlet, now])[0][0])
+                article_id = db.insert_with_id(con, "articles_insert", "article_ids", [result.url, outlet, now])
                 is_new_article = True
             existing = db.query(con, "articles_version_by_hash", [article_id, digest])
             if existing:
                 report.unchanged += 1
             else:
                 version = int(db.query(con, "articles_next_version", [article_id])[0][0])
-                version_id = int(
-                    db.query(
-                        con,
-                        "articles_insert_version",
-                        [
-                            article_id,
-                            version,
-                            digest,
-                            article.title or entry.title,
-                            article.author,
-                            article.published_at or entry.published_at,
-                            article.site_name,
-                            article.text,
-                            result.raw_html,
-                            now,
-                        ],
-                    )[0][0]
+                version_id = db.insert_with_id(
+                    con,
+                    "articles_insert_version",
+                    "version_ids",
+                    [
+                        article_id,
+                        version,
+                        digest,
+                        article.title or entry.title,
+                        article.author,
+                        article.published_at or entry.published_at,
+                        article.site_name,
+                        article.text,
+                        result.raw_html,
+                        now,
+                    ],
                 )
                 report.new_version_ids.append(version_id)
                 if is_new_article:

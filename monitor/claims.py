@@ -1143,15 +1143,14 @@ def _store_claim(
         "outlet": version.outlet,
         "seen_at": seen_at,
     }
-    rows = db.query(con, "claims_insert", params)
-    if rows:
-        return int(rows[0][0])
     existing = db.query(
         con,
         "claims_find_normalized",
         {"story_id": version.story_id, "normalized": prepared.normalized},
     )
-    return int(existing[0][0])
+    if existing:
+        return int(existing[0][0])
+    return db.insert_with_id(con, "claims_insert", "claim_ids", params)
 
 
 # --- documents for `monitor claims diff` ---------------------------------------------------------

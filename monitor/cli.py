@@ -688,7 +688,11 @@ def _cmd_search(args: argparse.Namespace) -> int:
     import dataclasses
 
     from monitor import db, query, search
+    from monitor.errors import StoreError
+    from monitor.settings import load_settings
 
+    if not args.db and load_settings(args.config).database.backend == "ducklake":
+        raise StoreError(search.NEEDS_DUCKDB)
     path = _analyst_db_path(args)
     if args.reindex:
         with db.open_db(path) as con:

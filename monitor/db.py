@@ -231,6 +231,27 @@ def execute(
         raise StoreError(f"statement {name} failed: {e}") from e
 
 
+def next_id(con: duckdb.DuckDBPyConnection, sequence: str) -> int:
+    """Draw the next value of an id sequence (a connection-local TEMP sequence on DuckLake)."""
+    return int(query(con, "db_next_id", {"sequence": sequence})[0][0])
+
+
+def insert_with_id(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    sequence: str,
+    params: Sequence[Any] | dict[str, Any],
+) -> int:
+    """Run the named INSERT with a fresh id from SEQUENCE and return that id.
+
+    The id is bound as the first `?` (or as `$id` when PARAMS is a dict): DuckLake refuses
+    RETURNING, so the id is drawn before the insert on both backends.
+    """
+    new_id = next_id(con, sequence)
+    execute(con, name, {**params, "id": new_id} if isinstance(params, dict) else [new_id, *params])
+    return new_id
+
+
 def execute_many(
     con: duckdb.DuckDBPyConnection, name: str, rows: Sequence[Sequence[Any]]
 ) -> None:

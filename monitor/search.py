@@ -19,6 +19,15 @@ SOURCES = ("article_versions", "claims")
 KINDS = ("claim", "article")
 SNIPPET_CHARS = 220
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+NEEDS_DUCKDB = (
+    "full-text search needs the duckdb backend: DuckLake tables cannot carry the fts "
+    'extension\'s BM25 index (set [database] backend = "duckdb", or query the analyst views)'
+)
+
+
+def unavailable_reason(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why full-text search cannot run on this connection's store, or None when it can."""
+    return NEEDS_DUCKDB if db.is_ducklake(con) else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,8 +68,12 @@ def refresh_search_index(
 
     A rebuild re-reads the whole table (about a minute for 20,000 article versions), so
     MIN_INTERVAL_S lets a busy deployment rebuild at most that often; a missing index is
-    always built.
+    always built. On DuckLake nothing is built: the skip and its reason are logged.
     """
+    reason = unavailable_reason(con)
+    if reason:
+        LOGGER.info("search index not refreshed: %s", reason)
+        return []
     lag = index_lag(con)
     stats = {row[0]: (row[1], row[2]) for row in db.query(con, "search_source_stats")}
     built_at = {row[0]: row[3] for row in db.query(con, "search_index_state")}
@@ -90,6 +103,9 @@ def search(
     kinds: tuple[str, ...] = KINDS,
 ) -> list[Hit]:
     """Claims, then articles, matching TEXT by BM25; at most LIMIT of each kind."""
+    reason = unavailable_reason(con)
+    if reason:
+        raise StoreError(reason)
     if not query_terms(text):
         return []
     lag = index_lag(con)

@@ -344,7 +344,7 @@ def sync_tracked_stories(
                     continue
                 db.execute(con, "stories_update_keywords", [keywords, story_id])
             else:
-                story_id = db.query(con, "stories_insert_tracked", [config.name, keywords, now])[0][0]
+                story_id = db.insert_with_id(con, "stories_insert_tracked", "story_ids", [config.name, keywords, now])
             state = tracked_story_state(story_id, config.name, keywords)
             _save_vector(con, state, now, keep_counts=True)
 
@@ -636,7 +636,7 @@ def split_story(
     with db.transaction(con):
         texts = db.query(con, "stories_latest_versions", [moving])
         first_title = next((t for _, t, _, _ in texts if t), f"split of story {story_id}")
-        new_id = int(db.query(con, "stories_insert_new", [first_title[:200], now, None])[0][0])
+        new_id = db.insert_with_id(con, "stories_insert_new", "story_ids", [first_title[:200], now, None])
         for article_id in moving:
             db.execute(con, "stories_clear_current_links", [article_id])
             db.execute(con, "stories_insert_link", [article_id, new_id, None, "split", now])
@@ -714,6 +714,6 @@ def _copy_claim(
     con: duckdb.DuckDBPyConnection, claim_id: int, story_id: int, first: tuple[Any, ...]
 ) -> int:
     # first = (mention id, claim id, article id, version id, outlet, mentioned_at), earliest first
-    return int(
-        db.query(con, "stories_copy_claim", [story_id, first[3], first[2], first[4], first[5], claim_id])[0][0]
+    return db.insert_with_id(
+        con, "stories_copy_claim", "claim_ids", [story_id, first[3], first[2], first[4], first[5], claim_id]
     )

@@ -86,8 +86,9 @@ def test_story_outside_time_window_is_not_a_candidate() -> None:
 
 
 def _add_article(con: duckdb.DuckDBPyConnection, key: str, title: str, text: str, when: dt.datetime) -> int:
-    article_id = int(db.query(con, "articles_insert", [f"https://news.example/{key}", "Example", when])[0][0])
-    db.query(con, "articles_insert_version",
+    article_id = db.insert_with_id(con, "articles_insert", "article_ids",
+                                   [f"https://news.example/{key}", "Example", when])
+    db.insert_with_id(con, "articles_insert_version", "version_ids",
              [article_id, 1, f"hash-{key}", title, None, when, "Example", text, None, when])
     return article_id
 
@@ -133,7 +134,7 @@ def test_pipeline_tracked_new_stories_and_state_survives_reopen(db_path: Path) -
         assert con.execute("SELECT count(*) FROM article_versions WHERE linked_at IS NULL").fetchone() == (0,)
         # A new version of an already linked article keeps its story and adds no link.
         links_before = con.execute("SELECT count(*) FROM story_links").fetchone()
-        db.query(con, "articles_insert_version", [ids["A0"], 2, "hash-A0-v2", QUAKE_A[0][0],
+        db.insert_with_id(con, "articles_insert_version", "version_ids", [ids["A0"], 2, "hash-A0-v2", QUAKE_A[0][0],
                  None, T0, "Example", QUAKE_A[0][1] + " Updated.", None, T0])
         report = link_articles(con, settings, T0)
         assert (report.linked, report.already_assigned) == (0, 1)

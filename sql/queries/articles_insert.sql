@@ -1,1 +1,2 @@
-INSERT INTO articles (url, outlet, first_seen_at) VALUES (?, ?, ?) RETURNING id
+-- One new article; the caller draws its id from article_ids (db.insert_with_id).
+INSERT INTO articles (id, url, outlet, first_seen_at) VALUES (?, ?, ?, ?)

@@ -1,5 +1,5 @@
+-- One new article version; the caller draws its id from version_ids (db.insert_with_id).
 INSERT INTO article_versions
-    (article_id, version, content_hash, title, author, published_at, site_name, text, raw_html,
+    (id, article_id, version, content_hash, title, author, published_at, site_name, text, raw_html,
      fetched_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING id
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

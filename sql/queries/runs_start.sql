@@ -1,1 +1,1 @@
-INSERT INTO runs (started_at, status) VALUES (?, 'running') RETURNING id;
+INSERT INTO runs (id, started_at, status) VALUES (?, ?, 'running');

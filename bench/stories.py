@@ -128,8 +128,9 @@ def measure_linking(path: str, stories: int, articles: int, stories_per_day: int
     linked = max(1, report.linked)
     write_share_ms = report.write_seconds * 1000.0 / linked
     load_share_ms = report.load_seconds * 1000.0 / linked
+    revise_share_ms = report.revise_seconds * 1000.0 / linked
     decide_ms = sorted(s * 1000.0 for s in report.article_seconds)
-    total_ms = sorted(d + write_share_ms + load_share_ms for d in decide_ms)
+    total_ms = sorted(d + write_share_ms + load_share_ms + revise_share_ms for d in decide_ms)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "stored_stories": stories,
@@ -142,9 +143,31 @@ def measure_linking(path: str, stories: int, articles: int, stories_per_day: int
         "decide_p99_ms": _percentile(decide_ms, 0.99),
         "write_ms_per_article": round(write_share_ms, 3),
         "load_ms_per_article": round(load_share_ms, 3),
+        "revise_ms_per_article": round(revise_share_ms, 3),
         "batch_load_seconds": round(report.load_seconds, 3),
         "peak_rss_mb": round(peak_kb / 1024.0, 1),
     }
+
+
+def measure_revise(members: int, seed: int = 7) -> dict[str, Any]:
+    """Time one split re-check (`find_split`, as `revise_stories` runs it) of a story of MEMBERS articles."""
+    from collections import Counter
+
+    from monitor.settings import LinkingSettings
+    from monitor.stories import extract_terms, find_split, weigh_terms
+
+    rng = random.Random(seed)
+    settings = LinkingSettings()
+    counts = [extract_terms(*_article_text(rng, 1 + i % 2), settings) for i in range(members)]
+    df: Counter[str] = Counter()
+    for c in counts:
+        df.update(c.keys())
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        find_split([weigh_terms(c, df.__getitem__, len(counts)) for c in counts], settings)
+        timings.append((time.perf_counter() - started) * 1000.0)
+    return {"members": members, "recheck_ms": round(min(timings), 2)}
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -181,11 +204,14 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
         print(json.dumps(row), flush=True)
         path.unlink(missing_ok=True)
+    revise = [measure_revise(n) for n in (10, 30, 60)]
+    print(json.dumps({"split_recheck": revise}), flush=True)
     result: dict[str, Any] = {
         "benchmark": "story linking: link_articles on a DuckDB file; p50/p99 = own decision + equal share of the batch's candidate load and bulk writes",
         "stories_per_day": args.stories_per_day,
         "articles_per_size": articles,
         "sizes": rows,
+        "split_recheck": revise,
         "p50_ratio_largest_to_smallest": round(rows[-1]["p50_ms"] / rows[0]["p50_ms"], 2),
         "targets": {"p50_ms_at_1M": 5.0, "growth_ratio_max": 2.0, "peak_rss_mb_max": 1024},
     }

@@ -163,6 +163,13 @@ class LinkingSettings(_Section):
     # Tracked stories: an article joins one when it names at least this many of its keywords
     # (or all of them, when the story has fewer).
     tracked_keyword_hits_min: int = Field(default=2, ge=1)
+    # Revisable decisions: after linking, an untracked story whose members fall into two groups
+    # (average-linkage on member vectors) is split when the mean similarity across the groups is
+    # below this share of the mean similarity within the looser group (0 turns splitting off).
+    split_cross_within_ratio: float = Field(default=0.6, ge=0, le=1)
+    # Each group must hold at least this many articles; stories larger than the cap are not re-checked.
+    split_group_articles_min: int = Field(default=2, ge=1)
+    split_check_articles_max: int = Field(default=60, ge=2)
 
 
 class ClaimSettings(_Section):

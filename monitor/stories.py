@@ -6,6 +6,9 @@ closest by cosine, mixed with rapidfuzz title similarity and scaled down by the 
 score reaches ``link_threshold_score``; otherwise it starts a new story. Candidate stories come
 from an inverted index of each story's strongest terms, capped to the most recently active stories
 per term, among stories active within ``time_window_hours``; tracked stories are always candidates.
+Decisions can be revised: a story whose members fall into two groups that are much less alike
+across than within (``find_split``) is split, in memory by the linker itself and in DuckDB by
+``revise_stories`` after each linking batch.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import dataclasses
+
 import duckdb
+import numpy as np
 from rapidfuzz import fuzz
 
 from monitor import db
@@ -99,6 +105,8 @@ class LinkReport:
     decide_seconds: float = 0.0  # in-memory decisions
     write_seconds: float = 0.0  # bulk writes of links, stories, vectors and DF
     article_seconds: list[float] = field(default_factory=list)  # each linked article's decision
+    split_stories: list[int] = field(default_factory=list)  # stories split off after linking
+    revise_seconds: float = 0.0  # re-checking touched stories for two groups
 
 
 # --- pure parts: terms, vectors, scores --------------------------------------------------------
@@ -167,6 +175,71 @@ def _time_factor(
     return 1.0 - settings.time_penalty_max_frac * gap_hours / settings.time_window_hours
 
 
+def similarity_matrix(vectors: Sequence[dict[str, float]]) -> np.ndarray:
+    """Pairwise cosine similarities of unit-length sparse vectors (1 on the diagonal)."""
+    # Only terms two vectors share add to a similarity, and they are few: keeping the dense
+    # matrix narrow keeps the product small.
+    seen: Counter[str] = Counter()
+    for vector in vectors:
+        seen.update(vector.keys())
+    vocabulary = {term: index for index, term in enumerate(t for t, n in seen.items() if n > 1)}
+    dense = np.zeros((len(vectors), max(1, len(vocabulary))))
+    for row, vector in enumerate(vectors):
+        for term, weight in vector.items():
+            column = vocabulary.get(term)
+            if column is not None:
+                dense[row, column] = weight
+    # einsum rather than a BLAS product: BLAS threads spin and stall on a busy machine.
+    similarity = np.einsum("ik,jk->ij", dense, dense)
+    np.fill_diagonal(similarity, 1.0)
+    return similarity
+
+
+def find_split(vectors: Sequence[dict[str, float]], settings: LinkingSettings) -> list[int] | None:
+    """Members (by index) to move out of a story whose members form two groups; None keeps it whole.
+
+    The members are joined by average linkage until two groups remain. The story splits when the
+    mean similarity across the groups is below `split_cross_within_ratio` times the mean
+    similarity within the looser group. The group holding member 0 (the oldest) stays.
+    """
+    count = len(vectors)
+    group_min = settings.split_group_articles_min
+    if not settings.split_cross_within_ratio or count < 2 * group_min:
+        return None
+    if count > settings.split_check_articles_max:
+        return None
+    similarity = similarity_matrix(vectors)
+    groups = [[i] for i in range(count)]
+    sums = similarity.copy()  # summed similarity between groups
+    sizes = np.ones(count)
+    alive = np.ones(count, dtype=bool)
+    for _ in range(count - 2):
+        average = sums / np.outer(sizes, sizes)
+        average[~alive, :] = -np.inf
+        average[:, ~alive] = -np.inf
+        np.fill_diagonal(average, -np.inf)
+        a, b = divmod(int(np.argmax(average)), count)
+        a, b = min(a, b), max(a, b)
+        groups[a] += groups[b]
+        groups[b] = []
+        sums[a, :] += sums[b, :]
+        sums[:, a] += sums[:, b]
+        sizes[a] += sizes[b]
+        alive[b] = False
+    first, second = (groups[i] for i in np.flatnonzero(alive))
+    if min(len(first), len(second)) < group_min:
+        return None
+
+    def within(members: list[int]) -> float:
+        block = similarity[np.ix_(members, members)]
+        return float((block.sum() - np.trace(block)) / (len(members) * (len(members) - 1)))
+
+    cross = float(similarity[np.ix_(first, second)].mean())
+    if cross >= settings.split_cross_within_ratio * min(within(first), within(second)):
+        return None
+    return sorted(second if 0 in first else first)
+
+
 def _truncate(terms: dict[str, float], keep: int) -> dict[str, float]:
     if len(terms) <= keep:
         return terms
@@ -185,6 +258,7 @@ class StoryLinker:
         new_story_id: Callable[[Doc], int] | None = None,
         df: dict[str, int] | None = None,
         n_docs: int = 0,
+        keep_members: bool = True,
     ) -> None:
         self.settings = settings or LinkingSettings()
         self.df: dict[str, int] = df if df is not None else {}
@@ -194,6 +268,12 @@ class StoryLinker:
         self._tracked: dict[int, StoryState] = {}
         self._next_id = 1
         self._new_story_id = new_story_id or self._counter_id
+        # Members (document and term counts) per story, kept when this linker revises its own
+        # decisions in memory (`monitor cluster`, the eval); the pipeline's per-batch linkers do
+        # not, and `revise_stories` splits in DuckDB after each batch instead.
+        self.keep_members = keep_members
+        self.members: dict[int, list[tuple[Doc, Counter[str]]]] = {}
+        self.assignment: dict[str | int, int] = {}
 
     def _counter_id(self, doc: Doc) -> int:
         while self._next_id in self.stories:
@@ -306,13 +386,52 @@ class StoryLinker:
             story_id = self._new_story_id(doc)
             self.stories[story_id] = StoryState(id=story_id)
         self.absorb(self.stories[story_id], doc, vector)
+        if self.keep_members:
+            self.members.setdefault(story_id, []).append((doc, counts))
+            self.assignment[doc.id] = story_id
+            if self.revise(story_id) is not None:
+                story_id = self.assignment[doc.id]
         return LinkDecision(story_id=story_id, new_story=new_story, score=round(score, 4), reason=reason)
+
+    def revise(self, story_id: int) -> int | None:
+        """Split an untracked story whose members form two groups (`find_split`); the new story's id."""
+        story = self.stories[story_id]
+        members = self.members.get(story_id, [])
+        if story.tracked or not members:
+            return None
+        vectors = [self.vectorize(counts) for _, counts in members]
+        moving = find_split(vectors, self.settings)
+        if moving is None:
+            return None
+        new_id = self._new_story_id(members[moving[0]][0])
+        self.stories[new_id] = StoryState(id=new_id)
+        moved = set(moving)
+        groups = {story_id: [], new_id: []}  # type: dict[int, list[int]]
+        for index in range(len(members)):
+            groups[new_id if index in moved else story_id].append(index)
+        for target, indexes in groups.items():
+            rebuilt = StoryState(id=target)
+            self.stories[target] = rebuilt
+            self.members[target] = [members[i] for i in indexes]
+            for i in indexes:
+                self.absorb(rebuilt, members[i][0], vectors[i])
+                self.assignment[members[i][0].id] = target
+        return new_id
 
 
 def cluster_documents(docs: Iterable[Doc], settings: LinkingSettings | None = None) -> list[LinkDecision]:
-    """Run the online clusterer over documents in the given order."""
+    """Run the online clusterer over documents in the given order; story ids are the final ones.
+
+    A later split can move an earlier document, so each decision carries the story the document
+    is in after the last document (its score and `new_story` flag are those of its arrival).
+    """
     linker = StoryLinker(settings)
-    return [linker.link(doc) for doc in docs]
+    docs = list(docs)
+    decisions = [linker.link(doc) for doc in docs]
+    return [
+        dataclasses.replace(decision, story_id=linker.assignment[doc.id])
+        for doc, decision in zip(docs, decisions, strict=True)
+    ]
 
 
 def tracked_story_state(story_id: int, name: str, keywords: Sequence[str]) -> StoryState:
@@ -394,10 +513,10 @@ def _load_linker(
     terms = sorted(set().union(*counts)) if counts else []
     df = dict(db.query(con, "stories_term_df", [_pack(terms, _UNIT)])) if terms else {}
     n_docs = int(db.query(con, "stories_corpus_docs")[0][0])
-    linker = StoryLinker(settings, df=df, n_docs=n_docs)
+    linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
     # The batch's own documents count into the DF before their query terms are chosen, exactly
     # as they will when each is linked.
-    probe = StoryLinker(settings, df=dict(df), n_docs=n_docs)
+    probe = StoryLinker(settings, df=dict(df), n_docs=n_docs, keep_members=False)
     lookup_docs: list[int] = []
     lookup_terms: list[str] = []
     lookup_weights: list[float] = []
@@ -435,13 +554,52 @@ def link_articles(
     pending = db.query(con, "stories_pending_versions")
     report = LinkReport()
     for start in range(0, len(pending), BATCH_ARTICLES_MAX):
-        _link_batch(con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report)
+        touched = _link_batch(con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report)
+        started = time.perf_counter()
+        report.split_stories.extend(revise_stories(con, touched, settings, now))
+        report.revise_seconds += time.perf_counter() - started
     if report.linked or report.already_assigned:
         LOGGER.info(
-            "stories: linked %s article(s), %s new stories, %s tracked hits",
-            report.linked, len(report.new_stories), report.tracked_hits,
+            "stories: linked %s article(s), %s new stories, %s tracked hits, %s split off",
+            report.linked, len(report.new_stories), report.tracked_hits, len(report.split_stories),
         )
     return report
+
+
+def revise_stories(
+    con: duckdb.DuckDBPyConnection, story_ids: Sequence[int], settings: LinkingSettings, now: dt.datetime
+) -> list[int]:
+    """Split each given untracked story whose members form two groups (`find_split`); the new ids.
+
+    The moved group goes through `split_story`, so the split is recorded in `story_links` (reason
+    `split`) and claims are re-attributed as for a split from the CLI.
+    """
+    if not story_ids or not settings.split_cross_within_ratio:
+        return []
+    rows = db.query(con, "stories_member_versions", [
+        _pack(story_ids), 2 * settings.split_group_articles_min, settings.split_check_articles_max,
+    ])
+    members: dict[int, list[tuple[int, Counter[str]]]] = {}
+    for story_id, article_id, title, text in rows:
+        members.setdefault(story_id, []).append(
+            (article_id, extract_terms(title or "", text or "", settings))
+        )
+    if not members:
+        return []
+    terms = sorted(set().union(*(c for group in members.values() for _, c in group)))
+    df = dict(db.query(con, "stories_term_df", [_pack(terms, _UNIT)]))
+    linker = StoryLinker(
+        settings, df=df, n_docs=int(db.query(con, "stories_corpus_docs")[0][0]), keep_members=False
+    )
+    new_ids = []
+    for story_id, group in members.items():
+        moving = find_split([linker.vectorize(counts) for _, counts in group], settings)
+        if moving is not None:
+            article_ids = [group[i][0] for i in moving]
+            new_ids.append(split_story(con, story_id, article_ids, now, settings))
+            LOGGER.info("stories: split %s article(s) of story %s into story %s",
+                        len(article_ids), story_id, new_ids[-1])
+    return new_ids
 
 
 def _link_batch(
@@ -450,7 +608,8 @@ def _link_batch(
     now: dt.datetime,
     pending: Sequence[tuple[Any, ...]],
     report: LinkReport,
-) -> None:
+) -> list[int]:
+    """Link one batch in one transaction; return the stories that gained articles."""
     docs = []
     for version_id, article_id, title, text, published_at, fetched_at, story_id in pending:
         doc = Doc(id=article_id, title=title or "", text=text or "", published=published_at or fetched_at)
@@ -535,6 +694,7 @@ def _link_batch(
     report.already_assigned += len(docs) - linked_docs
     report.new_stories.extend(new_ids)
     report.tracked_hits += tracked_hits
+    return sorted({story for _, story, _, _ in links})
 
 
 def _save_vectors(con: duckdb.DuckDBPyConnection, stories: Sequence[StoryState], now: dt.datetime) -> None:
@@ -671,7 +831,7 @@ def _rebuild_vector(
 ) -> None:
     keep = _story_row(con, story_id)
     story = StoryState(id=story_id, tracked=bool(keep[2]))
-    linker = StoryLinker(settings, df=df, n_docs=n_docs)
+    linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
     for _, title, text, published in rows:
         doc = Doc(id=0, title=title or "", text=text or "", published=published)
         linker.absorb(story, doc, linker.vectorize(extract_terms(doc.title, doc.text, settings)))

@@ -12,7 +12,16 @@ import pytest
 from monitor import db
 from monitor.cli import main
 from monitor.settings import LinkingSettings, StoryConfig
-from monitor.stories import Doc, StoryLinker, link_articles, sync_tracked_stories
+from monitor.stories import (
+    Doc,
+    StoryLinker,
+    cluster_documents,
+    extract_terms,
+    find_split,
+    link_articles,
+    sync_tracked_stories,
+    weigh_terms,
+)
 
 T0 = dt.datetime(2024, 3, 4, 8, 0)
 
@@ -71,6 +80,37 @@ def test_hard_negatives_stay_apart_and_same_event_joins() -> None:
         by_label.setdefault(label, set()).add(linker.link(doc).story_id)
     assert all(len(ids) == 1 for ids in by_label.values()), by_label
     assert len(set().union(*by_label.values())) == 3
+
+
+def _quake_docs() -> list[tuple[str, Doc]]:
+    return [(label, doc) for label, doc in _docs() if label in "AB"]
+
+
+def test_find_split_separates_two_events_and_keeps_one_event_whole() -> None:
+    settings = LinkingSettings()
+    counts = [extract_terms(t, x, settings) for t, x in QUAKE_A + QUAKE_B]
+    df: dict[str, int] = {}
+    for c in counts:
+        for term in c:
+            df[term] = df.get(term, 0) + 1
+    vectors = [weigh_terms(c, lambda t: df.get(t, 0), len(counts)) for c in counts]
+    assert find_split(vectors, settings) == [3, 4, 5]  # the group without the oldest member moves
+    assert find_split(vectors[:3], settings) is None  # too few for two groups of two
+    assert find_split(vectors[:4], settings) is None  # one event plus one stray: group too small
+    assert find_split(vectors, settings.model_copy(update={"split_cross_within_ratio": 0.0})) is None
+
+
+def test_merged_hard_negatives_are_split_again() -> None:
+    # A threshold this low joins the second earthquake to the first; the re-check splits it off.
+    loose = LinkingSettings(link_threshold_score=0.02)
+    docs = _quake_docs()
+    no_revision = cluster_documents([d for _, d in docs], loose.model_copy(update={"split_cross_within_ratio": 0.0}))
+    assert len({d.story_id for d in no_revision}) == 1
+    revised = cluster_documents([d for _, d in docs], loose)
+    by_label: dict[str, set[int]] = {}
+    for (label, _), decision in zip(docs, revised, strict=True):
+        by_label.setdefault(label, set()).add(decision.story_id)
+    assert by_label["A"] != by_label["B"] and all(len(ids) == 1 for ids in by_label.values()), by_label
 
 
 def test_story_outside_time_window_is_not_a_candidate() -> None:
@@ -143,6 +183,33 @@ def test_pipeline_tracked_new_stories_and_state_survives_reopen(db_path: Path) -
         # A keyword change updates the tracked story instead of adding one.
         sync_tracked_stories(con, [StoryConfig(name="Turkey earthquake", keywords=["AFAD"])], T0)
         assert con.execute("SELECT keywords FROM stories WHERE id = ?", [tracked_id]).fetchone() == (["AFAD"],)
+
+
+def test_pipeline_splits_a_story_that_holds_two_events(db_path: Path) -> None:
+    loose = LinkingSettings(link_threshold_score=0.02)
+    with db.open_db(db_path) as con:
+        ids = {str(doc.id): _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
+               for _, doc in _quake_docs()}
+        report = link_articles(con, loose, T0)
+        assert report.linked == 6 and len(report.new_stories) == 1  # linked as one story ...
+        assert len(report.split_stories) == 1  # ... then split
+        story_of = dict(con.execute("SELECT id, story_id FROM articles").fetchall())
+        a_story = {story_of[ids[k]] for k in ids if k.startswith("A")}
+        b_story = {story_of[ids[k]] for k in ids if k.startswith("B")}
+        assert a_story == set(report.new_stories) and b_story == set(report.split_stories)
+        # History: the Turkish quake's articles were linked to the first story, then split.
+        reasons = con.execute(
+            "SELECT reason, is_current, count(*) FROM story_links WHERE article_id IN (SELECT unnest(?))"
+            " GROUP BY ALL ORDER BY ALL", [[ids[k] for k in ids if k.startswith("B")]]
+        ).fetchall()
+        assert reasons == [("linked", False, 3), ("split", True, 3)]
+        # A later article of the second quake finds the split-off story; nothing splits again.
+        _add_article(con, "b9", "Kahramanmaras quake: AFAD ends search in Elbistan",
+                     "AFAD ended the search in Elbistan after the magnitude 5.4 Kahramanmaras earthquake.",
+                     T0 + dt.timedelta(days=4))
+        report = link_articles(con, LinkingSettings(), T0)
+        assert report.split_stories == []
+        assert con.execute("SELECT story_id FROM articles WHERE url LIKE '%b9'").fetchone() == (b_story.pop(),)
 
 
 # --- merge and split from the CLI ----------------------------------------------------------------

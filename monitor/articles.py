@@ -346,8 +346,10 @@ def requeue_failed_entries(
     con: duckdb.DuckDBPyConnection, entry_ids: list[int] | None = None
 ) -> list[int]:
     """Give failed or parked entries a fresh attempt budget; return the ids requeued."""
-    rows = db.query(con, "articles_entries_requeue_failed", {"ids": entry_ids})
-    return sorted(int(row[0]) for row in rows)
+    with db.transaction(con):
+        rows = db.query(con, "articles_entries_failed_ids", {"ids": entry_ids})
+        db.execute(con, "articles_entries_requeue_failed", {"ids": entry_ids})
+    return [int(row[0]) for row in rows]
 
 
 # --- fetching (I/O) -----------------------------------------------------------------------------

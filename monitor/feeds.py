@@ -395,7 +395,8 @@ def list_feeds(con: duckdb.DuckDBPyConnection) -> list[FeedHealth]:
 def reset_feed(con: duckdb.DuckDBPyConnection, feed_id: int, now: dt.datetime) -> bool:
     """Un-park a feed, clear its errors and make it due now; False if there is no such feed."""
     with db.transaction(con):
-        rows = db.query(con, "feeds_reset", {"id": feed_id, "now": now})
+        rows = db.query(con, "feeds_find_id", {"id": feed_id})
+        db.execute(con, "feeds_reset", {"id": feed_id, "now": now})
     return bool(rows)
 
 
@@ -464,8 +465,9 @@ class _Outcome:
 def reset_parked_feeds(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[int]:
     """Un-park every parked feed (e.g. after a network outage); return their ids."""
     with db.transaction(con):
-        rows = db.query(con, "feeds_reset_all_parked", {"now": now})
-    return sorted(int(row[0]) for row in rows)
+        rows = db.query(con, "feeds_parked_ids")
+        db.execute(con, "feeds_reset_all_parked", {"now": now})
+    return [int(row[0]) for row in rows]
 
 
 def _outcome(fetch: FeedFetch, polling: PollingSettings, now: dt.datetime) -> _Outcome:

@@ -194,13 +194,14 @@ def fetch_settings() -> FetchSettings:
 def add_entries(
     con: duckdb.DuckDBPyConnection, urls: list[str], feed_url: str = "https://f.example/rss"
 ) -> list[int]:
-    feed_id = db.query(con, "articles_test_add_feed", [feed_url, NOW, NOW])[0][0]
+    feed_id = db.insert_with_id(con, "articles_test_add_feed", "feed_ids", [feed_url, NOW, NOW])
     return [
-        db.query(
+        db.insert_with_id(
             con,
             "articles_test_add_entry",
+            "entry_ids",
             [feed_id, f"{feed_url}#{i}", url, f"Entry {i}", NOW, NOW],
-        )[0][0]
+        )
         for i, url in enumerate(urls)
     ]
 

@@ -146,16 +146,18 @@ def test_ledger_command_lists_claims_with_corroboration(
     now = dt.datetime(2022, 6, 16)
     claim = "The US urged Israel to pause its strikes at least twice, officials said."
     with db.open_db(tmp_path / "ledger.duckdb") as con:
-        story = db.query(con, "claims_test_add_story", {"name": "Strikes", "now": now})[0][0]
+        story = db.insert_with_id(con, "claims_test_add_story", "story_ids", {"name": "Strikes", "now": now})
         for n, outlet in enumerate(["A", "B"]):
-            article = db.query(
+            article = db.insert_with_id(
                 con,
                 "claims_test_add_article",
+                "article_ids",
                 {"url": f"https://x.example/{n}", "outlet": outlet, "now": now, "story_id": story},
-            )[0][0]
-            db.query(
+            )
+            db.insert_with_id(
                 con,
                 "claims_test_add_version",
+                "version_ids",
                 {
                     "article_id": article,
                     "version": 1,

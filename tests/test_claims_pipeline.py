@@ -30,16 +30,15 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _story(con: duckdb.DuckDBPyConnection, name: str = "US review of Israeli strikes") -> int:
-    return int(db.query(con, "claims_test_add_story", {"name": name, "now": T0})[0][0])
+    return db.insert_with_id(con, "claims_test_add_story", "story_ids", {"name": name, "now": T0})
 
 
 def _article(con: duckdb.DuckDBPyConnection, story_id: int, url: str, outlet: str) -> int:
-    return int(
-        db.query(
-            con,
-            "claims_test_add_article",
-            {"url": url, "outlet": outlet, "now": T0, "story_id": story_id},
-        )[0][0]
+    return db.insert_with_id(
+        con,
+        "claims_test_add_article",
+        "article_ids",
+        {"url": url, "outlet": outlet, "now": T0, "story_id": story_id},
     )
 
 
@@ -59,7 +58,7 @@ def _version(
         "published_at": T0 + dt.timedelta(hours=hours),
         "now": T0 + dt.timedelta(hours=hours),
     }
-    return int(db.query(con, "claims_test_add_version", params)[0][0])
+    return db.insert_with_id(con, "claims_test_add_version", "version_ids", params)
 
 
 def _mentions(con: duckdb.DuckDBPyConnection, story_id: int) -> list[dict[str, Any]]:

@@ -1,3 +1,3 @@
--- Test fixture: an article already linked to a story.
-INSERT INTO articles (url, outlet, first_seen_at, story_id) VALUES ($url, $outlet, $now, $story_id)
-RETURNING id;
+-- Test fixture: an article already linked to a story; $id comes from article_ids.
+INSERT INTO articles (id, url, outlet, first_seen_at, story_id)
+VALUES ($id, $url, $outlet, $now, $story_id);

@@ -1,2 +1,2 @@
--- Test fixture: a story to attach articles to.
-INSERT INTO stories (name, created_at) VALUES ($name, $now) RETURNING id;
+-- Test fixture: a story to attach articles to; $id comes from story_ids.
+INSERT INTO stories (id, name, created_at) VALUES ($id, $name, $now);

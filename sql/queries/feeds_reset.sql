@@ -5,4 +5,3 @@ UPDATE feeds SET
     last_error = NULL,
     next_check_at = $now
 WHERE id = $id
-RETURNING id

@@ -1070,13 +1070,17 @@ def _judge_version(
     report: ClaimReport,
 ) -> None:
     seen_at = version.published_at or version.fetched_at or now
-    mentions: list[tuple[Any, ...]] = []
-    added: list[int] = []
+    # A single-row INSERT costs DuckDB milliseconds, so a version's claims and its mentions are
+    # written with one statement each; claim ids are drawn ahead for the ledger.
+    new_claims: list[tuple[int, Prepared, str, int | None]] = []
+    free_ids: list[int] = []
+    mentions: list[tuple[int, int, str, str, float]] = []
     counts = Counter[str]()
     new_ids: list[int] = []
     changed_ids: list[int] = []
     with db.transaction(con):
-        for index, seg in enumerate(version_segments(version.text, version.title, settings)):
+        segments = version_segments(version.text, version.title, settings)
+        for index, seg in enumerate(segments):
             if seg.skip_reason is not None:
                 counts["skipped"] += 1
                 continue
@@ -1090,27 +1094,31 @@ def _judge_version(
                     if verdict.status == "changed" and verdict.entry_index is not None
                     else None
                 )
-                claim_id = _store_claim(
-                    con, version, prepared, verdict.status, changed_from, seen_at
-                )
-                added.append(ledger.add(prepared, version.id, claim_id))
+                if not free_ids:
+                    wanted = max(1, len(segments) - index)
+                    free_ids = [int(r[0]) for r in db.query(con, "claims_reserve_ids", {"count": wanted})]
+                claim_id = free_ids.pop(0)
+                new_claims.append((claim_id, prepared, verdict.status, changed_from))
+                ledger.add(prepared, version.id, claim_id)
                 (changed_ids if verdict.status == "changed" else new_ids).append(claim_id)
             counts[verdict.status] += 1
-            mentions.append(
-                (
-                    claim_id,
-                    version.story_id,
-                    version.id,
-                    version.article_id,
-                    index,
-                    seg.text,
-                    verdict.status,
-                    round(verdict.score, 4),
-                    version.outlet,
-                    seen_at,
-                )
-            )
-        db.execute_many(con, "claims_insert_mention", mentions)
+            mentions.append((claim_id, index, seg.text, verdict.status, round(verdict.score, 4)))
+        renamed = _store_claims(con, version, new_claims, seen_at)
+        if renamed:  # claims the story already held under the same normalised form keep their ids
+            mentions = [(renamed.get(m[0], m[0]), *m[1:]) for m in mentions]
+            new_ids = [renamed.get(i, i) for i in new_ids]
+            changed_ids = [renamed.get(i, i) for i in changed_ids]
+            for entry in ledger.entries:
+                if entry.claim_id in renamed:
+                    entry.claim_id = renamed[entry.claim_id]
+        if mentions:
+            claim_ids, indexes, sentences, statuses, scores = (list(c) for c in zip(*mentions))
+            db.execute(con, "claims_insert_mention_batch", {
+                "claim_ids": claim_ids, "story_id": version.story_id, "version_id": version.id,
+                "article_id": version.article_id, "indexes": indexes, "sentences": sentences,
+                "statuses": statuses, "scores": scores, "outlet": version.outlet,
+                "seen_at": seen_at,
+            })
         db.execute(con, "claims_mark_done", {"now": now, "version_id": version.id})
     report.versions += 1
     report.sentences += sum(counts.values())
@@ -1124,33 +1132,35 @@ def _judge_version(
         report.updated_versions[version.id] = new_ids + changed_ids
 
 
-def _store_claim(
+def _store_claims(
     con: Any,
     version: _PendingVersion,
-    prepared: Prepared,
-    status: str,
-    changed_from: int | None,
+    new_claims: list[tuple[int, Prepared, str, int | None]],
     seen_at: Any,
-) -> int:
-    params = {
+) -> dict[int, int]:
+    """Insert a version's new claims; return drawn id -> stored id for claims already held."""
+    if not new_claims:
+        return {}
+    normalized = [c[1].normalized for c in new_claims]
+    db.execute(con, "claims_insert_batch", {
+        "ids": [c[0] for c in new_claims],
         "story_id": version.story_id,
-        "text": prepared.text,
-        "normalized": prepared.normalized,
-        "kind": "changed" if status == "changed" else "new",
-        "changed_from": changed_from,
+        "texts": [c[1].text for c in new_claims],
+        "normalized": normalized,
+        "kinds": ["changed" if c[2] == "changed" else "new" for c in new_claims],
+        "changed_from": [c[3] for c in new_claims],
         "version_id": version.id,
         "article_id": version.article_id,
         "outlet": version.outlet,
         "seen_at": seen_at,
+    })
+    stored = {
+        text: int(claim_id)
+        for claim_id, text in db.query(
+            con, "claims_ids_by_normalized", {"story_id": version.story_id, "normalized": normalized}
+        )
     }
-    existing = db.query(
-        con,
-        "claims_find_normalized",
-        {"story_id": version.story_id, "normalized": prepared.normalized},
-    )
-    if existing:
-        return int(existing[0][0])
-    return db.insert_with_id(con, "claims_insert", "claim_ids", params)
+    return {c[0]: stored[c[1].normalized] for c in new_claims if stored[c[1].normalized] != c[0]}
 
 
 # --- documents for `monitor claims diff` ---------------------------------------------------------

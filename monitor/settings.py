@@ -137,7 +137,7 @@ class LinkingSettings(_Section):
     """Story-linking thresholds; see README "Tuning story linking"."""
 
     # An article joins its best story when the combined score reaches this (0..1); else it starts one.
-    link_threshold_score: float = Field(default=0.25, gt=0, le=1)
+    link_threshold_score: float = Field(default=0.2, gt=0, le=1)
     # Share of the combined score given to rapidfuzz title similarity (the rest is TF-IDF cosine).
     title_fuzz_weight_frac: float = Field(default=0.0, ge=0, le=1)
     # Stories idle longer than this (article time minus story's last article) are not candidates:

@@ -8,7 +8,9 @@ import functools
 import hashlib
 import importlib
 import logging
+import os
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -400,29 +402,57 @@ def connect_ducklake(
         data_path = Path(settings.path).parent / data_path
     if not read_only and "://" not in str(data_path):
         Path(data_path).mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
     try:
-        load_extension(con, "ducklake")
-        if extension:
-            load_extension(con, extension)
-        options = {"DATA_PATH": str(data_path)}
-        if read_only:
-            options["READ_ONLY"] = "true"
-        # ATTACH takes no bound parameters; the target and options come from validated settings
-        # and are quoted as SQL string literals here.
-        option_sql = ", ".join(
-            f"{key} {_sql_literal(value) if key == 'DATA_PATH' else value}"
-            for key, value in options.items()
-        )
-        con.execute(f"ATTACH {_sql_literal(target)} AS {DUCKLAKE_ALIAS} ({option_sql})")
+        con = _lake_instance(target, extension, str(data_path), read_only).cursor()
+    except duckdb.Error as e:
+        raise StoreError(
+            f"DuckLake catalog {settings.ducklake_catalog!r}: cannot attach: {e}"
+        ) from e
+    try:
         con.execute(f"USE {DUCKLAKE_ALIAS}")
         _create_id_sequences(con)
     except duckdb.Error as e:
         con.close()
-        raise StoreError(
-            f"DuckLake catalog {settings.ducklake_catalog!r}: cannot attach: {e}"
-        ) from e
+        raise StoreError(f"DuckLake catalog {settings.ducklake_catalog!r}: {e}") from e
     return con
+
+
+# Loading the extensions and attaching the catalog cost about 2 s per connection, and a cycle
+# opens a dozen. So each process keeps one in-memory DuckDB per lake with the catalog attached,
+# and every connect_ducklake() is a new connection (cursor) to it: its own transactions and
+# TEMP id sequences, no reload. Keyed by pid so a forked child never reuses its parent's.
+_LAKE_INSTANCES: dict[tuple[int, str, str, bool], duckdb.DuckDBPyConnection] = {}
+_LAKE_INSTANCES_LOCK = threading.Lock()
+
+
+def _lake_instance(
+    target: str, extension: str | None, data_path: str, read_only: bool
+) -> duckdb.DuckDBPyConnection:
+    key = (os.getpid(), target, data_path, read_only)
+    with _LAKE_INSTANCES_LOCK:
+        instance = _LAKE_INSTANCES.get(key)
+        if instance is not None:
+            return instance
+        instance = duckdb.connect()
+        try:
+            load_extension(instance, "ducklake")
+            if extension:
+                load_extension(instance, extension)
+            options = {"DATA_PATH": data_path}
+            if read_only:
+                options["READ_ONLY"] = "true"
+            # ATTACH takes no bound parameters; the target and options come from validated
+            # settings and are quoted as SQL string literals here.
+            option_sql = ", ".join(
+                f"{key} {_sql_literal(value) if key == 'DATA_PATH' else value}"
+                for key, value in options.items()
+            )
+            instance.execute(f"ATTACH {_sql_literal(target)} AS {DUCKLAKE_ALIAS} ({option_sql})")
+        except (duckdb.Error, StoreError):
+            instance.close()
+            raise
+        _LAKE_INSTANCES[key] = instance
+        return instance
 
 
 def _sql_literal(value: str) -> str:

@@ -397,7 +397,8 @@ class StoryLinker:
         """Split an untracked story whose members form two groups (`find_split`); the new story's id."""
         story = self.stories[story_id]
         members = self.members.get(story_id, [])
-        if story.tracked or not members:
+        smallest = 2 * self.settings.split_group_articles_min
+        if story.tracked or not smallest <= len(members) <= self.settings.split_check_articles_max:
             return None
         vectors = [self.vectorize(counts) for _, counts in members]
         moving = find_split(vectors, self.settings)
@@ -406,7 +407,7 @@ class StoryLinker:
         new_id = self._new_story_id(members[moving[0]][0])
         self.stories[new_id] = StoryState(id=new_id)
         moved = set(moving)
-        groups = {story_id: [], new_id: []}  # type: dict[int, list[int]]
+        groups: dict[int, list[int]] = {story_id: [], new_id: []}
         for index in range(len(members)):
             groups[new_id if index in moved else story_id].append(index)
         for target, indexes in groups.items():

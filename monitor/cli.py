@@ -155,7 +155,8 @@ def _cmd_maintenance(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     retention = settings.database.raw_html_retention_days if args.retention_days is None else args.retention_days
     with db.cycle_lock(settings.database.path, wait_s=60), db.open_db(settings.database) as con:
-        report = maintenance.run_maintenance(con, settings.database.path, db.utcnow(), retention)
+        database_file = settings.database.path if settings.database.backend == "duckdb" else None
+        report = maintenance.run_maintenance(con, database_file, db.utcnow(), retention)
     if args.format == "json":
         print_json(report.as_dict())
     else:
@@ -180,7 +181,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     from monitor.settings import load_settings
 
     settings = load_settings(args.config)
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         applied = db.migrate(con)
     print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
     return 0
@@ -245,7 +246,7 @@ def _cmd_claims_ledger(args: argparse.Namespace) -> int:
     from monitor.settings import load_settings
 
     settings = load_settings(args.config)
-    with db.open_db(settings.database.path, read_only=True) as con:
+    with db.open_db(settings.database, read_only=True) as con:
         rows = db.query(con, "claims_story_claims", {"story_id": args.story_id})
     keys = ("claim_id", "kind", "text", "changed_from_text", "first_outlet", "first_seen_at",
             "corroboration", "mentions", "first_url")
@@ -328,7 +329,7 @@ def _cmd_stories_list(args: argparse.Namespace) -> int:
     from monitor.stories import list_stories
 
     settings = load_settings(args.config)
-    with open_db(settings.database.path) as con:
+    with open_db(settings.database) as con:
         rows = list_stories(con)
     if args.format == "json":
         print_json(rows)
@@ -348,7 +349,7 @@ def _cmd_stories_merge(args: argparse.Namespace) -> int:
     from monitor.stories import merge_stories
 
     settings = load_settings(args.config)
-    with open_db(settings.database.path) as con:
+    with open_db(settings.database) as con:
         moved = merge_stories(con, args.keep, args.merge, utcnow())
     print(f"merged story {args.merge} into {args.keep}: {moved} article(s) moved")
     return 0
@@ -360,7 +361,7 @@ def _cmd_stories_split(args: argparse.Namespace) -> int:
     from monitor.stories import split_story
 
     settings = load_settings(args.config)
-    with open_db(settings.database.path) as con:
+    with open_db(settings.database) as con:
         new_id = split_story(con, args.story, args.articles, utcnow(), settings.linking)
     print(f"split {len(set(args.articles))} article(s) of story {args.story} into new story {new_id}")
     return 0
@@ -404,7 +405,7 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
     from monitor.settings import load_settings
 
     settings = load_settings(args.config)
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         rows = feeds.list_feeds(con)
     if args.format == "json":
         print_json([dataclasses.asdict(row) for row in rows])
@@ -436,7 +437,7 @@ def _cmd_feeds_reset(args: argparse.Namespace) -> int:
         print("monitor: error: give a feed ID or --all (not both)", file=sys.stderr)
         return 1
     settings = load_settings(getattr(args, "config", None))
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         if args.all:
             ids = feeds.reset_parked_feeds(con, db.utcnow())
             print(f"un-parked {len(ids)} feed(s){': ' + ', '.join(map(str, ids)) if ids else ''}")
@@ -531,7 +532,7 @@ def _cmd_alerts(args: argparse.Namespace) -> int:
     from monitor.settings import load_settings
 
     settings = load_settings(args.config)
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         rows = alerts.list_alerts(con, args.status, args.channel, args.limit)
     if args.format == "json":
         print_json(rows)
@@ -565,7 +566,7 @@ def _cmd_alerts_retry(args: argparse.Namespace) -> int:
             print(f"monitor: error: no configured channel with key {channel_key!r}", file=sys.stderr)
             return 1
     now = db.utcnow()
-    with db.open_db(settings.database.path) as con:
+    with db.open_db(settings.database) as con:
         made_due = alerts.make_due(con, channel_key)
         report = alerts.deliver_alerts(con, channels, now, respect_quiet_hours=False)
         digests = [c for c in channels if c.mode == "digest" and made_due.get(c.key)]

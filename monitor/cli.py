@@ -269,7 +269,7 @@ def _cmd_claims_ledger(args: argparse.Namespace) -> int:
 def _add_stories_commands(sub: Any) -> None:
     cluster = _command(
         sub, "cluster", _cmd_cluster,
-        "cluster articles from JSONL into stories with the pipeline's online linker", False,
+        "cluster articles from JSONL into stories with the pipeline's online linker",
     )
     cluster.add_argument("articles", help='JSONL lines {"id", "title", "text", "published"?}, in order')
     cluster.add_argument("--format", choices=["json"], default="json", help="one JSON line per article")
@@ -313,12 +313,19 @@ def _read_cluster_docs(path: str) -> list[Any]:
 
 
 def _cmd_cluster(args: argparse.Namespace) -> int:
-    from monitor.stories import StoryLinker
+    from monitor.settings import load_settings, resolve_config_path
+    from monitor.stories import cluster_documents
 
-    linker = StoryLinker()
-    for doc in _read_cluster_docs(args.articles):
-        decision = linker.link(doc)
-        line = {"id": doc.id, "story_id": decision.story_id, "new_story": decision.new_story, "score": decision.score}
+    config_path = resolve_config_path(args.config)
+    linking = load_settings(config_path).linking if config_path.exists() else None
+    docs = _read_cluster_docs(args.articles)
+    # Final assignments: a later split may move an earlier article, so lines are printed at the
+    # end, and `new_story` marks the first article (in file order) of each final story.
+    started: set[Any] = set()
+    for doc, decision in zip(docs, cluster_documents(docs, linking), strict=True):
+        new_story = decision.story_id not in started
+        started.add(decision.story_id)
+        line = {"id": doc.id, "story_id": decision.story_id, "new_story": new_story, "score": decision.score}
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 0
 

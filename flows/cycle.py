@@ -142,7 +142,13 @@ def refresh_search_index(settings: Settings) -> None:
         if reason:
             get_run_logger().info("search index skipped: %s", reason)
             return
-        search.refresh_search_index(con)
+        policy = settings.search
+        search.refresh_search_index(
+            con,
+            min_interval_s=policy.rebuild_min_interval_minutes * 60,
+            rebuild_time_share_max=policy.rebuild_time_share_max,
+            rebuild_always_below_s=policy.rebuild_always_below_s,
+        )
 
 
 def _fetch_extract_here(settings: Settings, poll_all_now: bool, summary: CycleSummary) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 import logging
 import re
 from typing import Any
@@ -62,13 +63,20 @@ def index_lag(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
 
 
 def refresh_search_index(
-    con: duckdb.DuckDBPyConnection, force: bool = False, min_interval_s: float = 0.0
+    con: duckdb.DuckDBPyConnection,
+    force: bool = False,
+    min_interval_s: float = 0.0,
+    rebuild_time_share_max: float = 0.0,
+    rebuild_always_below_s: float = 2.0,
 ) -> list[str]:
     """Rebuild each FTS index whose table changed since it was built; return the rebuilt ones.
 
-    A rebuild re-reads the whole table (about a minute for 20,000 article versions), so
-    MIN_INTERVAL_S lets a busy deployment rebuild at most that often; a missing index is
-    always built. On DuckLake nothing is built: the skip and its reason are logged.
+    A rebuild re-reads the whole table (about a minute for 20,000 article versions), so an index
+    is rebuilt at most every MIN_INTERVAL_S seconds and, when REBUILD_TIME_SHARE_MAX is set, only
+    once the time since its last build is at least that build's duration divided by the share:
+    a slow rebuild then costs at most that share of the wall time. Builds faster than
+    REBUILD_ALWAYS_BELOW_S always run. A missing index is always built. On DuckLake nothing is
+    built: the skip and its reason are logged.
     """
     reason = unavailable_reason(con)
     if reason:
@@ -76,24 +84,36 @@ def refresh_search_index(
         return []
     lag = index_lag(con)
     stats = {row[0]: (row[1], row[2]) for row in db.query(con, "search_source_stats")}
-    built_at = {row[0]: row[3] for row in db.query(con, "search_index_state")}
-    recent_after = db.utcnow() - dt.timedelta(seconds=min_interval_s)
+    state = {row[0]: (row[3], float(row[4])) for row in db.query(con, "search_index_state")}
+    now = db.utcnow()
     stale = [
         source for source in SOURCES
         if force or lag[source] is None
-        or (lag[source] != 0 and not (min_interval_s and built_at[source] > recent_after))
+        or (lag[source] != 0 and _rebuild_due(
+            now, *state[source], min_interval_s, rebuild_time_share_max, rebuild_always_below_s))
     ]
     if not stale:
         return []
     db.load_extension(con, "fts")
-    now = db.utcnow()
     with db.transaction(con):
         for source in stale:
+            started = time.perf_counter()
             db.execute(con, f"search_build_{source}")
             row_count, max_id = stats[source]
-            db.execute(con, "search_record_index", [source, row_count, max_id, now])
+            db.execute(con, "search_record_index",
+                       [source, row_count, max_id, now, time.perf_counter() - started])
     LOGGER.info("rebuilt search index for %s", ", ".join(stale))
     return stale
+
+
+def _rebuild_due(
+    now: dt.datetime, built_at: dt.datetime, build_seconds: float, min_interval_s: float,
+    share: float, always_below_s: float,
+) -> bool:
+    wait_s = min_interval_s
+    if share > 0 and build_seconds >= always_below_s:
+        wait_s = max(wait_s, build_seconds / share)
+    return (now - built_at).total_seconds() >= wait_s
 
 
 def search(

@@ -269,6 +269,16 @@ class ScaleSettings(_Section):
     feed_shards: int = Field(default=4, ge=1)
 
 
+class SearchSettings(_Section):
+    """When the cycle rebuilds the full-text indexes (a rebuild re-reads the whole table)."""
+
+    rebuild_min_interval_minutes: float = Field(default=0.0, ge=0)
+    # A rebuild waits until the time since the last one is at least its duration / this share,
+    # so slow rebuilds of a large database cost at most this share of wall time. 0 = off.
+    rebuild_time_share_max: float = Field(default=0.05, ge=0, le=1)
+    rebuild_always_below_s: float = Field(default=2.0, ge=0)  # builds faster than this always run
+
+
 class Settings(_Section):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
@@ -276,6 +286,7 @@ class Settings(_Section):
     linking: LinkingSettings = Field(default_factory=LinkingSettings)
     claims: ClaimSettings = Field(default_factory=ClaimSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
     scale: ScaleSettings = Field(default_factory=ScaleSettings)
     feeds: list[FeedConfig] = Field(default_factory=list)
     stories: list[StoryConfig] = Field(default_factory=list)

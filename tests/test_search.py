@@ -133,3 +133,16 @@ def test_min_interval_defers_rebuilds_but_never_a_missing_index(fixture_db: Path
         assert search.refresh_search_index(con, min_interval_s=3600) == []
         assert search.index_lag(con)["claims"] == 1
         assert search.refresh_search_index(con) == ["claims"]
+
+
+def test_slow_rebuilds_wait_in_proportion_to_their_cost() -> None:
+    import datetime as dt
+
+    from monitor.search import _rebuild_due
+
+    built = dt.datetime(2026, 1, 1, 12, 0, 0)
+    # A 100 s build with a 5 % share waits 2,000 s; a 1 s build always runs again.
+    assert not _rebuild_due(built + dt.timedelta(seconds=1999), built, 100.0, 0.0, 0.05, 2.0)
+    assert _rebuild_due(built + dt.timedelta(seconds=2000), built, 100.0, 0.0, 0.05, 2.0)
+    assert _rebuild_due(built + dt.timedelta(seconds=1), built, 1.0, 0.0, 0.05, 2.0)
+    assert not _rebuild_due(built + dt.timedelta(seconds=10), built, 1.0, 60.0, 0.05, 2.0)

@@ -95,10 +95,31 @@ def open_db(
     con = connect(path, read_only=read_only)
     try:
         if not read_only:
-            migrate(con)
+            key = _migration_key(path)
+            if key is None or key not in _MIGRATED:
+                migrate(con)
+                if key is not None:
+                    _MIGRATED.add(key)
         yield con
     finally:
         con.close()
+
+
+# Database files this process already migrated, by path and inode: a cycle opens the file once
+# per stage, and re-checking the schema each time is measurable in a steady-state cycle.
+_MIGRATED: set[tuple[str, int, str]] = set()
+
+
+def _migration_key(path: str | Path | DatabaseConfig) -> tuple[str, int, str] | None:
+    if not isinstance(path, (str, Path)):
+        if path.backend != "duckdb":
+            return None
+        path = path.path
+    try:
+        inode = Path(path).stat().st_ino
+    except OSError:
+        return None
+    return (str(Path(path).resolve()), inode, views_hash())
 
 
 @contextlib.contextmanager

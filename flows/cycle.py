@@ -6,6 +6,7 @@ Each task wraps one batch of a `monitor` stage; only the network fetches carry r
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -238,8 +239,6 @@ def _start_run(settings: Settings, started_at: datetime) -> int:
 
 
 def _finish_run(settings: Settings, run_id: int, status: str, summary: CycleSummary) -> None:
-    import json
-
     with db.open_db(settings.database) as con:
         db.execute(con, "runs_finish", [db.utcnow(), status, json.dumps(summary.as_dict(), default=str), run_id])
 
@@ -251,17 +250,20 @@ def cycle_flow(
     """Run one polling cycle over every due feed and return what it did."""
     logger = get_run_logger()
     settings = load_settings(config_path)
-    summary = CycleSummary()
     try:
-        lock = db.cycle_lock(settings.database.path, wait_s=lock_wait_seconds)
-        lock.__enter__()
+        with db.cycle_lock(settings.database.path, wait_s=lock_wait_seconds):
+            return _run_stages(settings, poll_all_now)
     except db.CycleLockedError as e:
         logger.warning("%s", e)
-        summary.skipped = str(e)
-        return summary.as_dict()
+        return CycleSummary(skipped=str(e)).as_dict()
+
+
+def _run_stages(settings: Settings, poll_all_now: bool) -> dict[str, Any]:
+    """Every stage in order, recorded in the runs table as completed or failed."""
+    summary = CycleSummary()
     started_at = db.utcnow()
+    summary.run_id = _start_run(settings, started_at)
     try:
-        summary.run_id = _start_run(settings, started_at)
         if settings.scale.dask_address:
             with _timed(summary, "feeds_and_articles"):
                 due = prepare_database(settings, poll_all_now)
@@ -282,15 +284,12 @@ def cycle_flow(
             markdown=summary_md or "No new or changed claims this cycle.",
             description="New and changed claims found by this cycle",
         )
-        _finish_run(settings, summary.run_id, "completed", summary)
-        logger.info("cycle %s done: %s", summary.run_id, summary.as_dict())
-        return summary.as_dict()
     except BaseException:
-        if summary.run_id:
-            _finish_run(settings, summary.run_id, "failed", summary)
+        _finish_run(settings, summary.run_id, "failed", summary)
         raise
-    finally:
-        lock.__exit__(None, None, None)
+    _finish_run(settings, summary.run_id, "completed", summary)
+    get_run_logger().info("cycle %s done: %s", summary.run_id, summary.as_dict())
+    return summary.as_dict()
 
 
 def run_cycle(config_path: str | Path | None = None, poll_all_now: bool = False,

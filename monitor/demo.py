@@ -293,11 +293,14 @@ def _print_findings(result: DemoResult, out: Callable[[str], None]) -> None:
         earlier_count = sum(1 for r in rows if r[5] == "earlier")
         out(f"  ... plus {earlier_count} claims first reported by the earlier article")
     out(f"\nAlerts received by the channel: {len(result.messages)}")
-    for message in result.messages:
+    for message in result.messages[:-1]:
+        out(f"  earlier: {message.get('title', '')} ({len(str(message.get('message', '')))} characters)")
+    if result.messages:
+        out("The latest one, in full:")
         out("-" * 72)
-        out(str(message.get("title", "")))
-        out(str(message.get("message", "")))
-    out("-" * 72)
+        out(str(result.messages[-1].get("title", "")))
+        out(str(result.messages[-1].get("message", "")))
+        out("-" * 72)
     config = result.workdir / "monitor.toml"
     out(f"\nDatabase kept at {result.database_path}; try:")
     out(f"  monitor query --config {config} \"SELECT outlet, text FROM new_claims\"")

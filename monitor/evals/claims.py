@@ -24,8 +24,9 @@ from monitor.claims import (
 from monitor.errors import ParseError
 from monitor.settings import ClaimSettings
 
-# L2 strength of the refit, as scikit-learn's C (inverse regularisation); 1.0 is its default.
-REGULARISATION_C = 1.0
+# L2 strength of the refit, as scikit-learn's C (inverse regularisation). 10 was the best of
+# 1/3/10/30/100 in 5-fold CV on MRPC-train over three shuffles (1.0 scored 0.3-0.4 points less).
+REGULARISATION_C = 10.0
 
 
 @dataclass

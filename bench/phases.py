@@ -203,7 +203,12 @@ def run_cycles(spec: dict[str, Any]) -> dict[str, Any]:
     startup_s = _warm_up_prefect()
     profile = Path(spec["profile_dir"]) if spec.get("profile_dir") else None
     cold = _one_cycle(spec["config_path"], timer, profile / "profile-cold-cycle.txt" if profile else None)
-    steady = [_one_cycle(spec["config_path"], timer) for _ in range(int(spec.get("steady_runs", 2)))]
+    runs = int(spec.get("steady_runs", 2))
+    steady = [
+        _one_cycle(spec["config_path"], timer,
+                   profile / "profile-steady-cycle.txt" if profile and i == runs - 1 else None)
+        for i in range(runs)
+    ]
     return {"prefect_startup_s": round(startup_s, 3), "timed_functions": timed_names,
             "cold": cold, "steady": steady}
 

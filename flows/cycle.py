@@ -62,6 +62,8 @@ def _timed(summary: CycleSummary, stage: str) -> Iterator[None]:
 @task(cache_policy=NO_CACHE)
 def prepare_database(settings: Settings, poll_all_now: bool) -> list[feeds.DueFeed]:
     """Apply migrations, sync configured feeds and stories, and pick the feeds due now."""
+    if not settings.scale.dask_address:
+        articles.warm_extraction_pool(settings.scale.extraction_processes)
     now = db.utcnow()
     with db.open_db(settings.database) as con:
         feeds.sync_feeds(con, settings.feeds, settings.polling, now)
@@ -89,20 +91,6 @@ def select_pending_entries(settings: Settings, limit: int) -> list[articles.Pend
     """Entries whose page still has to be fetched."""
     with db.open_db(settings.database) as con:
         return articles.select_pending_entries(con, db.utcnow(), limit)
-
-
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def fetch_pages(pending: list[articles.PendingEntry], settings: Settings) -> list[articles.PageFetch]:
-    """Fetch a batch of article pages concurrently."""
-    return articles.fetch_pages(pending, settings.fetch)
-
-
-@task(cache_policy=NO_CACHE)
-def extract_and_save_pages(fetched: list[articles.PageFetch], settings: Settings) -> Any:
-    """Extract article text from fetched pages and store articles and versions."""
-    results = articles.extract_pages(fetched)
-    with db.open_db(settings.database) as con:
-        return articles.save_articles(con, results, settings.fetch, db.utcnow())
 
 
 @task(cache_policy=NO_CACHE)
@@ -167,7 +155,8 @@ def _fetch_extract_here(settings: Settings, poll_all_now: bool, summary: CycleSu
             if not pending:
                 break
             seen_entries.update(p.entry_id for p in pending)
-            batch = _report_dict(extract_and_save_pages(fetch_pages(pending, settings), settings))
+            results = fetch_and_extract_pages(pending, settings, settings.scale.extraction_processes)
+            batch = _report_dict(save_pages(results, settings))
             for key, value in batch.items():
                 totals[key] = totals.get(key, 0 if not isinstance(value, list) else []) + value
         summary.articles = totals
@@ -185,10 +174,10 @@ def _shards(items: list[Any], shards: int) -> list[list[Any]]:
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def fetch_and_extract_pages(
-    pending: list[articles.PendingEntry], settings: Settings
+    pending: list[articles.PendingEntry], settings: Settings, processes: int = 1
 ) -> list[articles.PageResult]:
-    """On a Dask worker: fetch one shard of pages and extract their text; no database access."""
-    return articles.extract_pages(articles.fetch_pages(pending, settings.fetch))
+    """Fetch a batch of pages and extract their text (on PROCESSES workers); no database access."""
+    return articles.fetch_and_extract_pages(pending, settings.fetch, processes)
 
 
 @task(cache_policy=NO_CACHE)
@@ -251,7 +240,7 @@ def cycle_flow(
     logger = get_run_logger()
     settings = load_settings(config_path)
     try:
-        with db.cycle_lock(settings.database.path, wait_s=lock_wait_seconds):
+        with db.cycle_lock(settings.database.path, wait_s=lock_wait_seconds), db.hold_open(settings.database):
             return _run_stages(settings, poll_all_now)
     except db.CycleLockedError as e:
         logger.warning("%s", e)

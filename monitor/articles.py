@@ -8,18 +8,24 @@ text adds nothing, a changed text adds version N+1, nothing is ever overwritten.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import multiprocessing
+import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
+import httpx
 import trafilatura
 from trafilatura.settings import Document, set_date_params
 
@@ -40,6 +46,7 @@ from monitor.http import (
     decode_html,
     fetch_concurrently,
     fetch_url,
+    make_client,
     media_type,
 )
 from monitor.settings import FetchSettings, Settings
@@ -134,6 +141,12 @@ class ArticleReport:
     skipped: int = 0
     failed: int = 0
     new_version_ids: list[int] = field(default_factory=list)
+
+    def merge(self, other: ArticleReport) -> None:
+        """Add another report's counts to this one."""
+        for name in ("fetched", "stored_new_articles", "new_versions", "unchanged", "skipped", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.new_version_ids.extend(other.new_version_ids)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict for logs, JSON output and run summaries."""
@@ -357,25 +370,84 @@ def requeue_failed_entries(
 
 def fetch_pages(entries: list[PendingEntry], settings: FetchSettings) -> list[PageFetch]:
     """Fetch each entry's page concurrently; one URL listed by several entries is fetched once."""
-    by_url: dict[str, list[PendingEntry]] = {}
-    for entry in entries:
-        by_url.setdefault(_canonical_or_raw(entry.url), []).append(entry)
+    by_url = _entries_by_url(entries)
     urls = list(by_url)
-
-    def fetch_one(url: str) -> FetchResponse:
-        try:
-            return fetch_url(url, settings, max_bytes=settings.max_page_bytes, accept=PAGE_ACCEPT)
-        except MonitorError:
-            raise
-        except Exception as e:
-            raise FetchError(f"{url}: fetch failed: {type(e).__name__}: {e}", url) from e
-
-    outcomes = fetch_concurrently(urls, lambda url: url, fetch_one, settings)
+    with make_client(settings) as client:
+        outcomes = fetch_concurrently(urls, lambda url: url, _page_fetcher(settings, client), settings)
     fetches: dict[int, PageFetch] = {}
     for url, outcome in zip(urls, outcomes, strict=True):
         for entry in by_url[url]:
             fetches[entry.entry_id] = _page_fetch(entry, url, outcome)
     return [fetches[entry.entry_id] for entry in entries]
+
+
+def fetch_and_extract_pages(
+    entries: list[PendingEntry], settings: FetchSettings, processes: int = 1
+) -> list[PageResult]:
+    """Fetch pages concurrently and extract each one as soon as it arrives, on PROCESSES workers.
+
+    With more than one process, extraction of the first pages overlaps the download of the rest,
+    and trafilatura uses every core instead of one.
+    """
+    pool = extraction_pool(processes)
+    if pool is None:
+        return extract_pages(fetch_pages(entries, settings))
+    by_url = _entries_by_url(entries)
+    urls = list(by_url)
+    fetch_one = _page_fetcher(settings, client := make_client(settings))
+
+    def fetch_then_submit(url: str) -> tuple[FetchResponse, Future[ExtractedPage] | None]:
+        response = fetch_one(url)
+        if non_html_reason(response):
+            return response, None
+        return response, pool.submit(extract_response, response)
+
+    with client:
+        outcomes = fetch_concurrently(urls, lambda url: url, fetch_then_submit, settings)
+    results: dict[int, PageResult] = {}
+    for url, outcome in zip(urls, outcomes, strict=True):
+        if isinstance(outcome, MonitorError):
+            for entry in by_url[url]:
+                results[entry.entry_id] = page_result(_page_fetch(entry, url, outcome))
+            continue
+        response, future = outcome
+        extracted = _collect(future, response.url) if future is not None else None
+        for entry in by_url[url]:
+            results[entry.entry_id] = page_result(_page_fetch(entry, url, response), extracted)
+    return [results[entry.entry_id] for entry in entries]
+
+
+def _entries_by_url(entries: list[PendingEntry]) -> dict[str, list[PendingEntry]]:
+    by_url: dict[str, list[PendingEntry]] = {}
+    for entry in entries:
+        by_url.setdefault(_canonical_or_raw(entry.url), []).append(entry)
+    return by_url
+
+
+def _page_fetcher(settings: FetchSettings, client: httpx.Client) -> Callable[[str], FetchResponse]:
+    def fetch_one(url: str) -> FetchResponse:
+        try:
+            return fetch_url(
+                url, settings, max_bytes=settings.max_page_bytes, accept=PAGE_ACCEPT, client=client
+            )
+        except MonitorError:
+            raise
+        except Exception as e:
+            raise FetchError(f"{url}: fetch failed: {type(e).__name__}: {e}", url) from e
+
+    return fetch_one
+
+
+def _collect(future: Future[ExtractedPage], url: str) -> ExtractedPage:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        # A worker died (a page crashed lxml, or the OOM killer): the page is retried next cycle
+        # and the next batch gets a fresh pool.
+        _discard_extraction_pool()
+        return ExtractedPage(None, None, f"extraction worker process died while extracting {url}")
+    except Exception as e:  # noqa: BLE001 - e.g. a result too large to send back: data, not a crash
+        return ExtractedPage(None, None, f"extraction in a worker process failed: {type(e).__name__}: {e}")
 
 
 def _canonical_or_raw(url: str) -> str:
@@ -412,34 +484,83 @@ def non_html_reason(response: FetchResponse) -> str | None:
 # --- extraction of a batch (pure) ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ExtractedPage:
+    """What extraction made of one page; plain data, so it can come back from a worker process."""
+
+    article: ExtractedArticle | None
+    html: str | None
+    error: str | None = None
+
+
+def extract_response(response: FetchResponse) -> ExtractedPage:
+    """Decode a fetched page and extract its article; a failure is returned as data, never raised."""
+    try:
+        html = decode_html(response.body, response.headers)
+        article = extract_article(html, _canonical_or_raw(response.url))
+    except Exception as e:  # noqa: BLE001 - a broken page is data, not a crash
+        return ExtractedPage(None, None, f"{type(e).__name__}: {e}")
+    return ExtractedPage(article, html)
+
+
+def page_result(fetch: PageFetch, extracted: ExtractedPage | None = None) -> PageResult:
+    """One entry's outcome from its fetch and, for an HTML page, its extraction (run here if absent)."""
+    entry = fetch.entry
+    response = fetch.response
+    url = _canonical_or_raw(response.url if response else entry.url)
+    if fetch.error is not None or response is None:
+        return PageResult(entry, url, error=fetch.error or FetchError(f"{entry.url}: no response", entry.url))
+    if fetch.skip_reason:
+        return PageResult(entry, url, skip_reason=fetch.skip_reason)
+    if extracted is None:
+        extracted = extract_response(response)
+    if extracted.error is not None:
+        LOGGER.warning("entry %s: extracting %s failed: %s", entry.entry_id, url, extracted.error)
+        return PageResult(entry, url, error=ParseError(f"{url}: extraction failed: {extracted.error}"))
+    if extracted.article is None:
+        reason = f"no article text could be extracted from {url}"
+        return PageResult(entry, url, raw_html=extracted.html, skip_reason=reason)
+    return PageResult(entry, url, article=extracted.article, raw_html=extracted.html)
+
+
 def extract_pages(fetches: list[PageFetch]) -> list[PageResult]:
-    """Decode and extract every fetched page; failures become results, never exceptions."""
-    results = []
-    for fetch in fetches:
-        entry = fetch.entry
-        response = fetch.response
-        url = _canonical_or_raw(response.url if response else entry.url)
-        if fetch.error is not None or response is None:
-            error = fetch.error or FetchError(f"{entry.url}: no response", entry.url)
-            results.append(PageResult(entry, url, error=error))
-            continue
-        if fetch.skip_reason:
-            results.append(PageResult(entry, url, skip_reason=fetch.skip_reason))
-            continue
-        try:
-            html = decode_html(response.body, response.headers)
-            article = extract_article(html, url)
-        except Exception as e:  # noqa: BLE001 - a broken page is data, not a crash
-            LOGGER.warning("entry %s: extracting %s failed: %s", entry.entry_id, url, e)
-            error = ParseError(f"{url}: extraction failed: {type(e).__name__}: {e}")
-            results.append(PageResult(entry, url, error=error))
-            continue
-        if article is None:
-            reason = f"no article text could be extracted from {url}"
-            results.append(PageResult(entry, url, raw_html=html, skip_reason=reason))
-            continue
-        results.append(PageResult(entry, url, article=article, raw_html=html))
-    return results
+    """Decode and extract every fetched page in this process; failures become results."""
+    return [page_result(fetch) for fetch in fetches]
+
+
+_POOL: tuple[int, ProcessPoolExecutor] | None = None
+
+
+def extraction_pool(processes: int) -> ProcessPoolExecutor | None:
+    """The standing pool of PROCESSES extraction workers (0: one per CPU); None for in-process."""
+    global _POOL
+    wanted = processes or os.cpu_count() or 1
+    if wanted <= 1:
+        return None
+    if _POOL is not None and _POOL[0] == wanted:
+        return _POOL[1]
+    _discard_extraction_pool()
+    # forkserver, not fork: the cycle process runs Prefect's threads, and forking a threaded
+    # process can copy a held lock into the child. The server preloads this module once.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    _POOL = (wanted, ProcessPoolExecutor(wanted, mp_context=context))
+    return _POOL[1]
+
+
+def warm_extraction_pool(processes: int) -> None:
+    """Start the extraction workers now, so their start-up overlaps feed polling."""
+    pool = extraction_pool(processes)
+    if pool is not None:
+        for _ in range(processes or os.cpu_count() or 1):
+            pool.submit(int)
+
+
+def _discard_extraction_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL[1].shutdown(wait=False, cancel_futures=True)
+        _POOL = None
 
 
 # --- saving -------------------------------------------------------------------------------------
@@ -451,13 +572,33 @@ def save_articles(
     settings: FetchSettings,
     now: dt.datetime,
 ) -> ArticleReport:
-    """Store articles and versions; mark each entry in the same transaction as its article."""
+    """Store a batch's articles and versions, marking their entries in the same transaction.
+
+    The batch is written with a handful of statements; if that fails, each page is written on its
+    own, so one bad row is recorded on its entry and the rest are stored.
+    """
     report = ArticleReport()
+    extracted = [result for result in results if result.article is not None]
+    try:
+        with db.transaction(con):
+            _save_article_batch(con, extracted, now, report)
+    except (StoreError, duckdb.Error) as e:
+        LOGGER.warning("storing %d articles at once failed (%s); storing them one by one", len(extracted), e)
+        report = ArticleReport()
+        for result in extracted:
+            one = ArticleReport()
+            try:
+                with db.transaction(con):
+                    _save_article_batch(con, [result], now, one)
+                report.merge(one)
+            except (StoreError, duckdb.Error) as one_error:
+                report.failed += 1
+                error = StoreError(f"storing article {result.url} (entry {result.entry.entry_id}) failed: {one_error}")
+                _record_failure(con, dataclasses.replace(result, article=None, error=error), settings, now)
     for result in results:
         if result.article is not None:
-            report.fetched += 1
-            _save_one_article(con, result, now, report)
-        elif result.skip_reason is not None:
+            continue
+        if result.skip_reason is not None:
             report.fetched += 1
             report.skipped += 1
             db.execute(
@@ -474,64 +615,82 @@ def save_articles(
     return report
 
 
-def _save_one_article(
-    con: duckdb.DuckDBPyConnection, result: PageResult, now: dt.datetime, report: ArticleReport
+def _save_article_batch(
+    con: duckdb.DuckDBPyConnection, results: list[PageResult], now: dt.datetime, report: ArticleReport
 ) -> None:
-    article = result.article
-    assert article is not None
-    entry = result.entry
-    digest = content_hash(article.text)
-    try:
-        with db.transaction(con):
-            found = db.query(con, "articles_find_by_url", [result.url])
-            if found:
-                article_id = int(found[0][0])
-                is_new_article = False
+    """Write the articles and versions of RESULTS (inside the caller's transaction)."""
+    if not results:
+        return
+    urls = list(dict.fromkeys(result.url for result in results))
+    article_ids = {url: int(article_id) for url, article_id in db.query(con, "articles_ids_by_url", {"urls": urls})}
+    known_hashes: set[tuple[int, str]] = set()
+    last_version: dict[int, int] = {}
+    if article_ids:
+        for article_id, digest, version in db.query(
+            con, "articles_versions_of", {"article_ids": list(article_ids.values())}
+        ):
+            known_hashes.add((int(article_id), digest))
+            last_version[int(article_id)] = max(last_version.get(int(article_id), 0), int(version))
+    new_urls = [url for url in urls if url not in article_ids]
+    new_outlets = {}
+    for result in results:
+        if result.url in article_ids or result.url in new_outlets:
+            continue
+        assert result.article is not None
+        new_outlets[result.url] = result.article.site_name or host_of(result.url)
+    if new_urls:
+        ids = _reserve(con, "articles_reserve_ids", len(new_urls))
+        article_ids.update(zip(new_urls, ids, strict=True))
+        db.execute(con, "articles_insert_batch", {
+            "ids": ids, "urls": new_urls, "outlets": [new_outlets[url] for url in new_urls], "now": now,
+        })
+    versions: list[tuple[int, int, str, PageResult]] = []
+    for result in results:
+        article = result.article
+        assert article is not None
+        report.fetched += 1
+        article_id = article_ids[result.url]
+        digest = content_hash(article.text)
+        if (article_id, digest) in known_hashes:
+            report.unchanged += 1
+            continue
+        known_hashes.add((article_id, digest))
+        version = last_version[article_id] = last_version.get(article_id, 0) + 1
+        versions.append((article_id, version, digest, result))
+    if versions:
+        version_ids = _reserve(con, "articles_reserve_version_ids", len(versions))
+        db.execute(con, "articles_insert_version_batch", {
+            "ids": version_ids,
+            "article_ids": [v[0] for v in versions],
+            "versions": [v[1] for v in versions],
+            "hashes": [v[2] for v in versions],
+            "titles": [v[3].article.title or v[3].entry.title for v in versions],  # type: ignore[union-attr]
+            "authors": [v[3].article.author for v in versions],  # type: ignore[union-attr]
+            "published": [v[3].article.published_at or v[3].entry.published_at for v in versions],  # type: ignore[union-attr]
+            "site_names": [v[3].article.site_name for v in versions],  # type: ignore[union-attr]
+            "texts": [v[3].article.text for v in versions],  # type: ignore[union-attr]
+            "raw_html": [v[3].raw_html for v in versions],
+            "now": now,
+        })
+        for version_id, (article_id, version, _digest, result) in zip(version_ids, versions, strict=True):
+            report.new_version_ids.append(version_id)
+            if version == 1:
+                report.stored_new_articles += 1
             else:
-                outlet = article.site_name or host_of(result.url)
-                article_id = db.insert_with_id(con, "articles_insert", "article_ids", [result.url, outlet, now])
-                is_new_article = True
-            existing = db.query(con, "articles_version_by_hash", [article_id, digest])
-            if existing:
-                report.unchanged += 1
-            else:
-                version = int(db.query(con, "articles_next_version", [article_id])[0][0])
-                version_id = db.insert_with_id(
-                    con,
-                    "articles_insert_version",
-                    "version_ids",
-                    [
-                        article_id,
-                        version,
-                        digest,
-                        article.title or entry.title,
-                        article.author,
-                        article.published_at or entry.published_at,
-                        article.site_name,
-                        article.text,
-                        result.raw_html,
-                        now,
-                    ],
-                )
-                report.new_version_ids.append(version_id)
-                if is_new_article:
-                    report.stored_new_articles += 1
-                else:
-                    report.new_versions += 1
-                LOGGER.info(
-                    "entry %s: stored %s as article %s version %s",
-                    entry.entry_id,
-                    result.url,
-                    article_id,
-                    version,
-                )
-            db.execute(con, "articles_entries_mark_stored", [article_id, now, entry.entry_id])
-    except MonitorError:
-        raise
-    except duckdb.Error as e:
-        raise StoreError(
-            f"storing article {result.url} (entry {entry.entry_id}) failed: {e}"
-        ) from e
+                report.new_versions += 1
+            LOGGER.info(
+                "entry %s: stored %s as article %s version %s",
+                result.entry.entry_id, result.url, article_id, version,
+            )
+    db.execute(con, "articles_entries_mark_stored_batch", {
+        "entry_ids": [result.entry.entry_id for result in results],
+        "article_ids": [article_ids[result.url] for result in results],
+        "now": now,
+    })
+
+
+def _reserve(con: duckdb.DuckDBPyConnection, statement: str, count: int) -> list[int]:
+    return [int(row[0]) for row in db.query(con, statement, {"count": count})]
 
 
 def _record_failure(

@@ -46,8 +46,9 @@ def utcnow() -> dt.datetime:
 
 
 @functools.cache
+@functools.cache
 def load_sql(name: str) -> str:
-    """Return the text of sql/queries/NAME.sql."""
+    """Return the text of sql/queries/NAME.sql (read once per process: they ship with the code)."""
     path = SQL_DIR / "queries" / f"{name}.sql"
     try:
         return path.read_text(encoding="utf-8")
@@ -92,7 +93,8 @@ def open_db(
     path: str | Path | DatabaseConfig, read_only: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Connection for one batch of work: migrated on open, always closed on exit."""
-    con = connect(path, read_only=read_only)
+    held = _HELD.get(_held_key(path) or "")
+    con = held.cursor() if held is not None else connect(path, read_only=read_only)
     try:
         if not read_only:
             key = _migration_key(path)
@@ -103,6 +105,35 @@ def open_db(
         yield con
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def hold_open(path: str | Path | DatabaseConfig) -> Iterator[None]:
+    """Keep a DuckDB file open for the block; open_db on it hands out cursors of that connection.
+
+    A cycle opens the database once per stage, and each open and close (WAL replay, checkpoint)
+    costs tens of milliseconds: most of a cycle with nothing new to do.
+    """
+    key = _held_key(path)
+    if key is None or key in _HELD:
+        yield
+        return
+    _HELD[key] = connect(path)
+    try:
+        yield
+    finally:
+        _HELD.pop(key).close()
+
+
+_HELD: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def _held_key(path: str | Path | DatabaseConfig) -> str | None:
+    if not isinstance(path, (str, Path)):
+        if path.backend != "duckdb":
+            return None  # a DuckLake catalog is attached per connection, not per cursor
+        path = path.path
+    return str(Path(path).resolve())
 
 
 # Database files this process already migrated, by path and inode: a cycle opens the file once
@@ -178,6 +209,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         done.append(path.name)
     if done or not _views_current(con):
         create_views(con)
+        if not on_ducklake:
+            execute(con, "db_checkpoint")
     return done
 
 

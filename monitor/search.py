@@ -102,6 +102,7 @@ def refresh_search_index(
             row_count, max_id = stats[source]
             db.execute(con, "search_record_index",
                        [source, row_count, max_id, now, time.perf_counter() - started])
+    db.execute(con, "db_checkpoint")  # the rebuilt index is DDL: do not leave it in the WAL
     LOGGER.info("rebuilt search index for %s", ", ".join(stale))
     return stale
 

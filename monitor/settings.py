@@ -170,6 +170,9 @@ class LinkingSettings(_Section):
     # Each group must hold at least this many articles; stories larger than the cap are not re-checked.
     split_group_articles_min: int = Field(default=2, ge=1)
     split_check_articles_max: int = Field(default=60, ge=2)
+    # The mirror of splitting: a story merges into a candidate story when the mean similarity
+    # across them reaches this share of the mean within the looser of them (0 turns merging off).
+    merge_cross_within_ratio: float = Field(default=0.0, ge=0)
 
 
 class ClaimSettings(_Section):
@@ -267,6 +270,8 @@ class ScaleSettings(_Section):
     dask_address: str | None = None
     # Due feeds and pending pages are split into this many shards, one Dask task each.
     feed_shards: int = Field(default=4, ge=1)
+    # Worker processes that run trafilatura while pages download; 0 = one per CPU, 1 = in-process.
+    extraction_processes: int = Field(default=0, ge=0)
 
 
 class SearchSettings(_Section):

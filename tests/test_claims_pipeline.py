@@ -235,15 +235,13 @@ def test_failed_version_rolls_back_and_is_retried(
     a = _article(con, story, "https://a.example/z", "A")
     b = _article(con, story, "https://b.example/z", "B")
     _version(con, a, EARLIER, hours=1)
-    _version(con, b, LATER, hours=2)
+    b_version = _version(con, b, LATER, hours=2)
     real_execute = db.execute
-    calls = {"n": 0}
 
     def failing_second_mark(connection: Any, name: str, params: Any = None) -> None:
-        if name == "claims_mark_done":
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise StoreError("disk full while marking the version")
+        # The batch write fails, then B's own write: A is stored, B rolls back and stays pending.
+        if name == "claims_mark_done_many" and b_version in params["version_ids"]:
+            raise StoreError("disk full while marking the version")
         real_execute(connection, name, params)
 
     monkeypatch.setattr(db, "execute", failing_second_mark)

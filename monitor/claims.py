@@ -587,13 +587,18 @@ _HEDGES = frozenset(
 _NUMBER_WORD = re.compile(r"^(\d+(?:\.\d+)?)([a-z]*)$")
 _RANGE_WORDS = frozenset({"and", "to", "or"})  # "between 10 and 20 pounds": both in pounds
 _AGE_APPOSITION = re.compile(r"\b[A-Z][a-z]+,\s(\d{1,3}),")  # "Ruiz, 52, said"
-# Figures that date or describe a claim rather than state one ("in 2003", "Ruiz, 52,").
-_DETAIL_KINDS = frozenset({"year", "date", "clock", "age", "ordinal"})
+_GROUPED_THOUSANDS = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
+_NAME_NUMBER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][A-Za-z]*[\s-]?(\d+(?:\.\d+)?)\b(?![,.]\d)")
+_DEFINITE = frozenset({"the", "its", "their", "these", "those", "both"})
+# Figures that date, name or describe a claim rather than state one ("in 2003", "Ruiz, 52,").
+_DETAIL_KINDS = frozenset({"year", "date", "clock", "age", "ordinal", "name", "group"})
 
 
 def figures(words: Sequence[str], text: str = "") -> tuple[Figure, ...]:
     """The figures of a normalised sentence, each with its kind, unit, precision and hedging."""
     ages = {float(a) for a in _AGE_APPOSITION.findall(text)} if "," in text else set()
+    grouped = {float(g.replace(",", "")) for g in _GROUPED_THOUSANDS.findall(text)}
+    names = {float(m) for m in _NAME_NUMBER.findall(text)}
     found: list[Figure] = []
     n = len(words)
     for i, word in enumerate(words):
@@ -627,21 +632,32 @@ def figures(words: Sequence[str], text: str = "") -> tuple[Figure, ...]:
         elif following in _UNITS:
             kind, factor = _UNITS[following]
             unit = f"{factor:g}"
-        elif step == 1 and len(digits) == 4 and 1800 <= value <= 2099 and not suffix:
+        elif (
+            step == 1
+            and len(digits) == 4
+            and 1800 <= value <= 2099
+            and not suffix
+            and not hedged
+            and value not in grouped  # "more than 1,500 workers" is no year
+        ):
             kind = "year"
         elif suffix in ("st", "nd", "rd", "th"):
             kind = "date" if previous in _MONTH_WORDS or following in _MONTH_WORDS else "ordinal"
         elif previous in _MONTH_WORDS or (following in _MONTH_WORDS and value <= 31):
             kind = "date"
-        elif step == 1 and len(digits) == 4 and 1800 <= value <= 2099:
+        elif step == 1 and len(digits) == 4 and 1800 <= value <= 2099 and suffix == "s":
             kind = "year"  # "the 1990s"
+        elif value in names:
+            kind = "name"  # "Article 5", "Windows 11", "Route 66": part of a name
+        elif previous in _DEFINITE:
+            kind = "group"  # "the three nurses": counts people already spoken of
         found.append(Figure(value, kind, unit, factor, step, hedged))
     return tuple(found)
 
 
 def same_figure(a: Figure, b: Figure) -> bool | None:
     """Whether two figures state the same amount; None when they count or measure different things."""
-    if a.kind != b.kind and {a.kind, b.kind} != {"age", "count"}:  # "Ruiz, also 52," is an age
+    if a.kind != b.kind and not {a.kind, b.kind} <= _COUNTS:  # "Ruiz, also 52," is an age
         return None
     if a.unit != b.unit:
         if not (a.factor and b.factor):
@@ -655,6 +671,9 @@ def same_figure(a: Figure, b: Figure) -> bool | None:
     return (a.hedged or b.hedged) and abs(a.value - b.value) <= 0.06 * max(
         abs(a.value), abs(b.value)
     )
+
+
+_COUNTS = frozenset({"count", "age", "group"})
 
 
 def _trivial(figure: Figure) -> bool:

@@ -7,9 +7,11 @@ import datetime as dt
 import functools
 import hashlib
 import importlib
+import importlib.util
 import logging
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -21,6 +23,19 @@ import duckdb
 from monitor.errors import StoreError
 
 LOGGER = logging.getLogger(__name__)
+
+
+def _stop_duckdb_pandas_lookups() -> None:
+    """Make DuckDB's optional `import pandas` fail at once when pandas is not installed.
+
+    DuckDB's Python client tries that import twice for every bound value, and without pandas each
+    failed try searches sys.path again: about 150 µs per value, 0.45 s for a list of 3,000 ids.
+    """
+    if "pandas" not in sys.modules and importlib.util.find_spec("pandas") is None:
+        sys.modules["pandas"] = None  # type: ignore[assignment]
+
+
+_stop_duckdb_pandas_lookups()
 
 
 class DatabaseConfig(Protocol):

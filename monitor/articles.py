@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -444,7 +445,8 @@ def _collect(future: Future[ExtractedPage], url: str) -> ExtractedPage:
     except BrokenProcessPool:
         # A worker died (a page crashed lxml, or the OOM killer): the page is retried next cycle
         # and the next batch gets a fresh pool.
-        _discard_extraction_pool()
+        with _POOL_LOCK:
+            _discard_extraction_pool()
         return ExtractedPage(None, None, f"extraction worker process died while extracting {url}")
     except Exception as e:  # noqa: BLE001 - e.g. a result too large to send back: data, not a crash
         return ExtractedPage(None, None, f"extraction in a worker process failed: {type(e).__name__}: {e}")
@@ -529,6 +531,7 @@ def extract_pages(fetches: list[PageFetch]) -> list[PageResult]:
 
 
 _POOL: tuple[int, ProcessPoolExecutor] | None = None
+_POOL_LOCK = threading.Lock()
 
 
 def extraction_pool(processes: int) -> ProcessPoolExecutor | None:
@@ -537,26 +540,32 @@ def extraction_pool(processes: int) -> ProcessPoolExecutor | None:
     wanted = processes or os.cpu_count() or 1
     if wanted <= 1:
         return None
-    if _POOL is not None and _POOL[0] == wanted:
+    with _POOL_LOCK:
+        if _POOL is not None and _POOL[0] == wanted:
+            return _POOL[1]
+        _discard_extraction_pool()
+        # forkserver, not fork: the cycle process runs Prefect's threads, and forking a threaded
+        # process can copy a held lock into the child. The server preloads this module once.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        _POOL = (wanted, ProcessPoolExecutor(wanted, mp_context=context))
         return _POOL[1]
-    _discard_extraction_pool()
-    # forkserver, not fork: the cycle process runs Prefect's threads, and forking a threaded
-    # process can copy a held lock into the child. The server preloads this module once.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    _POOL = (wanted, ProcessPoolExecutor(wanted, mp_context=context))
-    return _POOL[1]
 
 
 def warm_extraction_pool(processes: int) -> None:
-    """Start the extraction workers now, so their start-up overlaps feed polling."""
-    pool = extraction_pool(processes)
-    if pool is not None:
-        for _ in range(processes or os.cpu_count() or 1):
-            pool.submit(int)
+    """Start the extraction workers in the background, so their start-up overlaps feed polling."""
+
+    def start() -> None:
+        pool = extraction_pool(processes)
+        if pool is not None:
+            for _ in range(processes or os.cpu_count() or 1):
+                pool.submit(int)
+
+    threading.Thread(target=start, name="extraction-pool-warm-up", daemon=True).start()
 
 
 def _discard_extraction_pool() -> None:
+    """Shut the pool down without waiting (the caller holds _POOL_LOCK or owns the pool)."""
     global _POOL
     if _POOL is not None:
         _POOL[1].shutdown(wait=False, cancel_futures=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,14 @@ from monitor import db
 from monitor.articles import (
     ArticleReport,
     PendingEntry,
+    _collect,
     article_from_document,
     content_hash,
     extract_article,
     extract_document,
     extract_pages,
+    extraction_pool,
+    fetch_and_extract_pages,
     fetch_pages,
     is_boilerplate_line,
     load_document,
@@ -26,6 +30,7 @@ from monitor.articles import (
     save_articles,
     select_pending_entries,
 )
+from monitor.errors import StoreError
 from monitor.localserver import FixtureServer, Request, Response
 from monitor.settings import FetchSettings, Settings
 
@@ -470,3 +475,73 @@ def test_parked_entries_can_be_requeued(
     assert [e.entry_id for e in select_pending_entries(con, NOW, 10)] == [gone_id]
     row = entries(con)[0]
     assert (row["state"], row["attempts"], row["last_error"]) == ("pending", 0, None)
+
+
+# --- extraction in worker processes, batched saving ---------------------------------------------
+
+
+def test_pages_extracted_in_worker_processes_match_in_process_extraction(
+    server: FixtureServer, fetch_settings: FetchSettings
+) -> None:
+    urls = [
+        server.add(f"/story-{i}", paragraphs_page(f"Harbour story {i}", LONG_PARAGRAPHS[i % 3:] + LONG_PARAGRAPHS))
+        for i in range(6)
+    ]
+    urls.append(server.url("/missing"))
+    urls.append(server.add("/photo.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 64, "image/jpeg"))
+    pending = [PendingEntry(i, 1, url, None, None, 0) for i, url in enumerate(urls)]
+
+    in_process = extract_pages(fetch_pages(pending, fetch_settings))
+    in_workers = fetch_and_extract_pages(pending, fetch_settings, processes=2)
+
+    def outcome(result: Any) -> tuple[Any, ...]:
+        article = result.article
+        return (result.entry.entry_id, result.url, article and (article.title, article.text),
+                result.skip_reason, type(result.error).__name__ if result.error else None)
+
+    assert [outcome(r) for r in in_workers] == [outcome(r) for r in in_process]
+    assert sum(r.article is not None for r in in_workers) == 6
+    assert in_workers[6].error is not None and in_workers[7].skip_reason is not None
+
+
+def test_a_dead_extraction_worker_is_a_retryable_page_error_and_the_pool_is_replaced() -> None:
+    pool = extraction_pool(2)
+    assert pool is not None
+    future = pool.submit(os._exit, 3)  # what a page that crashes lxml would do to the worker
+
+    extracted = _collect(future, "https://example.test/crashing-page")
+
+    assert extracted.article is None and "worker process died" in (extracted.error or "")
+    fresh = extraction_pool(2)
+    assert fresh is not None and fresh is not pool
+    assert fresh.submit(sum, [1, 2]).result(timeout=60) == 3
+
+
+def test_a_batch_that_cannot_be_written_is_saved_page_by_page(
+    server: FixtureServer, con: duckdb.DuckDBPyConnection, fetch_settings: FetchSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    good = [server.add(f"/good-{i}", paragraphs_page(f"Budget story {i}", LONG_PARAGRAPHS)) for i in range(2)]
+    bad = server.add("/bad", paragraphs_page("Poisoned story", LONG_PARAGRAPHS[:2]))
+    add_entries(con, [good[0], bad, good[1]])
+    real_execute = db.execute
+
+    def fail_on_the_bad_page(connection: Any, name: str, params: Any = None) -> None:
+        if name == "articles_insert_version_batch" and any("Poisoned" in (t or "") for t in params["titles"]):
+            raise StoreError("simulated write failure for one row")
+        real_execute(connection, name, params)
+
+    monkeypatch.setattr(db, "execute", fail_on_the_bad_page)
+    report = run_stage(con, fetch_settings)
+    monkeypatch.setattr(db, "execute", real_execute)
+
+    assert (report.stored_new_articles, report.failed) == (2, 1)
+    states = {row["id"]: row for row in entries(con)}
+    bad_entry = sorted(states)[1]
+    assert states[bad_entry]["state"] == "failed" and "simulated write failure" in states[bad_entry]["last_error"]
+    assert states[bad_entry]["next_attempt_at"] is not None  # retried later
+    assert [row["state"] for i, row in states.items() if i != bad_entry] == ["stored", "stored"]
+    assert len(versions(con)) == 2
+
+    retry = run_stage(con, fetch_settings, NOW + dt.timedelta(days=1))
+    assert retry.stored_new_articles == 1 and {r["state"] for r in entries(con)} == {"stored"}

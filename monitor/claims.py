@@ -147,7 +147,12 @@ _CURRENCY = re.compile(
     r"(?:[\s-]?(thousand|million|billion|trillion|bn|mn|m|k)\b)?"
 )
 _CURRENCY_NAMES = {"$": "dollars", "£": "pounds", "€": "euros", "¥": "yen"}
-_CURRENCY_PREFIXES = {"C": "canadian ", "A": "australian ", "NZ": "new zealand ", "HK": "hong kong "}
+_CURRENCY_PREFIXES = {
+    "C": "canadian ",
+    "A": "australian ",
+    "NZ": "new zealand ",
+    "HK": "hong kong ",
+}
 _SCALE_ABBREVIATIONS = {"bn": "billion", "mn": "million", "m": "million", "k": "thousand"}
 # Clock times in one form, "9:15 p.m." = "2115 GMT" = "2115h": 24-hour digits with an h.
 _CLOCK_12H = re.compile(r"\b(\d{1,2})(?:[:.]([0-5]\d))?\s?(?:([AaPp])\.[Mm]\.?|([AaPp])[Mm]\b)")
@@ -163,7 +168,8 @@ _DISCOURSE_OPENING = re.compile(
 )
 _ANONYMITY = re.compile(
     r"\b(?:on (?:the )?condition (?:of not being|(?:that )?(?:he|she|they|it )?(?:would )?not be)"
-    r"|(?:asked|requested|wished|declined|refused) (?:not )?to be) (?:identified|named)(?: by name)?\b"
+    r"|(?:asked|requested|wished|declined|refused) (?:not )?to be)"
+    r" (?:identified|named)(?: by name)?\b"
     r"|\banonymously\b"
 )
 # Words that say the same once negated, first word first: "not reported before" = "previously
@@ -315,7 +321,7 @@ def _clock_12h(match: re.Match[str]) -> str:
 
 
 def _negated_synonyms(words: list[str]) -> list[str]:
-    """ "not (yet) reported" = "unknown" = "not known": one form for a negated word and its un- word."""
+    """ "not (yet) reported" = "unknown" = "not known": one form for negated words and un- words."""
     if "not" not in words and _UN_WORDS.keys().isdisjoint(words):
         return words
     out: list[str] = []
@@ -532,10 +538,10 @@ _NAME_ABBREVIATIONS = {
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """One number of a sentence: its value, what it counts or measures, and how exactly it is put."""
+    """One number of a sentence: its value, what it counts or measures, how exactly it is put."""
 
     value: float  # scale words applied: "6.3 billion" = 6.3e9
-    kind: str  # count, times, percent, point, year, date, clock, age, ordinal, or a measure/currency
+    kind: str  # count, times, percent, point, year, date, clock, age, ordinal, measure, currency
     unit: str  # the unit within the kind ("1609.34" for miles); "" when none
     factor: float  # value * factor is in the kind's base unit; 0.0 when units do not convert
     step: float  # the precision written: 0.1e9 for "6.3 billion", 1 for "23"
@@ -593,8 +599,8 @@ _MONTH_WORDS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 _HEDGES = frozenset(
-    "about around approximately approx roughly some nearly almost estimated over least than under"
-    .split()
+    "about around approximately approx roughly some nearly almost estimated".split()
+    + "over least than under".split()  # "more than", "at least", "just under"
 )
 _NUMBER_WORD = re.compile(r"^(\d+(?:\.\d+)?)([a-z]*)$")
 _RANGE_WORDS = frozenset({"and", "to", "or"})  # "between 10 and 20 pounds": both in pounds
@@ -610,7 +616,9 @@ def figures(words: Sequence[str], text: str = "") -> tuple[Figure, ...]:
     """The figures of a normalised sentence, each with its kind, unit, precision and hedging."""
     has_comma = "," in text
     ages = {float(a) for a in _AGE_APPOSITION.findall(text)} if has_comma else set()
-    grouped = {float(g.replace(",", "")) for g in _GROUPED_THOUSANDS.findall(text)} if has_comma else set()
+    grouped: set[float] = set()
+    if has_comma:
+        grouped = {float(g.replace(",", "")) for g in _GROUPED_THOUSANDS.findall(text)}
     names: set[float] | None = None
     found: list[Figure] = []
     n = len(words)
@@ -680,7 +688,7 @@ def _name_numbers(text: str) -> set[float]:
 
 
 def same_figure(a: Figure, b: Figure) -> bool | None:
-    """Whether two figures state the same amount; None when they count or measure different things."""
+    """Whether two figures state the same amount; None when they count or measure other things."""
     if a.kind != b.kind and not {a.kind, b.kind} <= _COUNTS:  # "Ruiz, also 52," is an age
         return None
     if a.unit != b.unit:
@@ -719,17 +727,19 @@ def figure_change(earlier: Prepared, later: Prepared) -> bool:
 
 # Verbs that negate the verb after them: "failed to pay" = "did not pay".
 _NEGATING_VERBS = frozenset(
-    "fail fails failed failing refuse refuses refused refusing decline declines declined declining"
-    .split()
+    "fail fails failed failing refuse refuses refused refusing".split()
+    + "decline declines declined declining".split()
 )
 _NEGATIVE_WORDS = frozenset({"lack", "lacks", "lacked", "lacking"})
 # "not only", "not surprisingly", "no doubt", "whether or not" negate nothing.
-_NOT_NEGATING_NEXT = {"not": frozenset({"only", "just", "merely", "surprisingly", "least"}),
-                      "no": frozenset({"doubt", "matter"})}
+_NOT_NEGATING_NEXT = {
+    "not": frozenset({"only", "just", "merely", "surprisingly", "least"}),
+    "no": frozenset({"doubt", "matter"}),
+}
 
 
 def negations(words: Sequence[str]) -> list[str]:
-    """The negating words of a normalised sentence; implicit ones ("failed to", "unknown") as "not"."""
+    """The negating words of a normalised sentence; implicit ones ("failed to") count as "not"."""
     found: list[str] = []
     if _ANY_NEGATION.isdisjoint(words):
         return found
@@ -1302,7 +1312,9 @@ def _stated(figures_: Sequence[Figure]) -> list[Figure]:
 
 def adds_number(earlier: Prepared, later: Prepared) -> bool:
     """The later sentence states a figure the earlier one does not ("…, killing three soldiers")."""
-    added = [g for g in _stated(later.figures) if not any(same_figure(f, g) for f in earlier.figures)]
+    added = [
+        g for g in _stated(later.figures) if not any(same_figure(f, g) for f in earlier.figures)
+    ]
     if not added:
         return False
     if any(f.kind != "year" and not _trivial(f) for f in earlier.figures):

@@ -11,6 +11,8 @@ from typing import Any
 import duckdb
 
 from monitor import db
+from monitor.settings import LinkingSettings
+from monitor.stories import TermDfCompaction, compact_term_df
 
 LOGGER = logging.getLogger(__name__)
 # Feeds that are "ok" but delivered no entry for this long are listed as quiet in the report.
@@ -65,6 +67,7 @@ class MaintenanceReport:
     compact: CompactReport
     feeds: list[FeedHealthRow]
     report_markdown: str
+    term_df: TermDfCompaction | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -187,13 +190,18 @@ def run_maintenance(
     database_file: str | Path | None,
     now: dt.datetime,
     raw_html_retention_days: int,
+    linking: LinkingSettings | None = None,
 ) -> MaintenanceReport:
-    """Prune, compact, and report: the whole weekly job on one open connection."""
+    """Prune, fold the story-linking document frequencies, compact, and report, on one connection."""
     prune = prune_raw_html(con, now, raw_html_retention_days)
+    # Before compaction, so the space the folded rows held is reclaimed in the same run.
+    term_df = compact_term_df(con, linking or LinkingSettings())
     compact = compact_database(con, database_file, now)
     feeds = feed_health(con)
     markdown = render_feed_health_markdown(feeds, now, prune, compact)
-    return MaintenanceReport(prune=prune, compact=compact, feeds=feeds, report_markdown=markdown)
+    return MaintenanceReport(
+        prune=prune, compact=compact, feeds=feeds, report_markdown=markdown, term_df=term_df
+    )
 
 
 def _file_size(path: str | Path | None) -> int | None:

@@ -116,7 +116,13 @@ def extract_terms(title: str, text: str, settings: LinkingSettings) -> Counter[s
     """Weighted term counts: e:name, p:name_name, n:number, w:word; a title term counts `title_boost` times."""
     counts: Counter[str] = Counter()
     pair_weight = settings.entity_pair_weight
-    for part, boost in ((title or "", settings.title_boost), (text or "", 1.0)):
+    text = text or ""
+    parts = [(title or "", settings.title_boost), (text, 1.0)]
+    if settings.lead_words and settings.lead_boost != 1.0:
+        ends = [m.end() for _, m in zip(range(settings.lead_words), _TOKEN.finditer(text))]
+        if ends:
+            parts[1:] = [(text[: ends[-1]], settings.lead_boost), (text[ends[-1]:], 1.0)]
+    for part, boost in parts:
         previous_entity, previous_end = "", -1
         for match in _TOKEN.finditer(part):
             token = match.group()
@@ -318,7 +324,8 @@ class StoryLinker:
         for term in query_terms(vector, self.settings):
             weight = vector[term]
             for story_id in self.postings.get(term, ()):
-                shared[story_id] += weight
+                if story_id in self.stories:  # a merged-away story leaves stale postings
+                    shared[story_id] += weight
         found = {story_id for story_id, _ in shared.most_common(self.settings.candidates_max)}
         found.update(self._tracked)
         return found
@@ -391,6 +398,8 @@ class StoryLinker:
             self.assignment[doc.id] = story_id
             if self.revise(story_id) is not None:
                 story_id = self.assignment[doc.id]
+            if self.settings.merge_cross_within_ratio and self.merge_converged(story_id) is not None:
+                story_id = self.assignment[doc.id]
         return LinkDecision(story_id=story_id, new_story=new_story, score=round(score, 4), reason=reason)
 
     def revise(self, story_id: int) -> int | None:
@@ -420,19 +429,76 @@ class StoryLinker:
         return new_id
 
 
+    def merge_converged(self, story_id: int) -> int | None:
+        """Merge an untracked story into the candidate story it has converged with; the kept id."""
+        story = self.stories[story_id]
+        members = self.members.get(story_id, [])
+        limit = self.settings.split_check_articles_max
+        if story.tracked or not members or len(members) > limit or story._norm == 0.0:
+            return None
+        centroid = {t: w / story._norm for t, w in story.terms.items()}
+        own = [self.vectorize(counts) for _, counts in members]
+        best_id, best_ratio = None, 0.0
+        for other_id in self.candidates(centroid):
+            other = self.stories[other_id]
+            theirs = self.members.get(other_id, [])
+            if other_id == story_id or other.tracked or not theirs or len(members) + len(theirs) > limit:
+                continue
+            if _time_factor(story.last_at, other.last_at, self.settings) is None:
+                continue
+            vectors = own + [self.vectorize(counts) for _, counts in theirs]
+            ratio = merge_ratio(similarity_matrix(vectors), len(own), self.settings)
+            if ratio is not None and ratio > best_ratio:
+                best_id, best_ratio = other_id, ratio
+        if best_id is None or best_ratio < self.settings.merge_cross_within_ratio:
+            return None
+        keep, gone = (best_id, story_id) if best_id < story_id else (story_id, best_id)
+        joined = self.members[keep] + self.members.pop(gone)
+        joined_vectors = [self.vectorize(counts) for _, counts in joined]
+        del self.stories[gone]
+        rebuilt = StoryState(id=keep)
+        self.stories[keep] = rebuilt
+        self.members[keep] = joined
+        for (doc, _), vector in zip(joined, joined_vectors, strict=True):
+            self.absorb(rebuilt, doc, vector)
+            self.assignment[doc.id] = keep
+        return keep
+
+
+def merge_ratio(similarity: np.ndarray, first_count: int, settings: LinkingSettings) -> float | None:
+    """Mean similarity across two groups over the mean within the looser group of two or more."""
+    count = similarity.shape[0]
+    first, second = list(range(first_count)), list(range(first_count, count))
+
+    def within(members: list[int]) -> float | None:
+        if len(members) < 2:
+            return None
+        block = similarity[np.ix_(members, members)]
+        return float((block.sum() - np.trace(block)) / (len(members) * (len(members) - 1)))
+
+    withins = [w for w in (within(first), within(second)) if w is not None]
+    if not withins or min(withins) <= 0:
+        return None
+    return float(similarity[np.ix_(first, second)].mean()) / min(withins)
+
+
 def cluster_documents(docs: Iterable[Doc], settings: LinkingSettings | None = None) -> list[LinkDecision]:
     """Run the online clusterer over documents in the given order; story ids are the final ones.
 
-    A later split can move an earlier document, so each decision carries the story the document
-    is in after the last document (its score and `new_story` flag are those of its arrival).
+    A later split or merge can move an earlier document, so each decision carries the story the
+    document is in after the last document, and `new_story` marks the first document of each
+    final story, including one a split created (the score is the document's on arrival).
     """
     linker = StoryLinker(settings)
     docs = list(docs)
     decisions = [linker.link(doc) for doc in docs]
-    return [
-        dataclasses.replace(decision, story_id=linker.assignment[doc.id])
-        for doc, decision in zip(docs, decisions, strict=True)
-    ]
+    started: set[int] = set()
+    final = []
+    for doc, decision in zip(docs, decisions, strict=True):
+        story_id = linker.assignment[doc.id]
+        final.append(dataclasses.replace(decision, story_id=story_id, new_story=story_id not in started))
+        started.add(story_id)
+    return final
 
 
 def tracked_story_state(story_id: int, name: str, keywords: Sequence[str]) -> StoryState:
@@ -711,6 +777,39 @@ def _save_vectors(con: duckdb.DuckDBPyConnection, stories: Sequence[StoryState],
         "titles": _RECORD.join(_pack(s.titles, _UNIT) for s in stories),
         "now": now,
     })
+
+
+@dataclass
+class TermDfCompaction:
+    """What `compact_term_df` did to the document-frequency tables."""
+
+    rows_before: int
+    rows_after: int
+    terms_dropped: int
+    min_docs: int  # the floor applied (1: every term kept)
+
+
+def compact_term_df(con: duckdb.DuckDBPyConnection, settings: LinkingSettings) -> TermDfCompaction:
+    """Fold story_term_df to one row per term (and story_corpus to one row); drop rare terms when large.
+
+    Linking appends one row per term per batch, so the table grows with every cycle even when no
+    new term appears. Folding keeps every frequency exact; terms below `term_df_min_docs` are
+    dropped only once more than `term_df_terms_max` distinct terms are kept.
+    """
+    with db.transaction(con):
+        rows_before, terms = (int(v) for v in db.query(con, "stories_term_df_stats")[0])
+        min_docs = settings.term_df_min_docs if terms > settings.term_df_terms_max else 1
+        db.execute(con, "stories_term_df_fold", {"min_docs": min_docs})
+        db.execute(con, "stories_term_df_clear")
+        db.execute(con, "stories_term_df_refill")
+        db.execute(con, "stories_term_df_drop_folded")
+        rows_after = int(db.query(con, "stories_term_df_stats")[0][0])
+        corpus_docs = int(db.query(con, "stories_corpus_docs")[0][0])
+        db.execute(con, "stories_corpus_clear")
+        db.execute(con, "stories_add_corpus_docs", [corpus_docs])
+    LOGGER.info("stories: document frequencies folded from %s to %s rows (%s rare terms dropped)",
+                rows_before, rows_after, terms - rows_after)
+    return TermDfCompaction(rows_before, rows_after, terms - rows_after, min_docs)
 
 
 # --- merge and split -----------------------------------------------------------------------------

@@ -9,13 +9,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from monitor import db
+from monitor import alerts, db, maintenance
 from monitor.cli import main
 from monitor.settings import LinkingSettings, StoryConfig
 from monitor.stories import (
     Doc,
     StoryLinker,
     cluster_documents,
+    compact_term_df,
     extract_terms,
     find_split,
     link_articles,
@@ -203,6 +204,12 @@ def test_pipeline_splits_a_story_that_holds_two_events(db_path: Path) -> None:
             " GROUP BY ALL ORDER BY ALL", [[ids[k] for k in ids if k.startswith("B")]]
         ).fetchall()
         assert reasons == [("linked", False, 3), ("split", True, 3)]
+        # The split-off story is announced as "new story detected", like a story linking started.
+        hook = alerts.Channel(key="hook", label="hook", service="JSON", mode="immediate",
+                              format="text", max_chars=4000)
+        alerts.queue_alerts(con, [hook], T0)
+        announced = con.execute("SELECT story_id FROM alerts WHERE kind = 'new_story' ORDER BY story_id").fetchall()
+        assert announced == sorted((s,) for s in report.new_stories + report.split_stories)
         # A later article of the second quake finds the split-off story; nothing splits again.
         _add_article(con, "b9", "Kahramanmaras quake: AFAD ends search in Elbistan",
                      "AFAD ended the search in Elbistan after the magnitude 5.4 Kahramanmaras earthquake.",
@@ -210,6 +217,49 @@ def test_pipeline_splits_a_story_that_holds_two_events(db_path: Path) -> None:
         report = link_articles(con, LinkingSettings(), T0)
         assert report.split_stories == []
         assert con.execute("SELECT story_id FROM articles WHERE url LIKE '%b9'").fetchone() == (b_story.pop(),)
+
+
+def test_split_off_story_is_new_in_cluster_output() -> None:
+    # In memory too: the first article of a story a split created is marked as a new story.
+    decisions = cluster_documents([d for _, d in _quake_docs()], LinkingSettings(link_threshold_score=0.02))
+    assert len({d.story_id for d in decisions}) == 2
+    firsts: dict[int, bool] = {}
+    for decision in decisions:
+        assert decision.new_story == (decision.story_id not in firsts)
+        firsts.setdefault(decision.story_id, True)
+
+
+def _term_df(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return dict(con.execute("SELECT term, sum(df)::BIGINT FROM story_term_df GROUP BY term").fetchall())
+
+
+def test_term_df_compaction_folds_batches_and_drops_rare_terms_only_when_large(db_path: Path) -> None:
+    settings = LinkingSettings()
+    with db.open_db(db_path) as con:
+        for _, doc in _docs():  # one linking batch per article: one DF row per term per batch
+            _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
+            link_articles(con, settings, T0)
+        frequencies = _term_df(con)
+        rows = con.execute("SELECT count(*) FROM story_term_df").fetchone()[0]
+        assert rows > len(frequencies)
+        report = compact_term_df(con, settings)
+        assert (report.rows_before, report.rows_after, report.terms_dropped) == (rows, len(frequencies), 0)
+        assert _term_df(con) == frequencies  # folding is exact
+        assert con.execute("SELECT count(*) FROM story_term_df").fetchone()[0] == len(frequencies)
+        assert con.execute("SELECT count(*), sum(docs) FROM story_corpus").fetchone() == (1, len(_docs()))
+        # Past the size cap, terms seen in fewer than term_df_min_docs documents are dropped.
+        small = settings.model_copy(update={"term_df_terms_max": 10, "term_df_min_docs": 2})
+        report = compact_term_df(con, small)
+        common = {t: n for t, n in frequencies.items() if n >= 2}
+        assert _term_df(con) == common and report.terms_dropped == len(frequencies) - len(common) > 0
+        # Linking still works on the compacted tables, and maintenance folds again.
+        _add_article(con, "b9", "Kahramanmaras quake: AFAD ends search in Elbistan",
+                     "AFAD ended the search in Elbistan after the magnitude 5.4 Kahramanmaras earthquake.",
+                     T0 + dt.timedelta(days=4))
+        assert link_articles(con, settings, T0).new_stories == []
+        done = maintenance.run_maintenance(con, db_path, T0, 30, linking=small)
+        assert done.term_df is not None and done.term_df.rows_after == len(_term_df(con))
+        assert con.execute("SELECT count(*) FROM story_term_df").fetchone()[0] == len(_term_df(con))
 
 
 # --- merge and split from the CLI ----------------------------------------------------------------

@@ -8,7 +8,7 @@ import operator
 import re
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -120,6 +120,7 @@ _ORDINALS = {
     "ninth": "9th",
     "tenth": "10th",
 }
+_NUMBER_WORDS = frozenset(_SMALL_NUMBERS) | frozenset(_TIMES_WORDS) | frozenset(_ORDINALS)
 _COMPOUNDS = {
     "air strike": "airstrike",
     "air strikes": "airstrikes",
@@ -346,6 +347,8 @@ def _negated_synonyms(words: list[str]) -> list[str]:
 
 
 def _numbers_to_digits(words: list[str]) -> list[str]:
+    if _NUMBER_WORDS.isdisjoint(words):
+        return words
     out: list[str] = []
     pending: int | None = None
     for word in words:
@@ -687,7 +690,9 @@ def _name_numbers(text: str) -> set[float]:
     return found
 
 
-def same_figure(a: Figure, b: Figure) -> bool | None:
+def same_figure(
+    a: Figure, b: Figure, hedged_tolerance_pct: float = 6.0, conversion_tolerance_pct: float = 10.0
+) -> bool | None:
     """Whether two figures state the same amount; None when they count or measure other things."""
     if a.kind != b.kind and not {a.kind, b.kind} <= _COUNTS:  # "Ruiz, also 52," is an age
         return None
@@ -695,12 +700,12 @@ def same_figure(a: Figure, b: Figure) -> bool | None:
         if not (a.factor and b.factor):
             return None  # different time zones or currencies: not comparable here
         x, y = a.value * a.factor, b.value * b.factor
-        return abs(x - y) <= 0.1 * max(abs(x), abs(y))  # "3 km" = "about two miles"
+        return abs(x - y) <= conversion_tolerance_pct / 100 * max(abs(x), abs(y))
     step = max(a.step, b.step)  # "$12.6 billion" rounds to "$13 billion"
     if round(a.value / step) == round(b.value / step):
         return True
     # "some 80" and "about 84" agree; "at least 40" and "at least 45" do not.
-    return (a.hedged or b.hedged) and abs(a.value - b.value) <= 0.06 * max(
+    return (a.hedged or b.hedged) and abs(a.value - b.value) <= hedged_tolerance_pct / 100 * max(
         abs(a.value), abs(b.value)
     )
 
@@ -712,15 +717,25 @@ def _trivial(figure: Figure) -> bool:
     return figure.kind == "count" and figure.value == 1  # "a day" and "one day" say the same
 
 
-def figure_change(earlier: Prepared, later: Prepared) -> bool:
+def figure_change(
+    earlier: Prepared, later: Prepared, settings: ClaimSettings | None = None
+) -> bool:
     """Each side states an amount the other contradicts: same kind and unit, different value."""
     before = [f for f in earlier.figures if not _trivial(f)]
     after = [f for f in later.figures if not _trivial(f)]
     if not before or not after:
         return False
-    only_before = [f for f in before if not any(same_figure(f, g) for g in after)]
-    only_after = [g for g in after if not any(same_figure(f, g) for f in before)]
-    return any(same_figure(f, g) is False for f in only_before for g in only_after)
+    same = _figure_matcher(settings)
+    only_before = [f for f in before if not any(same(f, g) for g in after)]
+    only_after = [g for g in after if not any(same(f, g) for f in before)]
+    return any(same(f, g) is False for f in only_before for g in only_after)
+
+
+def _figure_matcher(settings: ClaimSettings | None) -> Callable[[Figure, Figure], bool | None]:
+    if settings is None:
+        return same_figure
+    hedged, converted = settings.hedged_figure_tolerance_pct, settings.unit_conversion_tolerance_pct
+    return lambda a, b: same_figure(a, b, hedged, converted)
 
 
 # --- negation ------------------------------------------------------------------------------------
@@ -1310,11 +1325,10 @@ def _stated(figures_: Sequence[Figure]) -> list[Figure]:
     return [f for f in figures_ if f.kind not in _DETAIL_KINDS and not _trivial(f)]
 
 
-def adds_number(earlier: Prepared, later: Prepared) -> bool:
+def adds_number(earlier: Prepared, later: Prepared, settings: ClaimSettings | None = None) -> bool:
     """The later sentence states a figure the earlier one does not ("…, killing three soldiers")."""
-    added = [
-        g for g in _stated(later.figures) if not any(same_figure(f, g) for f in earlier.figures)
-    ]
+    same = _figure_matcher(settings)
+    added = [g for g in _stated(later.figures) if not any(same(f, g) for f in earlier.figures)]
     if not added:
         return False
     if any(f.kind != "year" and not _trivial(f) for f in earlier.figures):
@@ -1324,9 +1338,11 @@ def adds_number(earlier: Prepared, later: Prepared) -> bool:
     return len(new_words) >= 2
 
 
-def change_kind(earlier: Prepared, later: Prepared) -> str | None:
+def change_kind(
+    earlier: Prepared, later: Prepared, settings: ClaimSettings | None = None
+) -> str | None:
     """The slot in which two same-frame sentences differ: number, negation, attribution, actor."""
-    if earlier.figures and later.figures and figure_change(earlier, later):
+    if earlier.figures and later.figures and figure_change(earlier, later, settings):
         return "number"
     # Only "did" vs "did not": "has no" / "does not have" and "without" / "not" say the same.
     if {earlier.negation, later.negation} == {0, 2} and _negation_in_frame(earlier, later):
@@ -1437,7 +1453,7 @@ class Ledger:
             features = pair_features(earlier, prepared)
             probability = self.model.probability(features)
             contained = features[_LATER_CONTAINED]
-            kind = change_kind(earlier, prepared)
+            kind = change_kind(earlier, prepared, settings)
             if kind is not None:
                 if kind == "actor":  # same sentence around a different name: "Ohio" -> "Texas"
                     actors = actor_difference(earlier, prepared)
@@ -1463,7 +1479,7 @@ class Ledger:
                     contained * 100 >= settings.contained_threshold_pct
                     and len(prepared.content) >= 4
                 )
-            ) and not (settings.new_number_is_new and adds_number(earlier, prepared)):
+            ) and not (settings.new_number_is_new and adds_number(earlier, prepared, settings)):
                 score = max(probability, contained)
                 if seen is None or score > seen.score:
                     seen = Verdict("seen", index, score)

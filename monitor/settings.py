@@ -150,9 +150,10 @@ class LinkingSettings(_Section):
     number_weight: float = Field(default=2.0, ge=0)
     word_weight: float = Field(default=0.15, ge=0)
     title_boost: float = Field(default=2.0, ge=0)
-    # Terms among the first lead_words words of the text count lead_boost times (the lead names the event).
-    lead_words: int = Field(default=0, ge=0)
-    lead_boost: float = Field(default=1.0, ge=0)
+    # Terms among the first lead_words words of the text count lead_boost times: the lead names
+    # the event (who, where, how many), the body adds background two events of one kind share.
+    lead_words: int = Field(default=60, ge=0)
+    lead_boost: float = Field(default=2.0, ge=0)
     # Weight of adjacent capitalised pairs ("Tara Reid"), which tell namesakes apart.
     entity_pair_weight: float = Field(default=0.0, ge=0)
     # Story representation: the strongest terms of the summed article vectors that are kept.
@@ -173,9 +174,6 @@ class LinkingSettings(_Section):
     # Each group must hold at least this many articles; stories larger than the cap are not re-checked.
     split_group_articles_min: int = Field(default=2, ge=1)
     split_check_articles_max: int = Field(default=60, ge=2)
-    # The mirror of splitting: a story merges into a candidate story when the mean similarity
-    # across them reaches this share of the mean within the looser of them (0 turns merging off).
-    merge_cross_within_ratio: float = Field(default=0.0, ge=0)
     # Upkeep of the document frequencies (`monitor maintenance`): the per-batch log in
     # story_term_df is folded to one row per term; once more than term_df_terms_max distinct terms
     # are kept, terms counted in fewer than term_df_min_docs documents are dropped (they then

@@ -113,7 +113,7 @@ class LinkReport:
 
 
 def extract_terms(title: str, text: str, settings: LinkingSettings) -> Counter[str]:
-    """Weighted term counts: e:name, p:name_name, n:number, w:word; a title term counts `title_boost` times."""
+    """Weighted term counts (e:name, p:name_name, n:number, w:word); title and lead terms count more."""
     counts: Counter[str] = Counter()
     pair_weight = settings.entity_pair_weight
     text = text or ""
@@ -324,8 +324,7 @@ class StoryLinker:
         for term in query_terms(vector, self.settings):
             weight = vector[term]
             for story_id in self.postings.get(term, ()):
-                if story_id in self.stories:  # a merged-away story leaves stale postings
-                    shared[story_id] += weight
+                shared[story_id] += weight
         found = {story_id for story_id, _ in shared.most_common(self.settings.candidates_max)}
         found.update(self._tracked)
         return found
@@ -398,8 +397,6 @@ class StoryLinker:
             self.assignment[doc.id] = story_id
             if self.revise(story_id) is not None:
                 story_id = self.assignment[doc.id]
-            if self.settings.merge_cross_within_ratio and self.merge_converged(story_id) is not None:
-                story_id = self.assignment[doc.id]
         return LinkDecision(story_id=story_id, new_story=new_story, score=round(score, 4), reason=reason)
 
     def revise(self, story_id: int) -> int | None:
@@ -427,59 +424,6 @@ class StoryLinker:
                 self.absorb(rebuilt, members[i][0], vectors[i])
                 self.assignment[members[i][0].id] = target
         return new_id
-
-
-    def merge_converged(self, story_id: int) -> int | None:
-        """Merge an untracked story into the candidate story it has converged with; the kept id."""
-        story = self.stories[story_id]
-        members = self.members.get(story_id, [])
-        limit = self.settings.split_check_articles_max
-        if story.tracked or not members or len(members) > limit or story._norm == 0.0:
-            return None
-        centroid = {t: w / story._norm for t, w in story.terms.items()}
-        own = [self.vectorize(counts) for _, counts in members]
-        best_id, best_ratio = None, 0.0
-        for other_id in self.candidates(centroid):
-            other = self.stories[other_id]
-            theirs = self.members.get(other_id, [])
-            if other_id == story_id or other.tracked or not theirs or len(members) + len(theirs) > limit:
-                continue
-            if _time_factor(story.last_at, other.last_at, self.settings) is None:
-                continue
-            vectors = own + [self.vectorize(counts) for _, counts in theirs]
-            ratio = merge_ratio(similarity_matrix(vectors), len(own), self.settings)
-            if ratio is not None and ratio > best_ratio:
-                best_id, best_ratio = other_id, ratio
-        if best_id is None or best_ratio < self.settings.merge_cross_within_ratio:
-            return None
-        keep, gone = (best_id, story_id) if best_id < story_id else (story_id, best_id)
-        joined = self.members[keep] + self.members.pop(gone)
-        joined_vectors = [self.vectorize(counts) for _, counts in joined]
-        del self.stories[gone]
-        rebuilt = StoryState(id=keep)
-        self.stories[keep] = rebuilt
-        self.members[keep] = joined
-        for (doc, _), vector in zip(joined, joined_vectors, strict=True):
-            self.absorb(rebuilt, doc, vector)
-            self.assignment[doc.id] = keep
-        return keep
-
-
-def merge_ratio(similarity: np.ndarray, first_count: int, settings: LinkingSettings) -> float | None:
-    """Mean similarity across two groups over the mean within the looser group of two or more."""
-    count = similarity.shape[0]
-    first, second = list(range(first_count)), list(range(first_count, count))
-
-    def within(members: list[int]) -> float | None:
-        if len(members) < 2:
-            return None
-        block = similarity[np.ix_(members, members)]
-        return float((block.sum() - np.trace(block)) / (len(members) * (len(members) - 1)))
-
-    withins = [w for w in (within(first), within(second)) if w is not None]
-    if not withins or min(withins) <= 0:
-        return None
-    return float(similarity[np.ix_(first, second)].mean()) / min(withins)
 
 
 def cluster_documents(docs: Iterable[Doc], settings: LinkingSettings | None = None) -> list[LinkDecision]:

@@ -168,7 +168,7 @@ _DISCOURSE_OPENING = re.compile(
     r"^\s*(?:this|that|which|it) (?:means|shows|suggests|indicates|implies) (?:that )?"
 )
 _ANONYMITY = re.compile(
-    r"\b(?:on (?:the )?condition (?:of not being|(?:that )?(?:he|she|they|it )?(?:would )?not be)"
+    r"\b(?:on (?:the )?condition (?:of not being|(?:that )?(?:(?:he|she|they|it) )?(?:would )?not be)"
     r"|(?:asked|requested|wished|declined|refused) (?:not )?to be)"
     r" (?:identified|named)(?: by name)?\b"
     r"|\banonymously\b"

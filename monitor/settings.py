@@ -194,14 +194,16 @@ class ClaimSettings(_Section):
     changed_frame_threshold_pct: float = Field(default=80.0, ge=0, le=100)
     # Actor changes need a closer frame, since paraphrases often rename the same actor.
     changed_actor_frame_threshold_pct: float = Field(default=90.0, ge=0, le=100)
-    # Two figures are one when they round to each other ("$64.7 billion" = "$65 billion"), or when
+    # Two figures are one when they round to each other ("$12.6 billion" = "$13 billion"), or when
     # one is hedged ("about", "some", "nearly") and they are at most this far apart (%) ...
     hedged_figure_tolerance_pct: float = Field(default=6.0, ge=0, le=100)
-    # ... or, in different units of one measure ("3 km" = "about two miles"), this far apart (%).
+    # ... or, in different units of one measure ("5 km" = "about three miles"), this far apart (%).
     unit_conversion_tolerance_pct: float = Field(default=10.0, ge=0, le=100)
-    # A sentence that is not seen whole is split at clause boundaries; seen if every clause is.
     # A sentence that states a figure its closest earlier claim lacks is `new`, not `seen`.
     new_number_is_new: bool = True
+    # ... and so is one that adds a negated clause of its own (", which are not yet approved").
+    new_negated_clause_is_new: bool = True
+    # A sentence that is not seen whole is split at clause boundaries; seen if every clause is.
     split_clauses: bool = True
     # ... tried only when the candidate claims together carry this share (%) of its content words.
     clause_split_min_coverage_pct: float = Field(default=70.0, ge=0, le=100)

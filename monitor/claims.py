@@ -807,6 +807,27 @@ def _negation_in_frame(earlier: Prepared, later: Prepared) -> bool:
 _NEGATION_REGION_WORDS = 4
 
 
+def adds_negated_clause(earlier: Prepared, later: Prepared) -> bool:
+    """The later sentence adds a clause of its own that negates something (", which are not ...").
+
+    A negated claim is a claim: the rest may repeat the earlier sentence, the clause is new.
+    """
+    if later.negation != 2 or earlier.negation != 0:
+        return False
+    spans = Indel.opcodes(later.words, earlier.words)
+    added: list[str] = []
+    removed = 0
+    for op in (*spans, None):
+        if op is None or op.tag == "equal":
+            if len(added) > _NEGATION_REGION_WORDS and removed <= 2 and negations(added):
+                return True
+            added, removed = [], 0
+            continue
+        added.extend(later.words[op.src_start : op.src_end])
+        removed += op.dest_end - op.dest_start
+    return False
+
+
 def _denies(words: Sequence[str]) -> bool:
     # "neither admitted nor denied", "did not dispute": a denial negated is no denial.
     return any(
@@ -1479,7 +1500,10 @@ class Ledger:
                     contained * 100 >= settings.contained_threshold_pct
                     and len(prepared.content) >= 4
                 )
-            ) and not (settings.new_number_is_new and adds_number(earlier, prepared, settings)):
+            ) and not (
+                (settings.new_number_is_new and adds_number(earlier, prepared, settings))
+                or (settings.new_negated_clause_is_new and adds_negated_clause(earlier, prepared))
+            ):
                 score = max(probability, contained)
                 if seen is None or score > seen.score:
                     seen = Verdict("seen", index, score)

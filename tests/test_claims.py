@@ -645,3 +645,17 @@ def test_figure_tolerances_come_from_settings() -> None:
     assert diff_claims([km], miles)[0].status == "seen"
     no_conversion = ClaimSettings(unit_conversion_tolerance_pct=0)
     assert diff_claims([km], miles, no_conversion)[0].change == "number"
+
+
+def test_an_added_negated_clause_makes_a_sentence_new() -> None:
+    earlier = (
+        "The mayor presented the new budget for roads, schools, parks and the harbour to the "
+        "city council on Monday morning."
+    )
+    later = (
+        "The mayor presented the new budget for roads, schools, parks and the harbour, which the "
+        "council has not approved, to the city council on Monday morning."
+    )
+    assert _judge(earlier, later).status == "new"
+    off = ClaimSettings(new_negated_clause_is_new=False, split_clauses=False)
+    assert diff_claims([earlier], later, off)[0].status == "seen"

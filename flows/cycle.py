@@ -17,12 +17,13 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
 from monitor import alerts, articles, db, feeds, stories
 from monitor import claims as claim_stage
 from monitor.settings import Settings, load_settings
 
-PAGE_BATCH_SIZE = 200
+PAGE_BATCH_SIZE = 200  # pages per batch on the Dask path, per shard
 
 
 @dataclasses.dataclass
@@ -140,26 +141,60 @@ def refresh_search_index(settings: Settings) -> None:
         )
 
 
-def _fetch_extract_here(settings: Settings, poll_all_now: bool, summary: CycleSummary) -> None:
-    """Poll feeds and fetch/extract/save pages in this process (the default, single machine)."""
+def _ingest_here(settings: Settings, poll_all_now: bool, summary: CycleSummary) -> None:
+    """Poll feeds, then fetch/extract/save pages, link stories and judge claims, batch by batch.
+
+    While one batch is linked and judged here, the next one downloads and extracts on the
+    extraction workers, so the network and trafilatura are kept busy. Every database write stays in
+    this thread: DuckDB has one writer.
+    """
     with _timed(summary, "feeds"):
         due = prepare_database(settings, poll_all_now)
         fetched_feeds = fetch_feeds(due, settings)
         summary.feeds = _report_dict(save_feeds(fetched_feeds, settings))
+    processes = settings.scale.extraction_processes
+    seen_entries: set[int] = set()
+    drained = False
+
+    def submit_next_batch() -> PrefectFuture[list[articles.PageResult]] | None:
+        nonlocal drained
+        if drained:
+            return None
+        selected = select_pending_entries(settings, settings.scale.page_batch_size)
+        drained = len(selected) < settings.scale.page_batch_size
+        pending = [p for p in selected if p.entry_id not in seen_entries]
+        if not pending:
+            return None
+        seen_entries.update(p.entry_id for p in pending)
+        return fetch_and_extract_pages.submit(pending, settings, processes)
+
     with _timed(summary, "articles"):
-        totals: dict[str, Any] = {}
-        seen_entries: set[int] = set()
-        while True:
-            pending = select_pending_entries(settings, PAGE_BATCH_SIZE)
-            pending = [p for p in pending if p.entry_id not in seen_entries]
-            if not pending:
-                break
-            seen_entries.update(p.entry_id for p in pending)
-            results = fetch_and_extract_pages(pending, settings, settings.scale.extraction_processes)
-            batch = _report_dict(save_pages(results, settings))
-            for key, value in batch.items():
-                totals[key] = totals.get(key, 0 if not isinstance(value, list) else []) + value
-        summary.articles = totals
+        batch = submit_next_batch()
+    first = True
+    while batch is not None or first:
+        # Without new pages this still runs once: versions a crashed cycle left unlinked or
+        # unjudged are picked up here.
+        first = False
+        if batch is not None:
+            with _timed(summary, "articles"):
+                _add_up(summary.articles, _report_dict(save_pages(batch.result(), settings)))
+                summary.articles["batches"] = summary.articles.get("batches", 0) + 1
+                batch = submit_next_batch()
+        with _timed(summary, "stories"):
+            _add_up(summary.stories, _report_dict(link_stories(settings)))
+        with _timed(summary, "claims"):
+            _add_up(summary.claims, _report_dict(detect_claims(settings)))
+
+
+def _add_up(totals: dict[str, Any], batch: dict[str, Any]) -> None:
+    """Add one batch's report into the cycle's: numbers are summed, lists and dicts joined."""
+    for key, value in batch.items():
+        if isinstance(value, bool) or value is None or isinstance(value, str):
+            totals[key] = value
+        elif isinstance(value, dict):
+            totals[key] = {**totals.get(key, {}), **value}
+        else:
+            totals[key] = totals.get(key, [] if isinstance(value, list) else 0) + value
 
 
 def _shards(items: list[Any], shards: int) -> list[list[Any]]:
@@ -206,9 +241,7 @@ def fetch_extract_flow(
         seen_entries.update(p.entry_id for p in pending)
         futures = [fetch_and_extract_pages.submit(shard, settings) for shard in _shards(pending, shards)]
         results = [result for future in futures for result in future.result()]
-        batch = _report_dict(save_pages(results, settings))
-        for key, value in batch.items():
-            totals[key] = totals.get(key, 0 if not isinstance(value, list) else []) + value
+        _add_up(totals, _report_dict(save_pages(results, settings)))
     return feeds_report, totals
 
 
@@ -257,12 +290,12 @@ def _run_stages(settings: Settings, poll_all_now: bool) -> dict[str, Any]:
             with _timed(summary, "feeds_and_articles"):
                 due = prepare_database(settings, poll_all_now)
                 summary.feeds, summary.articles = _fetch_extract_on_dask(due, settings)
+            with _timed(summary, "stories"):
+                summary.stories = _report_dict(link_stories(settings))
+            with _timed(summary, "claims"):
+                summary.claims = _report_dict(detect_claims(settings))
         else:
-            _fetch_extract_here(settings, poll_all_now, summary)
-        with _timed(summary, "stories"):
-            summary.stories = _report_dict(link_stories(settings))
-        with _timed(summary, "claims"):
-            summary.claims = _report_dict(detect_claims(settings))
+            _ingest_here(settings, poll_all_now, summary)
         with _timed(summary, "alerts"):
             report, summary_md = send_alerts(settings, started_at)
             summary.alerts = _report_dict(report)

@@ -286,6 +286,8 @@ class ScaleSettings(_Section):
     feed_shards: int = Field(default=4, ge=1)
     # Worker processes that run trafilatura while pages download; 0 = one per CPU, 1 = in-process.
     extraction_processes: int = Field(default=0, ge=0)
+    # Pages per batch. The next batch downloads and extracts while the last one is linked and judged.
+    page_batch_size: int = Field(default=200, ge=1)
 
 
 class SearchSettings(_Section):

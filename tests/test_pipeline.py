@@ -130,3 +130,54 @@ def test_second_cycle_started_together_is_skipped_with_a_clear_message(tmp_path:
                 pass
     with cycle_lock(database, wait_s=0):
         pass
+
+
+STORY_FEED_ITEM = "<item><title>{title}</title><link>{base}/s/{i}.html</link><guid>s-{i}</guid></item>"
+STORY_SENTENCES = [
+    "A magnitude 6.1 earthquake struck the coastal town of Puerto Lindo on Tuesday morning.",
+    "Officials said the quake damaged dozens of homes and the harbour wall of Puerto Lindo.",
+    "Rescue teams from three provinces were sent to Puerto Lindo after the earthquake.",
+    "The regional governor said no deaths had been confirmed by Tuesday evening.",
+    "A second tremor of magnitude 4.2 was felt in Puerto Lindo on Wednesday.",
+    "Engineers found cracks in the Puerto Lindo harbour wall after the second tremor.",
+    "The government promised 40 million pesos for rebuilding in Puerto Lindo.",
+]
+
+
+def _run_story_cycle(tmp_path: Path, name: str, batch_size: int) -> tuple[dict, list[tuple]]:
+    from flows.cycle import run_cycle
+
+    with FixtureServer() as server:
+        base = server.base_url
+        items = []
+        for i in range(5):
+            title = f"Puerto Lindo earthquake update {i}"
+            body = "".join(f"<p>{s} Report {i} adds detail.</p>" if j == i else f"<p>{s}</p>"
+                           for j, s in enumerate(STORY_SENTENCES[: 3 + i]))
+            server.add(f"/s/{i}.html", f"<html><head><title>{title}</title></head><body><article>"
+                                       f"<h1>{title}</h1>{body}</article></body></html>")
+            items.append(STORY_FEED_ITEM.format(title=title, base=base, i=i))
+        feed = server.add("/story.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>'
+                          + "".join(items) + "</channel></rss>", "application/rss+xml")
+        workdir = tmp_path / name
+        workdir.mkdir()
+        config = _write_config(workdir, [feed])
+        config.write_text(config.read_text() + f"[scale]\npage_batch_size = {batch_size}\n")
+        summary = run_cycle(config, poll_all_now=True)
+    with db.open_db(workdir / "m.duckdb", read_only=True) as con:
+        claims = sorted((row[1], row[2]) for row in db.query(con, "test_claim_kinds"))
+    return summary, claims
+
+
+def test_a_cycle_in_small_batches_stores_and_judges_what_one_batch_does(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    whole, whole_claims = _run_story_cycle(tmp_path, "one-batch", 200)
+    batched, batched_claims = _run_story_cycle(tmp_path, "batches-of-2", 2)
+
+    assert whole["articles"]["stored_new_articles"] == batched["articles"]["stored_new_articles"] == 5
+    assert (whole["articles"]["batches"], batched["articles"]["batches"]) == (1, 3)
+    assert batched["claims"]["versions"] == 5 and batched["stories"]["linked"] == 5
+    for key in ("new", "seen", "changed", "skipped"):
+        assert batched["claims"][key] == whole["claims"][key], key
+    assert batched_claims == whole_claims and len(whole_claims) >= 7

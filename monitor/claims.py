@@ -1378,6 +1378,24 @@ def change_kind(
     return None
 
 
+# How far below the frame thresholds a pair's plain frame similarity may be and still turn out
+# `changed`: masking the two names of an actor change raises the similarity.
+_FRAME_BOUND_MARGIN_PCT = 30.0
+
+
+def _may_share_frame(earlier: Prepared, later: Prepared, settings: ClaimSettings) -> bool:
+    """A cheap bound before the slot checks: a changed claim keeps most of its frame."""
+    floor = (
+        min(settings.changed_frame_threshold_pct, settings.changed_actor_frame_threshold_pct)
+        - _FRAME_BOUND_MARGIN_PCT
+    )
+    return (
+        fuzz.ratio(earlier.frame, later.frame) >= floor
+        # "X, officials said" / "Officials denied X": the same words in another order
+        or fuzz.token_sort_ratio(earlier.frame, later.frame) >= settings.changed_frame_threshold_pct
+    )
+
+
 _CLAUSE_SPLIT = re.compile(
     r"(?:,|;|:|\s[—–-]\s)\s+(?=(?:but|while|whereas|although|though|and|as|however|yet|which|"
     r"according|including|the|a|an|[A-Z“\"]))|;\s+|\s+(?=but\s)"
@@ -1474,7 +1492,11 @@ class Ledger:
             features = pair_features(earlier, prepared)
             probability = self.model.probability(features)
             contained = features[_LATER_CONTAINED]
-            kind = change_kind(earlier, prepared, settings)
+            kind = (
+                change_kind(earlier, prepared, settings)
+                if _may_share_frame(earlier, prepared, settings)
+                else None
+            )
             if kind is not None:
                 if kind == "actor":  # same sentence around a different name: "Ohio" -> "Texas"
                     actors = actor_difference(earlier, prepared)

@@ -159,6 +159,7 @@ _SCALE_ABBREVIATIONS = {"bn": "billion", "mn": "million", "m": "million", "k": "
 _CLOCK_12H = re.compile(r"\b(\d{1,2})(?:[:.]([0-5]\d))?\s?(?:([AaPp])\.[Mm]\.?|([AaPp])[Mm]\b)")
 _CLOCK_24H = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
 _TIME_ZONES = "GMT|UTC|EDT|EST|CDT|CST|MDT|MST|PDT|PST|BST|CET|CEST|AEST|AEDT|JST|IST|ET|PT"
+_ZONE_NAMES = tuple(_TIME_ZONES.split("|"))
 _CLOCK_ZONE = re.compile(rf"\b([01]\d|2[0-3])([0-5]\d)(?=\s*\(?(?:{_TIME_ZONES})\b)")
 _DECIMAL_COMMA = re.compile(
     r"\b(\d{1,3}),(\d{1,2})(?=\s*(?:(?:million|billion|trillion|percent|per cent)\b|%))"
@@ -300,7 +301,7 @@ def _figure_forms(text: str) -> str:
         text = _CLOCK_12H.sub(_clock_12h, text)
     if ":" in text:
         text = _CLOCK_24H.sub(lambda m: f"{int(m.group(1)):02d}{m.group(2)}h", text)
-    if "T" in text:  # every time zone abbreviation has one
+    if any(zone in text for zone in _ZONE_NAMES):
         text = _CLOCK_ZONE.sub(r"\1\2h", text)
     if "," in text:
         text = _DECIMAL_COMMA.sub(r"\1.\2", text)

@@ -205,12 +205,14 @@ _NEGATION_GAP = frozenset(
     "be been being yet previously publicly officially immediately formally widely fully so very "
     "made".split()
 )
+_COMPOUND_HEADS = frozenset(k.split()[0] for k in _COMPOUNDS)
 _NON_WORD = re.compile(r"[^\w%.]+")
 _DIGIT = re.compile(r"\d")
 _NUMBER_SUFFIX = re.compile(r"(?:st|nd|rd|th|s|[a-z])$")  # 11th = 11, 1990s = 1990, 11m = 11
 _NUMBER_UNIT = re.compile(r"(?<=\d)(?=[a-z]{2,})(?!st\b|nd\b|rd\b|th\b|s\b)")
 _NUMBER_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_NON_WORD_OR_STRAY_DOT = re.compile(r"[^\w%.]+|(?<!\d)\.|\.(?!\d)")  # one pass of both
 
 STOPWORDS = frozenset(
     """a an the and or but if then so of to in on at by for with from as into onto over under about
@@ -265,7 +267,7 @@ def _normalize_clean(text: str) -> str:
     if "," in text:
         text = _NUMBER_COMMA.sub("", text)
     text = text.replace("-", " ").replace("'", " ")
-    text = _STRAY_DOT.sub(" ", _NON_WORD.sub(" ", text))
+    text = _NON_WORD_OR_STRAY_DOT.sub(" ", text)
     if _DIGIT.search(text):
         text = _NUMBER_UNIT.sub(" ", text).replace("%", " %")
     if _DISCOURSE_OPENING.match(text):
@@ -274,6 +276,8 @@ def _normalize_clean(text: str) -> str:
         text = _ANONYMITY.sub(" on condition of anonymity ", text)
     words = _negated_synonyms(_numbers_to_digits(text.split()))
     joined = " ".join(words)
+    if _COMPOUND_HEADS.isdisjoint(words):
+        return joined
     return _COMPOUND_RE.sub(lambda m: _COMPOUNDS[m.group(1)], joined)
 
 

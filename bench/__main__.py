@@ -177,7 +177,9 @@ def headline(results: dict[str, Any], n: int) -> dict[str, Any]:
 
     growth_ratio_no_search = (without_search(growth[-1]) / without_search(growth[0])
                               if len(growth) >= 2 else None)
-    peak = max([cold["peak_rss_tree_mb"], *(r["peak_rss_tree_mb"] for r in results["cycles"]["steady"])])
+    runs = [cold, *results["cycles"]["steady"]]
+    peak_rss = max(r["peak_rss_tree_mb"] for r in runs)
+    peak = max(r.get("peak_pss_tree_mb", r["peak_rss_tree_mb"]) for r in runs)
     out = {
         "articles": n, "stored_new_articles": stored,
         "floor_threads_s": floor_threads, "floor_processes_s": floor_processes, "floor_s": floor,
@@ -190,7 +192,8 @@ def headline(results: dict[str, Any], n: int) -> dict[str, Any]:
         "growth_ratio": round(growth_ratio, 3) if growth_ratio else None,
         "growth_ratio_without_search_index": (round(growth_ratio_no_search, 3)
                                               if growth_ratio_no_search else None),
-        "peak_rss_mb": peak,
+        "peak_rss_mb": peak_rss,
+        "peak_pss_mb": peak,
     }
     t = TARGETS
     out["met"] = {
@@ -198,7 +201,7 @@ def headline(results: dict[str, Any], n: int) -> dict[str, Any]:
         "prefect_share": (out["prefect_share"] or 0) <= t["prefect_share_max"],
         "steady_state_s": out["steady_state_s"] is not None and out["steady_state_s"] <= t["steady_state_s_max"],
         "growth_ratio": None if growth_ratio is None else growth_ratio <= t["growth_ratio_max"],
-        "peak_rss_mb": peak <= t["peak_rss_mb_max"],
+        "peak_memory_mb": peak <= t["peak_rss_mb_max"],
     }
     return out
 
@@ -256,8 +259,10 @@ def render(results: dict[str, Any]) -> str:
     if h.get("growth_ratio_without_search_index"):
         rows.append(["  growth ratio leaving out the search_index stage", None, None,
                      h["growth_ratio_without_search_index"], "", ""])
-    rows.append(["peak RSS, MB (cycle process + Prefect server)", h["peak_rss_mb"], None, None,
-                 f"<= {TARGETS['peak_rss_mb_max']:.0f} MB", ok("peak_rss_mb")])
+    rows.append(["peak memory, MB: PSS of cycle + workers + Prefect server", h["peak_pss_mb"], None, None,
+                 f"<= {TARGETS['peak_rss_mb_max']:.0f} MB", ok("peak_memory_mb")])
+    rows.append(["  same as a sum of RSS (shared pages counted per process)", h["peak_rss_mb"], None, None,
+                 "", ""])
     lines.append(format_table(["measure", "seconds", "articles/s", "ratio", "target", "met"], rows))
     if growth:
         lines.append("")

@@ -38,40 +38,95 @@ def own_peak_rss_mb() -> float:
 
 
 class TreeMemorySampler:
-    """Samples the summed RSS of this process and its children; keeps the peak."""
+    """Samples the memory of this process and its children; keeps the peaks.
 
-    def __init__(self, interval_s: float = 0.05) -> None:
+    Two sums: RSS, which counts a page shared by several processes once per process (the
+    extraction workers share most of theirs with the fork server that started them), and PSS,
+    which splits each shared page between its sharers and so adds up to the memory actually used.
+    """
+
+    def __init__(self, interval_s: float = 0.1) -> None:
         self.interval_s = interval_s
         self.peak_mb = 0.0
+        self.peak_pss_mb = 0.0
+        self.peak_breakdown: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
 
-    def _sample(self) -> float:
+    def _sample(self) -> None:
         try:
             import psutil
         except ImportError:
-            return own_peak_rss_mb()
+            self.peak_mb = self.peak_pss_mb = max(self.peak_mb, own_peak_rss_mb())
+            return
         root = psutil.Process(os.getpid())
-        total = 0
+        rss = pss = 0
+        breakdown: dict[str, float] = {}
         for process in [root, *root.children(recursive=True)]:
             with contextlib.suppress(psutil.Error):
-                total += process.memory_info().rss
-        return total / 2**20
+                info = process.memory_full_info()
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+                name = _process_label(process, root)
+                breakdown[name] = breakdown.get(name, 0.0) + round(getattr(info, "pss", info.rss) / 2**20, 1)
+        self.peak_mb = max(self.peak_mb, rss / 2**20)
+        if pss / 2**20 > self.peak_pss_mb:
+            self.peak_pss_mb = pss / 2**20
+            self.peak_breakdown = breakdown
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, self._sample())
+            self._sample()
             self._stop.wait(self.interval_s)
 
     def __enter__(self) -> "TreeMemorySampler":
-        self.peak_mb = self._sample()
+        self._sample()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak_mb = max(self.peak_mb, self._sample())
+        self._sample()
+
+
+def _process_label(process: Any, root: Any) -> str:
+    """A short name for a process in the memory breakdown."""
+    if process.pid == root.pid:
+        return "cycle process"
+    command = " ".join(process.cmdline())
+    if "forkserver" in command:
+        return "extraction fork server and workers"
+    if "resource_tracker" in command:
+        return "multiprocessing resource tracker"
+    if "prefect" in command or "uvicorn" in command:
+        return "Prefect server"
+    return "other children"
+
+
+class IntervalUnion:
+    """Total time covered by possibly overlapping intervals, e.g. tasks running in two threads."""
+
+    def __init__(self) -> None:
+        self.intervals: list[tuple[float, float]] = []
+        self._lock = threading.Lock()
+
+    def add(self, start: float, end: float) -> None:
+        with self._lock:
+            self.intervals.append((start, end))
+
+    def covered_s(self) -> float:
+        total, reach = 0.0, float("-inf")
+        for start, end in sorted(self.intervals):
+            if end <= reach:
+                continue
+            total += end - max(start, reach)
+            reach = end
+        return total
+
+    def clear(self) -> None:
+        with self._lock:
+            self.intervals.clear()
 
 
 def machine_info() -> dict[str, Any]:

@@ -39,9 +39,11 @@ def test_bench_writes_complete_json(tmp_path: Path) -> None:
     assert all(g["new_articles"] == 10 for g in results["growth"])
     headline = results["headline"]
     for key in ("floor_s", "cycle_s", "cycle_floor_ratio", "prefect_share", "steady_state_s",
-                "growth_ratio", "peak_rss_mb"):
+                "growth_ratio", "peak_rss_mb", "peak_pss_mb"):
         assert headline[key] is not None, key
     assert set(headline["met"]) == {"cycle_floor_ratio", "prefect_share", "steady_state_s",
-                                    "growth_ratio", "peak_rss_mb"}
+                                    "growth_ratio", "peak_memory_mb"}
+    assert 0 < headline["peak_pss_mb"] <= headline["peak_rss_mb"]
+    assert 0 < cold["inside_stage_code_s"] <= min(cold["seconds"], cold["task_seconds_sum"])
     assert "floor: fetch + trafilatura" in results["report"]
     assert "growth:" in completed.stdout

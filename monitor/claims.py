@@ -1072,6 +1072,8 @@ def segment(text: str, settings: ClaimSettings | None = None) -> list[Segment]:
             line = line[dateline.end() :]
             line_start = len(segments)
         for sentence in sent_tokenize(line):
+            if not isinstance(sentence, str):  # nupunkt's typing allows (text, span) tuples
+                sentence = str(sentence[0])
             for part in _split_glued_attribution(sentence.strip()):
                 if not part:
                     continue

@@ -180,6 +180,8 @@ class LinkingSettings(_Section):
     # weigh as unseen terms do, with the highest IDF, which a once-seen term nearly has anyway).
     term_df_terms_max: int = Field(default=1_000_000, ge=1)
     term_df_min_docs: int = Field(default=2, ge=1)
+    # Linking also folds the log when it holds more rows than this (reading the DF sums the log).
+    term_df_rows_max: int = Field(default=2_000_000, ge=1)
 
 
 class ClaimSettings(_Section):

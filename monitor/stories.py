@@ -107,6 +107,7 @@ class LinkReport:
     article_seconds: list[float] = field(default_factory=list)  # each linked article's decision
     split_stories: list[int] = field(default_factory=list)  # stories split off after linking
     revise_seconds: float = 0.0  # re-checking touched stories for two groups
+    term_df_folded: bool = False  # the document-frequency log outgrew term_df_rows_max and was folded
 
 
 # --- pure parts: terms, vectors, scores --------------------------------------------------------
@@ -569,6 +570,10 @@ def link_articles(
         started = time.perf_counter()
         report.split_stories.extend(revise_stories(con, touched, settings, now))
         report.revise_seconds += time.perf_counter() - started
+    if report.linked and int(db.query(con, "stories_term_df_rows")[0][0]) > settings.term_df_rows_max:
+        # Between maintenance runs too: each batch reads the DF by summing this log.
+        compact_term_df(con, settings)
+        report.term_df_folded = True
     if report.linked or report.already_assigned:
         LOGGER.info(
             "stories: linked %s article(s), %s new stories, %s tracked hits, %s split off",

@@ -260,6 +260,13 @@ def test_term_df_compaction_folds_batches_and_drops_rare_terms_only_when_large(d
         done = maintenance.run_maintenance(con, db_path, T0, 30, linking=small)
         assert done.term_df is not None and done.term_df.rows_after == len(_term_df(con))
         assert con.execute("SELECT count(*) FROM story_term_df").fetchone()[0] == len(_term_df(con))
+        # Linking folds the log itself once it outgrows term_df_rows_max.
+        _add_article(con, "c9", BUDGET[0][0] + " again", BUDGET[0][1], T0 + dt.timedelta(days=5))
+        assert not link_articles(con, settings, T0).term_df_folded
+        assert con.execute("SELECT count(*) FROM story_term_df").fetchone()[0] > len(_term_df(con))
+        _add_article(con, "c10", BUDGET[1][0] + " again", BUDGET[1][1], T0 + dt.timedelta(days=5))
+        assert link_articles(con, settings.model_copy(update={"term_df_rows_max": 1}), T0).term_df_folded
+        assert con.execute("SELECT count(*) FROM story_term_df").fetchone()[0] == len(_term_df(con))
 
 
 # --- merge and split from the CLI ----------------------------------------------------------------

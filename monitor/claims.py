@@ -7,7 +7,7 @@ import math
 import operator
 import re
 import unicodedata
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -238,6 +238,7 @@ DENY_VERBS = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
 def _clean_text(text: str) -> str:
     if not text.isascii():
         text = fold_accents(text)
@@ -249,6 +250,7 @@ def normalize(text: str) -> str:
     return _normalize_clean(_clean_text(text))
 
 
+@lru_cache(maxsize=8192)  # segment() and prepare() both normalise each sentence
 def _normalize_clean(text: str) -> str:
     if _DIGIT.search(text):
         text = _figure_forms(text)
@@ -1593,6 +1595,8 @@ def _result(sentence: str, verdict: Verdict, ledger: Ledger) -> ClaimResult:
 
 PENDING_BATCH_SIZE = 500
 CLAIM_ID_BLOCK = 256
+# Claims held in cached story ledgers, across stories (a prepared claim is a few kB).
+LEDGER_CACHE_CLAIMS_MAX = 100_000
 
 
 @dataclass
@@ -1652,6 +1656,77 @@ class _ClaimIds:
         return self.free.popleft()
 
 
+class _LedgerCache:
+    """Story ledgers kept between runs in one process, so a claim is prepared once, not per batch.
+
+    A ledger is reused only while its story's claims in the database have the fingerprint it was
+    loaded or last written with; a merge, split or write by another process makes it reload.
+    """
+
+    def __init__(self, max_claims: int) -> None:
+        self.max_claims = max_claims
+        self.database: str | None = None
+        self.settings: ClaimSettings | None = None
+        self.ledgers: OrderedDict[int, Ledger] = OrderedDict()
+        self.signatures: dict[int, tuple[int, ...]] = {}
+
+    def for_run(self, con: duckdb.DuckDBPyConnection, settings: ClaimSettings) -> None:
+        """Forget everything if this run is on another database or with other settings."""
+        database = str(db.query(con, "db_current_file")[0][0])
+        if database != self.database or settings != self.settings:
+            self.ledgers.clear()
+            self.signatures.clear()
+            self.database, self.settings = database, settings
+
+    def check(self, con: duckdb.DuckDBPyConnection, story_ids: set[int]) -> None:
+        """Drop the cached ledgers of these stories whose claims changed behind our back."""
+        cached = [story_id for story_id in story_ids if story_id in self.ledgers]
+        if not cached:
+            return
+        current = {
+            int(row[0]): tuple(int(v) for v in row[1:])
+            for row in db.query(con, "claims_story_signatures", {"story_ids": cached})
+        }
+        for story_id in cached:
+            if current.get(story_id, (0,)) != self.signatures.get(story_id):
+                self.pop(story_id)
+
+    def get(self, con: duckdb.DuckDBPyConnection, story_id: int, settings: ClaimSettings) -> Ledger:
+        ledger = self.ledgers.get(story_id)
+        if ledger is not None:
+            self.ledgers.move_to_end(story_id)
+            return ledger
+        ledger = load_ledger(con, story_id, settings)
+        ids = [entry.claim_id for entry in ledger.entries if entry.claim_id is not None]
+        self.ledgers[story_id] = ledger
+        self.signatures[story_id] = (len(ids), min(ids), max(ids), sum(ids)) if ids else (0,)
+        self._evict()
+        return ledger
+
+    def stored(self, story_id: int, claim_ids: list[int]) -> None:
+        """Claims just written for a story: its fingerprint moves with them."""
+        if story_id not in self.ledgers or not claim_ids:
+            return
+        old = self.signatures.get(story_id, (0,))
+        count, low, high, total = old if len(old) == 4 else (0, min(claim_ids), max(claim_ids), 0)
+        self.signatures[story_id] = (
+            count + len(claim_ids), min(low, *claim_ids), max(high, *claim_ids), total + sum(claim_ids)
+        )
+
+    def pop(self, story_id: int, default: Any = None) -> Any:
+        self.signatures.pop(story_id, None)
+        return self.ledgers.pop(story_id, default)
+
+    def _evict(self) -> None:
+        size = sum(len(ledger.entries) for ledger in self.ledgers.values())
+        while size > self.max_claims and len(self.ledgers) > 1:
+            _, ledger = self.ledgers.popitem(last=False)
+            size -= len(ledger.entries)
+
+
+_LEDGERS = _LedgerCache(max_claims=LEDGER_CACHE_CLAIMS_MAX)
+
+
 def detect_claims(
     con: duckdb.DuckDBPyConnection, settings: ClaimSettings, now: datetime
 ) -> ClaimReport:
@@ -1661,7 +1736,8 @@ def detect_claims(
     costs milliseconds: a batch's claims, mentions and stage markers take one statement each.
     """
     report = ClaimReport()
-    ledgers: dict[int, Ledger] = {}
+    ledgers = _LEDGERS
+    ledgers.for_run(con, settings)
     failed_ids: list[int] = []
     claim_ids = _ClaimIds(con)
     while True:
@@ -1669,11 +1745,16 @@ def detect_claims(
         rows = [_PendingVersion(*row) for row in db.query(con, "claims_pending_versions", params)]
         if not rows:
             break
+        ledgers.check(con, {version.story_id for version in rows})
         judged: list[_JudgedVersion] = []
         for version in rows:
-            ledger = ledgers.get(version.story_id)
-            if ledger is None:
-                ledger = ledgers[version.story_id] = load_ledger(con, version.story_id, settings)
+            try:
+                ledger = ledgers.get(con, version.story_id, settings)
+            except (StoreError, duckdb.Error, ValueError) as e:
+                LOGGER.error("claims of version %s: loading story %s failed: %s", version.id, version.story_id, e)
+                report.failed += 1
+                failed_ids.append(version.id)
+                continue
             try:
                 judged.append(_judge_version(version, ledger, settings, now, claim_ids))
             except (StoreError, duckdb.Error, ValueError) as e:
@@ -1738,7 +1819,7 @@ def _judge_version(
 def _save_judged(
     con: duckdb.DuckDBPyConnection,
     judged: list[_JudgedVersion],
-    ledgers: dict[int, Ledger],
+    ledgers: _LedgerCache,
     now: Any,
     report: ClaimReport,
     failed_ids: list[int],
@@ -1748,11 +1829,11 @@ def _save_judged(
         return
     try:
         with db.transaction(con):
-            renamed = _write_judged(con, judged, now)
+            renamed, inserted = _write_judged(con, judged, now)
     except (StoreError, duckdb.Error) as e:
         LOGGER.warning("writing the claims of %d versions at once failed (%s); one by one", len(judged), e)
     else:
-        _book(judged, renamed, ledgers, report)
+        _book(judged, renamed, inserted, ledgers, report)
         return
     broken_stories: set[int] = set()
     for item in judged:
@@ -1761,7 +1842,7 @@ def _save_judged(
             if version.story_id in broken_stories:
                 raise StoreError("an earlier version of its story failed in this batch; judged again next run")
             with db.transaction(con):
-                renamed = _write_judged(con, [item], now)
+                renamed, inserted = _write_judged(con, [item], now)
         except (StoreError, duckdb.Error) as e:
             LOGGER.error("claims of version %s (article %s) failed: %s", version.id, version.article_id, e)
             report.failed += 1
@@ -1770,12 +1851,18 @@ def _save_judged(
             broken_stories.add(version.story_id)
             ledgers.pop(version.story_id, None)
             continue
-        _book([item], renamed, ledgers, report)
+        _book([item], renamed, inserted, ledgers, report)
 
 
-def _write_judged(con: duckdb.DuckDBPyConnection, judged: list[_JudgedVersion], now: Any) -> dict[int, int]:
-    """Insert claims and mentions and mark the versions done; return drawn id -> stored id."""
+def _write_judged(
+    con: duckdb.DuckDBPyConnection, judged: list[_JudgedVersion], now: Any
+) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """Insert claims and mentions and mark the versions done.
+
+    Returns drawn id -> stored id for claims already held, and the ids inserted, by story.
+    """
     renamed: dict[int, int] = {}
+    inserted: dict[int, list[int]] = {}
     first_by_key: dict[tuple[int, str], int] = {}
     new_rows: list[tuple[_JudgedVersion, tuple[int, Prepared, str, int | None]]] = []
     for item in judged:
@@ -1810,6 +1897,8 @@ def _write_judged(con: duckdb.DuckDBPyConnection, judged: list[_JudgedVersion], 
         for key, drawn in first_by_key.items():
             if stored[key] != drawn:
                 renamed[drawn] = stored[key]
+            else:
+                inserted.setdefault(key[0], []).append(drawn)
         for drawn, first in list(renamed.items()):
             renamed[drawn] = renamed.get(first, first)
     mentions = [(item, m) for item in judged for m in item.mentions]
@@ -1827,15 +1916,21 @@ def _write_judged(con: duckdb.DuckDBPyConnection, judged: list[_JudgedVersion], 
             "seen_at": [item.seen_at for item, _ in mentions],
         })
     db.execute(con, "claims_mark_done_many", {"now": now, "version_ids": [item.version.id for item in judged]})
-    return renamed
+    return renamed, inserted
 
 
 def _book(
-    judged: list[_JudgedVersion], renamed: dict[int, int], ledgers: dict[int, Ledger], report: ClaimReport
+    judged: list[_JudgedVersion],
+    renamed: dict[int, int],
+    inserted: dict[int, list[int]],
+    ledgers: _LedgerCache,
+    report: ClaimReport,
 ) -> None:
     """Count written versions in the report and give ledger entries their stored claim ids."""
+    for story_id, claim_ids in inserted.items():
+        ledgers.stored(story_id, claim_ids)
     for story_id in {item.version.story_id for item in judged} if renamed else ():
-        ledger = ledgers.get(story_id)
+        ledger = ledgers.ledgers.get(story_id)
         for entry in ledger.entries if ledger is not None else []:
             if entry.claim_id in renamed:
                 entry.claim_id = renamed[entry.claim_id]

@@ -195,7 +195,7 @@ def run_maintenance(
     """Prune, fold the story-linking document frequencies, compact, and report, on one connection."""
     prune = prune_raw_html(con, now, raw_html_retention_days)
     # Before compaction, so the space the folded rows held is reclaimed in the same run.
-    term_df = compact_term_df(con, linking or LinkingSettings())
+    term_df = compact_term_df(con, linking or LinkingSettings(), now)
     compact = compact_database(con, database_file, now)
     feeds = feed_health(con)
     markdown = render_feed_health_markdown(feeds, now, prune, compact)

@@ -1,14 +1,16 @@
 """Story linking: an online clusterer (pure, in memory) and its DuckDB-backed pipeline stage.
 
 Each article becomes a TF-IDF vector over its salient terms (capitalised names and places,
-numbers, and other content words at a lower weight). It joins the story whose summed vector is
-closest by cosine, mixed with rapidfuzz title similarity and scaled down by the time gap, when the
-score reaches ``link_threshold_score``; otherwise it starts a new story. Candidate stories come
+numbers, and other content words at a lower weight; title and lead terms count more). It joins
+the story whose summed vector is closest by cosine, mixed with rapidfuzz title similarity and
+scaled down by the time gap, when the score reaches ``link_threshold_score``; otherwise it starts
+a new story. Candidate stories come
 from an inverted index of each story's strongest terms, capped to the most recently active stories
 per term, among stories active within ``time_window_hours``; tracked stories are always candidates.
 Decisions can be revised: a story whose members fall into two groups that are much less alike
 across than within (``find_split``) is split, in memory by the linker itself and in DuckDB by
-``revise_stories`` after each linking batch.
+``revise_stories`` after each linking batch. Document frequencies are an append-only log that
+``compact_term_df`` folds (from maintenance, and from linking once the log is large).
 """
 
 from __future__ import annotations
@@ -570,10 +572,12 @@ def link_articles(
         started = time.perf_counter()
         report.split_stories.extend(revise_stories(con, touched, settings, now))
         report.revise_seconds += time.perf_counter() - started
-    if report.linked and int(db.query(con, "stories_term_df_rows")[0][0]) > settings.term_df_rows_max:
-        # Between maintenance runs too: each batch reads the DF by summing this log.
-        compact_term_df(con, settings)
-        report.term_df_folded = True
+    if report.linked:
+        rows, rows_after_last_fold = (int(v) for v in db.query(con, "stories_term_df_rows")[0])
+        if rows - rows_after_last_fold > settings.term_df_rows_max:
+            # Between maintenance runs too: each batch reads the DF by summing this log.
+            compact_term_df(con, settings, now)
+            report.term_df_folded = True
     if report.linked or report.already_assigned:
         LOGGER.info(
             "stories: linked %s article(s), %s new stories, %s tracked hits, %s split off",
@@ -738,12 +742,15 @@ class TermDfCompaction:
     min_docs: int  # the floor applied (1: every term kept)
 
 
-def compact_term_df(con: duckdb.DuckDBPyConnection, settings: LinkingSettings) -> TermDfCompaction:
+def compact_term_df(
+    con: duckdb.DuckDBPyConnection, settings: LinkingSettings, now: dt.datetime
+) -> TermDfCompaction:
     """Fold story_term_df to one row per term (and story_corpus to one row); drop rare terms when large.
 
     Linking appends one row per term per batch, so the table grows with every cycle even when no
     new term appears. Folding keeps every frequency exact; terms below `term_df_min_docs` are
-    dropped only once more than `term_df_terms_max` distinct terms are kept.
+    dropped only once more than `term_df_terms_max` distinct terms are kept. The fold is recorded
+    in story_term_df_last_fold.
     """
     with db.transaction(con):
         rows_before, terms = (int(v) for v in db.query(con, "stories_term_df_stats")[0])
@@ -756,6 +763,11 @@ def compact_term_df(con: duckdb.DuckDBPyConnection, settings: LinkingSettings) -
         corpus_docs = int(db.query(con, "stories_corpus_docs")[0][0])
         db.execute(con, "stories_corpus_clear")
         db.execute(con, "stories_add_corpus_docs", [corpus_docs])
+        db.execute(con, "stories_term_df_clear_fold")
+        db.execute(con, "stories_term_df_record_fold", {
+            "now": now, "rows_before": rows_before, "rows_after": rows_after,
+            "terms_dropped": terms - rows_after, "min_docs": min_docs,
+        })
     LOGGER.info("stories: document frequencies folded from %s to %s rows (%s rare terms dropped)",
                 rows_before, rows_after, terms - rows_after)
     return TermDfCompaction(rows_before, rows_after, terms - rows_after, min_docs)

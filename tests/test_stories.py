@@ -242,14 +242,14 @@ def test_term_df_compaction_folds_batches_and_drops_rare_terms_only_when_large(d
         frequencies = _term_df(con)
         rows = con.execute("SELECT count(*) FROM story_term_df").fetchone()[0]
         assert rows > len(frequencies)
-        report = compact_term_df(con, settings)
+        report = compact_term_df(con, settings, T0)
         assert (report.rows_before, report.rows_after, report.terms_dropped) == (rows, len(frequencies), 0)
         assert _term_df(con) == frequencies  # folding is exact
         assert con.execute("SELECT count(*) FROM story_term_df").fetchone()[0] == len(frequencies)
         assert con.execute("SELECT count(*), sum(docs) FROM story_corpus").fetchone() == (1, len(_docs()))
         # Past the size cap, terms seen in fewer than term_df_min_docs documents are dropped.
         small = settings.model_copy(update={"term_df_terms_max": 10, "term_df_min_docs": 2})
-        report = compact_term_df(con, small)
+        report = compact_term_df(con, small, T0)
         common = {t: n for t, n in frequencies.items() if n >= 2}
         assert _term_df(con) == common and report.terms_dropped == len(frequencies) - len(common) > 0
         # Linking still works on the compacted tables, and maintenance folds again.
@@ -265,8 +265,15 @@ def test_term_df_compaction_folds_batches_and_drops_rare_terms_only_when_large(d
         assert not link_articles(con, settings, T0).term_df_folded
         assert con.execute("SELECT count(*) FROM story_term_df").fetchone()[0] > len(_term_df(con))
         _add_article(con, "c10", BUDGET[1][0] + " again", BUDGET[1][1], T0 + dt.timedelta(days=5))
-        assert link_articles(con, settings.model_copy(update={"term_df_rows_max": 1}), T0).term_df_folded
+        tight = settings.model_copy(update={"term_df_rows_max": 1})
+        assert link_articles(con, tight, T0).term_df_folded
         assert con.execute("SELECT count(*) FROM story_term_df").fetchone()[0] == len(_term_df(con))
+        # The trigger is growth since the last fold, not size: a folded log is not folded again.
+        _add_article(con, "c11", "Portugal", "Lisbon.", T0 + dt.timedelta(days=5))
+        assert not link_articles(con, settings.model_copy(update={"term_df_rows_max": 5}), T0).term_df_folded
+        folded = con.execute("SELECT rows_after FROM story_term_df_last_fold").fetchall()
+        assert folded == [(len(_term_df(con)),)]  # Portugal and Lisbon are known terms: 2 new rows
+        assert con.execute("SELECT count(*) FROM story_term_df").fetchone() == (folded[0][0] + 2,)
 
 
 # --- merge and split from the CLI ----------------------------------------------------------------

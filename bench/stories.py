@@ -68,6 +68,11 @@ def build_database(path: str, stories: int, stories_per_day: int) -> dict[str, f
             "INSERT INTO story_term_df SELECT t, count(*) * 3 FROM (SELECT unnest(terms) t FROM gen) GROUP BY t"
         )
         con.execute("INSERT INTO story_corpus VALUES (?)", [stories * 3])
+        # The synthetic log is one row per term, as a maintained store's is after a fold.
+        con.execute("DELETE FROM story_term_df_last_fold")
+        con.execute(
+            "INSERT INTO story_term_df_last_fold SELECT ?, count(*), count(*), 0, 1 FROM story_term_df", [END]
+        )
         # Move the story id sequence past the bulk-inserted ids.
         con.execute("SELECT max(nextval('story_ids')) FROM range(?)", [stories])
         con.execute("DROP TABLE gen")

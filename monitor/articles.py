@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -548,8 +549,30 @@ def extraction_pool(processes: int) -> ProcessPoolExecutor | None:
         # process can copy a held lock into the child. The server preloads this module once.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
-        _POOL = (wanted, ProcessPoolExecutor(wanted, mp_context=context))
+        _POOL = (wanted, ProcessPoolExecutor(
+            wanted, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        ))
         return _POOL[1]
+
+
+def _exit_with_parent(parent_pid: int, check_every_s: float = 2.0) -> None:
+    """In an extraction worker: exit once the cycle process is gone.
+
+    Pool workers wait on their task queue forever; if the cycle process is killed (SIGKILL, the
+    OOM killer), nothing else would ever stop them and their fork server.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(check_every_s)
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                continue
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def warm_extraction_pool(processes: int) -> None:

@@ -545,3 +545,44 @@ def test_a_batch_that_cannot_be_written_is_saved_page_by_page(
 
     retry = run_stage(con, fetch_settings, NOW + dt.timedelta(days=1))
     assert retry.stored_new_articles == 1 and {r["state"] for r in entries(con)} == {"stored"}
+
+
+def test_extraction_workers_exit_when_the_cycle_process_is_killed(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "pool_owner.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from monitor.articles import extraction_pool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = extraction_pool(2)\n"
+        "    pids = [pool.submit(os.getpid).result(timeout=60) for _ in range(8)]\n"
+        "    print(' '.join(str(p) for p in sorted(set(pids))), flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    owner = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        worker_pids = [int(p) for p in owner.stdout.readline().split()]  # type: ignore[union-attr]
+        assert worker_pids, "the pool started no worker"
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=30)
+
+        def alive(pid: int) -> bool:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return False
+            # A zombie still answers kill(0); it has exited all the same.
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                return stat.read().split(") ", 1)[1][0] != "Z"
+
+        deadline = time.monotonic() + 30
+        while any(alive(pid) for pid in worker_pids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(alive(pid) for pid in worker_pids), "orphaned extraction workers kept running"
+    finally:
+        if owner.poll() is None:
+            owner.kill()

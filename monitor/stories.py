@@ -4,9 +4,9 @@ Each article becomes a TF-IDF vector over its salient terms (capitalised names a
 numbers, and other content words at a lower weight; title and lead terms count more). It joins
 the story whose summed vector is closest by cosine, mixed with rapidfuzz title similarity and
 scaled down by the time gap, when the score reaches ``link_threshold_score``; otherwise it starts
-a new story. Candidate stories come
-from an inverted index of each story's strongest terms, capped to the most recently active stories
-per term, among stories active within ``time_window_hours``; tracked stories are always candidates.
+a new story. Candidate stories come from an inverted index of each story's strongest terms, capped
+to the most recently active stories per term, among stories active within ``time_window_hours``;
+tracked stories are always candidates.
 Decisions can be revised: a story whose members fall into two groups that are much less alike
 across than within (``find_split``) is split, in memory by the linker itself and in DuckDB by
 ``revise_stories`` after each linking batch. Document frequencies are an append-only log that
@@ -109,7 +109,7 @@ class LinkReport:
     article_seconds: list[float] = field(default_factory=list)  # each linked article's decision
     split_stories: list[int] = field(default_factory=list)  # stories split off after linking
     revise_seconds: float = 0.0  # re-checking touched stories for two groups
-    term_df_folded: bool = False  # the document-frequency log outgrew term_df_rows_max and was folded
+    term_df_folded: bool = False  # the DF log grew by over term_df_rows_max rows and was folded
 
 
 # --- pure parts: terms, vectors, scores --------------------------------------------------------
@@ -432,7 +432,7 @@ class StoryLinker:
 def cluster_documents(docs: Iterable[Doc], settings: LinkingSettings | None = None) -> list[LinkDecision]:
     """Run the online clusterer over documents in the given order; story ids are the final ones.
 
-    A later split or merge can move an earlier document, so each decision carries the story the
+    A later split can move an earlier document, so each decision carries the story the
     document is in after the last document, and `new_story` marks the first document of each
     final story, including one a split created (the score is the document's on arrival).
     """

@@ -87,6 +87,8 @@ def connect(
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            _create_database(path)
     elif not path.exists():
         raise StoreError(f"{path}: database not found (run `monitor init` or `monitor run` first)")
     deadline = time.monotonic() + lock_timeout_s
@@ -101,6 +103,31 @@ def connect(
             delay_s = min(delay_s * 2, 0.5)
         except duckdb.Error as e:
             raise StoreError(f"{path}: cannot open database: {e}") from e
+
+
+def _create_database(path: Path) -> None:
+    """Build a new database file beside PATH, fully migrated and checkpointed, then move it there.
+
+    A process killed while the schema is being created must not leave a half-built file: DuckDB
+    1.5 cannot replay an ALTER TABLE ... ADD COLUMN on a table with a nextval() default from the
+    WAL ("GetDefaultDatabase with no default database set"), so such a file would not open again.
+    """
+    staging = path.with_name(f".{path.name}.creating-{os.getpid()}")
+    for leftover in (staging, Path(f"{staging}.wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(staging))
+        try:
+            migrate(con)
+        finally:
+            con.close()  # closing checkpoints: the schema is in the file, not the WAL
+        if not path.exists():
+            os.replace(staging, path)
+    except duckdb.Error as e:
+        raise StoreError(f"{path}: cannot create database: {e}") from e
+    finally:
+        for leftover in (staging, Path(f"{staging}.wal")):
+            leftover.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -218,6 +245,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             with transaction(con):
                 con.execute(sql)
                 con.execute(load_sql("db_schema_version_record"), [version, path.name, utcnow()])
+            if not on_ducklake:
+                # Out of the WAL at once: DuckDB cannot replay some ALTER TABLE statements.
+                execute(con, "db_checkpoint")
         except duckdb.Error as e:
             raise StoreError(f"migration {path.name} failed: {e}") from e
         LOGGER.info("applied migration %s", path.name)

@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import duckdb
+
 from monitor import db
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -47,15 +49,27 @@ def test_every_named_query_used_in_code_exists() -> None:
 def test_migrations_are_numbered_uniquely_and_apply_to_a_fresh_file(tmp_path: Path) -> None:
     numbers = [number for number, _path in db.migration_files()]
     assert numbers == sorted(set(numbers))
-    con = db.connect(tmp_path / "fresh.duckdb")
+    raw = duckdb.connect(str(tmp_path / "fresh.duckdb"))
     try:
-        applied = db.migrate(con)
+        applied = db.migrate(raw)
         assert len(applied) == len(numbers)
-        assert db.migrate(con) == []
-        recorded = [row[0] for row in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+        assert db.migrate(raw) == []
+        recorded = [row[0] for row in raw.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
         assert recorded == numbers
     finally:
+        raw.close()
+
+
+def test_a_new_database_file_appears_only_fully_migrated_and_checkpointed(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    con = db.connect(path)
+    try:
+        assert db.migrate(con) == []  # connect built it complete
+        assert sorted(db.applied_versions(con)) == [n for n, _ in db.migration_files()]
+    finally:
         con.close()
+    # Nothing was left in a WAL, and no staging file is left beside it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.duckdb"]
 
 
 def test_changed_view_files_are_recreated_without_a_new_migration(tmp_path: Path) -> None:

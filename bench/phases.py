@@ -177,6 +177,8 @@ def _one_cycle(config_path: str, timer: TaskTimer, profile_to: Path | None = Non
         profiler.stop()
         profile_to.write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
         profile_to.with_suffix(".html").write_text(profiler.output_html(), encoding="utf-8")
+        if profiler.last_session is not None:  # `pyinstrument --load FILE --show-all` digs deeper
+            profiler.last_session.save(str(profile_to.with_suffix(".pyisession")))
     inside = timer.covered.covered_s()
     return {
         "seconds": round(wall["s"], 3),

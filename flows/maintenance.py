@@ -32,7 +32,9 @@ def maintenance_flow(
         db.cycle_lock(settings.database.path, wait_s=MAINTENANCE_LOCK_WAIT_S),
         db.open_db(settings.database) as con,
     ):
-        report = maintenance.run_maintenance(con, database_file, db.utcnow(), retention)
+        report = maintenance.run_maintenance(
+            con, database_file, db.utcnow(), retention, linking=settings.linking
+        )
     create_markdown_artifact(
         key=FEED_HEALTH_ARTIFACT_KEY,
         markdown=report.report_markdown,

@@ -156,7 +156,9 @@ def _cmd_maintenance(args: argparse.Namespace) -> int:
     retention = settings.database.raw_html_retention_days if args.retention_days is None else args.retention_days
     with db.cycle_lock(settings.database.path, wait_s=60), db.open_db(settings.database) as con:
         database_file = settings.database.path if settings.database.backend == "duckdb" else None
-        report = maintenance.run_maintenance(con, database_file, db.utcnow(), retention)
+        report = maintenance.run_maintenance(
+            con, database_file, db.utcnow(), retention, linking=settings.linking
+        )
     if args.format == "json":
         print_json(report.as_dict())
     else:

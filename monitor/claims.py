@@ -1786,6 +1786,8 @@ def detect_claims(
                 judged = []
                 ledgers.pop(version.story_id, None)
         _save_judged(con, judged, ledgers, now, report, failed_ids)
+        if len(rows) < PENDING_BATCH_SIZE:
+            break  # that was all of them; the pending query reads the whole version table
     return report
 
 

@@ -81,7 +81,7 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
     with FixtureServer() as site, WebhookReceiver() as receiver:
         def slow_page(request: Request) -> Response:
             index = int(request.path.rsplit("/", 1)[1].split(".")[0])
-            time.sleep(0.15)  # slow pages stretch the article stage so kills land inside it
+            time.sleep(0.4)  # slow pages stretch the article stage so kills land inside it
             return Response(200, _article_page(index, paragraphs).encode(), {"Content-Type": "text/html"})
 
         for i in range(ARTICLE_COUNT):
@@ -97,9 +97,18 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
             f'[[channels]]\nname = "hook"\nurl = "{receiver.apprise_url()}"\n'
         )
         kills = 0
-        for _attempt in range(KILL_ATTEMPTS):
+        for attempt in range(KILL_ATTEMPTS):
             process = _run_cycle_process(config, env)
-            time.sleep(rng.uniform(2.0, 9.0))
+            if attempt == 0:
+                # A cycle is quick now; the first kill waits for the first page request, so at
+                # least one run dies inside the pipeline rather than after it.
+                deadline = time.monotonic() + 60
+                while (process.poll() is None and time.monotonic() < deadline
+                       and not any(site.hits(f"/a/{i}.html") for i in range(ARTICLE_COUNT))):
+                    time.sleep(0.05)
+                time.sleep(rng.uniform(0.0, 1.5))
+            else:
+                time.sleep(rng.uniform(2.0, 9.0))
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 kills += 1

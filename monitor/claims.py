@@ -1225,11 +1225,45 @@ class ClaimResult:
         return out
 
 
-@dataclass(slots=True)
 class _Entry:
-    prepared: Prepared
-    document: int | str
-    claim_id: int | None
+    """A known claim: its blocking forms at once, its full matching forms when first compared."""
+
+    # A ledger loaded from the database builds entries for every claim of a story, but compares a
+    # new sentence with a few of them; preparing only those keeps a cold start cheap at 1M articles.
+    __slots__ = ("text", "normalized", "content", "core", "document", "claim_id", "_prepared")
+
+    def __init__(
+        self,
+        text: str,
+        normalized: str,
+        content: frozenset[str],
+        document: int | str,
+        claim_id: int | None,
+        prepared: Prepared | None = None,
+    ) -> None:
+        self.text = text
+        self.normalized = normalized
+        self.content = content
+        self.core = (content - _ATTRIBUTION_STEMS) or content
+        self.document = document
+        self.claim_id = claim_id
+        self._prepared = prepared
+
+    @classmethod
+    def of(cls, prepared: Prepared, document: int | str, claim_id: int | None) -> _Entry:
+        """An entry for a sentence prepared in full already."""
+        return cls(prepared.text, prepared.normalized, prepared.content, document, claim_id, prepared)
+
+    @property
+    def prepared(self) -> Prepared:
+        if self._prepared is None:
+            self._prepared = prepare(self.text)
+        return self._prepared
+
+
+def content_of_normalized(normalized: str) -> frozenset[str]:
+    """The stemmed content words of a sentence already normalised (as stored in claims.normalized)."""
+    return frozenset(content_stem(w) for w in normalized.split() if w not in STOPWORDS)
 
 
 @dataclass(slots=True)
@@ -1435,13 +1469,20 @@ class Ledger:
 
     def add(self, prepared: Prepared, document: int | str, claim_id: int | None = None) -> int:
         """Add a claim; return its index (the existing one when the same text is known)."""
-        known = self.by_normalized.get(prepared.normalized)
+        return self._add(_Entry.of(prepared, document, claim_id))
+
+    def add_stored(self, text: str, normalized: str, document: int | str, claim_id: int | None) -> int:
+        """Add a stored claim by its text and normalised form; it is prepared in full only if compared."""
+        return self._add(_Entry(text, normalized, content_of_normalized(normalized), document, claim_id))
+
+    def _add(self, entry: _Entry) -> int:
+        known = self.by_normalized.get(entry.normalized)
         if known is not None:
             return known
         index = len(self.entries)
-        self.entries.append(_Entry(prepared, document, claim_id))
-        self.by_normalized[prepared.normalized] = index
-        for word in prepared.content:
+        self.entries.append(entry)
+        self.by_normalized[entry.normalized] = index
+        for word in entry.content:
             self.postings.setdefault(word, []).append(index)
         return index
 
@@ -1483,9 +1524,9 @@ class Ledger:
         core = prepared.core
         min_overlap = settings.candidate_min_overlap_pct / 100 * len(core)
         entries = self.entries
-        shared_counts = [(len(core & entries[i].prepared.core), i) for i in candidate_ids]
+        shared_counts = [(len(core & entries[i].core), i) for i in candidate_ids]
         overlaps = [
-            (shared / (len(core) + len(entries[i].prepared.core) - shared), i)
+            (shared / (len(core) + len(entries[i].core) - shared), i)
             for shared, i in shared_counts
             if shared >= min_overlap
         ]
@@ -1543,7 +1584,7 @@ class Ledger:
         best = seen or changed or near
         if best.status == "new" and pre and clause_split and settings.split_clauses:
             # Splitting can only end in `seen` when earlier claims together cover the sentence.
-            covered = set().union(*(entries[i].prepared.core for _, i in overlaps)) & core
+            covered = set().union(*(entries[i].core for _, i in overlaps)) & core
             if len(covered) * 100 >= settings.clause_split_min_coverage_pct * len(core):
                 best = self._judge_clauses(prepared) or best
         return best
@@ -1587,7 +1628,7 @@ def _result(sentence: str, verdict: Verdict, ledger: Ledger) -> ClaimResult:
     if verdict.status == "new" or verdict.entry_index is None:
         return ClaimResult(sentence, "new")
     entry = ledger.entries[verdict.entry_index]
-    match = Match(entry.prepared.text, entry.document, verdict.score, entry.claim_id)
+    match = Match(entry.text, entry.document, verdict.score, entry.claim_id)
     return ClaimResult(sentence, verdict.status, None, match, verdict.change)
 
 
@@ -1704,10 +1745,10 @@ class _LedgerCache:
         if not missing:
             return
         loaded = {story_id: Ledger(settings) for story_id in missing}
-        for story_id, claim_id, text, version_id in db.query(
+        for story_id, claim_id, text, normalized, version_id in db.query(
             con, "claims_stories_ledgers", {"story_ids": missing}
         ):
-            loaded[int(story_id)].add(prepare(text), version_id, claim_id)
+            loaded[int(story_id)].add_stored(text, normalized, version_id, claim_id)
         for story_id, ledger in loaded.items():
             self._keep(story_id, ledger)
 
@@ -1794,8 +1835,8 @@ def detect_claims(
 def load_ledger(con: duckdb.DuckDBPyConnection, story_id: int, settings: ClaimSettings) -> Ledger:
     """Read one story's claims into an indexed ledger."""
     ledger = Ledger(settings)
-    for claim_id, text, version_id in db.query(con, "claims_story_ledger", {"story_id": story_id}):
-        ledger.add(prepare(text), version_id, claim_id)
+    for claim_id, text, normalized, version_id in db.query(con, "claims_story_ledger", {"story_id": story_id}):
+        ledger.add_stored(text, normalized, version_id, claim_id)
     return ledger
 
 

@@ -659,3 +659,30 @@ def test_an_added_negated_clause_makes_a_sentence_new() -> None:
     assert _judge(earlier, later).status == "new"
     off = ClaimSettings(new_negated_clause_is_new=False, split_clauses=False)
     assert diff_claims([earlier], later, off)[0].status == "seen"
+
+
+def test_ledger_of_stored_claims_judges_like_one_prepared_in_full() -> None:
+    earlier = [
+        "The ministry said 40 people were killed in the flooding on Tuesday.",
+        "Rescue teams reached the northern villages by boat.",
+        "The governor declared a state of emergency in three districts.",
+        "Officials said the dam had not been inspected since 2019.",
+        "Power was cut to about 12,000 homes.",
+    ]
+    later = [
+        "Forty people died in Tuesday's floods, the ministry said.",
+        "The governor declared an emergency in four districts.",
+        "Officials denied the dam had not been inspected since 2019.",
+        "Aid agencies warned of cholera in the camps.",
+        "Rescue teams reached the northern villages by boat.",
+    ]
+    full, stored = Ledger(), Ledger()
+    for number, text in enumerate(earlier):
+        full.add(prepare(text), "a", number)
+        stored.add_stored(text, prepare(text).normalized, "a", number)
+    assert all(entry._prepared is None for entry in stored.entries)
+    verdicts = [(stored.judge(prepare(t)), full.judge(prepare(t))) for t in later]
+    assert [(v.status, v.entry_index) for v, _ in verdicts] == [(v.status, v.entry_index) for _, v in verdicts]
+    assert {v.status for v, _ in verdicts} >= {"seen", "new"}
+    # Only the claims a sentence was compared with were prepared in full.
+    assert 0 < sum(entry._prepared is not None for entry in stored.entries) < len(earlier)

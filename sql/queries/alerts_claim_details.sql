@@ -1,6 +1,7 @@
 -- What a message says about each claim: text, before-text, outlet, link, version, corroboration.
--- The ids are joined, not tested with list_contains: that tests every mention against the whole
--- list, which took 13 s over 8M mentions.
+-- Every table is narrowed to the wanted rows before it is joined: a join on ids that are mostly
+-- absent (changed_from) otherwise read all 4M claim texts at 1M articles (0.73 s), and a
+-- list_contains over mentions tested 8M rows against the whole list (13 s).
 WITH wanted AS (
     SELECT DISTINCT unnest($ids::BIGINT[]) AS id
 ),
@@ -14,12 +15,21 @@ carriers AS (
 ),
 corroboration AS (
     SELECT claim_id, count(DISTINCT outlet) AS outlets FROM carriers GROUP BY claim_id
+),
+earlier AS (
+    SELECT id, text FROM claims WHERE id IN (SELECT changed_from FROM picked)
+),
+first_articles AS (
+    SELECT id, url FROM articles WHERE id IN (SELECT first_article_id FROM picked)
+),
+first_versions AS (
+    SELECT id, version FROM article_versions WHERE id IN (SELECT first_version_id FROM picked)
 )
 SELECT c.id, c.story_id, c.kind, c.text, prev.text AS before_text, c.first_outlet, a.url,
        coalesce(v.version, 1) AS version, coalesce(k.outlets, 0) AS outlets
 FROM picked c
 LEFT JOIN corroboration k ON k.claim_id = c.id
-LEFT JOIN claims prev ON prev.id = c.changed_from
-LEFT JOIN articles a ON a.id = c.first_article_id
-LEFT JOIN article_versions v ON v.id = c.first_version_id
+LEFT JOIN earlier prev ON prev.id = c.changed_from
+LEFT JOIN first_articles a ON a.id = c.first_article_id
+LEFT JOIN first_versions v ON v.id = c.first_version_id
 ORDER BY c.story_id, c.first_seen_at, c.id

@@ -174,6 +174,10 @@ class LinkingSettings(_Section):
     # Each group must hold at least this many articles; stories larger than the cap are not re-checked.
     split_group_articles_min: int = Field(default=2, ge=1)
     split_check_articles_max: int = Field(default=60, ge=2)
+    # A story is re-checked when its article count reaches 2 x split_group_articles_min and then
+    # each time it has grown by this share since the previous check point (4, 5, 7, 9, 12, ...
+    # at 0.25), not after every article it gains (0 = after every article).
+    split_recheck_growth_frac: float = Field(default=0.25, ge=0)
     # Upkeep of the document frequencies (`monitor maintenance`): the per-batch log in
     # story_term_df is folded to one row per term; once more than term_df_terms_max distinct terms
     # are kept, terms counted in fewer than term_df_min_docs documents are dropped (they then

@@ -281,6 +281,16 @@ def find_split(vectors: Sequence[dict[str, float]], settings: LinkingSettings) -
     return sorted(second if 0 in first else first)
 
 
+def split_checkpoint_crossed(before: int, after: int, settings: LinkingSettings) -> bool:
+    """Whether a story that grew from BEFORE to AFTER articles is due a split re-check."""
+    checkpoint = 2 * settings.split_group_articles_min
+    while checkpoint <= min(after, settings.split_check_articles_max):
+        if checkpoint > before:
+            return True
+        checkpoint = max(checkpoint + 1, math.ceil(checkpoint * (1 + settings.split_recheck_growth_frac) - 1e-9))
+    return False
+
+
 def _truncate(terms: dict[str, float], keep: int) -> dict[str, float]:
     if len(terms) <= keep:
         return terms
@@ -438,8 +448,7 @@ class StoryLinker:
         """Split an untracked story whose members form two groups (`find_split`); the new story's id."""
         story = self.stories[story_id]
         members = self.members.get(story_id, [])
-        smallest = 2 * self.settings.split_group_articles_min
-        if story.tracked or not smallest <= len(members) <= self.settings.split_check_articles_max:
+        if story.tracked or not split_checkpoint_crossed(len(members) - 1, len(members), self.settings):
             return None
         vectors = [self.vectorize(counts) for _, counts in members]
         moving = find_split(vectors, self.settings)
@@ -600,9 +609,9 @@ def link_articles(
     pending = db.query(con, "stories_pending_versions")
     report = LinkReport()
     for start in range(0, len(pending), BATCH_ARTICLES_MAX):
-        touched = _link_batch(con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report)
+        gained = _link_batch(con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report)
         started = time.perf_counter()
-        report.split_stories.extend(revise_stories(con, touched, settings, now))
+        report.split_stories.extend(revise_stories(con, sorted(gained), settings, now, gained))
         report.revise_seconds += time.perf_counter() - started
     if report.linked:
         rows, rows_after_last_fold = (int(v) for v in db.query(con, "stories_term_df_rows")[0])
@@ -619,15 +628,31 @@ def link_articles(
 
 
 def revise_stories(
-    con: duckdb.DuckDBPyConnection, story_ids: Sequence[int], settings: LinkingSettings, now: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    story_ids: Sequence[int],
+    settings: LinkingSettings,
+    now: dt.datetime,
+    gained: dict[int, int] | None = None,
 ) -> list[int]:
     """Split each given untracked story whose members form two groups (`find_split`); the new ids.
 
+    With GAINED (articles each story just gained), only stories whose growth crossed a re-check
+    point (`split_checkpoint_crossed`) are read and checked; without it, every given story is.
     The moved group goes through `split_story`, so the split is recorded in `story_links` (reason
     `split`) and claims are re-attributed as for a split from the CLI.
     """
     if not story_ids or not settings.split_cross_within_ratio:
         return []
+    if gained is not None:
+        sizes = db.query(con, "stories_revisable_sizes", [
+            _pack(story_ids), 2 * settings.split_group_articles_min, settings.split_check_articles_max,
+        ])
+        story_ids = [
+            story_id for story_id, size in sizes
+            if split_checkpoint_crossed(size - gained.get(story_id, 0), size, settings)
+        ]
+        if not story_ids:
+            return []
     rows = db.query(con, "stories_member_versions", [
         _pack(story_ids), 2 * settings.split_group_articles_min, settings.split_check_articles_max,
     ])
@@ -660,8 +685,8 @@ def _link_batch(
     now: dt.datetime,
     pending: Sequence[tuple[Any, ...]],
     report: LinkReport,
-) -> list[int]:
-    """Link one batch in one transaction; return the stories that gained articles."""
+) -> Counter[int]:
+    """Link one batch in one transaction; return how many articles each story gained."""
     docs = []
     for version_id, article_id, title, text, published_at, fetched_at, story_id in pending:
         doc = Doc(id=article_id, title=title or "", text=text or "", published=published_at or fetched_at)
@@ -746,7 +771,7 @@ def _link_batch(
     report.already_assigned += len(docs) - linked_docs
     report.new_stories.extend(new_ids)
     report.tracked_hits += tracked_hits
-    return sorted({story for _, story, _, _ in links})
+    return Counter(story for _, story, _, _ in links)
 
 
 def _save_vectors(con: duckdb.DuckDBPyConnection, stories: Sequence[StoryState], now: dt.datetime) -> None:
@@ -890,10 +915,11 @@ def split_story(
         texts = db.query(con, "stories_latest_versions", [moving])
         first_title = next((t for _, t, _, _ in texts if t), f"split of story {story_id}")
         new_id = db.insert_with_id(con, "stories_insert_new", "story_ids", [first_title[:200], now, None])
-        for article_id in moving:
-            db.execute(con, "stories_clear_current_links", [article_id])
-            db.execute(con, "stories_insert_link", [article_id, new_id, None, "split", now])
-            db.execute(con, "stories_set_article_story", [new_id, article_id])
+        articles = _pack(moving)
+        db.execute(con, "stories_clear_current_links_batch", [articles])
+        db.execute(con, "stories_insert_moved_links_batch",
+                   {"articles": articles, "story": new_id, "reason": "split", "now": now})
+        db.execute(con, "stories_move_articles_batch", {"articles": articles, "story": new_id})
         _split_claims(con, story_id, new_id, set(moving))
         df = dict(db.query(con, "stories_term_df", [_pack(sorted(_terms_of(texts, settings)), _UNIT)]))
         corpus = db.query(con, "stories_corpus_docs")
@@ -943,24 +969,34 @@ def _split_claims(
     for row in mentions:
         by_claim.setdefault(row[1], []).append(row)
     claims = {row[0]: row for row in db.query(con, "stories_claims_of_story", [old_id])}
+    moved_claims: list[int] = []
+    copies: list[tuple[int, int, list[tuple[Any, ...]]]] = []  # (claim, story of the copy, its mentions)
+    # (mention id, claim id) pointed at each story; most claims move or stay whole, so the
+    # updates go in one statement per story rather than one per row.
+    repoint: dict[int, list[tuple[int, int]]] = {new_id: [], old_id: []}
     for claim_id, claim in claims.items():
         rows = by_claim.get(claim_id, [])
         moved_rows = [r for r in rows if r[2] in moving]
         stay_rows = [r for r in rows if r[2] not in moving]
-        first_moves = claim[2] in moving
-        if first_moves:
-            db.execute(con, "stories_set_claim_story", [new_id, claim_id])
-            db.execute(con, "stories_alerts_follow_claim", [new_id, claim_id])
-            for r in moved_rows:
-                db.execute(con, "stories_set_mention", [claim_id, new_id, r[0]])
+        if claim[2] in moving:
+            moved_claims.append(claim_id)
+            repoint[new_id] += [(r[0], claim_id) for r in moved_rows]
             if stay_rows:
-                copy_id = _copy_claim(con, claim_id, old_id, stay_rows[0])
-                for r in stay_rows:
-                    db.execute(con, "stories_set_mention", [copy_id, old_id, r[0]])
+                copies.append((claim_id, old_id, stay_rows))
         elif moved_rows:
-            copy_id = _copy_claim(con, claim_id, new_id, moved_rows[0])
-            for r in moved_rows:
-                db.execute(con, "stories_set_mention", [copy_id, new_id, r[0]])
+            copies.append((claim_id, new_id, moved_rows))
+    if moved_claims:
+        # Before the copies: a copy left in the old story would clash with the moving original.
+        db.execute(con, "stories_set_claims_story_batch", {"claims": _pack(moved_claims), "story": new_id})
+        db.execute(con, "stories_alerts_follow_claims_batch", {"claims": _pack(moved_claims), "story": new_id})
+    for claim_id, story_id, rows in copies:
+        copy_id = _copy_claim(con, claim_id, story_id, rows[0])
+        repoint[story_id] += [(r[0], copy_id) for r in rows]
+    for story_id, pairs in repoint.items():
+        if pairs:
+            db.execute(con, "stories_set_mentions_batch", {
+                "mentions": _pack(m for m, _ in pairs), "claims": _pack(c for _, c in pairs), "story": story_id,
+            })
 
 
 def _copy_claim(

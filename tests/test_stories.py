@@ -20,6 +20,8 @@ from monitor.stories import (
     extract_terms,
     find_split,
     link_articles,
+    revise_stories,
+    split_checkpoint_crossed,
     sync_tracked_stories,
     weigh_terms,
 )
@@ -217,6 +219,30 @@ def test_pipeline_splits_a_story_that_holds_two_events(db_path: Path) -> None:
         report = link_articles(con, LinkingSettings(), T0)
         assert report.split_stories == []
         assert con.execute("SELECT story_id FROM articles WHERE url LIKE '%b9'").fetchone() == (b_story.pop(),)
+
+
+def test_split_recheck_points_grow_geometrically() -> None:
+    settings = LinkingSettings(split_recheck_growth_frac=0.25, split_group_articles_min=2, split_check_articles_max=60)
+    points = [n for n in range(1, 80) if split_checkpoint_crossed(n - 1, n, settings)]
+    assert points == [4, 5, 7, 9, 12, 15, 19, 24, 30, 38, 48, 60]
+    assert split_checkpoint_crossed(5, 8, settings) and not split_checkpoint_crossed(60, 70, settings)
+    every = settings.model_copy(update={"split_recheck_growth_frac": 0.0})
+    assert [n for n in range(1, 10) if split_checkpoint_crossed(n - 1, n, every)] == [4, 5, 6, 7, 8, 9]
+
+
+def test_pipeline_rechecks_a_story_only_when_its_growth_crosses_a_point(db_path: Path) -> None:
+    loose = LinkingSettings(link_threshold_score=0.02)
+    with db.open_db(db_path) as con:
+        for _, doc in _quake_docs():
+            _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
+        report = link_articles(con, loose.model_copy(update={"split_cross_within_ratio": 0.0}), T0)
+        (story_id,) = report.new_stories  # both quakes in one story of 6 articles
+        # 5 -> 6 articles crosses no re-check point (4, 5, 7, ...): the mixed story is not read.
+        assert revise_stories(con, [story_id], loose, T0, gained={story_id: 1}) == []
+        assert con.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone() == (1,)
+        # 4 -> 6 crosses 5: re-checked and split.
+        assert len(revise_stories(con, [story_id], loose, T0, gained={story_id: 2})) == 1
+        assert con.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone() == (2,)
 
 
 def test_split_off_story_is_new_in_cluster_output() -> None:

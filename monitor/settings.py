@@ -137,7 +137,7 @@ class LinkingSettings(_Section):
     """Story-linking thresholds; see README "Tuning story linking"."""
 
     # An article joins its best story when the combined score reaches this (0..1); else it starts one.
-    link_threshold_score: float = Field(default=0.2, gt=0, le=1)
+    link_threshold_score: float = Field(default=0.18, gt=0, le=1)
     # Share of the combined score given to rapidfuzz title similarity (the rest is TF-IDF cosine).
     title_fuzz_weight_frac: float = Field(default=0.0, ge=0, le=1)
     # Stories idle longer than this (article time minus story's last article) are not candidates:
@@ -170,14 +170,14 @@ class LinkingSettings(_Section):
     # Revisable decisions: after linking, an untracked story whose members fall into two groups
     # (average-linkage on member vectors) is split when the mean similarity across the groups is
     # below this share of the mean similarity within the looser group (0 turns splitting off).
-    split_cross_within_ratio: float = Field(default=0.6, ge=0, le=1)
+    split_cross_within_ratio: float = Field(default=0.65, ge=0, le=1)
     # Each group must hold at least this many articles; stories larger than the cap are not re-checked.
-    split_group_articles_min: int = Field(default=2, ge=1)
+    split_group_articles_min: int = Field(default=3, ge=1)
     split_check_articles_max: int = Field(default=60, ge=2)
     # A story is re-checked when its article count reaches 2 x split_group_articles_min and then
-    # each time it has grown by this share since the previous check point (4, 5, 7, 9, 12, ...
-    # at 0.25), not after every article it gains (0 = after every article).
-    split_recheck_growth_frac: float = Field(default=0.25, ge=0)
+    # each time it has grown by this share since the previous check point (6, 7, 8, 10, 12, 14,
+    # 17, ... articles at 3 and 0.15), not after every article it gains (0 = after every article).
+    split_recheck_growth_frac: float = Field(default=0.15, ge=0)
     # Upkeep of the document frequencies (`monitor maintenance`): the per-batch log in
     # story_term_df is folded to one row per term; once more than term_df_terms_max distinct terms
     # are kept, terms counted in fewer than term_df_min_docs documents are dropped (they then

@@ -231,7 +231,7 @@ def test_split_recheck_points_grow_geometrically() -> None:
 
 
 def test_pipeline_rechecks_a_story_only_when_its_growth_crosses_a_point(db_path: Path) -> None:
-    loose = LinkingSettings(link_threshold_score=0.02)
+    loose = LinkingSettings(link_threshold_score=0.02, split_group_articles_min=2, split_recheck_growth_frac=0.25)
     with db.open_db(db_path) as con:
         for _, doc in _quake_docs():
             _add_article(con, str(doc.id), doc.title, doc.text, doc.published)

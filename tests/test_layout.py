@@ -84,3 +84,16 @@ def test_changed_view_files_are_recreated_without_a_new_migration(tmp_path: Path
         assert con.execute("SELECT count(*) FROM feed_health").fetchone() == (0,)
     finally:
         con.close()
+
+
+def test_data_is_written_in_small_row_groups_so_a_checkpoint_rewrites_little(tmp_path: Path) -> None:
+    con = db.connect(tmp_path / "groups.duckdb")
+    try:
+        db.migrate(con)
+        db.execute(con, "test_fill_runs", {"now": db.utcnow(), "count": 5 * db.ROW_GROUP_ROWS})
+        db.execute(con, "db_checkpoint")
+        groups, largest = db.query(con, "test_row_groups")[0]
+    finally:
+        con.close()
+    assert groups >= 5
+    assert largest <= db.ROW_GROUP_ROWS

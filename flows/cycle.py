@@ -8,6 +8,7 @@ look for upstream futures, which cost about 0.5 s per batch of 200 pages.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import time
 from collections.abc import Iterator
@@ -52,6 +53,10 @@ def _report_dict(report: Any) -> dict[str, Any]:
     return dict(report or {})
 
 
+# Modules the extraction workers' fork server imports once: the `analyze` hook lives there.
+WORKER_ANALYSIS_MODULES = ("monitor.claims",)
+
+
 @contextmanager
 def _timed(summary: CycleSummary, stage: str) -> Iterator[None]:
     started = time.perf_counter()
@@ -67,7 +72,7 @@ def _timed(summary: CycleSummary, stage: str) -> Iterator[None]:
 def prepare_database(settings: Settings, poll_all_now: bool) -> list[feeds.DueFeed]:
     """Apply migrations, sync configured feeds and stories, and pick the feeds due now."""
     if not settings.scale.dask_address:
-        articles.warm_extraction_pool(settings.scale.extraction_processes)
+        articles.warm_extraction_pool(settings.scale.extraction_processes, preload=WORKER_ANALYSIS_MODULES)
     now = db.utcnow()
     with db.open_db(settings.database) as con:
         feeds.sync_feeds(con, settings.feeds, settings.polling, now)
@@ -214,15 +219,21 @@ def _shards(items: list[Any], shards: int) -> list[list[Any]]:
 def fetch_and_extract_pages(
     pending: list[articles.PendingEntry], settings: Settings, processes: int = 1
 ) -> list[articles.PageResult]:
-    """Fetch a batch of pages and extract their text (on PROCESSES workers); no database access."""
-    return articles.fetch_and_extract_pages(pending, settings.fetch, processes)
+    """Fetch a batch of pages and extract their text (on PROCESSES workers); no database access.
+
+    The workers also segment and prepare each article's sentences for claim judging.
+    """
+    analyze = functools.partial(claim_stage.prepare_article, settings.claims)
+    return articles.fetch_and_extract_pages(pending, settings.fetch, processes, analyze)
 
 
 @task(cache_policy=NO_CACHE)
 def save_pages(results: list[articles.PageResult], settings: Settings) -> Any:
     """Store extracted articles and versions (in the flow process: the single writer)."""
     with db.open_db(settings.database) as con:
-        return articles.save_articles(con, results, settings.fetch, db.utcnow())
+        report = articles.save_articles(con, results, settings.fetch, db.utcnow())
+    claim_stage.remember_prepared_versions((r.analysis for r in results), settings.claims)
+    return report
 
 
 @flow(name="monitor-fetch-extract", log_prints=False)

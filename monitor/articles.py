@@ -18,7 +18,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -123,6 +123,8 @@ class PageResult:
     raw_html: str | None = None
     error: MonitorError | None = None
     skip_reason: str | None = None
+    # What the caller's `analyze` made of the article in an extraction worker (e.g. prepared claims).
+    analysis: Any = None
 
     @property
     def retryable(self) -> bool:
@@ -384,12 +386,16 @@ def fetch_pages(entries: list[PendingEntry], settings: FetchSettings) -> list[Pa
 
 
 def fetch_and_extract_pages(
-    entries: list[PendingEntry], settings: FetchSettings, processes: int = 1
+    entries: list[PendingEntry],
+    settings: FetchSettings,
+    processes: int = 1,
+    analyze: Callable[[ExtractedArticle], Any] | None = None,
 ) -> list[PageResult]:
     """Fetch pages concurrently and extract each one as soon as it arrives, on PROCESSES workers.
 
     With more than one process, extraction of the first pages overlaps the download of the rest,
-    and trafilatura uses every core instead of one.
+    and trafilatura uses every core instead of one. ANALYZE (picklable, pure) also runs on the
+    workers for each extracted article; its result comes back as `PageResult.analysis`.
     """
     pool = extraction_pool(processes)
     if pool is None:
@@ -402,7 +408,7 @@ def fetch_and_extract_pages(
         response = fetch_one(url)
         if non_html_reason(response):
             return response, None
-        return response, pool.submit(extract_response, response)
+        return response, pool.submit(extract_response, response, analyze)
 
     with client:
         outcomes = fetch_concurrently(urls, lambda url: url, fetch_then_submit, settings)
@@ -494,16 +500,25 @@ class ExtractedPage:
     article: ExtractedArticle | None
     html: str | None
     error: str | None = None
+    analysis: Any = None
 
 
-def extract_response(response: FetchResponse) -> ExtractedPage:
+def extract_response(
+    response: FetchResponse, analyze: Callable[[ExtractedArticle], Any] | None = None
+) -> ExtractedPage:
     """Decode a fetched page and extract its article; a failure is returned as data, never raised."""
     try:
         html = decode_html(response.body, response.headers)
         article = extract_article(html, _canonical_or_raw(response.url))
     except Exception as e:  # noqa: BLE001 - a broken page is data, not a crash
         return ExtractedPage(None, None, f"{type(e).__name__}: {e}")
-    return ExtractedPage(article, html)
+    analysis = None
+    if analyze is not None and article is not None:
+        try:
+            analysis = analyze(article)
+        except Exception as e:  # noqa: BLE001 - the later stage does the work itself instead
+            LOGGER.warning("analysing %s in the extraction worker failed: %s: %s", response.url, type(e).__name__, e)
+    return ExtractedPage(article, html, analysis=analysis)
 
 
 def page_result(fetch: PageFetch, extracted: ExtractedPage | None = None) -> PageResult:
@@ -523,7 +538,9 @@ def page_result(fetch: PageFetch, extracted: ExtractedPage | None = None) -> Pag
     if extracted.article is None:
         reason = f"no article text could be extracted from {url}"
         return PageResult(entry, url, raw_html=extracted.html, skip_reason=reason)
-    return PageResult(entry, url, article=extracted.article, raw_html=extracted.html)
+    return PageResult(
+        entry, url, article=extracted.article, raw_html=extracted.html, analysis=extracted.analysis
+    )
 
 
 def extract_pages(fetches: list[PageFetch]) -> list[PageResult]:
@@ -535,8 +552,12 @@ _POOL: tuple[int, ProcessPoolExecutor] | None = None
 _POOL_LOCK = threading.Lock()
 
 
-def extraction_pool(processes: int) -> ProcessPoolExecutor | None:
-    """The standing pool of PROCESSES extraction workers (0: one per CPU); None for in-process."""
+def extraction_pool(processes: int, preload: Sequence[str] = ()) -> ProcessPoolExecutor | None:
+    """The standing pool of PROCESSES extraction workers (0: one per CPU); None for in-process.
+
+    PRELOAD names modules the fork server imports once, so workers share them (e.g. the module of
+    an `analyze` function).
+    """
     global _POOL
     wanted = processes or os.cpu_count() or 1
     if wanted <= 1:
@@ -548,7 +569,7 @@ def extraction_pool(processes: int) -> ProcessPoolExecutor | None:
         # forkserver, not fork: the cycle process runs Prefect's threads, and forking a threaded
         # process can copy a held lock into the child. The server preloads this module once.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload([__name__, *preload])
         _POOL = (wanted, ProcessPoolExecutor(
             wanted, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
         ))
@@ -575,11 +596,11 @@ def _exit_with_parent(parent_pid: int, check_every_s: float = 2.0) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def warm_extraction_pool(processes: int) -> None:
+def warm_extraction_pool(processes: int, preload: Sequence[str] = ()) -> None:
     """Start the extraction workers in the background, so their start-up overlaps feed polling."""
 
     def start() -> None:
-        pool = extraction_pool(processes)
+        pool = extraction_pool(processes, preload)
         if pool is not None:
             for _ in range(processes or os.cpu_count() or 1):
                 pool.submit(int)

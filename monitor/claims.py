@@ -8,7 +8,7 @@ import operator
 import re
 import unicodedata
 from collections import Counter, OrderedDict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -1850,16 +1850,75 @@ def version_segments(text: str, title: str | None, settings: ClaimSettings) -> l
     return segments
 
 
+@dataclass(frozen=True)
+class PreparedVersion:
+    """A version's sentences, segmented and prepared ahead of judging (in an extraction worker)."""
+
+    title: str | None
+    text: str
+    sentences: tuple[tuple[Segment, Prepared | None], ...]  # None for a skipped segment
+
+
+def prepare_version(text: str, title: str | None, settings: ClaimSettings) -> PreparedVersion:
+    """Segment a version and prepare each of its claim sentences; pure, so it can run anywhere."""
+    segments = version_segments(text, title, settings)
+    return PreparedVersion(title, text, tuple(
+        (seg, prepare(seg.text) if seg.skip_reason is None else None) for seg in segments
+    ))
+
+
+def prepare_article(settings: ClaimSettings, article: Any) -> PreparedVersion:
+    """prepare_version of an extracted article (an `analyze` hook for the extraction workers)."""
+    return prepare_version(article.text, article.title, settings)
+
+
+class _PreparedVersions:
+    """Versions prepared by extraction workers, waiting for this process to judge them."""
+
+    # Segmenting and preparing is a fifth of the cycle's CPU in the flow process; the workers
+    # are idle once pages are extracted, so they do it and this process only judges.
+
+    def __init__(self, max_items: int) -> None:
+        self.max_items = max_items
+        self.settings: ClaimSettings | None = None
+        self.items: OrderedDict[tuple[str, str], PreparedVersion] = OrderedDict()
+
+    def remember(self, versions: Iterable[PreparedVersion], settings: ClaimSettings) -> None:
+        """Keep versions prepared with SETTINGS until they are judged (the oldest go first)."""
+        if settings != self.settings:
+            self.items.clear()
+            self.settings = settings
+        for version in versions:
+            self.items[(version.title or "", version.text)] = version
+            if len(self.items) > self.max_items:
+                self.items.popitem(last=False)
+
+    def take(self, text: str, title: str | None, settings: ClaimSettings) -> PreparedVersion:
+        """The prepared version of this text and title, from the workers if they prepared it."""
+        found = self.items.pop((title or "", text), None) if settings == self.settings else None
+        return found if found is not None else prepare_version(text, title, settings)
+
+
+# Prepared versions waiting to be judged: a few batches of pages.
+PREPARED_VERSIONS_MAX = 2_000
+_PREPARED = _PreparedVersions(PREPARED_VERSIONS_MAX)
+
+
+def remember_prepared_versions(analyses: Iterable[Any], settings: ClaimSettings) -> None:
+    """Keep the PreparedVersion results of extraction workers for `detect_claims` in this process."""
+    _PREPARED.remember((a for a in analyses if isinstance(a, PreparedVersion)), settings)
+
+
 def _judge_version(
     version: _PendingVersion, ledger: Ledger, settings: ClaimSettings, now: Any, claim_ids: _ClaimIds
 ) -> _JudgedVersion:
     """Judge each sentence of a version against the ledger, adding its new claims to the ledger."""
     judged = _JudgedVersion(version, version.published_at or version.fetched_at or now)
-    for index, seg in enumerate(version_segments(version.text, version.title, settings)):
-        if seg.skip_reason is not None:
+    prepared_version = _PREPARED.take(version.text, version.title, settings)
+    for index, (seg, prepared) in enumerate(prepared_version.sentences):
+        if seg.skip_reason is not None or prepared is None:
             judged.counts["skipped"] += 1
             continue
-        prepared = prepare(seg.text)
         verdict = ledger.judge(prepared)
         if verdict.status == "seen" and verdict.entry_index is not None:
             claim_id = ledger.entries[verdict.entry_index].claim_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -502,6 +503,22 @@ def test_pages_extracted_in_worker_processes_match_in_process_extraction(
     assert [outcome(r) for r in in_workers] == [outcome(r) for r in in_process]
     assert sum(r.article is not None for r in in_workers) == 6
     assert in_workers[6].error is not None and in_workers[7].skip_reason is not None
+
+
+def test_the_analyze_hook_runs_on_the_workers_and_a_failing_one_loses_no_page(
+    server: FixtureServer, fetch_settings: FetchSettings
+) -> None:
+    urls = [server.add(f"/analysed-{i}", paragraphs_page(f"Ferry story {i}", LONG_PARAGRAPHS)) for i in range(3)]
+    pending = [PendingEntry(i, 1, url, None, None, 0) for i, url in enumerate(urls)]
+
+    titled = fetch_and_extract_pages(pending, fetch_settings, processes=2, analyze=operator.attrgetter("title"))
+    broken = fetch_and_extract_pages(pending, fetch_settings, processes=2, analyze=operator.attrgetter("no_such"))
+
+    assert [r.analysis for r in titled] == [r.article.title for r in titled if r.article] == [
+        f"Ferry story {i}" for i in range(3)
+    ]
+    assert [r.analysis for r in broken] == [None] * 3
+    assert all(r.article is not None for r in broken)
 
 
 def test_a_dead_extraction_worker_is_a_retryable_page_error_and_the_pool_is_replaced() -> None:

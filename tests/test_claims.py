@@ -686,3 +686,21 @@ def test_ledger_of_stored_claims_judges_like_one_prepared_in_full() -> None:
     assert {v.status for v, _ in verdicts} >= {"seen", "new"}
     # Only the claims a sentence was compared with were prepared in full.
     assert 0 < sum(entry._prepared is not None for entry in stored.entries) < len(earlier)
+
+
+def test_versions_prepared_by_the_workers_are_judged_as_prepared_only_with_the_same_settings() -> None:
+    from monitor.claims import _PreparedVersions, prepare_version
+
+    text = "Rescue teams reached the villages by boat. Power was cut to 12,000 homes."
+    settings = ClaimSettings()
+    ahead = prepare_version(text, "Floods", settings)
+    cache = _PreparedVersions(max_items=2)
+    cache.remember([ahead], settings)
+
+    assert cache.take(text, "Floods", settings) is ahead
+    again = cache.take(text, "Floods", settings)  # taken once: prepared here now
+    assert again is not ahead and again == ahead
+
+    cache.remember([ahead], settings)
+    other = ClaimSettings(judge_titles=not settings.judge_titles)
+    assert cache.take(text, "Floods", other) == prepare_version(text, "Floods", other) != ahead

@@ -189,12 +189,24 @@ def idf(df: int, n_docs: int) -> float:
     return math.log((1 + n_docs) / (1 + df)) + 1.0
 
 
-def weigh_terms(counts: Counter[str], df: Callable[[str], int], n_docs: int) -> dict[str, float]:
-    """Unit-length TF-IDF vector with sublinear term frequency."""
-    vector = {}
-    for term, count in counts.items():
-        tf = 1.0 + math.log(count) if count >= 1 else count
-        vector[term] = tf * idf(df(term), n_docs)
+def weigh_terms(
+    counts: Counter[str], df: Callable[[str], int] | dict[str, int], n_docs: int
+) -> dict[str, float]:
+    """Unit-length TF-IDF vector with sublinear term frequency (DF as a function or a dict)."""
+    # idf() inlined, with the dict read directly: this runs for every member of every re-checked
+    # story, and the calls were most of its cost.
+    log, top = math.log, 1 + n_docs
+    if isinstance(df, dict):
+        get = df.get
+        vector = {
+            term: (1.0 + log(count) if count >= 1 else count) * (log(top / (1 + get(term, 0))) + 1.0)
+            for term, count in counts.items()
+        }
+    else:
+        vector = {
+            term: (1.0 + log(count) if count >= 1 else count) * (log(top / (1 + df(term))) + 1.0)
+            for term, count in counts.items()
+        }
     norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
     return {t: w / norm for t, w in vector.items()}
 
@@ -361,7 +373,7 @@ class StoryLinker:
 
     def vectorize(self, counts: Counter[str]) -> dict[str, float]:
         """TF-IDF vector of a document under the current document frequencies."""
-        return weigh_terms(counts, lambda t: self.df.get(t, 0), self.n_docs)
+        return weigh_terms(counts, self.df, self.n_docs)
 
     def candidates(self, vector: dict[str, float]) -> set[int]:
         """Stories sharing the document's strongest terms (blocking), best first, plus tracked."""

@@ -1655,6 +1655,8 @@ class ClaimReport:
     changed_claim_ids: list[int] = field(default_factory=list)
     # Versions after the first of an article that added claims: "updated article adds: ...".
     updated_versions: dict[int, list[int]] = field(default_factory=dict)
+    # Versions whose sentences an extraction worker had already segmented and prepared.
+    prepared_ahead: int = 0
 
 
 @dataclass(slots=True)
@@ -1681,6 +1683,7 @@ class _JudgedVersion:
     counts: Counter[str] = field(default_factory=Counter)
     new_ids: list[int] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)
+    prepared_ahead: bool = False
 
 
 class _ClaimIds:
@@ -1893,10 +1896,10 @@ class _PreparedVersions:
             if len(self.items) > self.max_items:
                 self.items.popitem(last=False)
 
-    def take(self, text: str, title: str | None, settings: ClaimSettings) -> PreparedVersion:
-        """The prepared version of this text and title, from the workers if they prepared it."""
+    def take(self, text: str, title: str | None, settings: ClaimSettings) -> tuple[PreparedVersion, bool]:
+        """The prepared version of this text and title, and whether the workers prepared it."""
         found = self.items.pop((title or "", text), None) if settings == self.settings else None
-        return found if found is not None else prepare_version(text, title, settings)
+        return (found, True) if found is not None else (prepare_version(text, title, settings), False)
 
 
 # Prepared versions waiting to be judged: a few batches of pages.
@@ -1914,7 +1917,7 @@ def _judge_version(
 ) -> _JudgedVersion:
     """Judge each sentence of a version against the ledger, adding its new claims to the ledger."""
     judged = _JudgedVersion(version, version.published_at or version.fetched_at or now)
-    prepared_version = _PREPARED.take(version.text, version.title, settings)
+    prepared_version, judged.prepared_ahead = _PREPARED.take(version.text, version.title, settings)
     for index, (seg, prepared) in enumerate(prepared_version.sentences):
         if seg.skip_reason is not None or prepared is None:
             judged.counts["skipped"] += 1
@@ -2059,6 +2062,7 @@ def _book(
         new_ids = list(dict.fromkeys(renamed.get(i, i) for i in item.new_ids))
         changed_ids = list(dict.fromkeys(renamed.get(i, i) for i in item.changed_ids))
         report.versions += 1
+        report.prepared_ahead += item.prepared_ahead
         report.sentences += sum(item.counts.values())
         report.new += item.counts["new"]
         report.changed += item.counts["changed"]

@@ -697,10 +697,11 @@ def test_versions_prepared_by_the_workers_are_judged_as_prepared_only_with_the_s
     cache = _PreparedVersions(max_items=2)
     cache.remember([ahead], settings)
 
-    assert cache.take(text, "Floods", settings) is ahead
-    again = cache.take(text, "Floods", settings)  # taken once: prepared here now
-    assert again is not ahead and again == ahead
+    assert cache.take(text, "Floods", settings) == (ahead, True)
+    again, from_workers = cache.take(text, "Floods", settings)  # taken once: prepared here now
+    assert again is not ahead and again == ahead and not from_workers
 
     cache.remember([ahead], settings)
     other = ClaimSettings(judge_titles=not settings.judge_titles)
-    assert cache.take(text, "Floods", other) == prepare_version(text, "Floods", other) != ahead
+    assert cache.take(text, "Floods", other) == (prepare_version(text, "Floods", other), False)
+    assert prepare_version(text, "Floods", other) != ahead

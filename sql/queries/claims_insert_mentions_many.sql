@@ -9,5 +9,9 @@ FROM (SELECT unnest($claim_ids::BIGINT[]) AS claim_id, unnest($story_ids::BIGINT
              unnest($indexes::INTEGER[]) AS sentence_index, unnest($sentences::VARCHAR[]) AS sentence,
              unnest($statuses::VARCHAR[]) AS status, unnest($scores::DOUBLE[]) AS score,
              unnest($outlets::VARCHAR[]) AS outlet, unnest($seen_at::TIMESTAMP[]) AS seen_at) m
-WHERE NOT EXISTS (SELECT 1 FROM claim_mentions x
-                  WHERE x.version_id = m.version_id AND x.sentence_index = m.sentence_index);
+WHERE NOT EXISTS (
+    SELECT 1
+    FROM (SELECT version_id, sentence_index FROM claim_mentions
+          WHERE version_id IN (SELECT unnest($version_ids::BIGINT[]))) x
+    WHERE x.version_id = m.version_id AND x.sentence_index = m.sentence_index
+);

@@ -178,6 +178,11 @@ class LinkingSettings(_Section):
     # each time it has grown by this share since the previous check point (6, 7, 8, 10, 12, 14,
     # 17, ... articles at 3 and 0.15), not after every article it gains (0 = after every article).
     split_recheck_growth_frac: float = Field(default=0.15, ge=0)
+    # Revisable decisions, the other way: after linking, an untracked story of at most
+    # merge_small_articles_max articles merges into its closest untracked story when the cosine of
+    # their vectors (times the time factor) reaches merge_story_score_min (0 articles = off).
+    merge_small_articles_max: int = Field(default=5, ge=0)
+    merge_story_score_min: float = Field(default=0.45, gt=0, le=1)
     # Upkeep of the document frequencies (`monitor maintenance`): the per-batch log in
     # story_term_df is folded to one row per term; once more than term_df_terms_max distinct terms
     # are kept, terms counted in fewer than term_df_min_docs documents are dropped (they then

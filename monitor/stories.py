@@ -109,6 +109,8 @@ class LinkReport:
     article_seconds: list[float] = field(default_factory=list)  # each linked article's decision
     split_stories: list[int] = field(default_factory=list)  # stories split off after linking
     revise_seconds: float = 0.0  # re-checking touched stories for two groups
+    merged_stories: list[int] = field(default_factory=list)  # small stories merged into a closer one
+    merge_seconds: float = 0.0  # looking for and doing those merges
     term_df_folded: bool = False  # the DF log grew by over term_df_rows_max rows and was folded
 
 
@@ -179,9 +181,25 @@ class _TermCache:
         return counts
 
 
+    def remember(self, items: Iterable[tuple[str, str, Counter[str]]], settings: LinkingSettings) -> None:
+        """Keep terms extracted elsewhere with SETTINGS, by (title, text)."""
+        if settings != self.settings:
+            self.items.clear()
+            self.settings = settings
+        for title, text, counts in items:
+            self.items[(title, text)] = counts
+            if len(self.items) > self.max_items:
+                self.items.popitem(last=False)
+
+
 # Article texts whose terms are kept (a few kB each).
 TERM_CACHE_ITEMS = 20_000
 _TERMS = _TermCache(TERM_CACHE_ITEMS)
+
+
+def remember_terms(items: Iterable[tuple[str, str, Counter[str]]], settings: LinkingSettings) -> None:
+    """Keep (title, text, terms) that extraction workers computed, for linking in this process."""
+    _TERMS.remember(items, settings)
 
 
 def idf(df: int, n_docs: int) -> float:
@@ -341,7 +359,8 @@ class StoryLinker:
     def _counter_id(self, doc: Doc) -> int:
         while self._next_id in self.stories:
             self._next_id += 1
-        return self._next_id
+        self._next_id += 1  # never reissue the id of a story merged away
+        return self._next_id - 1
 
     def add_story(self, story: StoryState, index_terms: Iterable[str] | None = None) -> None:
         """Register (or re-register) a story and index its strongest terms (or just INDEX_TERMS)."""
@@ -381,7 +400,8 @@ class StoryLinker:
         for term in query_terms(vector, self.settings):
             weight = vector[term]
             for story_id in self.postings.get(term, ()):
-                shared[story_id] += weight
+                if story_id in self.stories:  # a story merged away stays in stale postings
+                    shared[story_id] += weight
         found = {story_id for story_id, _ in shared.most_common(self.settings.candidates_max)}
         found.update(self._tracked)
         return found
@@ -454,6 +474,9 @@ class StoryLinker:
             self.assignment[doc.id] = story_id
             if self.revise(story_id) is not None:
                 story_id = self.assignment[doc.id]
+            merged = self.merge_small(story_id)
+            if merged is not None:
+                story_id = merged
         return LinkDecision(story_id=story_id, new_story=new_story, score=round(score, 4), reason=reason)
 
     def revise(self, story_id: int) -> int | None:
@@ -480,6 +503,73 @@ class StoryLinker:
                 self.absorb(rebuilt, members[i][0], vectors[i])
                 self.assignment[members[i][0].id] = target
         return new_id
+
+
+    def merge_small(self, story_id: int) -> int | None:
+        """Merge a small untracked story with its closest story (`closest_story`); the kept story's id."""
+        story = self.stories[story_id]
+        if story.tracked or not 0 < story.doc_count <= self.settings.merge_small_articles_max:
+            return None
+        vector = unit_vector(story.terms)
+        target = closest_story(story, (self.stories[i] for i in self.candidates(vector)), self.settings)
+        if target is None:
+            return None
+        keep, gone = merge_roles(story, target)
+        merged = merged_state(keep, gone, self.settings)
+        del self.stories[gone.id]
+        self.add_story(merged)
+        self.members[keep.id] = self.members.get(keep.id, []) + self.members.pop(gone.id, [])
+        for doc, _ in self.members[keep.id]:
+            self.assignment[doc.id] = keep.id
+        return keep.id
+
+
+def unit_vector(terms: dict[str, float]) -> dict[str, float]:
+    """TERMS scaled to unit length."""
+    norm = math.sqrt(sum(w * w for w in terms.values())) or 1.0
+    return {t: w / norm for t, w in terms.items()}
+
+
+def closest_story(
+    story: StoryState, candidates: Iterable[StoryState], settings: LinkingSettings
+) -> StoryState | None:
+    """The untracked candidate whose vector is closest to STORY's, if it reaches merge_story_score_min.
+
+    The score is the cosine of the two stories' vectors times the time factor of their last
+    articles (None outside the time window), as for an article against a story.
+    """
+    vector = unit_vector(story.terms)
+    best, best_score = None, settings.merge_story_score_min
+    for other in candidates:
+        if other.id == story.id or other.tracked or not other.terms:
+            continue
+        factor = _time_factor(story.last_at, other.last_at, settings)
+        if factor is None:
+            continue
+        other_norm = other._norm or math.sqrt(sum(w * w for w in other.terms.values()))
+        cosine = sum(w * other.terms.get(t, 0.0) for t, w in vector.items()) / other_norm
+        if cosine * factor >= best_score:
+            best, best_score = other, cosine * factor
+    return best
+
+
+def merge_roles(a: StoryState, b: StoryState) -> tuple[StoryState, StoryState]:
+    """(kept, merged away): the story with more articles stays; on a tie, the older id."""
+    return (a, b) if (a.doc_count, -a.id) >= (b.doc_count, -b.id) else (b, a)
+
+
+def merged_state(keep: StoryState, gone: StoryState, settings: LinkingSettings) -> StoryState:
+    """KEEP's representation after GONE merges into it: summed vectors, counts, latest time."""
+    terms = dict(keep.terms)
+    for term, weight in gone.terms.items():
+        terms[term] = terms.get(term, 0.0) + weight
+    times = [t for t in (keep.last_at, gone.last_at) if t is not None]
+    return StoryState(
+        id=keep.id, terms=_truncate(terms, settings.story_terms_max),
+        doc_count=keep.doc_count + gone.doc_count, last_at=max(times) if times else None,
+        titles=(keep.titles + gone.titles)[-TITLES_KEPT:], tracked=keep.tracked,
+        keywords=keep.keywords, name=keep.name,
+    )
 
 
 def cluster_documents(docs: Iterable[Doc], settings: LinkingSettings | None = None) -> list[LinkDecision]:
@@ -625,6 +715,9 @@ def link_articles(
         started = time.perf_counter()
         report.split_stories.extend(revise_stories(con, sorted(gained), settings, now, gained))
         report.revise_seconds += time.perf_counter() - started
+        started = time.perf_counter()
+        report.merged_stories.extend(gone for _, gone in merge_small_stories(con, sorted(gained), settings, now))
+        report.merge_seconds += time.perf_counter() - started
     if report.linked:
         rows, rows_after_last_fold = (int(v) for v in db.query(con, "stories_term_df_rows")[0])
         if rows - rows_after_last_fold > settings.term_df_rows_max:
@@ -689,6 +782,77 @@ def revise_stories(
             LOGGER.info("stories: split %s article(s) of story %s into story %s",
                         len(article_ids), story_id, new_ids[-1])
     return new_ids
+
+
+def merge_small_stories(
+    con: duckdb.DuckDBPyConnection, story_ids: Sequence[int], settings: LinkingSettings, now: dt.datetime
+) -> list[tuple[int, int]]:
+    """Merge each given small untracked story with its closest story (`closest_story`); (kept, gone) pairs.
+
+    The candidates come from the same blocking as linking (`stories_candidate_vectors`), looked up
+    by the story's strongest terms. The merge goes through `merge_stories` with reason
+    `auto_merge`, so claims are re-attributed as for a merge from the CLI and the kept story can
+    still be split later.
+    """
+    if not story_ids or not settings.merge_small_articles_max:
+        return []
+    small = [s for s, _ in db.query(con, "stories_revisable_sizes", [
+        _pack(story_ids), 1, settings.merge_small_articles_max,
+    ])]
+    if not small:
+        return []
+    states = [
+        StoryState(id=i, terms=dict(zip(names, weights, strict=True)), doc_count=count, last_at=last_at,
+                   titles=list(titles or []))
+        for i, count, last_at, names, weights, titles in db.query(con, "stories_vectors_by_ids", [small])
+    ]
+    states = [s for s in states if s.terms]
+    if not states:
+        return []
+    lookup_docs, lookup_terms, lookup_weights = [], [], []
+    for index, story in enumerate(states):
+        vector = unit_vector(story.terms)
+        for term in query_terms(vector, settings):
+            lookup_docs.append(index)
+            lookup_terms.append(term)
+            lookup_weights.append(round(vector[term], 5))
+    times = [s.last_at for s in states if s.last_at is not None]
+    since = min(times) - dt.timedelta(hours=settings.time_window_hours) if times else dt.datetime.min
+    linker = StoryLinker(settings, keep_members=False)
+    for story_id, doc_count, last_at, names, weights, titles, tracked, keywords, name, matched in db.query(
+        con, "stories_candidate_vectors", {
+            "since": since, "docs": _pack(lookup_docs), "terms": _pack(lookup_terms, _UNIT),
+            "weights": _pack(lookup_weights), "per_term": settings.postings_per_term_max,
+            "per_doc": settings.candidates_max,
+        }
+    ):
+        linker.add_story(
+            StoryState(id=story_id, terms=dict(zip(names, weights, strict=True)), doc_count=doc_count,
+                       last_at=last_at, titles=list(titles or []), tracked=bool(tracked),
+                       keywords=tuple(keywords or ()), name=name),
+            index_terms=matched if not tracked else None,
+        )
+    for story in states:
+        if story.id not in linker.stories:  # not found by its own terms (outside the candidate caps)
+            linker.add_story(story)
+    merges: list[tuple[int, int]] = []
+    gone_ids: set[int] = set()
+    for story in states:
+        if story.id in gone_ids:
+            continue
+        story = linker.stories[story.id]
+        target = closest_story(story, (linker.stories[i] for i in linker.candidates(unit_vector(story.terms))),
+                               settings)
+        if target is None:
+            continue
+        keep, gone = merge_roles(story, target)
+        merge_stories(con, keep.id, gone.id, now, settings, reason="auto_merge")
+        del linker.stories[gone.id]
+        gone_ids.add(gone.id)
+        linker.add_story(merged_state(keep, gone, settings))
+        merges.append((keep.id, gone.id))
+        LOGGER.info("stories: merged story %s (%s articles) into story %s", gone.id, gone.doc_count, keep.id)
+    return merges
 
 
 def _link_batch(
@@ -858,8 +1022,19 @@ def _story_row(con: duckdb.DuckDBPyConnection, story_id: int) -> tuple[Any, ...]
     return rows[0]
 
 
-def merge_stories(con: duckdb.DuckDBPyConnection, keep_id: int, merge_id: int, now: dt.datetime) -> int:
-    """Merge story MERGE_ID into KEEP_ID; return how many articles moved."""
+def merge_stories(
+    con: duckdb.DuckDBPyConnection,
+    keep_id: int,
+    merge_id: int,
+    now: dt.datetime,
+    settings: LinkingSettings | None = None,
+    reason: str = "merge",
+) -> int:
+    """Merge story MERGE_ID into KEEP_ID; return how many articles moved.
+
+    REASON goes on the moved articles' links: `merge` (by hand: the story is never split
+    automatically afterwards) or `auto_merge` (by `merge_small_stories`).
+    """
     if keep_id == merge_id:
         raise StoreError(f"cannot merge story {keep_id} into itself")
     for story_id in (keep_id, merge_id):
@@ -869,7 +1044,7 @@ def merge_stories(con: duckdb.DuckDBPyConnection, keep_id: int, merge_id: int, n
         moved = [row[0] for row in db.query(con, "stories_article_ids", [merge_id])]
         for article_id in moved:
             db.execute(con, "stories_clear_current_links", [article_id])
-            db.execute(con, "stories_insert_link", [article_id, keep_id, None, "merge", now])
+            db.execute(con, "stories_insert_link", [article_id, keep_id, None, reason, now])
         db.execute(con, "stories_move_articles", [keep_id, merge_id])
         # A claim both stories hold (same normalised text) survives once, in KEEP_ID, with the
         # earlier first sighting; mentions and alerts of the duplicate point at the survivor.
@@ -894,7 +1069,7 @@ def merge_stories(con: duckdb.DuckDBPyConnection, keep_id: int, merge_id: int, n
                     merged.last_at = last_at
                 for term, weight in zip(names, weights, strict=True):
                     merged.terms[term] = merged.terms.get(term, 0.0) + weight
-        merged.terms = _truncate(merged.terms, LinkingSettings().story_terms_max)
+        merged.terms = _truncate(merged.terms, (settings or LinkingSettings()).story_terms_max)
         _save_vector(con, merged, now)
         db.execute(con, "stories_delete_vector", [merge_id])
     return len(moved)

@@ -20,6 +20,7 @@ from monitor.stories import (
     extract_terms,
     find_split,
     link_articles,
+    merge_small_stories,
     revise_stories,
     split_checkpoint_crossed,
     sync_tracked_stories,
@@ -243,6 +244,53 @@ def test_pipeline_rechecks_a_story_only_when_its_growth_crosses_a_point(db_path:
         # 4 -> 6 crosses 5: re-checked and split.
         assert len(revise_stories(con, [story_id], loose, T0, gained={story_id: 2})) == 1
         assert con.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone() == (2,)
+
+
+def test_small_stories_of_one_event_merge_and_hard_negatives_stay_apart() -> None:
+    # A threshold no article reaches starts a story per article; the merge pass regroups them.
+    strict = LinkingSettings(link_threshold_score=0.9)
+    docs = _docs()
+    unmerged = cluster_documents([d for _, d in docs], strict.model_copy(update={"merge_small_articles_max": 0}))
+    assert len({d.story_id for d in unmerged}) == len(docs)
+    merged = cluster_documents([d for _, d in docs], strict)
+    by_label: dict[str, set[int]] = {}
+    for (label, _), decision in zip(docs, merged, strict=True):
+        by_label.setdefault(label, set()).add(decision.story_id)
+    assert all(len(ids) == 1 for ids in by_label.values()), by_label
+    assert len({next(iter(ids)) for ids in by_label.values()}) == 3  # the two quakes stay apart
+
+
+def test_pipeline_merges_a_small_story_into_its_closest_and_moves_its_claims(db_path: Path) -> None:
+    strict = LinkingSettings(link_threshold_score=0.9, merge_small_articles_max=0)
+    with db.open_db(db_path) as con:
+        a = [_add_article(con, f"a{i}", t, x, T0 + dt.timedelta(hours=i)) for i, (t, x) in enumerate(QUAKE_A[:2])]
+        b = _add_article(con, "b0", *QUAKE_B[0], T0 + dt.timedelta(hours=3))
+        link_articles(con, strict, T0)
+        story_of = dict(con.execute("SELECT id, story_id FROM articles").fetchall())
+        first, second = story_of[a[0]], story_of[a[1]]
+        assert len({first, second, story_of[b]}) == 3  # nothing reached the threshold
+        _seed_claims(con, first, a[0], ["Twelve people were injured."], T0)
+        (claim,) = _seed_claims(con, second, a[1], ["BMKG recorded 30 aftershocks."], T0 + dt.timedelta(hours=1))
+        # The merge pass, as link_articles runs it on the stories a batch touched.
+        assert merge_small_stories(con, [second, story_of[b]], LinkingSettings(), T0) == [(first, second)]
+        assert con.execute("SELECT merged_into FROM stories WHERE id = ?", [second]).fetchone() == (first,)
+        assert con.execute("SELECT story_id FROM articles WHERE id = ?", [b]).fetchone() == (story_of[b],)
+        # History: the moved article's first link stays, no longer current; claims follow it.
+        assert con.execute(
+            "SELECT reason, is_current, story_id FROM story_links WHERE article_id = ? ORDER BY id", [a[1]]
+        ).fetchall() == [("new_story", False, second), ("auto_merge", True, first)]
+        assert con.execute("SELECT story_id FROM claims WHERE id = ?", [claim]).fetchone() == (first,)
+        assert con.execute("SELECT DISTINCT story_id FROM claim_mentions").fetchall() == [(first,)]
+        assert con.execute("SELECT DISTINCT story_id FROM alerts").fetchall() == [(first,)]
+        # An automatic merge leaves the story open to a later split (a merge by hand does not).
+        (size,) = db.query(con, "stories_revisable_sizes", [str(first), 1, 60])
+        assert size == (first, 2)
+        # link_articles runs the pass after each batch: a third Sumbawa article starts a story
+        # (threshold not reached) that merges into the larger one at once.
+        _add_article(con, "a2", *QUAKE_A[2], T0 + dt.timedelta(hours=4))
+        report = link_articles(con, LinkingSettings(link_threshold_score=0.9), T0)
+        assert len(report.new_stories) == 1 and report.merged_stories == report.new_stories
+        assert con.execute("SELECT story_id FROM articles WHERE url LIKE '%a2'").fetchone() == (first,)
 
 
 def test_split_off_story_is_new_in_cluster_output() -> None:

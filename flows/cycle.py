@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
-from monitor import alerts, articles, db, feeds, stories
+from monitor import alerts, analysis, articles, db, feeds, stories
 from monitor import claims as claim_stage
 from monitor.settings import Settings, load_settings
 
@@ -54,7 +54,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
 
 
 # Modules the extraction workers' fork server imports once: the `analyze` hook lives there.
-WORKER_ANALYSIS_MODULES = ("monitor.claims",)
+WORKER_ANALYSIS_MODULES = ("monitor.analysis",)
 
 
 @contextmanager
@@ -185,7 +185,11 @@ def _ingest_here(settings: Settings, poll_all_now: bool, summary: CycleSummary) 
         first = False
         if batch is not None:
             with _timed(summary, "articles"):
-                _add_up(summary.articles, _report_dict(save_pages(quote(batch.result()), quote(settings))))
+                pages = batch.result()
+                _add_up(summary.articles, _report_dict(save_pages(quote(pages), quote(settings))))
+                # Prefect keeps each task's return value until the flow run ends; emptying the
+                # list lets a stored batch's HTML and texts go (about 100 MB per 1,000 pages).
+                pages.clear()
                 summary.articles["batches"] = summary.articles.get("batches", 0) + 1
                 batch = submit_next_batch()
         with _timed(summary, "stories"):
@@ -221,9 +225,9 @@ def fetch_and_extract_pages(
 ) -> list[articles.PageResult]:
     """Fetch a batch of pages and extract their text (on PROCESSES workers); no database access.
 
-    The workers also segment and prepare each article's sentences for claim judging.
+    The workers also extract each article's story terms and prepare its claim sentences.
     """
-    analyze = functools.partial(claim_stage.prepare_article, settings.claims)
+    analyze = functools.partial(analysis.analyze_article, settings.linking, settings.claims)
     return articles.fetch_and_extract_pages(pending, settings.fetch, processes, analyze)
 
 
@@ -232,7 +236,7 @@ def save_pages(results: list[articles.PageResult], settings: Settings) -> Any:
     """Store extracted articles and versions (in the flow process: the single writer)."""
     with db.open_db(settings.database) as con:
         report = articles.save_articles(con, results, settings.fetch, db.utcnow())
-    claim_stage.remember_prepared_versions((r.analysis for r in results), settings.claims)
+    analysis.remember_analyses((r.analysis for r in results), settings.linking, settings.claims)
     return report
 
 

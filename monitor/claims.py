@@ -1870,11 +1870,6 @@ def prepare_version(text: str, title: str | None, settings: ClaimSettings) -> Pr
     ))
 
 
-def prepare_article(settings: ClaimSettings, article: Any) -> PreparedVersion:
-    """prepare_version of an extracted article (an `analyze` hook for the extraction workers)."""
-    return prepare_version(article.text, article.title, settings)
-
-
 class _PreparedVersions:
     """Versions prepared by extraction workers, waiting for this process to judge them."""
 

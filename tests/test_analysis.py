@@ -1,0 +1,39 @@
+"""Work done in the extraction workers ahead of linking and judging reaches both stages intact."""
+
+from __future__ import annotations
+
+import pickle
+
+from monitor import claims, stories
+from monitor.analysis import ArticleAnalysis, analyze_article, remember_analyses
+from monitor.articles import ExtractedArticle
+from monitor.settings import ClaimSettings, LinkingSettings
+
+ARTICLE = ExtractedArticle(
+    text=(
+        "The ministry said 40 people were killed in the flooding in Lagos on Tuesday.\n\n"
+        "Rescue teams reached the northern villages by boat, officials said."
+    ),
+    title="Floods kill 40 in Lagos",
+)
+
+
+def test_an_analysed_article_is_what_each_stage_would_compute_and_survives_pickling() -> None:
+    linking, claim_settings = LinkingSettings(), ClaimSettings()
+
+    result = pickle.loads(pickle.dumps(analyze_article(linking, claim_settings, ARTICLE)))
+
+    assert result.terms == stories.extract_terms(ARTICLE.title or "", ARTICLE.text, linking)
+    assert result.prepared == claims.prepare_version(ARTICLE.text, ARTICLE.title, claim_settings)
+    assert {"e:lagos", "n:40"} <= set(result.terms)
+
+
+def test_remembered_analyses_are_used_by_linking_and_judging_in_this_process() -> None:
+    linking, claim_settings = LinkingSettings(), ClaimSettings()
+    result = analyze_article(linking, claim_settings, ARTICLE)
+
+    remember_analyses([result, None, "not an analysis"], linking, claim_settings)
+
+    assert stories._TERMS.terms(result.title, result.text, linking) is result.terms
+    assert claims._PREPARED.take(ARTICLE.text, ARTICLE.title, claim_settings) == (result.prepared, True)
+    assert isinstance(result, ArticleAnalysis)

@@ -8,8 +8,10 @@ a new story. Candidate stories come from an inverted index of each story's stron
 to the most recently active stories per term, among stories active within ``time_window_hours``;
 tracked stories are always candidates.
 Decisions can be revised: a story whose members fall into two groups that are much less alike
-across than within (``find_split``) is split, in memory by the linker itself and in DuckDB by
-``revise_stories`` after each linking batch. Document frequencies are an append-only log that
+across than within (``find_split``, checked as the story grows past check points) is split, and
+a small story close enough to another (``closest_story``) merges into it; in memory by the
+linker itself, in DuckDB by ``revise_stories`` and ``merge_small_stories`` after each linking
+batch. Document frequencies are an append-only log that
 ``compact_term_df`` folds (from maintenance, and from linking once the log is large).
 """
 
@@ -711,12 +713,16 @@ def link_articles(
     pending = db.query(con, "stories_pending_versions")
     report = LinkReport()
     for start in range(0, len(pending), BATCH_ARTICLES_MAX):
-        gained = _link_batch(con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report)
+        gained, linker = _link_batch(con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report)
         started = time.perf_counter()
-        report.split_stories.extend(revise_stories(con, sorted(gained), settings, now, gained))
+        split_off = revise_stories(con, sorted(gained), settings, now, gained)
+        report.split_stories.extend(split_off)
         report.revise_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        report.merged_stories.extend(gone for _, gone in merge_small_stories(con, sorted(gained), settings, now))
+        # The batch's linker already holds the candidates; the stories a split changed are reloaded.
+        merges = merge_small_stories(con, sorted(gained), settings, now, linker,
+                                     changed=sorted(gained) + split_off if split_off else ())
+        report.merged_stories.extend(gone for _, gone in merges)
         report.merge_seconds += time.perf_counter() - started
     if report.linked:
         rows, rows_after_last_fold = (int(v) for v in db.query(con, "stories_term_df_rows")[0])
@@ -785,14 +791,20 @@ def revise_stories(
 
 
 def merge_small_stories(
-    con: duckdb.DuckDBPyConnection, story_ids: Sequence[int], settings: LinkingSettings, now: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    story_ids: Sequence[int],
+    settings: LinkingSettings,
+    now: dt.datetime,
+    linker: StoryLinker | None = None,
+    changed: Sequence[int] = (),
 ) -> list[tuple[int, int]]:
     """Merge each given small untracked story with its closest story (`closest_story`); (kept, gone) pairs.
 
-    The candidates come from the same blocking as linking (`stories_candidate_vectors`), looked up
-    by the story's strongest terms. The merge goes through `merge_stories` with reason
-    `auto_merge`, so claims are re-attributed as for a merge from the CLI and the kept story can
-    still be split later.
+    The candidates come from the same blocking as linking: LINKER, the batch's own linker (its
+    candidate stories and the stories it created; CHANGED lists stories split since, reloaded), or
+    else `stories_candidate_vectors`, looked up by each story's strongest terms. The merge goes
+    through `merge_stories` with reason `auto_merge`, so claims are re-attributed as for a merge
+    from the CLI and the kept story can still be split later.
     """
     if not story_ids or not settings.merge_small_articles_max:
         return []
@@ -801,14 +813,48 @@ def merge_small_stories(
     ])]
     if not small:
         return []
-    states = [
-        StoryState(id=i, terms=dict(zip(names, weights, strict=True)), doc_count=count, last_at=last_at,
-                   titles=list(titles or []))
-        for i, count, last_at, names, weights, titles in db.query(con, "stories_vectors_by_ids", [small])
-    ]
-    states = [s for s in states if s.terms]
+    loaded = {
+        i: StoryState(id=i, terms=dict(zip(names, weights, strict=True)), doc_count=count, last_at=last_at,
+                      titles=list(titles or []))
+        for i, count, last_at, names, weights, titles in db.query(
+            con, "stories_vectors_by_ids", [sorted(set(small) | set(changed))]
+        )
+    }
+    states = [loaded[i] for i in small if i in loaded and loaded[i].terms]
     if not states:
         return []
+    if linker is None:
+        linker = _candidate_linker(con, settings, states)
+    for story in loaded.values():
+        if story.id in linker.stories:
+            story.tracked = linker.stories[story.id].tracked
+    for story in loaded.values():
+        if story.terms:
+            linker.add_story(story)  # (re)indexed: the small stories and those a split changed
+    merges: list[tuple[int, int]] = []
+    gone_ids: set[int] = set()
+    for story in states:
+        if story.id in gone_ids:
+            continue
+        story = linker.stories[story.id]
+        target = closest_story(story, (linker.stories[i] for i in linker.candidates(unit_vector(story.terms))),
+                               settings)
+        if target is None:
+            continue
+        keep, gone = merge_roles(story, target)
+        merge_stories(con, keep.id, gone.id, now, settings, reason="auto_merge")
+        del linker.stories[gone.id]
+        gone_ids.add(gone.id)
+        linker.add_story(merged_state(keep, gone, settings))
+        merges.append((keep.id, gone.id))
+        LOGGER.info("stories: merged story %s (%s articles) into story %s", gone.id, gone.doc_count, keep.id)
+    return merges
+
+
+def _candidate_linker(
+    con: duckdb.DuckDBPyConnection, settings: LinkingSettings, states: Sequence[StoryState]
+) -> StoryLinker:
+    """A linker holding the candidate stories of STATES, looked up by their strongest terms."""
     lookup_docs, lookup_terms, lookup_weights = [], [], []
     for index, story in enumerate(states):
         vector = unit_vector(story.terms)
@@ -832,27 +878,7 @@ def merge_small_stories(
                        keywords=tuple(keywords or ()), name=name),
             index_terms=matched if not tracked else None,
         )
-    for story in states:
-        if story.id not in linker.stories:  # not found by its own terms (outside the candidate caps)
-            linker.add_story(story)
-    merges: list[tuple[int, int]] = []
-    gone_ids: set[int] = set()
-    for story in states:
-        if story.id in gone_ids:
-            continue
-        story = linker.stories[story.id]
-        target = closest_story(story, (linker.stories[i] for i in linker.candidates(unit_vector(story.terms))),
-                               settings)
-        if target is None:
-            continue
-        keep, gone = merge_roles(story, target)
-        merge_stories(con, keep.id, gone.id, now, settings, reason="auto_merge")
-        del linker.stories[gone.id]
-        gone_ids.add(gone.id)
-        linker.add_story(merged_state(keep, gone, settings))
-        merges.append((keep.id, gone.id))
-        LOGGER.info("stories: merged story %s (%s articles) into story %s", gone.id, gone.doc_count, keep.id)
-    return merges
+    return linker
 
 
 def _link_batch(
@@ -861,8 +887,8 @@ def _link_batch(
     now: dt.datetime,
     pending: Sequence[tuple[Any, ...]],
     report: LinkReport,
-) -> Counter[int]:
-    """Link one batch in one transaction; return how many articles each story gained."""
+) -> tuple[Counter[int], StoryLinker]:
+    """Link one batch in one transaction; return how many articles each story gained, and its linker."""
     docs = []
     for version_id, article_id, title, text, published_at, fetched_at, story_id in pending:
         doc = Doc(id=article_id, title=title or "", text=text or "", published=published_at or fetched_at)
@@ -917,7 +943,7 @@ def _link_batch(
             for temp_id, real_id in mapping.items():
                 story = linker.stories.pop(temp_id)
                 story.id = real_id
-                linker.stories[real_id] = story
+                linker.add_story(story)  # indexed under its real id for the merge pass
             db.execute(con, "stories_insert_new_batch", {
                 "ids": _pack(new_ids), "names": _pack(new_names, _UNIT), "now": now,
                 "times": _pack(new_times),
@@ -947,7 +973,7 @@ def _link_batch(
     report.already_assigned += len(docs) - linked_docs
     report.new_stories.extend(new_ids)
     report.tracked_hits += tracked_hits
-    return Counter(story for _, story, _, _ in links)
+    return Counter(story for _, story, _, _ in links), linker
 
 
 def _save_vectors(con: duckdb.DuckDBPyConnection, stories: Sequence[StoryState], now: dt.datetime) -> None:

@@ -1993,22 +1993,22 @@ def _write_judged(
             first_by_key[key] = claim[0]
             new_rows.append((item, claim))
     if new_rows:
-        db.execute(con, "claims_insert_many", {
-            "ids": [claim[0] for _, claim in new_rows],
-            "story_ids": [item.version.story_id for item, _ in new_rows],
-            "texts": [claim[1].text for _, claim in new_rows],
+        db.query_rows(con, "claims_insert_many", {
+            "id": [claim[0] for _, claim in new_rows],
+            "story_id": [item.version.story_id for item, _ in new_rows],
+            "text": [claim[1].text for _, claim in new_rows],
             "normalized": [claim[1].normalized for _, claim in new_rows],
-            "kinds": ["changed" if claim[2] == "changed" else "new" for _, claim in new_rows],
+            "kind": ["changed" if claim[2] == "changed" else "new" for _, claim in new_rows],
             "changed_from": [claim[3] for _, claim in new_rows],
-            "version_ids": [item.version.id for item, _ in new_rows],
-            "article_ids": [item.version.article_id for item, _ in new_rows],
-            "outlets": [item.version.outlet for item, _ in new_rows],
+            "version_id": [item.version.id for item, _ in new_rows],
+            "article_id": [item.version.article_id for item, _ in new_rows],
+            "outlet": [item.version.outlet for item, _ in new_rows],
             "seen_at": [item.seen_at for item, _ in new_rows],
         })
         stored = {
             (int(story_id), normalized): int(claim_id)
-            for claim_id, story_id, normalized in db.query(con, "claims_ids_by_story_normalized", {
-                "story_ids": [key[0] for key in first_by_key],
+            for claim_id, story_id, normalized in db.query_rows(con, "claims_ids_by_story_normalized", {
+                "story_id": [key[0] for key in first_by_key],
                 "normalized": [key[1] for key in first_by_key],
             })
         }
@@ -2022,16 +2022,16 @@ def _write_judged(
             renamed[drawn] = renamed.get(first, first)
     mentions = [(item, m) for item in judged for m in item.mentions]
     if mentions:
-        db.execute(con, "claims_insert_mentions_many", {
-            "claim_ids": [renamed.get(m[0], m[0]) for _, m in mentions],
-            "story_ids": [item.version.story_id for item, _ in mentions],
-            "version_ids": [item.version.id for item, _ in mentions],
-            "article_ids": [item.version.article_id for item, _ in mentions],
-            "indexes": [m[1] for _, m in mentions],
-            "sentences": [m[2] for _, m in mentions],
-            "statuses": [m[3] for _, m in mentions],
-            "scores": [m[4] for _, m in mentions],
-            "outlets": [item.version.outlet for item, _ in mentions],
+        db.query_rows(con, "claims_insert_mentions_many", {
+            "claim_id": [renamed.get(m[0], m[0]) for _, m in mentions],
+            "story_id": [item.version.story_id for item, _ in mentions],
+            "version_id": [item.version.id for item, _ in mentions],
+            "article_id": [item.version.article_id for item, _ in mentions],
+            "sentence_index": [m[1] for _, m in mentions],
+            "sentence": [m[2] for _, m in mentions],
+            "status": [m[3] for _, m in mentions],
+            "score": [m[4] for _, m in mentions],
+            "outlet": [item.version.outlet for item, _ in mentions],
             "seen_at": [item.seen_at for item, _ in mentions],
         })
     db.execute(con, "claims_mark_done_many", {"now": now, "version_ids": [item.version.id for item in judged]})

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
+import numpy as np
 
 from monitor.errors import StoreError
 
@@ -358,6 +359,41 @@ def execute(
         con.execute(load_sql(name), params or [])
     except duckdb.Error as e:
         raise StoreError(f"statement {name} failed: {e}") from e
+
+
+def query_rows(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    rows: dict[str, Sequence[Any]],
+    params: dict[str, Any] | None = None,
+) -> list[tuple[Any, ...]]:
+    """Run the named statement with ROWS (equal-length columns) readable as the table `batch_rows`.
+
+    DuckDB's Python client binds a list parameter at about 10 µs per value (0.46 s for 18,000
+    rows of 4 columns); a dict of NumPy arrays is scanned in place, 15x faster. The statement finds
+    `batch_rows` among this function's locals (a DuckDB replacement scan); it should cast each
+    column to its type.
+    """
+    batch_rows = {column: _column_array(values) for column, values in rows.items()}  # noqa: F841
+    try:
+        return con.execute(load_sql(name), params or {}).fetchall()
+    except duckdb.Error as e:
+        raise StoreError(f"statement {name} failed: {e}") from e
+
+
+def _column_array(values: Sequence[Any]) -> np.ndarray[Any, Any]:
+    # Typed arrays where the values allow: DuckDB reads an object array of floats or datetimes
+    # at about 7 µs per value, a typed one at memory speed.
+    kinds = {type(v) for v in values}
+    if kinds == {int}:
+        return np.fromiter(values, dtype=np.int64, count=len(values))
+    if kinds == {float}:
+        return np.fromiter(values, dtype=np.float64, count=len(values))
+    if kinds and kinds <= {dt.datetime, type(None)} and dt.datetime in kinds:
+        return np.array([np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[us]")
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def next_id(con: duckdb.DuckDBPyConnection, sequence: str) -> int:

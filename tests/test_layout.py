@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from monitor import db
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAMED_QUERY_CALL = re.compile(
-    r"""(?:db\.)?(?:query|execute|execute_many|load_sql)\(\s*(?:con\s*,\s*|[a-z_]+\s*,\s*)?["']([a-z0-9_]+)["']"""
+    r"""(?:db\.)?(?:query|query_rows|execute|execute_many|load_sql)\(\s*(?:con\s*,\s*|[a-z_]+\s*,\s*)?["']([a-z0-9_]+)["']"""
 )
 
 
@@ -97,3 +98,21 @@ def test_data_is_written_in_small_row_groups_so_a_checkpoint_rewrites_little(tmp
         con.close()
     assert groups >= 5
     assert largest <= db.ROW_GROUP_ROWS
+
+
+def test_batch_rows_reach_a_statement_as_a_typed_table_with_nulls(tmp_path: Path) -> None:
+    con = db.connect(tmp_path / "rows.duckdb")
+    try:
+        rows = db.query_rows(con, "test_batch_rows_echo", {
+            "id": [2, 1, 3],
+            "name": ["b", None, "c"],
+            "score": [0.5, 1.0, 0.25],
+            "seen_at": [dt.datetime(2026, 1, 1), None, dt.datetime(2026, 1, 2, 3)],
+        })
+    finally:
+        con.close()
+    assert rows == [
+        (1, None, 1.0, None),
+        (2, "b", 0.5, dt.datetime(2026, 1, 1)),
+        (3, "c", 0.25, dt.datetime(2026, 1, 2, 3)),
+    ]

@@ -371,11 +371,12 @@ def query_rows(
 
     DuckDB's Python client binds a list parameter at about 10 µs per value (0.46 s for 18,000
     rows of 4 columns); a dict of NumPy arrays is scanned in place, 15x faster. The statement finds
-    `batch_rows` among this function's locals (a DuckDB replacement scan); it should cast each
-    column to its type.
+    `batch_rows` among this function's locals (a DuckDB replacement scan). Columns of strings or
+    of numbers with gaps arrive as VARCHAR, so the statement casts each column to its type.
     """
     batch_rows = {column: _column_array(values) for column, values in rows.items()}  # noqa: F841
     try:
+        con.execute(load_sql("db_object_columns_as_text"))
         return con.execute(load_sql(name), params or {}).fetchall()
     except duckdb.Error as e:
         raise StoreError(f"statement {name} failed: {e}") from e
@@ -385,10 +386,8 @@ def _column_array(values: Sequence[Any]) -> np.ndarray[Any, Any]:
     # Typed arrays where the values allow: DuckDB reads an object array of floats or datetimes
     # at about 7 µs per value, a typed one at memory speed.
     kinds = {type(v) for v in values}
-    if kinds == {int}:
-        return np.fromiter(values, dtype=np.int64, count=len(values))
-    if kinds == {float}:
-        return np.fromiter(values, dtype=np.float64, count=len(values))
+    if kinds and all(issubclass(k, (int, float, np.integer, np.floating)) and k is not bool for k in kinds):
+        return np.asarray(values)  # int64, or float64 once any value is a float
     if kinds and kinds <= {dt.datetime, type(None)} and dt.datetime in kinds:
         return np.array([np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[us]")
     array = np.empty(len(values), dtype=object)

@@ -116,3 +116,20 @@ def test_batch_rows_reach_a_statement_as_a_typed_table_with_nulls(tmp_path: Path
         (2, "b", 0.5, dt.datetime(2026, 1, 1)),
         (3, "c", 0.25, dt.datetime(2026, 1, 2, 3)),
     ]
+
+
+def test_batch_rows_with_an_all_null_column_of_many_rows(tmp_path: Path) -> None:
+    # DuckDB samples object columns for a type; without pandas an all-NULL sample used to fail.
+    count = 3000
+    con = db.connect(tmp_path / "nulls.duckdb")
+    try:
+        rows = db.query_rows(con, "test_batch_rows_echo", {
+            "id": list(range(count)),
+            "name": [None] * count,
+            "score": [None if i % 2 else 1.5 for i in range(count)],
+            "seen_at": [None] * count,
+        })
+    finally:
+        con.close()
+    assert len(rows) == count
+    assert rows[0] == (0, None, 1.5, None) and rows[1] == (1, None, None, None)

@@ -705,3 +705,25 @@ def test_versions_prepared_by_the_workers_are_judged_as_prepared_only_with_the_s
     other = ClaimSettings(judge_titles=not settings.judge_titles)
     assert cache.take(text, "Floods", other) == (prepare_version(text, "Floods", other), False)
     assert prepare_version(text, "Floods", other) != ahead
+
+
+def test_small_and_large_blocks_find_the_same_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    import monitor.claims as claims_module
+
+    places = ["harbour", "bridge", "tunnel", "station", "airport", "stadium", "market", "school"]
+    verbs = ["closed", "reopened", "inspected", "flooded", "evacuated", "repaired"]
+    ledger = Ledger()
+    for number in range(240):
+        place, verb = places[number % 8], verbs[number % 6]
+        ledger.add(prepare(f"Officials said the {place} was {verb} after storm number {number}."), "a")
+    sentences = [
+        "The harbour was closed after the storm, officials said.",
+        "Engineers inspected the tunnel and the station on Monday.",
+        "The airport was evacuated after storm number 17.",
+    ]
+    monkeypatch.setattr(claims_module, "SMALL_BLOCK_IDS", 10**6)
+    in_python = [ledger.candidates(prepare(s)) for s in sentences]
+    monkeypatch.setattr(claims_module, "SMALL_BLOCK_IDS", 0)
+    with_numpy = [ledger.candidates(prepare(s)) for s in sentences]
+    assert in_python == with_numpy
+    assert all(in_python) and max(map(len, in_python)) == ClaimSettings().candidate_limit  # a cut was made

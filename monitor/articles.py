@@ -399,7 +399,7 @@ def fetch_and_extract_pages(
     """
     pool = extraction_pool(processes)
     if pool is None:
-        return extract_pages(fetch_pages(entries, settings))
+        return extract_pages(fetch_pages(entries, settings), analyze)
     by_url = _entries_by_url(entries)
     urls = list(by_url)
     fetch_one = _page_fetcher(settings, client := make_client(settings))
@@ -521,7 +521,11 @@ def extract_response(
     return ExtractedPage(article, html, analysis=analysis)
 
 
-def page_result(fetch: PageFetch, extracted: ExtractedPage | None = None) -> PageResult:
+def page_result(
+    fetch: PageFetch,
+    extracted: ExtractedPage | None = None,
+    analyze: Callable[[ExtractedArticle], Any] | None = None,
+) -> PageResult:
     """One entry's outcome from its fetch and, for an HTML page, its extraction (run here if absent)."""
     entry = fetch.entry
     response = fetch.response
@@ -531,7 +535,7 @@ def page_result(fetch: PageFetch, extracted: ExtractedPage | None = None) -> Pag
     if fetch.skip_reason:
         return PageResult(entry, url, skip_reason=fetch.skip_reason)
     if extracted is None:
-        extracted = extract_response(response)
+        extracted = extract_response(response, analyze)
     if extracted.error is not None:
         LOGGER.warning("entry %s: extracting %s failed: %s", entry.entry_id, url, extracted.error)
         return PageResult(entry, url, error=ParseError(f"{url}: extraction failed: {extracted.error}"))
@@ -543,9 +547,11 @@ def page_result(fetch: PageFetch, extracted: ExtractedPage | None = None) -> Pag
     )
 
 
-def extract_pages(fetches: list[PageFetch]) -> list[PageResult]:
+def extract_pages(
+    fetches: list[PageFetch], analyze: Callable[[ExtractedArticle], Any] | None = None
+) -> list[PageResult]:
     """Decode and extract every fetched page in this process; failures become results."""
-    return [page_result(fetch) for fetch in fetches]
+    return [page_result(fetch, None, analyze) for fetch in fetches]
 
 
 _POOL: tuple[int, ProcessPoolExecutor] | None = None

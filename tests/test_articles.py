@@ -519,6 +519,9 @@ def test_the_analyze_hook_runs_on_the_workers_and_a_failing_one_loses_no_page(
     ]
     assert [r.analysis for r in broken] == [None] * 3
     assert all(r.article is not None for r in broken)
+    # In-process extraction (one process, or a Dask worker) runs the hook too.
+    in_process = fetch_and_extract_pages(pending, fetch_settings, processes=1, analyze=operator.attrgetter("title"))
+    assert [r.analysis for r in in_process] == [r.analysis for r in titled]
 
 
 def test_a_dead_extraction_worker_is_a_retryable_page_error_and_the_pool_is_replaced() -> None:

@@ -115,7 +115,9 @@ FILE_ALIAS = "story_monitor"
 
 def _attach_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """A connection whose default database is the file at PATH, written in small row groups."""
-    con = duckdb.connect()
+    # Spill files go beside the database, as for duckdb.connect(path); an in-memory instance
+    # would put them in ".tmp" under whatever directory the process runs in.
+    con = duckdb.connect(config={"temp_directory": f"{path}.tmp"})
     try:
         # ATTACH takes no bound parameters; the path is quoted as an SQL string literal.
         options = f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}" + (", READ_ONLY" if read_only else "")

@@ -133,3 +133,12 @@ def test_batch_rows_with_an_all_null_column_of_many_rows(tmp_path: Path) -> None
         con.close()
     assert len(rows) == count
     assert rows[0] == (0, None, 1.5, None) and rows[1] == (1, None, None, None)
+
+
+def test_spill_files_go_beside_the_database_not_the_working_directory(tmp_path: Path) -> None:
+    path = tmp_path / "spill.duckdb"
+    con = db.connect(path)
+    try:
+        assert db.query(con, "test_temp_directory") == [(f"{path}.tmp",)]
+    finally:
+        con.close()

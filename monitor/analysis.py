@@ -21,21 +21,24 @@ from monitor.settings import ClaimSettings, LinkingSettings
 class ArticleAnalysis:
     """One article's story terms and prepared claim sentences, keyed by its title and text."""
 
-    title: str
-    text: str
     terms: Counter[str]
     prepared: claims.PreparedVersion
+
+    @property
+    def title(self) -> str:
+        return self.prepared.title or ""
+
+    @property
+    def text(self) -> str:
+        return self.prepared.text
 
 
 def analyze_article(
     linking: LinkingSettings, claim_settings: ClaimSettings, article: ExtractedArticle
 ) -> ArticleAnalysis:
     """Story terms and prepared claim sentences of one extracted article (pure)."""
-    title = article.title or ""
     return ArticleAnalysis(
-        title=title,
-        text=article.text,
-        terms=stories.extract_terms(title, article.text, linking),
+        terms=stories.extract_terms(article.title or "", article.text, linking),
         prepared=claims.prepare_version(article.text, article.title, claim_settings),
     )
 

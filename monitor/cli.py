@@ -769,6 +769,8 @@ def _add_eval_commands(sub: Any) -> None:
     stories = _command(evals, "stories", _cmd_eval_stories, "score online story linking on ECB+-style JSONL", False)
     stories.add_argument("docs", help="JSONL with doc_id, subtopic, title, text")
     stories.add_argument("--shuffles", type=int, default=5, help="shuffled orders to average over")
+    stories.add_argument("--baseline", action="store_true",
+                         help="also score batch TF-IDF + k-means told the true number of clusters (the issue's anchor)")
     stories.add_argument("--format", choices=["table", "json"], default="table")
     extraction = _command(evals, "extraction", _cmd_eval_extraction, "score page extraction on trafilatura's benchmark", False)
     extraction.add_argument("dataset", help="folder with evaldata.json and html/")

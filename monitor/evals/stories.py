@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import random
+import re
 import statistics
 import sys
 import time
@@ -18,9 +20,11 @@ from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from monitor.errors import ConfigError
 from monitor.settings import LinkingSettings
-from monitor.stories import Doc, cluster_documents
+from monitor.stories import _STOPWORDS, Doc, cluster_documents
 
 METRICS = ("pairwise_p", "pairwise_r", "pairwise_f1", "bcubed_p", "bcubed_r", "bcubed_f1")
 
@@ -107,8 +111,108 @@ def evaluate(records: Sequence[dict[str, Any]], shuffles: int, settings: Linking
     return result
 
 
-def evaluate_file(path: str | Path, shuffles: int, settings: LinkingSettings) -> dict[str, Any]:
-    """Evaluate each split on its own, then all documents together."""
+# --- the anchor: batch TF-IDF + k-means that is told the number of clusters ----------------------
+
+_WORD = re.compile(r"[a-z0-9]+")
+BASELINE_SEEDS = 5  # k-means runs per split, each the best of BASELINE_RESTARTS starts
+BASELINE_RESTARTS = 10
+BASELINE_ITERATIONS_MAX = 100
+
+
+def tfidf_matrix(texts: Sequence[str]) -> np.ndarray:
+    """Unit-length TF-IDF rows (sublinear term frequency, smoothed IDF, stop words left out)."""
+    rows: list[dict[int, float]] = []
+    vocabulary: dict[str, int] = {}
+    for text in texts:
+        counts: dict[int, float] = defaultdict(float)
+        for word in _WORD.findall(text.lower()):
+            if word not in _STOPWORDS and len(word) > 1:
+                counts[vocabulary.setdefault(word, len(vocabulary))] += 1.0
+        rows.append(counts)
+    df = np.zeros(len(vocabulary))
+    for counts in rows:
+        df[list(counts)] += 1
+    weights = np.log((1 + len(texts)) / (1 + df)) + 1.0
+    matrix = np.zeros((len(texts), max(1, len(vocabulary))), dtype=np.float32)
+    for row, counts in enumerate(rows):
+        if counts:
+            columns = np.fromiter(counts, dtype=np.int64)
+            tf = np.fromiter(counts.values(), dtype=np.float64)
+            matrix[row, columns] = (1.0 + np.log(tf)) * weights[columns]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1.0, norms)
+
+
+def kmeans(matrix: np.ndarray, k: int, rng: np.random.Generator, restarts: int = BASELINE_RESTARTS) -> np.ndarray:
+    """Cluster labels of the rows: Lloyd's k-means from greedy k-means++ starts, lowest inertia kept."""
+    n = matrix.shape[0]
+    k = min(k, n)
+    squared = (matrix.astype(np.float64) ** 2).sum(axis=1)
+    tries = 2 + int(math.log(k))  # candidates per greedy k-means++ step, as scikit-learn does
+
+    def distances_to(rows: np.ndarray) -> np.ndarray:
+        return np.maximum(squared[:, None] - 2.0 * (matrix @ rows.T) + (rows.astype(np.float64) ** 2).sum(axis=1), 0.0)
+
+    best_labels, best_inertia = np.zeros(n, dtype=np.int64), math.inf
+    for _ in range(restarts):
+        picks = [int(rng.integers(n))]
+        nearest = distances_to(matrix[picks])[:, 0]
+        for _ in range(1, k):
+            total = nearest.sum()
+            candidates = rng.choice(n, size=tries, p=nearest / total) if total > 0 else rng.integers(n, size=tries)
+            options = np.minimum(nearest[:, None], distances_to(matrix[candidates]))
+            choice = int(options.sum(axis=0).argmin())
+            picks.append(int(candidates[choice]))
+            nearest = options[:, choice]
+        centers = matrix[picks].astype(np.float64)
+        labels = np.full(n, -1)
+        for _ in range(BASELINE_ITERATIONS_MAX):
+            distances = distances_to(centers)
+            new_labels = distances.argmin(axis=1)
+            if np.array_equal(new_labels, labels):
+                break
+            labels = new_labels
+            for j in range(k):
+                members = labels == j
+                if members.any():
+                    centers[j] = matrix[members].mean(axis=0)
+        inertia = float(distances[np.arange(n), labels].sum())
+        if inertia < best_inertia:
+            best_labels, best_inertia = labels, inertia
+    return best_labels
+
+
+def kmeans_baseline(records: Sequence[dict[str, Any]], seeds: int = BASELINE_SEEDS) -> dict[str, Any]:
+    """Pairwise and B-cubed scores of the anchor, told k: over all documents, and k=2 within each gold topic."""
+    matrix = tfidf_matrix([f"{r.get('title') or ''} {r.get('text') or ''}" for r in records])
+    gold = [r["subtopic"] for r in records]
+    topics: dict[Hashable, list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        topics[record.get("topic", record["subtopic"])].append(index)
+    told_k, per_topic = [], []
+    for seed in range(seeds):
+        rng = np.random.default_rng(seed)
+        told_k.append(score_clustering(gold, kmeans(matrix, len(set(gold)), rng).tolist()))
+        predicted: list[Hashable] = [None] * len(records)
+        for topic, members in topics.items():
+            k = len({gold[i] for i in members})
+            for i, label in zip(members, kmeans(matrix[members], k, rng).tolist(), strict=True):
+                predicted[i] = (topic, label)
+        per_topic.append(score_clustering(gold, predicted))
+
+    def summary(runs: list[dict[str, float]]) -> dict[str, Any]:
+        return {
+            "mean": {k: round(statistics.mean(r[k] for r in runs), 4) for k in runs[0]},
+            "sd": {k: round(statistics.pstdev(r[k] for r in runs), 4) for k in runs[0]},
+        }
+
+    return {"seeds": seeds, "told_k": summary(told_k), "told_topic_and_k": summary(per_topic)}
+
+
+def evaluate_file(
+    path: str | Path, shuffles: int, settings: LinkingSettings, baseline: bool = False
+) -> dict[str, Any]:
+    """Evaluate each split on its own, then all documents together (and the anchor when BASELINE)."""
     records = load_documents(path)
     splits: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
@@ -118,6 +222,9 @@ def evaluate_file(path: str | Path, shuffles: int, settings: LinkingSettings) ->
         for name in sorted(splits, key=lambda s: (s != "train", s)):
             report["splits"][name] = evaluate(splits[name], shuffles, settings)
     report["splits"]["overall"] = evaluate(records, shuffles, settings)
+    if baseline:
+        for name, result in report["splits"].items():
+            result["baseline"] = kmeans_baseline(splits[name] if name in splits else records)
     return report
 
 
@@ -131,6 +238,10 @@ def format_table(report: dict[str, Any]) -> str:
         rows = [("corpus", result["corpus_order"], None)]
         if "shuffled_mean" in result:
             rows.append((f"shuf×{result['shuffles']}", result["shuffled_mean"], result["shuffled_sd"]))
+        for key, label in (("told_k", "kmeans k"), ("told_topic_and_k", "km topic")):
+            if "baseline" in result:
+                told = result["baseline"][key]
+                rows.append((label, {**told["mean"], "clusters": result["gold_clusters"]}, told["sd"]))
         for label, values, sd in rows:
             cells = []
             for key in (*METRICS, "clusters"):
@@ -143,6 +254,11 @@ def format_table(report: dict[str, Any]) -> str:
                 f"{cells[4]:>7} {cells[5]:>7} {cells[6]:>9}"
             )
         lines.append(f"{'':8} ({result['documents']} documents, {result['gold_clusters']} gold clusters)")
+    if any("baseline" in result for result in report["splits"].values()):
+        lines.append(
+            "kmeans k: batch TF-IDF + k-means told the gold number of clusters; km topic: also told each"
+            f" gold topic, k-means within it (mean of {BASELINE_SEEDS} seeds, best of {BASELINE_RESTARTS} starts each)"
+        )
     return "\n".join(lines)
 
 
@@ -150,7 +266,7 @@ def main(args: argparse.Namespace) -> int:
     """Entry point of `monitor eval stories`."""
     overrides = dict(item.split("=", 1) for item in getattr(args, "set", None) or [])
     settings = LinkingSettings.model_validate(overrides) if overrides else LinkingSettings()
-    report = evaluate_file(args.docs, args.shuffles, settings)
+    report = evaluate_file(args.docs, args.shuffles, settings, baseline=getattr(args, "baseline", False))
     if args.format == "json":
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -164,5 +280,6 @@ if __name__ == "__main__":
     parser.add_argument("docs")
     parser.add_argument("--shuffles", type=int, default=5)
     parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument("--baseline", action="store_true", help="also score the k-means anchor told k")
     parser.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a [linking] setting")
     sys.exit(main(parser.parse_args()))

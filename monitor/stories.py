@@ -767,26 +767,30 @@ def revise_stories(
     rows = db.query(con, "stories_member_versions", [
         _pack(story_ids), 2 * settings.split_group_articles_min, settings.split_check_articles_max,
     ])
-    members: dict[int, list[tuple[int, Counter[str]]]] = {}
-    for story_id, article_id, title, text in rows:
+    members: dict[int, list[_Member]] = {}
+    for story_id, article_id, title, text, at, version_id in rows:
         members.setdefault(story_id, []).append(
-            (article_id, _TERMS.terms(title or "", text or "", settings))
+            _Member(article_id, title or "", _TERMS.terms(title or "", text or "", settings), at, version_id)
         )
     if not members:
         return []
-    terms = sorted(set().union(*(c for group in members.values() for _, c in group)))
+    terms = sorted(set().union(*(m.counts for group in members.values() for m in group)))
     df = dict(db.query(con, "stories_term_df", [_pack(terms, _UNIT)]))
-    linker = StoryLinker(
-        settings, df=df, n_docs=int(db.query(con, "stories_corpus_docs")[0][0]), keep_members=False
-    )
+    n_docs = int(db.query(con, "stories_corpus_docs")[0][0])
+    linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
     new_ids = []
     for story_id, group in members.items():
-        moving = find_split([linker.vectorize(counts) for _, counts in group], settings)
+        vectors = [linker.vectorize(m.counts) for m in group]
+        moving = find_split(vectors, settings)
         if moving is not None:
-            article_ids = [group[i][0] for i in moving]
-            new_ids.append(split_story(con, story_id, article_ids, now, settings))
+            # The members, their DF and their vectors are at hand: the split reads none of them again.
+            moved = set(moving)
+            leaving = [(group[i], vectors[i]) for i in moving]
+            staying = [(group[i], None) for i in range(len(group)) if i not in moved]
+            with db.transaction(con):
+                new_ids.append(_write_split(con, story_id, None, leaving, staying, df, n_docs, now, settings))
             LOGGER.info("stories: split %s article(s) of story %s into story %s",
-                        len(article_ids), story_id, new_ids[-1])
+                        len(leaving), story_id, new_ids[-1])
     return new_ids
 
 
@@ -1115,7 +1119,8 @@ def split_story(
     that side's earliest mention, and that side's mentions point at the copy.
     """
     settings = settings or LinkingSettings()
-    if _story_row(con, story_id)[3] is not None:
+    row = _story_row(con, story_id)
+    if row[3] is not None:
         raise StoreError(f"story {story_id} was merged; split its target instead")
     members = {row[0] for row in db.query(con, "stories_article_ids", [story_id])}
     moving = sorted(set(article_ids))
@@ -1125,50 +1130,94 @@ def split_story(
     if len(moving) == len(members):
         raise StoreError(f"splitting every article out of story {story_id} would leave it empty")
     with db.transaction(con):
-        texts = db.query(con, "stories_latest_versions", [moving])
-        first_title = next((t for _, t, _, _ in texts if t), f"split of story {story_id}")
-        new_id = db.insert_with_id(con, "stories_insert_new", "story_ids", [first_title[:200], now, None])
-        articles = _pack(moving)
-        db.execute(con, "stories_clear_current_links_batch", [articles])
-        db.execute(con, "stories_insert_moved_links_batch",
-                   {"articles": articles, "story": new_id, "reason": "split", "now": now})
-        db.execute(con, "stories_move_articles_batch", {"articles": articles, "story": new_id})
-        _split_claims(con, story_id, new_id, set(moving))
-        df = dict(db.query(con, "stories_term_df", [_pack(sorted(_terms_of(texts, settings)), _UNIT)]))
+        leaving = [(m, None) for m in _members_of(db.query(con, "stories_latest_versions", [moving]), settings)]
+        staying = [(m, None) for m in _members_of(
+            db.query(con, "stories_latest_versions", [sorted(members - set(moving))]), settings)]
+        terms = sorted(set().union(*(m.counts for m, _ in leaving)))
+        df = dict(db.query(con, "stories_term_df", [_pack(terms, _UNIT)]))
         corpus = db.query(con, "stories_corpus_docs")
         n_docs = int(corpus[0][0]) if corpus else 0
-        remaining = db.query(con, "stories_latest_versions", [sorted(members - set(moving))])
-        for target, rows in ((new_id, texts), (story_id, remaining)):
-            _rebuild_vector(con, target, rows, df, n_docs, settings, now)
-        db.execute(con, "stories_refresh_last_article", [new_id])
-        db.execute(con, "stories_refresh_last_article", [story_id])
+        return _write_split(con, story_id, row, leaving, staying, df, n_docs, now, settings)
+
+
+@dataclass(frozen=True)
+class _Member:
+    """An article of a story as a split sees it: its latest version's title, terms and time."""
+
+    article_id: int
+    title: str
+    counts: Counter[str]
+    at: dt.datetime | None
+    version_id: int
+
+
+def _members_of(rows: Sequence[tuple[Any, ...]], settings: LinkingSettings) -> list[_Member]:
+    """`stories_latest_versions` rows as members (the version id is not needed: rows come in order)."""
+    return [
+        _Member(article_id, title or "", _TERMS.terms(title or "", text or "", settings), at, index)
+        for index, (article_id, title, text, at) in enumerate(rows)
+    ]
+
+
+def _write_split(
+    con: duckdb.DuckDBPyConnection,
+    story_id: int,
+    story_row: tuple[Any, ...] | None,
+    leaving: Sequence[tuple[_Member, dict[str, float] | None]],
+    staying: Sequence[tuple[_Member, dict[str, float] | None]],
+    df: dict[str, int],
+    n_docs: int,
+    now: dt.datetime,
+    settings: LinkingSettings,
+) -> int:
+    """Move the LEAVING members of a story (row STORY_ROW; None: untracked) to a new story; its id.
+
+    Each member may come with its vector under DF (the DF of at least its own terms). Both stories'
+    vectors are rebuilt, in time order, under the DF of the leaving members' terms only, as a split
+    always has.
+    """
+    def in_order(members: Sequence[tuple[_Member, Any]]) -> list[tuple[_Member, Any]]:
+        return sorted(members, key=lambda item: (item[0].at is None, item[0].at or dt.datetime.min,
+                                                 item[0].version_id))
+
+    leaving, staying = in_order(leaving), in_order(staying)
+    leaving_terms = set().union(*(m.counts for m, _ in leaving))
+    split_df = {term: df[term] for term in leaving_terms if term in df}
+    first_title = next((m.title for m, _ in leaving if m.title), f"split of story {story_id}")
+    new_id = db.insert_with_id(con, "stories_insert_new", "story_ids", [first_title[:200], now, None])
+    moving = [m.article_id for m, _ in leaving]
+    articles = _pack(sorted(moving))
+    db.execute(con, "stories_clear_current_links_batch", [articles])
+    db.execute(con, "stories_insert_moved_links_batch",
+               {"articles": articles, "story": new_id, "reason": "split", "now": now})
+    db.execute(con, "stories_move_articles_batch", {"articles": articles, "story": new_id})
+    _split_claims(con, story_id, new_id, set(moving))
+    # A leaving member's vector under DF is its vector under SPLIT_DF: it has no other terms.
+    _rebuild_vector(con, new_id, None, leaving, split_df, n_docs, settings, now)
+    _rebuild_vector(con, story_id, story_row, [(m, None) for m, _ in staying], split_df, n_docs, settings, now)
+    db.execute(con, "stories_refresh_last_article", [new_id])
+    db.execute(con, "stories_refresh_last_article", [story_id])
     return new_id
-
-
-def _terms_of(rows: Sequence[tuple[Any, ...]], settings: LinkingSettings) -> set[str]:
-    terms: set[str] = set()
-    for _, title, text, _ in rows:
-        terms.update(_TERMS.terms(title or "", text or "", settings))
-    return terms
 
 
 def _rebuild_vector(
     con: duckdb.DuckDBPyConnection,
     story_id: int,
-    rows: Sequence[tuple[Any, ...]],
+    story_row: tuple[Any, ...] | None,
+    members: Sequence[tuple[_Member, dict[str, float] | None]],
     df: dict[str, int],
     n_docs: int,
     settings: LinkingSettings,
     now: dt.datetime,
 ) -> None:
-    keep = _story_row(con, story_id)
-    story = StoryState(id=story_id, tracked=bool(keep[2]))
+    tracked = story_row is not None and bool(story_row[2])
+    story = StoryState(id=story_id, tracked=tracked)
     linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
-    for _, title, text, published in rows:
-        doc = Doc(id=0, title=title or "", text=text or "", published=published)
-        linker.absorb(story, doc, linker.vectorize(_TERMS.terms(doc.title, doc.text, settings)))
-    if story.tracked:
-        seed = tracked_story_state(story_id, keep[1], list(keep[4] or []))
+    for member, vector in members:
+        doc = Doc(id=0, title=member.title, text="", published=member.at)
+        linker.absorb(story, doc, vector if vector is not None else linker.vectorize(member.counts))
+    if story_row is not None and tracked:
+        seed = tracked_story_state(story_id, story_row[1], list(story_row[4] or []))
         for term, weight in seed.terms.items():
             story.terms[term] = max(story.terms.get(term, 0.0), weight)
     _save_vector(con, story, now)

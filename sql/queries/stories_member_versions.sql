@@ -1,6 +1,7 @@
 -- Latest version of every article of the untracked stories $1 (ids joined by commas) that hold
 -- between $2 and $3 articles, oldest first per story: the members a split re-check compares.
 -- A story someone merged by hand (a current `merge` or `manual` link) is left as it is.
+-- `member_at` and the version id order a split's rebuilt vectors as `stories_latest_versions` does.
 WITH wanted AS (
     SELECT s.id
     FROM stories s
@@ -15,9 +16,9 @@ WITH wanted AS (
     GROUP BY a.story_id
     HAVING count(*) BETWEEN ? AND ?
 )
-SELECT a.story_id, v.article_id, v.title, v.text
+SELECT a.story_id, v.article_id, v.title, v.text, coalesce(v.published_at, v.fetched_at) AS member_at, v.id
 FROM articles a
 JOIN article_versions v ON v.article_id = a.id
 WHERE a.story_id IN (SELECT story_id FROM sized)
 QUALIFY row_number() OVER (PARTITION BY v.article_id ORDER BY v.version DESC) = 1
-ORDER BY a.story_id, coalesce(v.published_at, v.fetched_at), v.article_id
+ORDER BY a.story_id, member_at, v.article_id

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from monitor import alerts, db, maintenance
+from monitor import alerts, db, maintenance, stories
 from monitor.cli import main
 from monitor.settings import LinkingSettings, StoryConfig
 from monitor.stories import (
@@ -348,6 +348,41 @@ def test_term_df_compaction_folds_batches_and_drops_rare_terms_only_when_large(d
         folded = con.execute("SELECT rows_after FROM story_term_df_last_fold").fetchall()
         assert folded == [(len(_term_df(con)),)]  # Portugal and Lisbon are known terms: 2 new rows
         assert con.execute("SELECT count(*) FROM story_term_df").fetchone() == (folded[0][0] + 2,)
+
+
+def _vectors(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
+    return con.execute("SELECT story_id, doc_count, terms, weights FROM story_vectors ORDER BY story_id").fetchall()
+
+
+def _link_in_two_cycles(db_path: Path, forget_between: bool) -> tuple[object, ...]:
+    """Link half the articles, let another connection fold the DF and drop rare terms, link the rest."""
+    settings = LinkingSettings()
+    docs = _docs()
+    with db.open_db(db_path) as con:
+        for _, doc in docs[:4]:
+            _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
+        link_articles(con, settings, T0)
+    # As `monitor maintenance` would, in its own connection: terms of one document lose their DF,
+    # and another writer adds to a term this process has already read.
+    with db.open_db(db_path) as other:
+        compact_term_df(other, settings.model_copy(update={"term_df_terms_max": 1, "term_df_min_docs": 2}), T0)
+        other.execute("INSERT INTO story_term_df VALUES ('e:bima', 40)")
+    if forget_between:
+        stories._DF.df.clear()
+    with db.open_db(db_path) as con:
+        for _, doc in docs[4:]:
+            _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
+        link_articles(con, settings, T0)
+        cached = {t: n for t, n in stories._DF.df.items()}
+        assert cached and cached == {t: _term_df(con).get(t, 0) for t in cached}
+        return _vectors(con), con.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall()
+
+
+def test_kept_document_frequencies_follow_changes_by_another_connection(tmp_path: Path) -> None:
+    # The DF read by earlier batches is kept in the process; a change it did not make must not
+    # reach the next batch's vectors (compared with a run that forgets the kept DF).
+    kept = _link_in_two_cycles(tmp_path / "kept.duckdb", forget_between=False)
+    assert kept == _link_in_two_cycles(tmp_path / "fresh.duckdb", forget_between=True)
 
 
 # --- merge and split from the CLI ----------------------------------------------------------------

@@ -723,25 +723,29 @@ def _load_linker(
     settings: LinkingSettings,
     since: dt.datetime,
     counts: Sequence[Counter[str]],
-) -> StoryLinker:
-    """A linker holding the batch's DF and its candidate stories only (blocking in SQL)."""
+) -> tuple[StoryLinker, list[dict[str, float]]]:
+    """A linker holding the candidate stories of documents with COUNTS (blocking in SQL), and their vectors.
+
+    The documents count into the DF in order, each before its vector is taken, as when each is
+    linked: the linker's DF and document count are those after the last one.
+    """
     df, n_docs = _DF.lookup(con, set().union(*counts) if counts else ())
-    linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
-    # The batch's own documents count into the DF before their query terms are chosen, exactly
-    # as they will when each is linked.
-    probe = StoryLinker(settings, df=dict(df), n_docs=n_docs, keep_members=False)
+    counter = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
+    vectors: list[dict[str, float]] = []
     lookup_docs: list[int] = []
     lookup_terms: list[str] = []
     lookup_weights: list[float] = []
     for index, doc_counts in enumerate(counts):
-        probe.observe(doc_counts)
-        vector = probe.vectorize(doc_counts)
+        counter.observe(doc_counts)
+        vector = counter.vectorize(doc_counts)
+        vectors.append(vector)
         for term in query_terms(vector, settings):
             lookup_docs.append(index)
             lookup_terms.append(term)
             lookup_weights.append(round(vector[term], 5))
+    linker = StoryLinker(settings, df=counter.df, n_docs=counter.n_docs, keep_members=False)
     if not lookup_terms:
-        return linker  # nothing to look up: every article of the batch is already assigned
+        return linker, vectors  # nothing to look up: every article of the batch is already assigned
     rows = db.query(con, "stories_candidate_vectors", {
         "since": since, "docs": _pack(lookup_docs), "terms": _pack(lookup_terms, _UNIT),
         "weights": _pack(lookup_weights), "per_term": settings.postings_per_term_max,
@@ -757,7 +761,7 @@ def _load_linker(
             ),
             index_terms=matched if not tracked else None,
         )
-    return linker
+    return linker, vectors
 
 
 def link_articles(
@@ -952,7 +956,7 @@ def _link_batch(
     earliest = min(d.published for _, _, d, _ in docs if d.published is not None)
     since = earliest - dt.timedelta(hours=settings.time_window_hours)
     started = time.perf_counter()
-    linker = _load_linker(con, settings, since, [c for _, story, _, c in docs if story is None])
+    linker, vectors = _load_linker(con, settings, since, [c for _, story, _, c in docs if story is None])
     report.load_seconds += time.perf_counter() - started
 
     new_ids: list[int] = []
@@ -971,9 +975,8 @@ def _link_batch(
             if current_story is not None:
                 touched.setdefault(current_story, doc.published)
                 continue
-            linker.observe(counts)
             df_delta.update(counts.keys())
-            vector = linker.vectorize(counts)
+            vector = vectors[linked_docs]  # taken as the document was counted into the DF
             story_id, score, reason = linker.decide(doc, vector)
             if story_id is None:
                 story_id = -1 - len(new_ids)  # real ids are drawn in one go before writing

@@ -503,8 +503,22 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + _ELLIPSIS
 
 
-def render_summary_markdown(con: duckdb.DuckDBPyConnection, run_started_at: dt.datetime) -> str:
-    """Markdown of the run's new and changed claims per story (the Prefect artifact)."""
+# Prefect drops the event of an artifact over PREFECT_EVENTS_MAXIMUM_SIZE_BYTES (1.5 MB by
+# default), and a page that long is no summary: a cold cycle over 1,000 articles wrote 2.4 MB.
+SUMMARY_ARTIFACT_CHARS_MAX = 100_000
+
+
+def render_summary_markdown(
+    con: duckdb.DuckDBPyConnection,
+    run_started_at: dt.datetime,
+    policy: AlertSettings | None = None,
+    chars_max: int = SUMMARY_ARTIFACT_CHARS_MAX,
+) -> str:
+    """Markdown of the run's new and changed claims per story (the Prefect artifact), kept short.
+
+    Each story shows at most `max_claims_per_story` claims, and stories stop once the page
+    reaches CHARS_MAX characters; what is left out is counted, with where to read it.
+    """
     rows = db.query(con, "alerts_run_items", {"since": run_started_at})
     if not rows:
         return ""
@@ -514,19 +528,35 @@ def render_summary_markdown(con: duckdb.DuckDBPyConnection, run_started_at: dt.d
         for index, (what, item_id, story_id) in enumerate(rows)
     ]
     stories = load_story_digests(con, fake_rows)
-    policy = AlertSettings()
+    policy = policy or AlertSettings()
     total = sum(len(s.claims) for s in stories)
     lines = [f"# story-monitor: {total} new or changed claims in {len(stories)} stories", ""]
-    for story in stories:
-        lines.append("## " + story.name)
-        lines.append(_story_header(story, "markdown").split("\n", 1)[-1] if story.is_new else "")
+    size = len(lines[0])
+    for shown, story in enumerate(stories):
+        block = ["## " + story.name]
+        block.append(_story_header(story, "markdown").split("\n", 1)[-1] if story.is_new else "")
         section = None
-        for item in _claim_items(story, "markdown"):
+        items = _claim_items(story, "markdown")
+        for item in items[: policy.max_claims_per_story]:
             if item.section != section:
-                lines += ["", "**" + item.section + "**", ""]
+                block += ["", "**" + item.section + "**", ""]
                 section = item.section
-            lines += [item.text, ""]
-        lines += [f"See more: `{see_more(story, policy)}`", ""]
+            block += [item.text, ""]
+        if len(items) > policy.max_claims_per_story:
+            block += [f"…and {len(items) - policy.max_claims_per_story} more claims of this story", ""]
+        block += [f"See more: `{see_more(story, policy)}`", ""]
+        block_size = sum(len(line) + 1 for line in block)
+        if shown and size + block_size > chars_max:
+            left = stories[shown:]
+            claims_left = sum(len(s.claims) for s in left)
+            lines.append(
+                f"…and {len(left)} more stor{'ies' if len(left) != 1 else 'y'} with {claims_left}"
+                f" claim{'s' if claims_left != 1 else ''}: `monitor stories` lists them,"
+                " `monitor report STORY` shows one."
+            )
+            break
+        lines += block
+        size += block_size
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 

@@ -20,7 +20,7 @@ import pytest
 from monitor import alerts, db
 from monitor.cli import main as cli_main
 from monitor.localserver import WebhookReceiver
-from monitor.settings import Settings, parse_settings
+from monitor.settings import AlertSettings, Settings, parse_settings
 
 DATA = Path(__file__).resolve().parent / "data"
 REPO = Path(__file__).resolve().parent.parent
@@ -434,6 +434,21 @@ def test_run_summary_markdown_lists_the_runs_claims_per_story(con: duckdb.DuckDB
     assert "## Harbour bridge closure" in summary and "## Port strike in Valdora" in summary
     assert "Engineers found cracks" not in summary  # first seen before the run started
     assert alerts.render_summary_markdown(con, NOW) == ""
+
+
+def test_run_summary_markdown_stays_short_and_counts_what_it_leaves_out(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    since = NOW - dt.timedelta(days=1)
+    full = alerts.render_summary_markdown(con, since)
+    assert "Engineers found cracks" in full and "## Port strike in Valdora" in full
+    short = alerts.render_summary_markdown(con, since, AlertSettings(max_claims_per_story=1), chars_max=10)
+    assert short.startswith("# story-monitor: 4 new or changed claims in 2 stories")
+    # Changed claims come first, so the changed figure is the one claim shown.
+    assert "30 million euros" in short and "Engineers found cracks" not in short
+    assert "…and 2 more claims of this story" in short
+    assert "## Port strike in Valdora" not in short
+    assert "…and 1 more story with 1 claim" in short
 
 
 def test_config_rejects_a_channel_without_destination() -> None:

@@ -1652,7 +1652,10 @@ def _result(sentence: str, verdict: Verdict, ledger: Ledger) -> ClaimResult:
 # --- pipeline stage: judge new article versions against their story's ledger ----------------------
 
 PENDING_BATCH_SIZE = 500
+# Claim ids are drawn a block at a time; each draw of a run doubles the block up to the largest,
+# so a cold batch of thousands of new claims makes a few round trips, a quiet run one small one.
 CLAIM_ID_BLOCK = 256
+CLAIM_ID_BLOCK_MAX = 4096
 # Claims held in cached story ledgers, across stories (a prepared claim is a few kB).
 LEDGER_CACHE_CLAIMS_MAX = 100_000
 
@@ -1709,11 +1712,13 @@ class _ClaimIds:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.free: deque[int] = deque()
+        self.block = CLAIM_ID_BLOCK
 
     def take(self) -> int:
         if not self.free:
-            rows = db.query(self.con, "claims_reserve_ids", {"count": CLAIM_ID_BLOCK})
+            rows = db.query(self.con, "claims_reserve_ids", {"count": self.block})
             self.free.extend(int(row[0]) for row in rows)
+            self.block = min(self.block * 2, CLAIM_ID_BLOCK_MAX)
         return self.free.popleft()
 
 
@@ -2010,7 +2015,7 @@ def _write_judged(
             first_by_key[key] = claim[0]
             new_rows.append((item, claim))
     if new_rows:
-        db.query_rows(con, "claims_insert_many", {
+        written = db.query_rows(con, "claims_insert_many", {
             "id": [claim[0] for _, claim in new_rows],
             "story_id": [item.version.story_id for item, _ in new_rows],
             "text": [claim[1].text for _, claim in new_rows],
@@ -2022,13 +2027,11 @@ def _write_judged(
             "outlet": [item.version.outlet for item, _ in new_rows],
             "seen_at": [item.seen_at for item, _ in new_rows],
         })
-        stored = {
-            (int(story_id), normalized): int(claim_id)
-            for claim_id, story_id, normalized in db.query_rows(con, "claims_ids_by_story_normalized", {
-                "story_id": [key[0] for key in first_by_key],
-                "normalized": [key[1] for key in first_by_key],
-            })
-        }
+        if _row_count(written) == len(new_rows):
+            # Every claim went in (the insert skips only claims the story holds): all keep their ids.
+            stored = first_by_key
+        else:
+            stored = _stored_claim_ids(con, list(first_by_key))
         # Claims the story already held under the same normalised form keep their ids.
         for key, drawn in first_by_key.items():
             if stored[key] != drawn:
@@ -2053,6 +2056,24 @@ def _write_judged(
         })
     db.execute(con, "claims_mark_done_many", {"now": now, "version_ids": [item.version.id for item in judged]})
     return renamed, inserted
+
+
+def _row_count(result: list[tuple[Any, ...]]) -> int | None:
+    """The row count an INSERT reports, if it reports one."""
+    if len(result) == 1 and len(result[0]) == 1 and isinstance(result[0][0], (int, np.integer)):
+        return int(result[0][0])
+    return None
+
+
+def _stored_claim_ids(
+    con: duckdb.DuckDBPyConnection, keys: list[tuple[int, str]]
+) -> dict[tuple[int, str], int]:
+    """The ids under which stories hold these (story id, normalised claim) pairs."""
+    rows = db.query_rows(con, "claims_ids_by_story_normalized", {
+        "story_id": [key[0] for key in keys],
+        "normalized": [key[1] for key in keys],
+    })
+    return {(int(story_id), normalized): int(claim_id) for claim_id, story_id, normalized in rows}
 
 
 def _book(

@@ -312,3 +312,26 @@ def test_ledgers_are_kept_between_runs_and_reloaded_when_a_merge_moves_claims(
 
     assert claims._LEDGERS.ledgers[kept] is not first_ledger
     assert report.new == 0, "the pause claim came with the merge, so repeating it is not new"
+
+
+def test_claim_stored_meanwhile_keeps_its_stored_id(con: duckdb.DuckDBPyConnection) -> None:
+    story = _story(con)
+    held = "Israeli jets struck the Damascus airport early on Friday, the ministry said."
+    fresh = "Rescue crews searched the rubble of the terminal for survivors through the night."
+    _version(con, _article(con, story, "https://a.example/held", "A"), held, hours=1)
+    detect_claims(con, ClaimSettings(), T0)
+    held_id = _mentions(con, story)[0]["claim_id"]
+    _version(con, _article(con, story, "https://b.example/held", "B"), f"{held}\n\n{fresh}", hours=2)
+    pending = [claims._PendingVersion(*row) for row in db.query(con, "claims_pending_versions", {"limit": 10, "skip_ids": []})]
+    # Judged against an empty ledger, as if the held claim was written after the ledger was read:
+    # the insert skips it, so its drawn id must give way to the stored one.
+    judged = claims._judge_version(pending[0], claims.Ledger(ClaimSettings()), ClaimSettings(), T0, claims._ClaimIds(con))
+    (held_drawn, _, _, _), (fresh_drawn, _, _, _) = judged.new_claims
+
+    with db.transaction(con):
+        renamed, inserted = claims._write_judged(con, [judged], T0)
+
+    assert renamed == {held_drawn: held_id} and inserted == {story: [fresh_drawn]}
+    later = [m for m in _mentions(con, story) if m["version_id"] == pending[0].id]
+    assert [m["claim_id"] for m in later] == [held_id, fresh_drawn]
+    assert _counts(con)[:2] == (2, 3)

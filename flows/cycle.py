@@ -46,6 +46,16 @@ class CycleSummary:
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+    def as_counts(self) -> dict[str, Any]:
+        """as_dict() with every list (ids, per-article timings) replaced by its length, for logs."""
+
+        def counted(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: counted(v) for k, v in value.items()}
+            return len(value) if isinstance(value, (list, tuple)) else value
+
+        return counted(self.as_dict())
+
 
 def _report_dict(report: Any) -> dict[str, Any]:
     if dataclasses.is_dataclass(report) and not isinstance(report, type):
@@ -125,7 +135,7 @@ def send_alerts(settings: Settings, run_started_at: datetime) -> tuple[Any, str]
     now = db.utcnow()
     with db.open_db(settings.database) as con:
         alerts.queue_alerts(con, channels, now)
-        summary_md = alerts.render_summary_markdown(con, run_started_at)
+        summary_md = alerts.render_summary_markdown(con, run_started_at, settings.alerts)
         report = alerts.deliver_alerts(con, channels, now)
     return report, summary_md
 
@@ -328,7 +338,8 @@ def _run_stages(settings: Settings, poll_all_now: bool) -> dict[str, Any]:
         _finish_run(settings, summary.run_id, "failed", summary)
         raise
     _finish_run(settings, summary.run_id, "completed", summary)
-    get_run_logger().info("cycle %s done: %s", summary.run_id, summary.as_dict())
+    # The id lists run to thousands of entries on a first cycle: the log gets their lengths.
+    get_run_logger().info("cycle %s done: %s", summary.run_id, summary.as_counts())
     return summary.as_dict()
 
 

@@ -181,3 +181,14 @@ def test_a_cycle_in_small_batches_stores_and_judges_what_one_batch_does(
     for key in ("new", "seen", "changed", "skipped"):
         assert batched["claims"][key] == whole["claims"][key], key
     assert batched_claims == whole_claims and len(whole_claims) >= 7
+
+
+def test_cycle_log_summary_counts_lists_instead_of_printing_them() -> None:
+    from flows.cycle import CycleSummary
+
+    summary = CycleSummary(run_id=7, claims={"new": 3, "new_claim_ids": [4, 5, 6], "errors": {}},
+                           stories={"article_seconds": [0.1, 0.2]})
+    counts = summary.as_counts()
+    assert counts["claims"] == {"new": 3, "new_claim_ids": 3, "errors": {}}
+    assert counts["stories"]["article_seconds"] == 2 and counts["run_id"] == 7
+    assert summary.as_dict()["claims"]["new_claim_ids"] == [4, 5, 6]  # the stored summary keeps them

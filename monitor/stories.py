@@ -695,6 +695,10 @@ def _save_vector(
         story.terms = terms
         story.doc_count, story.last_at, story.titles = existing[0][0], existing[0][3], list(existing[0][4])
     db.execute(con, "stories_delete_vector", [story.id])
+    _insert_vector(con, story, now)
+
+
+def _insert_vector(con: duckdb.DuckDBPyConnection, story: StoryState, now: dt.datetime) -> None:
     db.execute(
         con,
         "stories_insert_vector",
@@ -1128,9 +1132,11 @@ def merge_stories(
             raise StoreError(f"story {story_id} was already merged into story {_story_row(con, story_id)[3]}")
     with db.transaction(con):
         moved = [row[0] for row in db.query(con, "stories_article_ids", [merge_id])]
-        for article_id in moved:
-            db.execute(con, "stories_clear_current_links", [article_id])
-            db.execute(con, "stories_insert_link", [article_id, keep_id, None, reason, now])
+        if moved:
+            articles = _pack(moved)
+            db.execute(con, "stories_clear_current_links_batch", [articles])
+            db.execute(con, "stories_insert_moved_links_batch",
+                       {"articles": articles, "story": keep_id, "reason": reason, "now": now})
         db.execute(con, "stories_move_articles", [keep_id, merge_id])
         # A claim both stories hold (same normalised text) survives once, in KEEP_ID, with the
         # earlier first sighting; mentions and alerts of the duplicate point at the survivor.
@@ -1249,23 +1255,25 @@ def _write_split(
     db.execute(con, "stories_move_articles_batch", {"articles": articles, "story": new_id})
     _split_claims(con, story_id, new_id, set(moving))
     # A leaving member's vector under DF is its vector under SPLIT_DF: it has no other terms.
-    _rebuild_vector(con, new_id, None, leaving, split_df, n_docs, settings, now)
-    _rebuild_vector(con, story_id, story_row, [(m, None) for m, _ in staying], split_df, n_docs, settings, now)
-    db.execute(con, "stories_refresh_last_article", [new_id])
-    db.execute(con, "stories_refresh_last_article", [story_id])
+    rebuilt = [
+        _rebuilt_vector(new_id, None, leaving, split_df, n_docs, settings),
+        _rebuilt_vector(story_id, story_row, [(m, None) for m, _ in staying], split_df, n_docs, settings),
+    ]
+    db.execute(con, "stories_delete_vectors", [_pack(story.id for story in rebuilt)])
+    for story in rebuilt:
+        _insert_vector(con, story, now)
+    db.execute(con, "stories_refresh_last_article_batch", {"stories": _pack([new_id, story_id])})
     return new_id
 
 
-def _rebuild_vector(
-    con: duckdb.DuckDBPyConnection,
+def _rebuilt_vector(
     story_id: int,
     story_row: tuple[Any, ...] | None,
     members: Sequence[tuple[_Member, dict[str, float] | None]],
     df: dict[str, int],
     n_docs: int,
     settings: LinkingSettings,
-    now: dt.datetime,
-) -> None:
+) -> StoryState:
     tracked = story_row is not None and bool(story_row[2])
     story = StoryState(id=story_id, tracked=tracked)
     linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
@@ -1276,7 +1284,7 @@ def _rebuild_vector(
         seed = tracked_story_state(story_id, story_row[1], list(story_row[4] or []))
         for term, weight in seed.terms.items():
             story.terms[term] = max(story.terms.get(term, 0.0), weight)
-    _save_vector(con, story, now)
+    return story
 
 
 def _split_claims(
@@ -1307,20 +1315,19 @@ def _split_claims(
         # Before the copies: a copy left in the old story would clash with the moving original.
         db.execute(con, "stories_set_claims_story_batch", {"claims": _pack(moved_claims), "story": new_id})
         db.execute(con, "stories_alerts_follow_claims_batch", {"claims": _pack(moved_claims), "story": new_id})
-    for claim_id, story_id, rows in copies:
-        copy_id = _copy_claim(con, claim_id, story_id, rows[0])
-        repoint[story_id] += [(r[0], copy_id) for r in rows]
+    if copies:
+        copy_ids = sorted(int(r[0]) for r in db.query(con, "stories_next_claim_ids", {"count": len(copies)}))
+        # rows[0] = (mention id, claim id, article id, version id, outlet, mentioned_at), earliest first
+        db.query_rows(con, "stories_copy_claims_batch", {
+            "id": copy_ids, "story": [story_id for _, story_id, _ in copies],
+            "version": [rows[0][3] for _, _, rows in copies], "article": [rows[0][2] for _, _, rows in copies],
+            "outlet": [rows[0][4] for _, _, rows in copies], "seen_at": [rows[0][5] for _, _, rows in copies],
+            "source": [claim_id for claim_id, _, _ in copies],
+        })
+        for copy_id, (_, story_id, rows) in zip(copy_ids, copies, strict=True):
+            repoint[story_id] += [(r[0], copy_id) for r in rows]
     for story_id, pairs in repoint.items():
         if pairs:
             db.execute(con, "stories_set_mentions_batch", {
                 "mentions": _pack(m for m, _ in pairs), "claims": _pack(c for _, c in pairs), "story": story_id,
             })
-
-
-def _copy_claim(
-    con: duckdb.DuckDBPyConnection, claim_id: int, story_id: int, first: tuple[Any, ...]
-) -> int:
-    # first = (mention id, claim id, article id, version id, outlet, mentioned_at), earliest first
-    return db.insert_with_id(
-        con, "stories_copy_claim", "claim_ids", [story_id, first[3], first[2], first[4], first[5], claim_id]
-    )

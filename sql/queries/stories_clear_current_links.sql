@@ -1,1 +1,0 @@
-UPDATE story_links SET is_current = false WHERE article_id = ? AND is_current

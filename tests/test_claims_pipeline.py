@@ -335,3 +335,32 @@ def test_claim_stored_meanwhile_keeps_its_stored_id(con: duckdb.DuckDBPyConnecti
     later = [m for m in _mentions(con, story) if m["version_id"] == pending[0].id]
     assert [m["claim_id"] for m in later] == [held_id, fresh_drawn]
     assert _counts(con)[:2] == (2, 3)
+
+
+def test_garbage_collector_is_left_as_it_was(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    story = _story(con)
+    _version(con, _article(con, story, "https://a.example/gc1", "A"), EARLIER, hours=1)
+    assert gc.isenabled()
+    detect_claims(con, ClaimSettings(), T0)
+    assert gc.isenabled()
+
+    _version(con, _article(con, story, "https://b.example/gc2", "B"), LATER, hours=2)
+    gc.disable()
+    try:
+        detect_claims(con, ClaimSettings(), T0)
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
+
+    def crash(*args: Any) -> Any:
+        raise RuntimeError("judging crashed")
+
+    _version(con, _article(con, story, "https://c.example/gc3", "C"), PAUSE + ".", hours=3)
+    monkeypatch.setattr(claims, "_judge_version", crash)
+    with pytest.raises(RuntimeError):
+        detect_claims(con, ClaimSettings(), T0)
+    assert gc.isenabled()

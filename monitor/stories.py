@@ -505,15 +505,7 @@ class StoryLinker:
 
     def absorb(self, story: StoryState, doc: Doc, vector: dict[str, float]) -> None:
         """Add a document's vector to a story and re-index it."""
-        merged = dict(story.terms)
-        for term, weight in vector.items():
-            merged[term] = merged.get(term, 0.0) + weight
-        story.terms = _truncate(merged, self.settings.story_terms_max)
-        story.doc_count += 1
-        if doc.published is not None and (story.last_at is None or doc.published > story.last_at):
-            story.last_at = doc.published
-        if doc.title:
-            story.titles = (story.titles + [doc.title])[-TITLES_KEPT:]
+        add_document(story, doc, vector, self.settings)
         self.add_story(story)
 
     def link(self, doc: Doc) -> LinkDecision:
@@ -580,6 +572,19 @@ class StoryLinker:
         for doc, _ in self.members[keep.id]:
             self.assignment[doc.id] = keep.id
         return keep.id
+
+
+def add_document(story: StoryState, doc: Doc, vector: dict[str, float], settings: LinkingSettings) -> None:
+    """Add a document's vector, time and title to a story's representation (no index involved)."""
+    merged = dict(story.terms)
+    for term, weight in vector.items():
+        merged[term] = merged.get(term, 0.0) + weight
+    story.terms = _truncate(merged, settings.story_terms_max)
+    story.doc_count += 1
+    if doc.published is not None and (story.last_at is None or doc.published > story.last_at):
+        story.last_at = doc.published
+    if doc.title:
+        story.titles = (story.titles + [doc.title])[-TITLES_KEPT:]
 
 
 def unit_vector(terms: dict[str, float]) -> dict[str, float]:
@@ -1276,10 +1281,10 @@ def _rebuilt_vector(
 ) -> StoryState:
     tracked = story_row is not None and bool(story_row[2])
     story = StoryState(id=story_id, tracked=tracked)
-    linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
     for member, vector in members:
         doc = Doc(id=0, title=member.title, text="", published=member.at)
-        linker.absorb(story, doc, vector if vector is not None else linker.vectorize(member.counts))
+        # Only the representation is wanted: no linker index is built for a rebuilt story.
+        add_document(story, doc, vector if vector is not None else weigh_terms(member.counts, df, n_docs), settings)
     if story_row is not None and tracked:
         seed = tracked_story_state(story_id, story_row[1], list(story_row[4] or []))
         for term, weight in seed.terms.items():

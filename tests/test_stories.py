@@ -23,6 +23,7 @@ from monitor.stories import (
     merge_small_stories,
     revise_stories,
     split_checkpoint_crossed,
+    split_story,
     sync_tracked_stories,
     weigh_terms,
 )
@@ -220,6 +221,31 @@ def test_pipeline_splits_a_story_that_holds_two_events(db_path: Path) -> None:
         report = link_articles(con, LinkingSettings(), T0)
         assert report.split_stories == []
         assert con.execute("SELECT story_id FROM articles WHERE url LIKE '%b9'").fetchone() == (b_story.pop(),)
+
+
+def _split_state(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    return (
+        _vectors(con),
+        con.execute("SELECT id, name, last_article_at FROM stories ORDER BY id").fetchall(),
+        con.execute("SELECT article_id, story_id, reason, is_current FROM story_links ORDER BY id").fetchall(),
+    )
+
+
+def test_split_found_by_the_recheck_stores_what_a_split_by_hand_stores(tmp_path: Path) -> None:
+    # The re-check hands its members, DF and vectors to the split; `split_story` reads them again.
+    loose = LinkingSettings(link_threshold_score=0.02)
+    with db.open_db(tmp_path / "recheck.duckdb") as con:
+        for _, doc in _quake_docs():
+            _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
+        (split_off,) = link_articles(con, loose, T0).split_stories
+        moved = [r[0] for r in con.execute("SELECT id FROM articles WHERE story_id = ?", [split_off]).fetchall()]
+        rechecked = _split_state(con)
+    with db.open_db(tmp_path / "by_hand.duckdb") as con:
+        for _, doc in _quake_docs():
+            _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
+        (story_id,) = link_articles(con, loose.model_copy(update={"split_cross_within_ratio": 0.0}), T0).new_stories
+        assert split_story(con, story_id, moved, T0, loose) == split_off
+        assert _split_state(con) == rechecked
 
 
 def test_split_recheck_points_grow_geometrically() -> None:

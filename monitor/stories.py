@@ -862,7 +862,7 @@ def revise_stories(
         return []
     df, n_docs = _DF.lookup(con, set().union(*(m.counts for group in members.values() for m in group)))
     linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
-    new_ids = []
+    splits: list[tuple[int, list[tuple[_Member, dict[str, float] | None]], list[tuple[_Member, None]]]] = []
     for story_id, group in members.items():
         vectors = [linker.vectorize(m.counts) for m in group]
         moving = find_split(vectors, settings)
@@ -871,10 +871,20 @@ def revise_stories(
             moved = set(moving)
             leaving = [(group[i], vectors[i]) for i in moving]
             staying = [(group[i], None) for i in range(len(group)) if i not in moved]
-            with db.transaction(con):
-                new_ids.append(_write_split(con, story_id, None, leaving, staying, df, n_docs, now, settings))
+            splits.append((story_id, leaving, staying))
+    if not splits:
+        return []
+    new_ids = []
+    with db.transaction(con):
+        # One read of the new ids and of the splitting stories' claims for all splits: a split
+        # touches only its own story's rows.
+        ids = sorted(int(row[0]) for row in db.query(con, "stories_next_story_ids", [len(splits)]))
+        claims = _claims_of(con, [story_id for story_id, _, _ in splits])
+        for (story_id, leaving, staying), new_id in zip(splits, ids, strict=True):
+            new_ids.append(_write_split(con, story_id, None, leaving, staying, df, n_docs, now, settings,
+                                        new_id=new_id, claims=claims.get(story_id, ([], []))))
             LOGGER.info("stories: split %s article(s) of story %s into story %s",
-                        len(leaving), story_id, new_ids[-1])
+                        len(leaving), story_id, new_id)
     return new_ids
 
 
@@ -1255,12 +1265,15 @@ def _write_split(
     n_docs: int,
     now: dt.datetime,
     settings: LinkingSettings,
+    new_id: int | None = None,
+    claims: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None = None,
 ) -> int:
     """Move the LEAVING members of a story (row STORY_ROW; None: untracked) to a new story; its id.
 
     Each member may come with its vector under DF (the DF of at least its own terms). Both stories'
     vectors are rebuilt, in time order, under the DF of the leaving members' terms only, as a split
-    always has.
+    always has. NEW_ID is the new story's id when drawn already, CLAIMS the story's (mentions,
+    claims) when read already (`_claims_of`).
     """
     def in_order(members: Sequence[tuple[_Member, Any]]) -> list[tuple[_Member, Any]]:
         return sorted(members, key=lambda item: (item[0].at is None, item[0].at or dt.datetime.min,
@@ -1270,14 +1283,18 @@ def _write_split(
     leaving_terms = set().union(*(m.counts for m, _ in leaving))
     split_df = {term: df[term] for term in leaving_terms if term in df}
     first_title = next((m.title for m, _ in leaving if m.title), f"split of story {story_id}")
-    new_id = db.insert_with_id(con, "stories_insert_new", "story_ids", [first_title[:200], now, None])
+    if new_id is None:
+        new_id = db.next_id(con, "story_ids")
+    db.execute(con, "stories_insert_new", [new_id, first_title[:200], now, None])
     moving = [m.article_id for m, _ in leaving]
     articles = _pack(sorted(moving))
     db.execute(con, "stories_clear_current_links_batch", [articles])
     db.execute(con, "stories_insert_moved_links_batch",
                {"articles": articles, "story": new_id, "reason": "split", "now": now})
     db.execute(con, "stories_move_articles_batch", {"articles": articles, "story": new_id})
-    _split_claims(con, story_id, new_id, set(moving))
+    if claims is None:
+        claims = _claims_of(con, [story_id]).get(story_id, ([], []))
+    _split_claims(con, story_id, new_id, set(moving), *claims)
     # A leaving member's vector under DF is its vector under SPLIT_DF: it has no other terms.
     rebuilt = [
         _rebuilt_vector(new_id, None, leaving, split_df, n_docs, settings),
@@ -1311,14 +1328,31 @@ def _rebuilt_vector(
     return story
 
 
+def _claims_of(
+    con: duckdb.DuckDBPyConnection, story_ids: Sequence[int]
+) -> dict[int, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+    """Per story: its claim mentions (id, claim, article, version, outlet, time; earliest first) and claims."""
+    found: dict[int, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = {}
+    stories = _pack(story_ids)
+    for story_id, *mention in db.query(con, "stories_claim_mentions_of_stories", {"stories": stories}):
+        found.setdefault(story_id, ([], []))[0].append(tuple(mention))
+    for claim in db.query(con, "stories_claims_of_stories", {"stories": stories}):
+        found.setdefault(claim[1], ([], []))[1].append(claim)
+    return found
+
+
 def _split_claims(
-    con: duckdb.DuckDBPyConnection, old_id: int, new_id: int, moving: set[int]
+    con: duckdb.DuckDBPyConnection,
+    old_id: int,
+    new_id: int,
+    moving: set[int],
+    mentions: Sequence[tuple[Any, ...]],
+    claim_rows: Sequence[tuple[Any, ...]],
 ) -> None:
-    mentions = db.query(con, "stories_claim_mentions_of_story", [old_id])
     by_claim: dict[int, list[tuple[Any, ...]]] = {}
     for row in mentions:
         by_claim.setdefault(row[1], []).append(row)
-    claims = {row[0]: row for row in db.query(con, "stories_claims_of_story", [old_id])}
+    claims = {row[0]: row for row in claim_rows}
     moved_claims: list[int] = []
     copies: list[tuple[int, int, list[tuple[Any, ...]]]] = []  # (claim, story of the copy, its mentions)
     # (mention id, claim id) pointed at each story; most claims move or stay whole, so the
@@ -1350,8 +1384,9 @@ def _split_claims(
         })
         for copy_id, (_, story_id, rows) in zip(copy_ids, copies, strict=True):
             repoint[story_id] += [(r[0], copy_id) for r in rows]
-    for story_id, pairs in repoint.items():
-        if pairs:
-            db.execute(con, "stories_set_mentions_batch", {
-                "mentions": _pack(m for m, _ in pairs), "claims": _pack(c for _, c in pairs), "story": story_id,
-            })
+    pointed = [(mention, claim, story_id) for story_id, pairs in repoint.items() for mention, claim in pairs]
+    if pointed:
+        db.execute(con, "stories_set_mentions_batch", {
+            "mentions": _pack(m for m, _, _ in pointed), "claims": _pack(c for _, c, _ in pointed),
+            "stories": _pack(s for _, _, s in pointed),
+        })

@@ -1,1 +1,0 @@
-SELECT id, story_id, first_article_id FROM claims WHERE story_id = ? ORDER BY id

@@ -1815,10 +1815,10 @@ _LEDGERS = _LedgerCache(max_claims=LEDGER_CACHE_CLAIMS_MAX)
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     """Hold off Python's cyclic garbage collector for a block (judging and writing one batch)."""
-    # Judging allocates a great many short-lived objects, and each collection they trigger walks
-    # every tracked object of the process (ledgers, other stages' caches): a fifth of the judging
-    # CPU on its own, more in a cycle's flow process. Judging makes no reference cycles, so
-    # reference counting frees its garbage meanwhile.
+    # Judging allocates a great many short-lived objects, and the collections they trigger walk
+    # every tracked object of the process (ledgers, other stages' caches): a sixth of the judging
+    # CPU with the 450,000 objects of a cycle's flow process. Judging makes no reference cycles,
+    # so reference counting frees its garbage meanwhile.
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -862,29 +862,24 @@ def revise_stories(
         return []
     df, n_docs = _DF.lookup(con, set().union(*(m.counts for group in members.values() for m in group)))
     linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
-    splits: list[tuple[int, list[tuple[_Member, dict[str, float] | None]], list[tuple[_Member, None]]]] = []
+    splits: list[_Split] = []
     for story_id, group in members.items():
         vectors = [linker.vectorize(m.counts) for m in group]
         moving = find_split(vectors, settings)
         if moving is not None:
             # The members, their DF and their vectors are at hand: the split reads none of them again.
             moved = set(moving)
-            leaving = [(group[i], vectors[i]) for i in moving]
-            staying = [(group[i], None) for i in range(len(group)) if i not in moved]
-            splits.append((story_id, leaving, staying))
+            splits.append(_Split(
+                story_id, None, [(group[i], vectors[i]) for i in moving],
+                [(group[i], None) for i in range(len(group)) if i not in moved],
+            ))
     if not splits:
         return []
-    new_ids = []
     with db.transaction(con):
-        # One read of the new ids and of the splitting stories' claims for all splits: a split
-        # touches only its own story's rows.
-        ids = sorted(int(row[0]) for row in db.query(con, "stories_next_story_ids", [len(splits)]))
-        claims = _claims_of(con, [story_id for story_id, _, _ in splits])
-        for (story_id, leaving, staying), new_id in zip(splits, ids, strict=True):
-            new_ids.append(_write_split(con, story_id, None, leaving, staying, df, n_docs, now, settings,
-                                        new_id=new_id, claims=claims.get(story_id, ([], []))))
-            LOGGER.info("stories: split %s article(s) of story %s into story %s",
-                        len(leaving), story_id, new_id)
+        new_ids = _write_splits(con, splits, df, n_docs, now, settings)
+    for split, new_id in zip(splits, new_ids, strict=True):
+        LOGGER.info("stories: split %s article(s) of story %s into story %s",
+                    len(split.leaving), split.story_id, new_id)
     return new_ids
 
 
@@ -1233,7 +1228,7 @@ def split_story(
         df = dict(db.query(con, "stories_term_df", [_pack(terms, _UNIT)]))
         corpus = db.query(con, "stories_corpus_docs")
         n_docs = int(corpus[0][0]) if corpus else 0
-        return _write_split(con, story_id, row, leaving, staying, df, n_docs, now, settings)
+        return _write_splits(con, [_Split(story_id, row, leaving, staying)], df, n_docs, now, settings)[0]
 
 
 @dataclass(frozen=True)
@@ -1255,56 +1250,67 @@ def _members_of(rows: Sequence[tuple[Any, ...]], settings: LinkingSettings) -> l
     ]
 
 
-def _write_split(
+@dataclass
+class _Split:
+    """A split to write: the story, its row (None: untracked), and its members leaving and staying.
+
+    Each member may come with its vector under the DF the split is given.
+    """
+
+    story_id: int
+    story_row: tuple[Any, ...] | None
+    leaving: list[tuple[_Member, dict[str, float] | None]]
+    staying: list[tuple[_Member, dict[str, float] | None]]
+
+
+def _write_splits(
     con: duckdb.DuckDBPyConnection,
-    story_id: int,
-    story_row: tuple[Any, ...] | None,
-    leaving: Sequence[tuple[_Member, dict[str, float] | None]],
-    staying: Sequence[tuple[_Member, dict[str, float] | None]],
+    splits: Sequence[_Split],
     df: dict[str, int],
     n_docs: int,
     now: dt.datetime,
     settings: LinkingSettings,
-    new_id: int | None = None,
-    claims: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None = None,
-) -> int:
-    """Move the LEAVING members of a story (row STORY_ROW; None: untracked) to a new story; its id.
+) -> list[int]:
+    """Move each split's leaving members to a new story (in the caller's transaction); the new ids.
 
-    Each member may come with its vector under DF (the DF of at least its own terms). Both stories'
-    vectors are rebuilt, in time order, under the DF of the leaving members' terms only, as a split
-    always has. NEW_ID is the new story's id when drawn already, CLAIMS the story's (mentions,
-    claims) when read already (`_claims_of`).
+    DF covers at least the leaving members' terms. Both stories' vectors are rebuilt, in time
+    order, under the DF of the leaving members' terms only, as a split always has. Each kind of
+    row is written for all splits in one statement: a split touches only its own story's rows.
     """
     def in_order(members: Sequence[tuple[_Member, Any]]) -> list[tuple[_Member, Any]]:
         return sorted(members, key=lambda item: (item[0].at is None, item[0].at or dt.datetime.min,
                                                  item[0].version_id))
 
-    leaving, staying = in_order(leaving), in_order(staying)
-    leaving_terms = set().union(*(m.counts for m, _ in leaving))
-    split_df = {term: df[term] for term in leaving_terms if term in df}
-    first_title = next((m.title for m, _ in leaving if m.title), f"split of story {story_id}")
-    if new_id is None:
-        new_id = db.next_id(con, "story_ids")
-    db.execute(con, "stories_insert_new", [new_id, first_title[:200], now, None])
-    moving = [m.article_id for m, _ in leaving]
-    articles = _pack(sorted(moving))
+    new_ids = sorted(int(row[0]) for row in db.query(con, "stories_next_story_ids", [len(splits)]))
+    names: list[str] = []
+    moves: list[tuple[int, int]] = []  # (article, new story)
+    rebuilt: list[StoryState] = []
+    for split, new_id in zip(splits, new_ids, strict=True):
+        leaving, staying = in_order(split.leaving), in_order(split.staying)
+        leaving_terms = set().union(*(m.counts for m, _ in leaving))
+        split_df = {term: df[term] for term in leaving_terms if term in df}
+        names.append(next((m.title for m, _ in leaving if m.title), f"split of story {split.story_id}")[:200])
+        moves += [(article_id, new_id) for article_id in sorted(m.article_id for m, _ in leaving)]
+        # A leaving member's vector under DF is its vector under SPLIT_DF: it has no other terms.
+        rebuilt.append(_rebuilt_vector(new_id, None, leaving, split_df, n_docs, settings))
+        rebuilt.append(_rebuilt_vector(split.story_id, split.story_row, [(m, None) for m, _ in staying],
+                                       split_df, n_docs, settings))
+    db.query_rows(con, "stories_insert_split_stories", {"id": new_ids, "name": names}, {"now": now})
+    articles, stories = _pack(a for a, _ in moves), _pack(s for _, s in moves)
     db.execute(con, "stories_clear_current_links_batch", [articles])
-    db.execute(con, "stories_insert_moved_links_batch",
-               {"articles": articles, "story": new_id, "reason": "split", "now": now})
-    db.execute(con, "stories_move_articles_batch", {"articles": articles, "story": new_id})
-    if claims is None:
-        claims = _claims_of(con, [story_id]).get(story_id, ([], []))
-    _split_claims(con, story_id, new_id, set(moving), *claims)
-    # A leaving member's vector under DF is its vector under SPLIT_DF: it has no other terms.
-    rebuilt = [
-        _rebuilt_vector(new_id, None, leaving, split_df, n_docs, settings),
-        _rebuilt_vector(story_id, story_row, [(m, None) for m, _ in staying], split_df, n_docs, settings),
-    ]
+    db.execute(con, "stories_insert_split_links",
+               {"articles": articles, "stories": stories, "reason": "split", "now": now})
+    db.execute(con, "stories_move_articles_to", {"articles": articles, "stories": stories})
+    _split_claims(con, [
+        (split.story_id, new_id, {m.article_id for m, _ in split.leaving})
+        for split, new_id in zip(splits, new_ids, strict=True)
+    ])
     db.execute(con, "stories_delete_vectors", [_pack(story.id for story in rebuilt)])
     for story in rebuilt:
         _insert_vector(con, story, now)
-    db.execute(con, "stories_refresh_last_article_batch", {"stories": _pack([new_id, story_id])})
-    return new_id
+    db.execute(con, "stories_refresh_last_article_batch",
+               {"stories": _pack([*new_ids, *(split.story_id for split in splits)])})
+    return new_ids
 
 
 def _rebuilt_vector(
@@ -1341,38 +1347,33 @@ def _claims_of(
     return found
 
 
-def _split_claims(
-    con: duckdb.DuckDBPyConnection,
-    old_id: int,
-    new_id: int,
-    moving: set[int],
-    mentions: Sequence[tuple[Any, ...]],
-    claim_rows: Sequence[tuple[Any, ...]],
-) -> None:
-    by_claim: dict[int, list[tuple[Any, ...]]] = {}
-    for row in mentions:
-        by_claim.setdefault(row[1], []).append(row)
-    claims = {row[0]: row for row in claim_rows}
-    moved_claims: list[int] = []
+def _split_claims(con: duckdb.DuckDBPyConnection, splits: Sequence[tuple[int, int, set[int]]]) -> None:
+    """Claims, mentions and alerts of each split (old story, new story, articles moving) follow them."""
+    found = _claims_of(con, [old_id for old_id, _, _ in splits])
+    moved_claims: list[tuple[int, int]] = []  # (claim, new story)
     copies: list[tuple[int, int, list[tuple[Any, ...]]]] = []  # (claim, story of the copy, its mentions)
-    # (mention id, claim id) pointed at each story; most claims move or stay whole, so the
-    # updates go in one statement per story rather than one per row.
-    repoint: dict[int, list[tuple[int, int]]] = {new_id: [], old_id: []}
-    for claim_id, claim in claims.items():
-        rows = by_claim.get(claim_id, [])
-        moved_rows = [r for r in rows if r[2] in moving]
-        stay_rows = [r for r in rows if r[2] not in moving]
-        if claim[2] in moving:
-            moved_claims.append(claim_id)
-            repoint[new_id] += [(r[0], claim_id) for r in moved_rows]
-            if stay_rows:
-                copies.append((claim_id, old_id, stay_rows))
-        elif moved_rows:
-            copies.append((claim_id, new_id, moved_rows))
+    repoint: list[tuple[int, int, int]] = []  # (mention, claim, story)
+    for old_id, new_id, moving in splits:
+        mentions, claim_rows = found.get(old_id, ([], []))
+        by_claim: dict[int, list[tuple[Any, ...]]] = {}
+        for row in mentions:
+            by_claim.setdefault(row[1], []).append(row)
+        for claim_id, _, first_article in claim_rows:
+            rows = by_claim.get(claim_id, [])
+            moved_rows = [r for r in rows if r[2] in moving]
+            stay_rows = [r for r in rows if r[2] not in moving]
+            if first_article in moving:
+                moved_claims.append((claim_id, new_id))
+                repoint += [(r[0], claim_id, new_id) for r in moved_rows]
+                if stay_rows:
+                    copies.append((claim_id, old_id, stay_rows))
+            elif moved_rows:
+                copies.append((claim_id, new_id, moved_rows))
     if moved_claims:
         # Before the copies: a copy left in the old story would clash with the moving original.
-        db.execute(con, "stories_set_claims_story_batch", {"claims": _pack(moved_claims), "story": new_id})
-        db.execute(con, "stories_alerts_follow_claims_batch", {"claims": _pack(moved_claims), "story": new_id})
+        params = {"claims": _pack(c for c, _ in moved_claims), "stories": _pack(s for _, s in moved_claims)}
+        db.execute(con, "stories_set_claims_stories_batch", params)
+        db.execute(con, "stories_alerts_follow_claims_stories", params)
     if copies:
         copy_ids = sorted(int(r[0]) for r in db.query(con, "stories_next_claim_ids", {"count": len(copies)}))
         # rows[0] = (mention id, claim id, article id, version id, outlet, mentioned_at), earliest first
@@ -1383,10 +1384,9 @@ def _split_claims(
             "source": [claim_id for claim_id, _, _ in copies],
         })
         for copy_id, (_, story_id, rows) in zip(copy_ids, copies, strict=True):
-            repoint[story_id] += [(r[0], copy_id) for r in rows]
-    pointed = [(mention, claim, story_id) for story_id, pairs in repoint.items() for mention, claim in pairs]
-    if pointed:
+            repoint += [(r[0], copy_id, story_id) for r in rows]
+    if repoint:
         db.execute(con, "stories_set_mentions_batch", {
-            "mentions": _pack(m for m, _, _ in pointed), "claims": _pack(c for _, c, _ in pointed),
-            "stories": _pack(s for _, _, s in pointed),
+            "mentions": _pack(m for m, _, _ in repoint), "claims": _pack(c for _, c, _ in repoint),
+            "stories": _pack(s for _, _, s in repoint),
         })

@@ -835,8 +835,9 @@ def revise_stories(
 
     With GAINED (articles each story just gained), only stories whose growth crossed a re-check
     point (`split_checkpoint_crossed`) are read and checked; without it, every given story is.
-    The moved group goes through `split_story`, so the split is recorded in `story_links` (reason
-    `split`) and claims are re-attributed as for a split from the CLI.
+    The moved groups are written as `split_story` writes one (all of them in one transaction), so
+    each split is recorded in `story_links` (reason `split`) and claims are re-attributed as for a
+    split from the CLI.
     """
     if not story_ids or not settings.split_cross_within_ratio:
         return []

@@ -322,10 +322,12 @@ def test_claim_stored_meanwhile_keeps_its_stored_id(con: duckdb.DuckDBPyConnecti
     detect_claims(con, ClaimSettings(), T0)
     held_id = _mentions(con, story)[0]["claim_id"]
     _version(con, _article(con, story, "https://b.example/held", "B"), f"{held}\n\n{fresh}", hours=2)
-    pending = [claims._PendingVersion(*row) for row in db.query(con, "claims_pending_versions", {"limit": 10, "skip_ids": []})]
+    params = {"limit": 10, "skip_ids": []}
+    pending = [claims._PendingVersion(*row) for row in db.query(con, "claims_pending_versions", params)]
     # Judged against an empty ledger, as if the held claim was written after the ledger was read:
     # the insert skips it, so its drawn id must give way to the stored one.
-    judged = claims._judge_version(pending[0], claims.Ledger(ClaimSettings()), ClaimSettings(), T0, claims._ClaimIds(con))
+    empty = claims.Ledger(ClaimSettings())
+    judged = claims._judge_version(pending[0], empty, ClaimSettings(), T0, claims._ClaimIds(con))
     (held_drawn, _, _, _), (fresh_drawn, _, _, _) = judged.new_claims
 
     with db.transaction(con):

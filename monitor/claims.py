@@ -1614,11 +1614,14 @@ class Ledger:
         parts = clauses(prepared.text)
         if len(parts) < 2:
             return None
-        verdicts = [self.judge(prepare(part), clause_split=False) for part in parts]
-        if all(v.status == "seen" for v in verdicts):
-            weakest = min(verdicts, key=lambda v: v.score)
-            return Verdict("seen", weakest.entry_index, weakest.score)
-        return None
+        verdicts = []
+        for part in parts:
+            verdict = self.judge(prepare(part), clause_split=False)
+            if verdict.status != "seen":
+                return None  # every clause must be seen, so the rest need not be judged
+            verdicts.append(verdict)
+        weakest = min(verdicts, key=lambda v: v.score)
+        return Verdict("seen", weakest.entry_index, weakest.score)
 
 
 def diff_claims(

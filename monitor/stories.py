@@ -872,7 +872,7 @@ def revise_stories(
             moved = set(moving)
             splits.append(_Split(
                 story_id, None, [(group[i], vectors[i]) for i in moving],
-                [(group[i], None) for i in range(len(group)) if i not in moved],
+                [(group[i], vectors[i]) for i in range(len(group)) if i not in moved],
             ))
     if not splits:
         return []
@@ -1225,7 +1225,7 @@ def split_story(
         leaving = [(m, None) for m in _members_of(db.query(con, "stories_latest_versions", [moving]), settings)]
         staying = [(m, None) for m in _members_of(
             db.query(con, "stories_latest_versions", [sorted(members - set(moving))]), settings)]
-        terms = sorted(set().union(*(m.counts for m, _ in leaving)))
+        terms = sorted(set().union(*(m.counts for m, _ in leaving + staying)))
         df = dict(db.query(con, "stories_term_df", [_pack(terms, _UNIT)]))
         corpus = db.query(con, "stories_corpus_docs")
         n_docs = int(corpus[0][0]) if corpus else 0
@@ -1274,8 +1274,8 @@ def _write_splits(
 ) -> list[int]:
     """Move each split's leaving members to a new story (in the caller's transaction); the new ids.
 
-    DF covers at least the leaving members' terms. Both stories' vectors are rebuilt, in time
-    order, under the DF of the leaving members' terms only, as a split always has. Each kind of
+    DF covers every member's terms. Both stories' vectors are rebuilt from their members, in time
+    order, under that DF, as the in-memory clusterer's `StoryLinker.revise` does. Each kind of
     row is written for all splits in one statement: a split touches only its own story's rows.
     """
     def in_order(members: Sequence[tuple[_Member, Any]]) -> list[tuple[_Member, Any]]:
@@ -1288,14 +1288,10 @@ def _write_splits(
     rebuilt: list[StoryState] = []
     for split, new_id in zip(splits, new_ids, strict=True):
         leaving, staying = in_order(split.leaving), in_order(split.staying)
-        leaving_terms = set().union(*(m.counts for m, _ in leaving))
-        split_df = {term: df[term] for term in leaving_terms if term in df}
         names.append(next((m.title for m, _ in leaving if m.title), f"split of story {split.story_id}")[:200])
         moves += [(article_id, new_id) for article_id in sorted(m.article_id for m, _ in leaving)]
-        # A leaving member's vector under DF is its vector under SPLIT_DF: it has no other terms.
-        rebuilt.append(_rebuilt_vector(new_id, None, leaving, split_df, n_docs, settings))
-        rebuilt.append(_rebuilt_vector(split.story_id, split.story_row, [(m, None) for m, _ in staying],
-                                       split_df, n_docs, settings))
+        rebuilt.append(_rebuilt_vector(new_id, None, leaving, df, n_docs, settings))
+        rebuilt.append(_rebuilt_vector(split.story_id, split.story_row, staying, df, n_docs, settings))
     db.query_rows(con, "stories_insert_split_stories", {"id": new_ids, "name": names}, {"now": now})
     articles, stories = _pack(a for a, _ in moves), _pack(s for _, s in moves)
     db.execute(con, "stories_clear_current_links_batch", [articles])

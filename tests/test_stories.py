@@ -534,3 +534,26 @@ def test_cluster_command_output_contract(tmp_path: Path, capsys: pytest.CaptureF
         assert o["new_story"] == (o["story_id"] not in first_seen)
         first_seen.setdefault(o["story_id"], o["id"])
     assert len(first_seen) == 3
+
+
+def test_a_split_rebuilds_both_stories_as_the_in_memory_clusterer_does(db_path: Path) -> None:
+    # Both sides are rebuilt from their members under the DF of all their terms; the staying side
+    # once got the DF of the leaving side's terms only, so its own names weighed as unseen words.
+    loose = LinkingSettings(link_threshold_score=0.02)
+    linker = StoryLinker(loose)
+    for _, doc in _quake_docs():
+        linker.link(doc)
+    expected = sorted(
+        (story.doc_count, sorted((t, round(w, 6)) for t, w in story.terms.items()))
+        for story in linker.stories.values()
+    )
+    assert len(expected) == 2  # the in-memory clusterer split the two quakes as well
+    with db.open_db(db_path) as con:
+        for _, doc in _quake_docs():
+            _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
+        assert len(link_articles(con, loose, T0).split_stories) == 1
+        stored = sorted(
+            (count, sorted((t, round(w, 6)) for t, w in zip(terms, weights)))
+            for _, count, terms, weights in _vectors(con)
+        )
+    assert stored == expected

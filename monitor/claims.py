@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import heapq
 import logging
 import math
@@ -11,7 +9,7 @@ import operator
 import re
 import unicodedata
 from collections import Counter, OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -1815,22 +1813,6 @@ class _LedgerCache:
 _LEDGERS = _LedgerCache(max_claims=LEDGER_CACHE_CLAIMS_MAX)
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold off Python's cyclic garbage collector for a block (judging and writing one batch)."""
-    # Judging allocates a great many short-lived objects, and the collections they trigger walk
-    # every tracked object of the process (ledgers, other stages' caches): a sixth of the judging
-    # CPU with the 450,000 objects of a cycle's flow process. Judging makes no reference cycles,
-    # so reference counting frees its garbage meanwhile.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def detect_claims(
     con: duckdb.DuckDBPyConnection, settings: ClaimSettings, now: datetime
 ) -> ClaimReport:
@@ -1849,7 +1831,7 @@ def detect_claims(
         rows = [_PendingVersion(*row) for row in db.query(con, "claims_pending_versions", params)]
         if not rows:
             break
-        with _gc_paused():
+        with db.gc_paused():
             ledgers.check(con, {version.story_id for version in rows})
             try:
                 ledgers.prefetch(con, {version.story_id for version in rows}, settings)

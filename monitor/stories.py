@@ -17,15 +17,13 @@ batch. Document frequencies are an append-only log that
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import logging
 import math
 import re
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +34,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from monitor import db
-from monitor.errors import MonitorError, StoreError
+from monitor.errors import StoreError
 from monitor.settings import LinkingSettings, StoryConfig
 
 LOGGER = logging.getLogger(__name__)
@@ -775,22 +773,6 @@ def _load_linker(
     return linker, vectors
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold off Python's cyclic garbage collector for a block (linking and revising one batch)."""
-    # Linking allocates many short-lived dicts (vectors, candidate stories), and each collection
-    # they trigger walks every tracked object of the process (the term cache, other stages'
-    # caches): about a tenth of the stage's CPU in a replayed cycle. Linking makes no reference
-    # cycles, so reference counting frees its garbage meanwhile.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def link_articles(
     con: duckdb.DuckDBPyConnection, settings: LinkingSettings, now: dt.datetime
 ) -> LinkReport:
@@ -798,7 +780,7 @@ def link_articles(
     pending = db.query(con, "stories_pending_versions")
     report = LinkReport()
     for start in range(0, len(pending), BATCH_ARTICLES_MAX):
-        with _gc_paused():
+        with db.gc_paused():
             gained, linker = _link_batch(con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report)
             started = time.perf_counter()
             split_off = revise_stories(con, sorted(gained), settings, now, gained)

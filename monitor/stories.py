@@ -1207,10 +1207,7 @@ def split_story(
         leaving = [(m, None) for m in _members_of(db.query(con, "stories_latest_versions", [moving]), settings)]
         staying = [(m, None) for m in _members_of(
             db.query(con, "stories_latest_versions", [sorted(members - set(moving))]), settings)]
-        terms = sorted(set().union(*(m.counts for m, _ in leaving + staying)))
-        df = dict(db.query(con, "stories_term_df", [_pack(terms, _UNIT)]))
-        corpus = db.query(con, "stories_corpus_docs")
-        n_docs = int(corpus[0][0]) if corpus else 0
+        df, n_docs = _DF.lookup(con, set().union(*(m.counts for m, _ in leaving + staying)))
         return _write_splits(con, [_Split(story_id, row, leaving, staying)], df, n_docs, now, settings)[0]
 
 

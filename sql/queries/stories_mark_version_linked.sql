@@ -1,1 +1,0 @@
-UPDATE article_versions SET linked_at = ? WHERE id = ?

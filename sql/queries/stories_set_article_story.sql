@@ -1,1 +1,0 @@
-UPDATE articles SET story_id = ? WHERE id = ?

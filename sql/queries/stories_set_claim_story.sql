@@ -1,1 +1,0 @@
-UPDATE claims SET story_id = ? WHERE id = ?

@@ -1,1 +1,0 @@
-UPDATE claim_mentions SET claim_id = ?, story_id = ? WHERE id = ?

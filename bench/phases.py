@@ -95,7 +95,7 @@ def run_floor(spec: dict[str, Any]) -> dict[str, Any]:
         "first_failure": failed[0] if failed else None,
         "text_chars": sum(r for r in results if isinstance(r, int)),
         "extraction_processes": processes, "cpu_s": cpu,
-        "peak_rss_mb": round(memory.peak_mb, 1),
+        "peak_rss_mb": round(memory.peak_mb, 1), "pss_readings": memory.pss_readings,
     }
 
 
@@ -194,6 +194,7 @@ def _one_cycle(config_path: str, timer: TaskTimer, profile_to: Path | None = Non
         "peak_rss_tree_mb": round(memory.peak_mb, 1),
         "peak_pss_tree_mb": round(memory.peak_pss_mb, 1),
         "pss_at_peak_mb": memory.peak_breakdown,
+        "pss_readings": memory.pss_readings,
         "peak_rss_self_mb": round(own_peak_rss_mb(), 1),
     }
 

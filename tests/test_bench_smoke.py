@@ -47,3 +47,18 @@ def test_bench_writes_complete_json(tmp_path: Path) -> None:
     assert 0 < cold["inside_stage_code_s"] <= min(cold["seconds"], cold["task_seconds_sum"])
     assert "floor: fetch + trafilatura" in results["report"]
     assert "growth:" in completed.stdout
+
+
+def test_memory_sampler_counts_a_child_and_reads_pss_only_when_rss_grows() -> None:
+    """A child that fills 120 MB shows in the tree's peak PSS; a flat tree is not re-read every tick."""
+    sys.path.insert(0, str(REPO_DIR))
+    from bench.common import TreeMemorySampler
+
+    fill = "import time; block = b'x' * (120 * 2**20); time.sleep(1.0)"
+    with TreeMemorySampler(interval_s=0.02, pss_interval_s=60.0, pss_rss_step_mb=16.0) as memory:
+        baseline_pss_mb = memory.peak_pss_mb
+        subprocess.run([sys.executable, "-c", fill], check=True)
+    assert memory.peak_pss_mb >= baseline_pss_mb + 100
+    assert memory.peak_mb >= memory.peak_pss_mb - 1
+    # About 50 ticks ran; PSS is read at entry, at exit and on each 16 MB step of RSS growth only.
+    assert 3 <= memory.pss_readings <= 20

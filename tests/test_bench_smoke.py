@@ -49,9 +49,11 @@ def test_bench_writes_complete_json(tmp_path: Path) -> None:
     assert "growth:" in completed.stdout
 
 
-def test_memory_sampler_counts_a_child_and_reads_pss_only_when_rss_grows() -> None:
+def test_memory_sampler_counts_a_child_and_reads_pss_only_when_rss_grows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A child that fills 120 MB shows in the tree's peak PSS; a flat tree is not re-read every tick."""
-    sys.path.insert(0, str(REPO_DIR))
+    monkeypatch.syspath_prepend(str(REPO_DIR))
     from bench.common import TreeMemorySampler
 
     fill = "import time; block = b'x' * (120 * 2**20); time.sleep(1.0)"

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install demo test bench bench-quick eval clean
+.PHONY: install demo test bench bench-quick eval docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,5 +32,10 @@ eval: $(STAMP)
 	$(BIN)/monitor eval stories ../shared/data/ecbplus-traindev/docs.jsonl
 	$(BIN)/monitor eval extraction ../shared/data/trafilatura-eval
 
+# The documentation site, built offline into site/ (git-ignored); fails on any warning.
+docs: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[docs]'
+	$(BIN)/python -m mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts site

@@ -368,17 +368,6 @@ def test_attribution_cut_after_a_quote_rejoins_its_sentence() -> None:
     assert [(s.text, s.skip_reason) for s in segment(text)] == [(text, None)]
 
 
-def test_readme_claims_settings_are_the_defaults() -> None:
-    import re
-    import tomllib
-
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```toml\n(\[claims\]\n.*?)```", readme, re.S)
-    assert block is not None
-    documented = tomllib.loads(block.group(1))["claims"]
-    assert documented == ClaimSettings().model_dump()
-
-
 def test_bad_claims_setting_names_the_key() -> None:
     from monitor.errors import ConfigError
     from monitor.settings import parse_settings

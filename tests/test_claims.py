@@ -689,7 +689,8 @@ def test_ledger_of_stored_claims_judges_like_one_prepared_in_full() -> None:
 
 
 def test_versions_prepared_by_the_workers_are_judged_as_prepared_only_with_the_same_settings() -> None:
-    from monitor.claims import _PreparedVersions, prepare_version
+    from monitor.claims import prepare_version
+    from monitor.claims.cache import _PreparedVersions
 
     text = "Rescue teams reached the villages by boat. Power was cut to 12,000 homes."
     settings = ClaimSettings()
@@ -708,7 +709,7 @@ def test_versions_prepared_by_the_workers_are_judged_as_prepared_only_with_the_s
 
 
 def test_small_and_large_blocks_find_the_same_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
-    import monitor.claims as claims_module
+    from monitor.claims import ledger as ledger_module
 
     places = ["harbour", "bridge", "tunnel", "station", "airport", "stadium", "market", "school"]
     verbs = ["closed", "reopened", "inspected", "flooded", "evacuated", "repaired"]
@@ -721,9 +722,9 @@ def test_small_and_large_blocks_find_the_same_candidates(monkeypatch: pytest.Mon
         "Engineers inspected the tunnel and the station on Monday.",
         "The airport was evacuated after storm number 17.",
     ]
-    monkeypatch.setattr(claims_module, "SMALL_BLOCK_IDS", 10**6)
+    monkeypatch.setattr(ledger_module, "SMALL_BLOCK_IDS", 10**6)
     in_python = [ledger.candidates(prepare(s)) for s in sentences]
-    monkeypatch.setattr(claims_module, "SMALL_BLOCK_IDS", 0)
+    monkeypatch.setattr(ledger_module, "SMALL_BLOCK_IDS", 0)
     with_numpy = [ledger.candidates(prepare(s)) for s in sentences]
     assert in_python == with_numpy
     assert all(in_python) and max(map(len, in_python)) == ClaimSettings().candidate_limit  # a cut was made

@@ -59,7 +59,9 @@ class _LedgerCache:
             return ledger
         return self._keep(story_id, load_ledger(con, story_id, settings))
 
-    def prefetch(self, con: duckdb.DuckDBPyConnection, story_ids: set[int], settings: ClaimSettings) -> None:
+    def prefetch(
+        self, con: duckdb.DuckDBPyConnection, story_ids: set[int], settings: ClaimSettings
+    ) -> None:
         """Load the ledgers of these stories not cached yet, with one scan of the claims table."""
         missing = sorted(story_id for story_id in story_ids if story_id not in self.ledgers)
         if not missing:
@@ -86,7 +88,10 @@ class _LedgerCache:
         old = self.signatures.get(story_id, (0,))
         count, low, high, total = old if len(old) == 4 else (0, min(claim_ids), max(claim_ids), 0)
         self.signatures[story_id] = (
-            count + len(claim_ids), min(low, *claim_ids), max(high, *claim_ids), total + sum(claim_ids)
+            count + len(claim_ids),
+            min(low, *claim_ids),
+            max(high, *claim_ids),
+            total + sum(claim_ids),
         )
 
     def pop(self, story_id: int, default: Any = None) -> Any:
@@ -106,7 +111,9 @@ _LEDGERS = _LedgerCache(max_claims=LEDGER_CACHE_CLAIMS_MAX)
 def load_ledger(con: duckdb.DuckDBPyConnection, story_id: int, settings: ClaimSettings) -> Ledger:
     """Read one story's claims into an indexed ledger."""
     ledger = Ledger(settings)
-    for claim_id, text, normalized, version_id in db.query(con, "claims_story_ledger", {"story_id": story_id}):
+    for claim_id, text, normalized, version_id in db.query(
+        con, "claims_story_ledger", {"story_id": story_id}
+    ):
         ledger.add_stored(text, normalized, version_id, claim_id)
     return ledger
 
@@ -132,10 +139,14 @@ class _PreparedVersions:
             if len(self.items) > self.max_items:
                 self.items.popitem(last=False)
 
-    def take(self, text: str, title: str | None, settings: ClaimSettings) -> tuple[PreparedVersion, bool]:
+    def take(
+        self, text: str, title: str | None, settings: ClaimSettings
+    ) -> tuple[PreparedVersion, bool]:
         """The prepared version of this text and title, and whether the workers prepared it."""
         found = self.items.pop((title or "", text), None) if settings == self.settings else None
-        return (found, True) if found is not None else (prepare_version(text, title, settings), False)
+        return (
+            (found, True) if found is not None else (prepare_version(text, title, settings), False)
+        )
 
 
 # Prepared versions waiting to be judged: a few batches of pages.

@@ -82,7 +82,9 @@ class _Entry:
     @classmethod
     def of(cls, prepared: Prepared, document: int | str, claim_id: int | None) -> _Entry:
         """An entry for a sentence prepared in full already."""
-        return cls(prepared.text, prepared.normalized, prepared.content, document, claim_id, prepared)
+        return cls(
+            prepared.text, prepared.normalized, prepared.content, document, claim_id, prepared
+        )
 
     @property
     def prepared(self) -> Prepared:
@@ -131,9 +133,13 @@ class Ledger:
         """Add a claim; return its index (the existing one when the same text is known)."""
         return self._add(_Entry.of(prepared, document, claim_id))
 
-    def add_stored(self, text: str, normalized: str, document: int | str, claim_id: int | None) -> int:
+    def add_stored(
+        self, text: str, normalized: str, document: int | str, claim_id: int | None
+    ) -> int:
         """Add a stored claim by its text and normalised form; it is prepared in full only if compared."""
-        return self._add(_Entry(text, normalized, content_of_normalized(normalized), document, claim_id))
+        return self._add(
+            _Entry(text, normalized, content_of_normalized(normalized), document, claim_id)
+        )
 
     def _add(self, entry: _Entry) -> int:
         known = self.by_normalized.get(entry.normalized)
@@ -150,7 +156,9 @@ class Ledger:
         """Earlier claims sharing the most rare content words with the sentence (the block)."""
         limit = max(50, int(len(self.entries) * self.settings.common_word_max_share_pct / 100))
         postings = self.postings
-        sized = sorted([(len(ids), w) for w in prepared.content if (ids := postings.get(w)) is not None])
+        sized = sorted(
+            [(len(ids), w) for w in prepared.content if (ids := postings.get(w)) is not None]
+        )
         if not sized:
             return []
         rare_sized = [(n, w) for n, w in sized if n <= limit][: self.settings.blocking_words]
@@ -166,8 +174,8 @@ class Ledger:
             if len(small) > wanted:
                 small = sorted(heapq.nlargest(wanted, small, key=lambda i: (shared[i], -i)))
             return small
-        ids = np.concatenate([self._posting_array(w) for w in rare])
-        counts = np.bincount(ids)
+        block = np.concatenate([self._posting_array(w) for w in rare])
+        counts = np.bincount(block)
         found = np.flatnonzero(counts >= needed)
         if len(found) > wanted:
             # The most shared words first, the earliest claim first among equals (as above).

@@ -97,6 +97,8 @@ class PreparedVersion:
 def prepare_version(text: str, title: str | None, settings: ClaimSettings) -> PreparedVersion:
     """Segment a version and prepare each of its claim sentences; pure, so it can run anywhere."""
     segments = version_segments(text, title, settings)
-    return PreparedVersion(title, text, tuple(
-        (seg, prepare(seg.text) if seg.skip_reason is None else None) for seg in segments
-    ))
+    return PreparedVersion(
+        title,
+        text,
+        tuple((seg, prepare(seg.text) if seg.skip_reason is None else None) for seg in segments),
+    )

@@ -112,13 +112,20 @@ def detect_claims(
             try:
                 ledgers.prefetch(con, {version.story_id for version in rows}, settings)
             except (StoreError, duckdb.Error, ValueError) as e:
-                LOGGER.warning("loading the claim ledgers of a batch at once failed (%s); one by one", e)
+                LOGGER.warning(
+                    "loading the claim ledgers of a batch at once failed (%s); one by one", e
+                )
             judged: list[_JudgedVersion] = []
             for version in rows:
                 try:
                     ledger = ledgers.get(con, version.story_id, settings)
                 except (StoreError, duckdb.Error, ValueError) as e:
-                    LOGGER.error("claims of version %s: loading story %s failed: %s", version.id, version.story_id, e)
+                    LOGGER.error(
+                        "claims of version %s: loading story %s failed: %s",
+                        version.id,
+                        version.story_id,
+                        e,
+                    )
                     report.failed += 1
                     failed_ids.append(version.id)
                     continue
@@ -126,7 +133,12 @@ def detect_claims(
                     judged.append(_judge_version(version, ledger, settings, now, claim_ids))
                 except (StoreError, duckdb.Error, ValueError) as e:
                     # One bad version never fails the run; it stays pending and is retried next run.
-                    LOGGER.error("claims of version %s (article %s) failed: %s", version.id, version.article_id, e)
+                    LOGGER.error(
+                        "claims of version %s (article %s) failed: %s",
+                        version.id,
+                        version.article_id,
+                        e,
+                    )
                     report.failed += 1
                     failed_ids.append(version.id)
                     # Its half-judged claims are in the ledger: write what came before, then reload.
@@ -140,7 +152,11 @@ def detect_claims(
 
 
 def _judge_version(
-    version: _PendingVersion, ledger: Ledger, settings: ClaimSettings, now: Any, claim_ids: _ClaimIds
+    version: _PendingVersion,
+    ledger: Ledger,
+    settings: ClaimSettings,
+    now: Any,
+    claim_ids: _ClaimIds,
 ) -> _JudgedVersion:
     """Judge each sentence of a version against the ledger, adding its new claims to the ledger."""
     judged = _JudgedVersion(version, version.published_at or version.fetched_at or now)
@@ -151,7 +167,12 @@ def _judge_version(
             continue
         verdict = ledger.judge(prepared)
         if verdict.status == "seen" and verdict.entry_index is not None:
-            claim_id = ledger.entries[verdict.entry_index].claim_id
+            seen_id = ledger.entries[verdict.entry_index].claim_id
+            if seen_id is None:  # every claim of a stage ledger was stored or drawn with an id
+                raise ValueError(
+                    f"ledger entry {verdict.entry_index} of story {version.story_id} has no claim id"
+                )
+            claim_id = seen_id
         else:
             changed_from = (
                 ledger.entries[verdict.entry_index].claim_id
@@ -182,7 +203,9 @@ def _save_judged(
         with db.transaction(con):
             renamed, inserted = _write_judged(con, judged, now)
     except (StoreError, duckdb.Error) as e:
-        LOGGER.warning("writing the claims of %d versions at once failed (%s); one by one", len(judged), e)
+        LOGGER.warning(
+            "writing the claims of %d versions at once failed (%s); one by one", len(judged), e
+        )
     else:
         _book(judged, renamed, inserted, ledgers, report)
         return
@@ -191,11 +214,15 @@ def _save_judged(
         version = item.version
         try:
             if version.story_id in broken_stories:
-                raise StoreError("an earlier version of its story failed in this batch; judged again next run")
+                raise StoreError(
+                    "an earlier version of its story failed in this batch; judged again next run"
+                )
             with db.transaction(con):
                 renamed, inserted = _write_judged(con, [item], now)
         except (StoreError, duckdb.Error) as e:
-            LOGGER.error("claims of version %s (article %s) failed: %s", version.id, version.article_id, e)
+            LOGGER.error(
+                "claims of version %s (article %s) failed: %s", version.id, version.article_id, e
+            )
             report.failed += 1
             failed_ids.append(version.id)
             # Later versions of the story were judged against claims that are not stored.
@@ -225,18 +252,22 @@ def _write_judged(
             first_by_key[key] = claim[0]
             new_rows.append((item, claim))
     if new_rows:
-        written = db.query_rows(con, "claims_insert_many", {
-            "id": [claim[0] for _, claim in new_rows],
-            "story_id": [item.version.story_id for item, _ in new_rows],
-            "text": [claim[1].text for _, claim in new_rows],
-            "normalized": [claim[1].normalized for _, claim in new_rows],
-            "kind": ["changed" if claim[2] == "changed" else "new" for _, claim in new_rows],
-            "changed_from": [claim[3] for _, claim in new_rows],
-            "version_id": [item.version.id for item, _ in new_rows],
-            "article_id": [item.version.article_id for item, _ in new_rows],
-            "outlet": [item.version.outlet for item, _ in new_rows],
-            "seen_at": [item.seen_at for item, _ in new_rows],
-        })
+        written = db.query_rows(
+            con,
+            "claims_insert_many",
+            {
+                "id": [claim[0] for _, claim in new_rows],
+                "story_id": [item.version.story_id for item, _ in new_rows],
+                "text": [claim[1].text for _, claim in new_rows],
+                "normalized": [claim[1].normalized for _, claim in new_rows],
+                "kind": ["changed" if claim[2] == "changed" else "new" for _, claim in new_rows],
+                "changed_from": [claim[3] for _, claim in new_rows],
+                "version_id": [item.version.id for item, _ in new_rows],
+                "article_id": [item.version.article_id for item, _ in new_rows],
+                "outlet": [item.version.outlet for item, _ in new_rows],
+                "seen_at": [item.seen_at for item, _ in new_rows],
+            },
+        )
         if _row_count(written) == len(new_rows):
             # Every claim went in (the insert skips only claims the story holds): all keep their ids.
             stored = first_by_key
@@ -252,19 +283,27 @@ def _write_judged(
             renamed[drawn] = renamed.get(first, first)
     mentions = [(item, m) for item in judged for m in item.mentions]
     if mentions:
-        db.query_rows(con, "claims_insert_mentions_many", {
-            "claim_id": [renamed.get(m[0], m[0]) for _, m in mentions],
-            "story_id": [item.version.story_id for item, _ in mentions],
-            "version_id": [item.version.id for item, _ in mentions],
-            "article_id": [item.version.article_id for item, _ in mentions],
-            "sentence_index": [m[1] for _, m in mentions],
-            "sentence": [m[2] for _, m in mentions],
-            "status": [m[3] for _, m in mentions],
-            "score": [m[4] for _, m in mentions],
-            "outlet": [item.version.outlet for item, _ in mentions],
-            "seen_at": [item.seen_at for item, _ in mentions],
-        })
-    db.execute(con, "claims_mark_done_many", {"now": now, "version_ids": [item.version.id for item in judged]})
+        db.query_rows(
+            con,
+            "claims_insert_mentions_many",
+            {
+                "claim_id": [renamed.get(m[0], m[0]) for _, m in mentions],
+                "story_id": [item.version.story_id for item, _ in mentions],
+                "version_id": [item.version.id for item, _ in mentions],
+                "article_id": [item.version.article_id for item, _ in mentions],
+                "sentence_index": [m[1] for _, m in mentions],
+                "sentence": [m[2] for _, m in mentions],
+                "status": [m[3] for _, m in mentions],
+                "score": [m[4] for _, m in mentions],
+                "outlet": [item.version.outlet for item, _ in mentions],
+                "seen_at": [item.seen_at for item, _ in mentions],
+            },
+        )
+    db.execute(
+        con,
+        "claims_mark_done_many",
+        {"now": now, "version_ids": [item.version.id for item in judged]},
+    )
     return renamed, inserted
 
 
@@ -279,10 +318,14 @@ def _stored_claim_ids(
     con: duckdb.DuckDBPyConnection, keys: list[tuple[int, str]]
 ) -> dict[tuple[int, str], int]:
     """The ids under which stories hold these (story id, normalised claim) pairs."""
-    rows = db.query_rows(con, "claims_ids_by_story_normalized", {
-        "story_id": [key[0] for key in keys],
-        "normalized": [key[1] for key in keys],
-    })
+    rows = db.query_rows(
+        con,
+        "claims_ids_by_story_normalized",
+        {
+            "story_id": [key[0] for key in keys],
+            "normalized": [key[1] for key in keys],
+        },
+    )
     return {(int(story_id), normalized): int(claim_id) for claim_id, story_id, normalized in rows}
 
 

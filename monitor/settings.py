@@ -450,6 +450,49 @@ class ClaimSettings(_Section):
     judge_titles: bool = Field(
         default=False, description="Judge the headline as the first sentence."
     )
+    strip_reporting_frames: bool = Field(
+        default=True,
+        description='Judge a sentence not seen whole again without its reporting frame ("X '
+        'reports that", "according to Y", ", officials said").',
+    )
+    coverage_check: bool = Field(
+        default=True,
+        description="Seen when one earlier claim, with at most one more, carries every role "
+        "word of the sentence (synonyms and role words unified).",
+    )
+    coverage_min_words: int = Field(
+        default=3, ge=1, description="Role words a sentence needs for the coverage check."
+    )
+    coverage_primary_min_pct: float = Field(
+        default=60.0,
+        ge=0,
+        le=100,
+        description="Share (%) of the sentence's role words the main earlier claim must carry "
+        "in the coverage check.",
+    )
+    detect_reversals: bool = Field(
+        default=True,
+        description="Changed when a sentence turns an earlier claim around (quantifier, "
+        "negation, antonym, modality).",
+    )
+    uncertain_low_pct: float = Field(
+        default=30.0,
+        ge=0,
+        le=100,
+        description="Paraphrase probability (%) of the nearest claim from which a new verdict "
+        'is uncertain ("possibly restated").',
+    )
+    uncertain_high_pct: float = Field(
+        default=70.0,
+        ge=0,
+        le=100,
+        description="Paraphrase probability (%) below which a seen verdict is uncertain.",
+    )
+    model_path: str | None = Field(
+        default=None,
+        description="Judge model written by `monitor claims retrain`; unset: "
+        "<database>.claims-model.json when present, else the shipped one.",
+    )
 
 
 def _clock_time(value: str | None) -> str | None:

@@ -119,13 +119,18 @@ def test_earlier_trailing_junk_is_not_a_claim() -> None:
 
 
 def test_to_dict_has_exactly_the_contract_keys(seed_results: list[ClaimResult]) -> None:
-    shapes = {r.status: set(r.to_dict()) for r in seed_results}
-    assert shapes["skipped"] == {"sentence", "status", "reason"}
-    assert shapes["new"] == {"sentence", "status"}
-    assert shapes["seen"] == {"sentence", "status", "match"}
-    seen = next(r for r in seed_results if r.status == "seen").to_dict()
-    assert set(seen["match"]) == {"sentence", "document", "score"}
-    assert 0.0 <= seen["match"]["score"] <= 1.0
+    shapes = {(r.status, r.match is not None): set(r.to_dict()) for r in seed_results}
+    assert shapes[("skipped", False)] == {"sentence", "status", "reason"}
+    judged = {"sentence", "status", "confidence", "uncertain"}
+    assert shapes[("new", False)] == judged  # nothing earlier shared enough words to compare
+    # A `new` verdict keeps its nearest earlier claim and score, so a false alert can be read.
+    assert shapes[("new", True)] == judged | {"match"}
+    assert shapes[("seen", True)] == judged | {"match"}
+    for status in ("seen", "new"):
+        found = next(r for r in seed_results if r.status == status and r.match).to_dict()
+        assert set(found["match"]) == {"sentence", "document", "score"}
+        assert 0.0 <= found["match"]["score"] <= 1.0
+        assert 0.0 <= found["confidence"] <= 1.0
 
 
 # --- segmentation ----------------------------------------------------------------------------

@@ -42,7 +42,12 @@ def _json_out(capsys: pytest.CaptureFixture[str], argv: list[str]) -> list[dict[
 def test_diff_txt_files_json(no_config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = _json_out(capsys, ["claims", "diff", str(EARLIER), str(LATER), "--format", "json"])
     pause = next(item for item in out if str(item["sentence"]).startswith(PAUSE))
-    assert pause == {"sentence": pause["sentence"], "status": "new"}
+    assert pause["status"] == "new" and pause["uncertain"] is False
+    assert set(pause) <= {"sentence", "status", "confidence", "uncertain", "match"}
+    assert 0.5 < pause["confidence"] <= 1.0
+    restated = next(item for item in out if "pre-screens raids" in str(item["sentence"]))
+    assert restated["status"] == "seen"  # restates "missions were reviewed in advance"
+    assert "reviewed" in restated["match"]["sentence"]
     seen = next(item for item in out if str(item["sentence"]).startswith("The vast majority"))
     assert seen["status"] == "seen"
     assert isinstance(seen["match"], dict) and seen["match"]["document"] == str(EARLIER)

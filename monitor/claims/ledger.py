@@ -17,6 +17,8 @@ from monitor.claims.change import _may_share_frame, adds_negated_clause, adds_nu
 from monitor.claims.features import _LATER_CONTAINED, DEFAULT_MODEL, ParaphraseModel, pair_features
 from monitor.claims.normalize import _ATTRIBUTION_STEMS, STOPWORDS, content_stem
 from monitor.claims.prepare import Prepared, prepare
+from monitor.claims.restate import _CONCEPT, claim_concepts, concepts, strip_reporting_frame
+from monitor.claims.reversal import agreement, may_reverse, modal_negation, reversal_kind
 from monitor.claims.segment import clauses, segment
 from monitor.settings import ClaimSettings
 
@@ -31,8 +33,15 @@ class Match:
     claim_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape: sentence, document, score."""
-        return {"sentence": self.sentence, "document": self.document, "score": round(self.score, 3)}
+        """JSON shape: sentence, document, score, and the claim id when the claim is stored."""
+        out: dict[str, Any] = {
+            "sentence": self.sentence,
+            "document": self.document,
+            "score": round(self.score, 3),
+        }
+        if self.claim_id is not None:
+            out["claim_id"] = self.claim_id
+        return out
 
 
 @dataclass(slots=True)
@@ -42,15 +51,23 @@ class ClaimResult:
     sentence: str
     status: str  # new | seen | changed | skipped
     reason: str | None = None  # why skipped
-    match: Match | None = None
-    change: str | None = None  # for changed: number | negation | attribution | actor
+    match: Match | None = None  # for new: the nearest earlier claim, when any was compared
+    change: str | None = None  # for changed: one of CHANGE_KINDS
+    confidence: float | None = None  # probability that the verdict is right (see docs/claims.md)
+    uncertain: bool = False  # in the uncertain band: a `new` one is "possibly restated"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape of `monitor claims diff`: reason only when skipped, match only when matched."""
+        """JSON shape of `monitor claims diff`: reason when skipped, else confidence and match."""
         out: dict[str, Any] = {"sentence": self.sentence, "status": self.status}
         if self.status == "skipped":
             out["reason"] = self.reason
-        if self.status in ("seen", "changed") and self.match is not None:
+            return out
+        if self.change is not None:
+            out["change"] = self.change
+        if self.confidence is not None:
+            out["confidence"] = round(self.confidence, 3)
+        out["uncertain"] = self.uncertain
+        if self.match is not None:
             out["match"] = self.match.to_dict()
         return out
 
@@ -60,7 +77,16 @@ class _Entry:
 
     # A ledger loaded from the database builds entries for every claim of a story, but compares a
     # new sentence with a few of them; preparing only those keeps a cold start cheap at 1M articles.
-    __slots__ = ("_prepared", "claim_id", "content", "core", "document", "normalized", "text")
+    __slots__ = (
+        "_concepts",
+        "_prepared",
+        "claim_id",
+        "content",
+        "core",
+        "document",
+        "normalized",
+        "text",
+    )
 
     def __init__(
         self,
@@ -78,6 +104,7 @@ class _Entry:
         self.document = document
         self.claim_id = claim_id
         self._prepared = prepared
+        self._concepts: frozenset[str] | None = None
 
     @classmethod
     def of(cls, prepared: Prepared, document: int | str, claim_id: int | None) -> _Entry:
@@ -92,6 +119,13 @@ class _Entry:
             self._prepared = prepare(self.text)
         return self._prepared
 
+    @property
+    def concepts(self) -> frozenset[str]:
+        """Role words of the claim's core (see monitor.claims.restate)."""
+        if self._concepts is None:
+            self._concepts = concepts(self.core)
+        return self._concepts
+
 
 def content_of_normalized(normalized: str) -> frozenset[str]:
     """The stemmed content words of a sentence already normalised (as stored in claims.normalized)."""
@@ -103,9 +137,27 @@ class Verdict:
     """What the ledger says about one prepared sentence."""
 
     status: str  # new | seen | changed
-    entry_index: int | None = None
+    entry_index: int | None = None  # the matched claim; for new, the nearest one compared
     score: float = 0.0
     change: str | None = None
+    probability: float = 0.0  # the paraphrase model's probability for the entry's pair
+    how: str = "model"  # model | exact | contained | clauses | coverage | frame | reversal
+
+    @property
+    def confidence(self) -> float:
+        """The model probability mapped to the verdict's side: p for seen, 1 - p for new."""
+        if self.status == "new":
+            return 1.0 - self.probability
+        return self.probability if self.status == "seen" else max(self.probability, self.score)
+
+    def uncertain(self, settings: ClaimSettings) -> bool:
+        """In the uncertain band: the nearest pair's probability is neither low nor high."""
+        if self.status == "changed" or self.entry_index is None:
+            return False
+        p = self.probability * 100
+        if self.status == "seen":
+            return p < settings.uncertain_high_pct
+        return p >= settings.uncertain_low_pct
 
 
 # Up to this many posting ids, a block is counted in Python rather than with NumPy (measured
@@ -150,14 +202,22 @@ class Ledger:
         self.by_normalized[entry.normalized] = index
         for word in entry.content:
             self.postings.setdefault(word, []).append(index)
+            # Also under its role word, so "missions" is a candidate for a sentence on "raids".
+            role = _CONCEPT.get(word)
+            if role is not None and role != word and role not in entry.content:
+                self.postings.setdefault(role, []).append(index)
         return index
 
-    def candidates(self, prepared: Prepared) -> list[int]:
+    def candidates(self, prepared: Prepared, words: frozenset[str] | None = None) -> list[int]:
         """Earlier claims sharing the most rare content words with the sentence (the block)."""
         limit = max(50, int(len(self.entries) * self.settings.common_word_max_share_pct / 100))
         postings = self.postings
         sized = sorted(
-            [(len(ids), w) for w in prepared.content if (ids := postings.get(w)) is not None]
+            [
+                (len(ids), w)
+                for w in (prepared.content if words is None else words)
+                if (ids := postings.get(w)) is not None
+            ]
         )
         if not sized:
             return []
@@ -189,15 +249,40 @@ class Ledger:
             cached = self._arrays[word] = np.array(postings, dtype=np.int64)
         return cached
 
-    def judge(self, prepared: Prepared, clause_split: bool = True) -> Verdict:
+    def judge(
+        self, prepared: Prepared, clause_split: bool = True, reframe: bool = True
+    ) -> Verdict:
         """Seen, changed or new, against every claim in the ledger."""
         settings = self.settings
         exact = self.by_normalized.get(prepared.normalized)
         if exact is not None:
-            return Verdict("seen", exact, 1.0)
+            return Verdict("seen", exact, 1.0, probability=1.0, how="exact")
         candidate_ids = self.candidates(prepared)
-        if not candidate_ids:
-            return Verdict("new")
+        best = self._judge_candidates(prepared, candidate_ids) if candidate_ids else Verdict("new")
+        if best.status != "new":
+            return best
+        # Restatements: the same assertion in other words, split, or inside a reporting frame.
+        if settings.coverage_check:
+            covered = self._covered(prepared)
+            if covered is not None:
+                return covered
+        if clause_split and settings.split_clauses and self._clauses_may_cover(prepared):
+            best = self._judge_clauses(prepared, best) or best
+            if best.status != "new":
+                return best
+        if reframe and settings.strip_reporting_frames:
+            stripped = strip_reporting_frame(prepared.text)
+            if stripped is not None:
+                inner = self.judge(prepare(stripped), clause_split, reframe=False)
+                if inner.status != "new":
+                    inner.how = "frame" if inner.how == "model" else inner.how
+                    return inner
+                if inner.entry_index is not None and inner.probability > best.probability:
+                    return inner
+        return best
+
+    def _judge_candidates(self, prepared: Prepared, candidate_ids: list[int]) -> Verdict:
+        settings = self.settings
         # Cheap pre-score on word sets; only the few best overlapping candidates meet rapidfuzz.
         core = prepared.core
         min_overlap = settings.candidate_min_overlap_pct / 100 * len(core)
@@ -215,6 +300,7 @@ class Ledger:
         seen: Verdict | None = None
         changed: Verdict | None = None
         near = Verdict("new")
+        reversing = settings.detect_reversals and may_reverse(prepared)
         for index in pre:
             earlier = entries[index].prepared
             features = pair_features(earlier, prepared)
@@ -225,6 +311,15 @@ class Ledger:
                 if _may_share_frame(earlier, prepared, settings)
                 else None
             )
+            if kind is None and reversing:
+                turned = reversal_kind(earlier, prepared)
+                if turned is not None:  # its words agree, so the model may call it a paraphrase
+                    share = agreement(earlier, prepared)
+                    if changed is None or changed.how == "reversal" and share > changed.score:
+                        changed = Verdict(
+                            "changed", index, share, turned, probability, how="reversal"
+                        )
+                    continue
             if kind is not None:
                 if kind == "actor":  # same sentence around a different name: "Ohio" -> "Texas"
                     actors = actor_difference(earlier, prepared)
@@ -241,8 +336,10 @@ class Ledger:
                     else settings.changed_frame_threshold_pct
                 )
                 if frame >= needed:
+                    if kind == "negation" and modal_negation(earlier, prepared):
+                        kind = "modality"  # "will" -> "will not", "can" -> "cannot"
                     if changed is None or frame / 100.0 > changed.score:
-                        changed = Verdict("changed", index, frame / 100.0, kind)
+                        changed = Verdict("changed", index, frame / 100.0, kind, probability)
                     continue
             if (
                 probability * 100 >= settings.seen_threshold_pct
@@ -256,18 +353,78 @@ class Ledger:
             ):
                 score = max(probability, contained)
                 if seen is None or score > seen.score:
-                    seen = Verdict("seen", index, score)
-            elif probability > near.score:
-                near = Verdict("new", index, probability)
-        best = seen or changed or near
-        if best.status == "new" and pre and clause_split and settings.split_clauses:
-            # Splitting can only end in `seen` when earlier claims together cover the sentence.
-            covered = set().union(*(entries[i].core for _, i in overlaps)) & core
-            if len(covered) * 100 >= settings.clause_split_min_coverage_pct * len(core):
-                best = self._judge_clauses(prepared) or best
-        return best
+                    how = "model" if probability * 100 >= settings.seen_threshold_pct else "contained"
+                    seen = Verdict("seen", index, score, probability=probability, how=how)
+            elif probability > near.probability or near.entry_index is None:
+                near = Verdict("new", index, probability, probability=probability)
+        if seen is None and changed is None and reversing:
+            # A reversal of a claim past the few scored ones: "no Americans were injured" inside
+            # a long sentence, turned into "three Americans were injured".
+            for _, index in overlaps[settings.scored_candidate_limit :]:
+                earlier = entries[index].prepared
+                turned = reversal_kind(earlier, prepared)
+                if turned is not None:
+                    p = self.model.probability(pair_features(earlier, prepared))
+                    share = agreement(earlier, prepared)
+                    return Verdict("changed", index, share, turned, p, how="reversal")
+        if seen is None and near.entry_index is None and overlaps:
+            # Nothing was scored beyond the pre-screen: the best overlap is still the nearest.
+            index = overlaps[0][1]
+            p = self.model.probability(pair_features(entries[index].prepared, prepared))
+            near = Verdict("new", index, p, probability=p)
+        return seen or changed or near
 
-    def _judge_clauses(self, prepared: Prepared) -> Verdict | None:
+    def _covered(self, prepared: Prepared) -> Verdict | None:
+        """Seen when one earlier claim, with at most one more, carries every role word of the sentence.
+
+        Feature-free: a restatement in other words ("pre-screens raids" / "missions were reviewed
+        in advance") or split across two earlier sentences. The claim it mainly restates must agree
+        in polarity and figures, and must not be turned around by it.
+        """
+        settings = self.settings
+        need = claim_concepts(prepared.core)
+        if len(need) < settings.coverage_min_words:
+            return None
+        ids = self.candidates(prepared, prepared.content | concepts(prepared.content))
+        if not ids:
+            return None
+        entries = self.entries
+        ranked = sorted(
+            ((len(need & entries[i].concepts), -i) for i in ids), reverse=True
+        )
+        top, minus_first = ranked[0]
+        if top * 100 < settings.coverage_primary_min_pct * len(need):
+            return None
+        first = -minus_first
+        earlier = entries[first].prepared
+        if earlier.negated != prepared.negated or reversal_kind(earlier, prepared) is not None:
+            return None
+        rest = need - entries[first].concepts
+        if any(w[0].isdigit() for w in rest):
+            return None  # a figure belongs to the claim: the main claim must carry it
+        if rest:
+            if not any(
+                -i != first
+                and rest <= entries[-i].concepts
+                and len(need & entries[-i].concepts) >= 2
+                for _, i in ranked[1 : settings.candidate_limit]
+            ):
+                return None
+        p = self.model.probability(pair_features(earlier, prepared))
+        return Verdict("seen", first, max(p, top / len(need)), probability=p, how="coverage")
+
+    def _clauses_may_cover(self, prepared: Prepared) -> bool:
+        """Whether earlier claims together carry enough of the sentence for clauses to be tried."""
+        need = claim_concepts(prepared.core)
+        if not need:
+            return False
+        ids = self.candidates(prepared, prepared.content | concepts(prepared.content))
+        covered: set[str] = set()
+        for i in ids:
+            covered |= need & self.entries[i].concepts
+        return len(covered) * 100 >= self.settings.clause_split_min_coverage_pct * len(need)
+
+    def _judge_clauses(self, prepared: Prepared, best: Verdict) -> Verdict | None:
         parts = clauses(prepared.text)
         if len(parts) < 2:
             return None
@@ -278,7 +435,8 @@ class Ledger:
                 return None  # every clause must be seen, so the rest need not be judged
             verdicts.append(verdict)
         weakest = min(verdicts, key=lambda v: v.score)
-        return Verdict("seen", weakest.entry_index, weakest.score)
+        probability = min(v.probability for v in verdicts)
+        return Verdict("seen", weakest.entry_index, weakest.score, probability=probability, how="clauses")
 
 
 def diff_claims(
@@ -306,8 +464,13 @@ def diff_claims(
 
 
 def _result(sentence: str, verdict: Verdict, ledger: Ledger) -> ClaimResult:
-    if verdict.status == "new" or verdict.entry_index is None:
-        return ClaimResult(sentence, "new")
+    confidence = verdict.confidence
+    uncertain = verdict.uncertain(ledger.settings)
+    if verdict.entry_index is None:
+        return ClaimResult(sentence, verdict.status, confidence=confidence, uncertain=uncertain)
     entry = ledger.entries[verdict.entry_index]
-    match = Match(entry.text, entry.document, verdict.score, entry.claim_id)
-    return ClaimResult(sentence, verdict.status, None, match, verdict.change)
+    score = verdict.probability if verdict.status == "new" else verdict.score
+    match = Match(entry.text, entry.document, score, entry.claim_id)
+    return ClaimResult(
+        sentence, verdict.status, None, match, verdict.change, confidence, uncertain
+    )

@@ -68,6 +68,23 @@ _VERB_HINT = re.compile(
     r"|set|cut|put|quit|got|knew|grew|drew|threw|flew|wrote|spoke|chose|stole|froze|hid|bit|beat"
     r"|became|stood|understood|sold|felt|dealt|meant|heard|lay|laid|slid|swept|wept|woke|wore|tore|swore)\b"
 )
+# Verbs of plain present-tense claims that the suffix rules above miss: "Symptoms include fever."
+_PLAIN_VERBS = re.compile(
+    r"\b(?:include|appear|remain|become|come|go|make|take|give|know|show|seem|continue|need|want"
+    r"|mean|suggest|require|involve|cause|provide|contain|hold|face|lie|live|die|run|rise|fall|win"
+    r"|lose|occur|exist|happen|differ|vary|depend|belong|affect|lead|follow|help|add|cost|last"
+    r"|grow|reach|stand|sit|keep|get|put|set|see|look|feel|think|believe|expect|plan|hope|agree"
+    r"|allow|offer|serve|act|apply|claim|warn|urge|call|ask|tell|report|state|note|argue|insist"
+    r"|deny|admit|accept|reject|refuse|fail|try|seek|use|cut|hit|kill|arrest|charge|face|pay)\b"
+)
+# Abbreviations nupunkt ends a sentence at. Titles stand before a name, road and section words
+# before a number: "Det.-Sgt. Ann Roy", "Hwy. 401", "Rte. 9".
+_TITLE_ABBREVIATIONS = frozenset(
+    "det sgt det.-sgt d/sgt insp supt cpl pte pvt const cst lt col capt cmdr gen maj adm brig "
+    "sen rep gov atty prof dr rev fr msgr hon mr mrs ms ald coun cllr staff-sgt s/sgt".split()
+)
+_NUMBER_ABBREVIATIONS = frozenset("hwy hwys rte rt no nos art sec vol fwy pkwy exit".split())
+_ENDING_ABBREVIATION = re.compile(r"(?:^|[\s(])([A-Za-z][A-Za-z./\-]*)\.$")
 _TERMINAL = ".!?…:;"
 _QUOTE_ENDINGS = ("”", '"', "''", "’")
 _CLOSERS = "”\"’')]»"
@@ -121,9 +138,8 @@ def segment(text: str, settings: ClaimSettings | None = None) -> list[Segment]:
             segments.append(Segment(dateline.group(1), "dateline"))
             line = line[dateline.end() :]
             line_start = len(segments)
-        for sentence in sent_tokenize(line):
-            if not isinstance(sentence, str):  # nupunkt's typing allows (text, span) tuples
-                sentence = str(sentence[0])
+        sentences = [s if isinstance(s, str) else str(s[0]) for s in sent_tokenize(line)]
+        for sentence in _join_abbreviations(sentences):
             for part in _split_glued_attribution(sentence.strip()):
                 if not part:
                     continue
@@ -136,6 +152,29 @@ def segment(text: str, settings: ClaimSettings | None = None) -> list[Segment]:
                     continue
                 segments.append(Segment(part, reason))
     return segments
+
+
+def _join_abbreviations(sentences: list[str]) -> list[str]:
+    """Sentences the tokenizer cut after a title or road abbreviation, joined again."""
+    joined: list[str] = []
+    for sentence in sentences:
+        sentence = sentence.strip()
+        if joined and sentence and _continues(joined[-1], sentence):
+            joined[-1] = f"{joined[-1]} {sentence}"
+        elif sentence:
+            joined.append(sentence)
+    return joined
+
+
+def _continues(previous: str, sentence: str) -> bool:
+    match = _ENDING_ABBREVIATION.search(previous)
+    if match is None:
+        return False
+    word = match.group(1).lower()
+    last = word.rsplit("-", 1)[-1] if word not in _TITLE_ABBREVIATIONS else word
+    if word in _TITLE_ABBREVIATIONS or last in _TITLE_ABBREVIATIONS:
+        return sentence[0].isupper()
+    return word in _NUMBER_ABBREVIATIONS and sentence[0].isdigit()
 
 
 def _line_skip_reason(line: str, settings: ClaimSettings) -> str | None:
@@ -161,7 +200,8 @@ def _line_skip_reason(line: str, settings: ClaimSettings) -> str | None:
     if bare and bare[-1] not in _TERMINAL and len(words) <= settings.max_heading_words:
         return "heading"
     if len(words) <= settings.max_caption_words and (
-        _CAPTION_HINT.search(line) or not _VERB_HINT.search(line)
+        _CAPTION_HINT.search(line)
+        or not (_VERB_HINT.search(line) or _PLAIN_VERBS.search(line.lower()))
     ):
         return "caption"
     return None

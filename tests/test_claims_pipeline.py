@@ -328,7 +328,7 @@ def test_claim_stored_meanwhile_keeps_its_stored_id(con: duckdb.DuckDBPyConnecti
     # the insert skips it, so its drawn id must give way to the stored one.
     empty = claims.Ledger(ClaimSettings())
     judged = stage._judge_version(pending[0], empty, ClaimSettings(), T0, stage._ClaimIds(con))
-    (held_drawn, _, _, _), (fresh_drawn, _, _, _) = judged.new_claims
+    (held_drawn, *_), (fresh_drawn, *_) = judged.new_claims
 
     with db.transaction(con):
         renamed, inserted = stage._write_judged(con, [judged], T0)

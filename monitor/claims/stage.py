@@ -59,14 +59,27 @@ class _PendingVersion:
     outlet: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Judgement:
+    """How sure a verdict was and the nearest earlier claim it was compared with."""
+
+    confidence: float
+    nearest_claim_id: int | None
+    nearest_score: float | None
+    uncertain: bool
+    change_kind: str | None
+
+
 @dataclass(slots=True)
 class _JudgedVersion:
     """One version's verdicts, held in memory until its batch is written."""
 
     version: _PendingVersion
     seen_at: Any
-    new_claims: list[tuple[int, Prepared, str, int | None]] = field(default_factory=list)
-    mentions: list[tuple[int, int, str, str, float]] = field(default_factory=list)
+    new_claims: list[tuple[int, Prepared, str, int | None, _Judgement]] = field(
+        default_factory=list
+    )
+    mentions: list[tuple[int, int, str, str, float, _Judgement]] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     new_ids: list[int] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)
@@ -166,6 +179,18 @@ def _judge_version(
             judged.counts["skipped"] += 1
             continue
         verdict = ledger.judge(prepared)
+        nearest = (
+            ledger.entries[verdict.entry_index].claim_id
+            if verdict.entry_index is not None
+            else None
+        )
+        judgement = _Judgement(
+            round(verdict.confidence, 4),
+            nearest,
+            round(verdict.probability, 4) if nearest is not None else None,
+            verdict.uncertain(settings),
+            verdict.change,
+        )
         if verdict.status == "seen" and verdict.entry_index is not None:
             seen_id = ledger.entries[verdict.entry_index].claim_id
             if seen_id is None:  # every claim of a stage ledger was stored or drawn with an id
@@ -180,11 +205,13 @@ def _judge_version(
                 else None
             )
             claim_id = claim_ids.take()
-            judged.new_claims.append((claim_id, prepared, verdict.status, changed_from))
+            judged.new_claims.append((claim_id, prepared, verdict.status, changed_from, judgement))
             ledger.add(prepared, version.id, claim_id)
             (judged.changed_ids if verdict.status == "changed" else judged.new_ids).append(claim_id)
         judged.counts[verdict.status] += 1
-        judged.mentions.append((claim_id, index, seg.text, verdict.status, round(verdict.score, 4)))
+        judged.mentions.append(
+            (claim_id, index, seg.text, verdict.status, round(verdict.score, 4), judgement)
+        )
     return judged
 
 
@@ -242,7 +269,7 @@ def _write_judged(
     renamed: dict[int, int] = {}
     inserted: dict[int, list[int]] = {}
     first_by_key: dict[tuple[int, str], int] = {}
-    new_rows: list[tuple[_JudgedVersion, tuple[int, Prepared, str, int | None]]] = []
+    new_rows: list[tuple[_JudgedVersion, tuple[int, Prepared, str, int | None, _Judgement]]] = []
     for item in judged:
         for claim in item.new_claims:
             key = (item.version.story_id, claim[1].normalized)
@@ -266,6 +293,11 @@ def _write_judged(
                 "article_id": [item.version.article_id for item, _ in new_rows],
                 "outlet": [item.version.outlet for item, _ in new_rows],
                 "seen_at": [item.seen_at for item, _ in new_rows],
+                "confidence": [claim[4].confidence for _, claim in new_rows],
+                "nearest_claim_id": [claim[4].nearest_claim_id for _, claim in new_rows],
+                "nearest_score": [claim[4].nearest_score for _, claim in new_rows],
+                "uncertain": [claim[4].uncertain for _, claim in new_rows],
+                "change_kind": [claim[4].change_kind for _, claim in new_rows],
             },
         )
         if _row_count(written) == len(new_rows):
@@ -297,6 +329,12 @@ def _write_judged(
                 "score": [m[4] for _, m in mentions],
                 "outlet": [item.version.outlet for item, _ in mentions],
                 "seen_at": [item.seen_at for item, _ in mentions],
+                "confidence": [m[5].confidence for _, m in mentions],
+                "nearest_claim_id": [
+                    renamed.get(n, n) if (n := m[5].nearest_claim_id) is not None else None
+                    for _, m in mentions
+                ],
+                "uncertain": [m[5].uncertain for _, m in mentions],
             },
         )
     db.execute(

@@ -3,14 +3,18 @@
 -- same normalised form is left as it is (an anti-join rather than ON CONFLICT, so the same
 -- statement runs on DuckLake).
 INSERT INTO claims (id, story_id, text, normalized, kind, changed_from, first_version_id,
-                    first_article_id, first_outlet, first_seen_at)
+                    first_article_id, first_outlet, first_seen_at, confidence, nearest_claim_id,
+                    nearest_score, uncertain, change_kind)
 SELECT n.id, n.story_id, n.text, n.normalized, n.kind, n.changed_from, n.version_id, n.article_id,
-       n.outlet, n.seen_at
+       n.outlet, n.seen_at, n.confidence, n.nearest_claim_id, n.nearest_score, n.uncertain,
+       n.change_kind
 FROM (SELECT id::BIGINT AS id, story_id::BIGINT AS story_id, text::VARCHAR AS text,
              normalized::VARCHAR AS normalized, kind::VARCHAR AS kind,
              changed_from::BIGINT AS changed_from, version_id::BIGINT AS version_id,
              article_id::BIGINT AS article_id, outlet::VARCHAR AS outlet,
-             seen_at::TIMESTAMP AS seen_at
+             seen_at::TIMESTAMP AS seen_at, confidence::DOUBLE AS confidence,
+             nearest_claim_id::BIGINT AS nearest_claim_id, nearest_score::DOUBLE AS nearest_score,
+             uncertain::BOOLEAN AS uncertain, change_kind::VARCHAR AS change_kind
       FROM batch_rows) n
 WHERE NOT EXISTS (
     -- Only the batch's stories are read: probing all claims read 4M normalised texts at 1M articles.

@@ -40,8 +40,16 @@ SELECT c.id                               AS claim_id,
        coalesce(ms.mentions, 0)           AS mentions,
        coalesce(ms.last_seen_at, c.first_seen_at) AS last_seen_at,
        ms.history,
-       ms.status_history
+       ms.status_history,
+       c.confidence,
+       c.uncertain,
+       c.nearest_claim_id,
+       nearest.text                       AS nearest_text,
+       c.nearest_score,
+       c.change_kind,
+       c.seen_as
 FROM claims c
+LEFT JOIN claims nearest ON nearest.id = c.nearest_claim_id
 LEFT JOIN stories s ON s.id = c.story_id
 LEFT JOIN claims earlier ON earlier.id = c.changed_from
 LEFT JOIN successors sc ON sc.claim_id = c.id

@@ -3,6 +3,7 @@
 -- first_seen_at is the time the claims stage gives the claim (the article's own date when known).
 -- "What is new since T" is `WHERE detected_at > T`, or the table macro `new_claims_since(T)`.
 -- opens_story marks claims of a story's first article, which alerts announce as a new story.
+-- possibly_restated marks new claims in the uncertain band, nearest_text the claim they may restate.
 CREATE OR REPLACE VIEW new_claims AS
 WITH story_openers AS (
     -- The story's first article is the first one the monitor processed, whatever its date.
@@ -34,8 +35,15 @@ SELECT coalesce(v.claims_at, v.fetched_at, c.first_seen_at) AS detected_at,
        c.first_article_id                  AS article_id,
        c.first_version_id                  AS version_id,
        c.first_version_id = so.first_version_id AS opens_story,
-       coalesce(al.alerts_sent, 0)         AS alerts_sent
+       coalesce(al.alerts_sent, 0)         AS alerts_sent,
+       c.confidence,
+       coalesce(c.uncertain, false)        AS possibly_restated,
+       c.nearest_claim_id,
+       nearest.text                        AS nearest_text,
+       c.nearest_score,
+       c.change_kind
 FROM claims c
+LEFT JOIN claims nearest ON nearest.id = c.nearest_claim_id
 LEFT JOIN stories s ON s.id = c.story_id
 LEFT JOIN claims earlier ON earlier.id = c.changed_from
 LEFT JOIN articles a ON a.id = c.first_article_id

@@ -9,6 +9,8 @@ from typing import Any
 import duckdb
 
 from monitor import db
+from monitor.claims.features import DEFAULT_MODEL, ParaphraseModel
+from monitor.claims.judge_model import model_file, model_for
 from monitor.claims.ledger import Ledger
 from monitor.claims.prepare import PreparedVersion, prepare_version
 from monitor.settings import ClaimSettings
@@ -30,14 +32,21 @@ class _LedgerCache:
         self.settings: ClaimSettings | None = None
         self.ledgers: OrderedDict[int, Ledger] = OrderedDict()
         self.signatures: dict[int, tuple[int, ...]] = {}
+        self.model: ParaphraseModel = DEFAULT_MODEL
+        self.model_stamp: float | None = None
 
     def for_run(self, con: duckdb.DuckDBPyConnection, settings: ClaimSettings) -> None:
         """Forget everything if this run is on another database or with other settings."""
         database = str(db.query(con, "db_current_file")[0][0])
-        if database != self.database or settings != self.settings:
+        path = model_file(database, settings.model_path)
+        stamp = path.stat().st_mtime if path.is_file() else None
+        if database != self.database or settings != self.settings or stamp != self.model_stamp:
             self.ledgers.clear()
             self.signatures.clear()
             self.database, self.settings = database, settings
+            # A retrained model (`monitor claims retrain`) is used from the next run on.
+            self.model = model_for(database, settings.model_path)
+            self.model_stamp = stamp
 
     def check(self, con: duckdb.DuckDBPyConnection, story_ids: set[int]) -> None:
         """Drop the cached ledgers of these stories whose claims changed behind our back."""
@@ -57,7 +66,7 @@ class _LedgerCache:
         if ledger is not None:
             self.ledgers.move_to_end(story_id)
             return ledger
-        return self._keep(story_id, load_ledger(con, story_id, settings))
+        return self._keep(story_id, load_ledger(con, story_id, settings, self.model))
 
     def prefetch(
         self, con: duckdb.DuckDBPyConnection, story_ids: set[int], settings: ClaimSettings
@@ -66,7 +75,7 @@ class _LedgerCache:
         missing = sorted(story_id for story_id in story_ids if story_id not in self.ledgers)
         if not missing:
             return
-        loaded = {story_id: Ledger(settings) for story_id in missing}
+        loaded = {story_id: Ledger(settings, self.model) for story_id in missing}
         for story_id, claim_id, text, normalized, version_id in db.query(
             con, "claims_stories_ledgers", {"story_ids": missing}
         ):
@@ -108,9 +117,19 @@ class _LedgerCache:
 _LEDGERS = _LedgerCache(max_claims=LEDGER_CACHE_CLAIMS_MAX)
 
 
-def load_ledger(con: duckdb.DuckDBPyConnection, story_id: int, settings: ClaimSettings) -> Ledger:
+def forget_ledger(story_id: int) -> None:
+    """Drop a story's cached ledger in this process (after a correction of one of its claims)."""
+    _LEDGERS.pop(story_id, None)
+
+
+def load_ledger(
+    con: duckdb.DuckDBPyConnection,
+    story_id: int,
+    settings: ClaimSettings,
+    model: ParaphraseModel = DEFAULT_MODEL,
+) -> Ledger:
     """Read one story's claims into an indexed ledger."""
-    ledger = Ledger(settings)
+    ledger = Ledger(settings, model)
     for claim_id, text, normalized, version_id in db.query(
         con, "claims_story_ledger", {"story_id": story_id}
     ):

@@ -10,6 +10,7 @@ import math
 import re
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +109,8 @@ def write_story_report(
 # --- page -------------------------------------------------------------------------------------
 
 
-def render_html(data: StoryData) -> str:
-    """The page for already-loaded story data."""
+def render_html(data: StoryData, nav: Sequence[tuple[str, str]] = ()) -> str:
+    """The page for already-loaded story data; NAV adds a bar of (href, label) links above it."""
     story = data.story
     opener = data.timeline[0]["version_id"] if data.timeline else None
     claim_by_id = {c["claim_id"]: c for c in data.claims}
@@ -126,9 +127,17 @@ def render_html(data: StoryData) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<meta name=\"generator\" content=\"story-monitor {_e(__version__)}\">\n"
+        "<link rel=\"icon\" href=\"data:,\">\n"  # no favicon request that a web server would 404
         f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n"
-        f"<body data-story-id=\"{story['story_id']}\">\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f"<body data-story-id=\"{story['story_id']}\">\n{_nav(nav)}<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
+
+
+def _nav(links: Sequence[tuple[str, str]]) -> str:
+    if not links:
+        return ""
+    items = "".join(f"<a href=\"{_e(href)}\">{_e(label)}</a>" for href, label in links)
+    return f"<nav class=\"site-nav\">{items}</nav>\n"
 
 
 def _header(story: dict[str, Any]) -> str:
@@ -698,5 +707,7 @@ td a{color:var(--ink)}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .hs{display:inline-block;font-size:10px;padding:1px 5px;margin:1px;border-radius:3px;background:#f3f4f6;color:#374151}
 .hs-new{background:var(--new-bg);color:#92400e}.hs-changed{background:var(--changed-bg);color:#5b21b6}
 footer{color:var(--muted);font-size:12px;margin-top:22px;text-align:center}
-@media print{body{background:#fff}section{break-inside:avoid}}
+.site-nav{display:flex;gap:20px;padding:12px 24px;background:#1f2430;font-size:14px}
+.site-nav a{color:#e2e8f0}.site-nav a:first-child{font-weight:600;color:#fff}
+@media print{body{background:#fff}section{break-inside:avoid}.site-nav{display:none}}
 """

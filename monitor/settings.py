@@ -311,6 +311,25 @@ class SearchSettings(_Section):
     rebuild_always_below_s: float = Field(default=2.0, ge=0)  # builds faster than this always run
 
 
+class SiteSettings(_Section):
+    """The static story site (`monitor site`); see docs/site.md."""
+
+    dir: Path | None = Field(
+        default=None,
+        description="Folder the cycle rebuilds the static site in after each run (index.html, "
+        "stories/<id>.html, feeds.html); relative to the config file. Unset: no site.",
+    )
+    stories_max: int = Field(
+        default=1000, ge=1,
+        description="Untracked stories on the site (count), most recently active first; tracked "
+        "stories are always on it.",
+    )
+    chart_days: int = Field(
+        default=30, ge=2, le=366,
+        description="Days covered by each story's activity chart on the index, ending today (UTC).",
+    )
+
+
 class Settings(_Section):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
@@ -320,6 +339,7 @@ class Settings(_Section):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     scale: ScaleSettings = Field(default_factory=ScaleSettings)
+    site: SiteSettings = Field(default_factory=SiteSettings)
     feeds: list[FeedConfig] = Field(default_factory=list)
     stories: list[StoryConfig] = Field(default_factory=list)
     channels: list[ChannelConfig] = Field(default_factory=list)
@@ -364,6 +384,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if not settings.database.path.is_absolute():
         # Relative database paths are relative to the config file, not the working directory.
         settings.database.path = (config_path.parent / settings.database.path).resolve()
+    if settings.site.dir is not None and not settings.site.dir.is_absolute():
+        settings.site.dir = (config_path.parent / settings.site.dir).resolve()
     return settings
 
 

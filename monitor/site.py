@@ -445,12 +445,15 @@ def _story_table(
     span: list[dt.date], note: str, key: str,
 ) -> str:
     rows = "\n".join(_story_row(s, days.get(s["story_id"], {}), span) for s in stories)
-    chart_label = f"{len(span)} days to {span[-1].day} {span[-1]:%b}"
+    chart_label = f"Last {len(span)} days"
     return (
         f"<section class=\"stories\" id=\"{key}\"><h2>{_e(title)} <span class=\"count\">{len(stories)}</span></h2>"
         f"<p class=\"note\">{_e(note)}</p>"
-        "<table><thead><tr><th>Story</th><th>Latest activity</th><th class=\"num\">Articles</th>"
-        f"<th>Claims</th><th class=\"chart-col\">Articles per day · {_e(chart_label)}</th></tr></thead>"
+        "<table><colgroup><col><col class=\"w-when\"><col class=\"w-num\"><col class=\"w-claims\">"
+        "<col class=\"chart-col\"></colgroup>"
+        "<thead><tr><th>Story</th><th>Latest activity</th><th class=\"num\">Articles</th>"
+        f"<th>Claims</th><th class=\"chart-col\" title=\"articles stored per day; amber: days that added claims\">"
+        f"{_e(chart_label)}</th></tr></thead>"
         f"<tbody>\n{rows}\n</tbody></table></section>"
     )
 
@@ -529,7 +532,9 @@ def render_feeds(feeds: Sequence[dict[str, Any]], now: dt.datetime) -> str:
             "<section class=\"empty\"><p>No feeds yet: add <code>[[feeds]]</code> to the config and run a cycle."
             "</p></section>"), "feeds.html")
     body += (
-        "<section class=\"feeds\"><table><thead><tr><th>Feed</th><th>Health</th><th>Last check</th>"
+        "<section class=\"feeds\"><table><colgroup><col class=\"w-feed\"><col class=\"w-health\">"
+        "<col class=\"w-when\"><col class=\"w-when\"><col class=\"w-errors\"><col><col class=\"w-num\">"
+        "</colgroup><thead><tr><th>Feed</th><th>Health</th><th>Last check</th>"
         "<th>Next check</th><th class=\"num\">Errors</th><th>Last error</th>"
         "<th class=\"num\" title=\"entries whose article is stored\">Articles stored</th>"
         f"</tr></thead><tbody>\n{rows}\n</tbody></table>"
@@ -540,7 +545,7 @@ def render_feeds(feeds: Sequence[dict[str, Any]], now: dt.datetime) -> str:
 
 
 def _feed_row(feed: dict[str, Any]) -> str:
-    status = f" (HTTP {feed['last_status']})" if feed.get("last_status") else ""
+    status = f"HTTP {feed['last_status']}" if feed.get("last_status") else ""
     failed = f"<div class=\"sub\">{feed['failed']} failed</div>" if feed.get("failed") else ""
     pending = f"<div class=\"sub\">{feed['pending']} waiting</div>" if feed.get("pending") else ""
     title = feed["feed"] if feed["feed"] != feed["url"] else ""
@@ -549,8 +554,8 @@ def _feed_row(feed: dict[str, Any]) -> str:
         f"<td class=\"feed\">{f'<b>{_e(title)}</b>' if title else ''}"
         f"<div class=\"url\"><a href=\"{_e(feed['url'])}\" rel=\"noopener noreferrer\">{_e(feed['url'])}</a></div></td>"
         f"<td><span class=\"health\">{_e(feed['health'])}</span></td>"
-        f"<td class=\"when\">{_when(feed['last_checked_at'])}<div class=\"sub\">{_e(status.strip())}</div></td>"
-        f"<td class=\"when\">{_when(feed['next_check_at'])}</td>"
+        f"<td class=\"when\">{_clock(feed['last_checked_at'])}<div class=\"sub\">{_e(status)}</div></td>"
+        f"<td class=\"when\">{_clock(feed['next_check_at'])}</td>"
         f"<td class=\"num\">{feed['error_count']}</td>"
         f"<td class=\"error\">{_e(feed['last_error'] or '')}</td>"
         f"<td class=\"num\"><b>{feed['stored']}</b>{failed}{pending}</td></tr>"
@@ -581,6 +586,10 @@ def _day(value: dt.datetime | None) -> str:
     return f"{value.day} {value:%b %Y}" if value else "—"
 
 
+def _clock(value: dt.datetime | None) -> str:
+    return f"{value.day} {value:%b %Y}<div class=\"sub\">{value:%H:%M}</div>" if value else "—"
+
+
 def _when(value: dt.datetime | None) -> str:
     return f"{value.day} {value:%b %Y %H:%M} UTC" if value else "—"
 
@@ -608,7 +617,8 @@ h2{font-size:18px;margin:0 0 2px}
 a.stat:hover{text-decoration:none;border-color:#cbd5e1}
 .stat-alert{border-color:#fca5a5;background:var(--bad-bg)}.stat-alert b,.stat-alert span{color:var(--bad)}
 section{background:var(--card);border:1px solid var(--line);border-radius:14px;padding:18px 20px;margin-top:20px}
-table{width:100%;border-collapse:collapse}
+table{width:100%;border-collapse:collapse;table-layout:fixed}
+.w-when{width:140px}.w-num{width:100px}.w-claims{width:210px}.w-feed{width:26%}.w-health{width:110px}.w-errors{width:80px}
 th{text-align:left;font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);font-weight:600;border-bottom:1px solid var(--line);padding:8px 10px}
 td{border-bottom:1px solid #f0f1f3;padding:10px;vertical-align:top}
 tbody tr:last-child td{border-bottom:none}
@@ -623,15 +633,15 @@ td.claims{white-space:nowrap}
 .n-new{background:var(--new-bg);color:#92400e}.n-changed{background:var(--changed-bg);color:#5b21b6}
 .recent{font-size:12px;color:var(--new);font-weight:600;margin-top:5px}
 .chart-col{width:170px}
+td.chart-col{padding-top:14px}
 svg.spark{display:block}
 .spark .bar{fill:var(--bar)}.spark .bar-claims{fill:var(--new)}.spark .bar-none{fill:#e5e7eb}
-.feeds td.feed{max-width:360px;word-break:break-all}
-.feeds .url{font-size:12px}
+.feeds .url{font-size:12px;overflow-wrap:anywhere}
 .health{display:inline-block;font-size:12px;font-weight:600;padding:1px 9px;border-radius:999px;background:#dcfce7;color:#166534;white-space:nowrap}
 .health-failing .health,.health-parked .health{background:var(--bad-bg);color:var(--bad)}
 .health-never-polled .health,.health-removed .health{background:#f3f4f6;color:#374151}
-td.error{font-size:12px;color:var(--bad);max-width:280px;word-break:break-word}
+td.error{font-size:12px;color:var(--bad);overflow-wrap:anywhere}
 code{font-size:13px;background:#f3f4f6;padding:1px 5px;border-radius:4px}
 footer{color:var(--muted);font-size:12px;margin:0 0 28px;text-align:center}
-@media (max-width:760px){.chart-col{display:none}td.when .sub{display:none}}
+@media (max-width:760px){.chart-col{display:none}.w-claims{width:130px}td.claims{white-space:normal}}
 """

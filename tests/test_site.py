@@ -20,7 +20,15 @@ from typing import Any
 import pytest
 
 from monitor import db, site
-from monitor.demo import DEMO_KEYWORDS, DEMO_STORY, EARLIER, LATER, SEED_DIR, render_article_page, render_feed
+from monitor.demo import (
+    DEMO_KEYWORDS,
+    DEMO_STORY,
+    EARLIER,
+    LATER,
+    SEED_DIR,
+    render_article_page,
+    render_feed,
+)
 from monitor.localserver import FixtureServer, Response
 from monitor.settings import SiteSettings, load_settings
 
@@ -408,7 +416,8 @@ class Visit:
     problems: list[str]
 
 
-LINKS_JS = "[...document.querySelectorAll('a[href]')].map(a => a.href)"
+# getAttribute: an SVG <a>'s .href is an object, not the resolved URL
+LINKS_JS = "[...document.querySelectorAll('a[href]')].map(a => new URL(a.getAttribute('href'), document.baseURI).href)"
 IDS_JS = "[...document.querySelectorAll('[id]')].map(e => e.id)"
 
 
@@ -429,7 +438,7 @@ def served_site(cycle_site: CycleSite) -> Iterator[str]:
     """The site folder behind a plain static web server on loopback."""
 
     class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(cycle_site.site_dir)))
@@ -452,7 +461,7 @@ def test_every_page_loads_in_chromium_without_errors_and_every_link_resolves(
              for p in cycle_site.site_dir.rglob("*.html")}
     queue, visited, fragments = [served_site + "index.html"], {}, []
     while queue or pages - set(visited):
-        url = queue.pop() if queue else sorted(pages - set(visited))[0]
+        url = queue.pop() if queue else min(pages - set(visited))
         if url in visited:
             continue
         visit = browser.visit(url)

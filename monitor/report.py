@@ -127,8 +127,9 @@ def render_html(data: StoryData, nav: Sequence[tuple[str, str]] = ()) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<meta name=\"generator\" content=\"story-monitor {_e(__version__)}\">\n"
-        "<link rel=\"icon\" href=\"data:,\">\n"  # no favicon request that a web server would 404
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        # On a served site, an inline icon saves a /favicon.ico request that would 404.
+        + ("<link rel=\"icon\" href=\"data:,\">\n" if nav else "")
+        + f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n"
         f"<body data-story-id=\"{story['story_id']}\">\n{_nav(nav)}<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 

@@ -136,6 +136,8 @@ def build_from_config(
 def _build(con: duckdb.DuckDBPyConnection, out: Path, site: SiteSettings, now: dt.datetime) -> SiteSummary:
     started = time.perf_counter()
     out = out.absolute()
+    if out.is_symlink():
+        out = out.resolve()  # swap the folder a web server's configured path leads to
     previous = _read_manifest(out)
     summary = SiteSummary(out_dir=out)
     stories = _records(con, "site_stories", {
@@ -233,8 +235,12 @@ def _merged_targets(
     return found
 
 
+INDEX_ONLY_COLUMNS = frozenset({"recent_new", "recent_changed"})  # not on the story's page
+
+
 def _fingerprint(row: dict[str, Any]) -> str:
-    text = json.dumps([SITE_FORMAT, __version__, sorted(row.items())], default=str)
+    shown = sorted((k, v) for k, v in row.items() if k not in INDEX_ONLY_COLUMNS)
+    text = json.dumps([SITE_FORMAT, __version__, shown], default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -264,6 +264,25 @@ def test_build_from_config_takes_the_folder_from_the_config_or_out(cycle_site: C
     assert settings_dir.out_dir == cycle_site.site_dir
 
 
+def test_the_site_is_off_unless_configured(tmp_path: Path) -> None:
+    from monitor.settings import Settings, parse_settings
+
+    assert Settings().site.dir is None
+    with pytest.raises(Exception, match="chart_days"):
+        parse_settings({"site": {"chart_days": 1}})
+    with pytest.raises(Exception, match="pass --out DIR or set \\[site\\] dir"):
+        site.build_from_config(db_path=tmp_path / "missing.duckdb")
+
+
+def test_a_symlinked_site_folder_is_updated_where_it_points(cycle_site: CycleSite, tmp_path: Path) -> None:
+    real = tmp_path / "www" / "monitor"
+    site.build_site(cycle_site.database, real)
+    (tmp_path / "public").symlink_to(real)
+    site.build_site(cycle_site.database, tmp_path / "public")
+    assert (tmp_path / "public").is_symlink() and (tmp_path / "public" / "index.html").is_file()
+    assert sorted(p.name for p in (tmp_path / "www").iterdir()) == ["monitor"]
+
+
 # --- fixture database: a merged story keeps a page that leads on -------------------------------
 
 

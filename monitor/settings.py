@@ -158,9 +158,16 @@ class StoryConfig(_Section):
         default_factory=list,
         description="Words or phrases; an article naming enough of them joins the story.",
     )
-    seed_urls: list[str] = Field(
-        default_factory=list, description="Accepted for compatibility; nothing reads it."
-    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_seed_urls(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "seed_urls" in data:
+            raise ValueError(
+                "seed_urls was removed (nothing ever read it): delete it; an article joins a "
+                "tracked story through its keywords or by linking"
+            )
+        return data
 
 
 class ChannelConfig(_Section):

@@ -108,7 +108,7 @@ class ChannelConfig(_Section):
     # Severity rises new_claim < changed_claim < new_story; lower kinds are not queued.
     min_severity: Literal["new_claim", "changed_claim", "new_story"] = "new_claim"
     mode: Literal["immediate", "digest"] = "immediate"
-    format: Literal["auto", "markdown", "text"] = "auto"  # auto: by service (email is text)
+    format: Literal["auto", "slack", "markdown", "html", "text"] = "auto"  # auto: by service (email is html)
     max_message_chars: int | None = Field(default=None, ge=200)  # default: the service's limit
     quiet_hours: bool = True  # hold immediate alerts during [alerts] quiet hours
 

@@ -402,6 +402,18 @@ def _articles(data: StoryData, opener: int | None, claim_by_id: dict[int, dict[s
     )
 
 
+# How each article_versions.published_source reads next to "published ..." on an article card.
+DATE_SOURCE_LABELS = {
+    "feed": "feed date", "page-meta": "page metadata", "page-markup": "page markup",
+    "page-guess": "guessed from the page text", "page": "page date",
+}
+
+
+def _date_source(entry: dict[str, Any]) -> str:
+    label = DATE_SOURCE_LABELS.get(entry.get("published_source") or "")
+    return f" <span class=\"date-source\" title=\"where this date came from\">({label})</span>" if label else ""
+
+
 def _article_card(
     entry: dict[str, Any], data: StoryData, is_opener: bool, claim_by_id: dict[int, dict[str, Any]]
 ) -> str:
@@ -412,7 +424,9 @@ def _article_card(
     seen = [m for m in mentions if m["status"] == "seen"]
     meta = []
     if entry.get("published_at"):
-        meta.append(f"published {_when(entry['published_at'])}")
+        meta.append(f"published {_when(entry['published_at'])}{_date_source(entry)}")
+    elif entry.get("published_source") == "fetched":
+        meta.append("no publication date found")
     meta.append(f"stored by the monitor {_when(entry['seen_at'])} UTC")
     if entry.get("author"):
         meta.append(f"by {_e(entry['author'])}")

@@ -202,10 +202,10 @@ class ChannelConfig(_Section):
         default="immediate",
         description="immediate: sent by each cycle; digest: one summary per digest period.",
     )
-    format: Literal["auto", "markdown", "text"] = Field(
+    format: Literal["auto", "slack", "markdown", "html", "text"] = Field(
         default="auto",
         description="Message markup; auto picks by service (Slack mrkdwn, chat Markdown, "
-        "e-mail and webhooks text).",
+        "e-mail HTML, webhooks text).",
     )
     max_message_chars: int | None = Field(
         default=None,

@@ -260,17 +260,12 @@ DF_CACHE_TERMS = 200_000
 _DF = _DfCache(DF_CACHE_TERMS)
 
 
-def idf(df: int, n_docs: int) -> float:
-    """Smoothed inverse document frequency; an unseen term gets the largest value."""
-    return math.log((1 + n_docs) / (1 + df)) + 1.0
-
-
 def weigh_terms(
     counts: Counter[str], df: Callable[[str], int] | dict[str, int], n_docs: int
 ) -> dict[str, float]:
     """Unit-length TF-IDF vector with sublinear term frequency (DF as a function or a dict)."""
-    # idf() inlined, with the dict read directly: this runs for every member of every re-checked
-    # story, and the calls were most of its cost.
+    # Smoothed IDF, log((1 + n) / (1 + df)) + 1, written inline with the dict read directly: this
+    # runs for every member of every re-checked story, and function calls were most of its cost.
     log, top = math.log, 1 + n_docs
     if isinstance(df, dict):
         get = df.get

@@ -27,9 +27,9 @@ class _TermCache:
     def __init__(self, max_items: int) -> None:
         self.max_items = max_items
         self.settings: LinkingSettings | None = None
-        self.items: OrderedDict[tuple[str, str], Counter[str]] = OrderedDict()
+        self.items: OrderedDict[tuple[str, str], dict[str, float]] = OrderedDict()
 
-    def terms(self, title: str, text: str, settings: LinkingSettings) -> Counter[str]:
+    def terms(self, title: str, text: str, settings: LinkingSettings) -> dict[str, float]:
         """extract_terms(title, text, settings), from the cache when seen; do not modify it."""
         if settings != self.settings:
             self.items.clear()
@@ -45,7 +45,7 @@ class _TermCache:
         return counts
 
 
-    def remember(self, items: Iterable[tuple[str, str, Counter[str]]], settings: LinkingSettings) -> None:
+    def remember(self, items: Iterable[tuple[str, str, dict[str, float]]], settings: LinkingSettings) -> None:
         """Keep terms extracted elsewhere with SETTINGS, by (title, text)."""
         if settings != self.settings:
             self.items.clear()
@@ -63,7 +63,7 @@ TERM_CACHE_ITEMS = 20_000
 _TERMS = _TermCache(TERM_CACHE_ITEMS)
 
 
-def remember_terms(items: Iterable[tuple[str, str, Counter[str]]], settings: LinkingSettings) -> None:
+def remember_terms(items: Iterable[tuple[str, str, dict[str, float]]], settings: LinkingSettings) -> None:
     """Keep (title, text, terms) that extraction workers computed, for linking in this process."""
     _TERMS.remember(items, settings)
 

@@ -8,7 +8,6 @@ story. Both record the move in `story_links`.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -118,8 +117,10 @@ def split_story(
     if len(moving) == len(members):
         raise StoreError(f"splitting every article out of story {story_id} would leave it empty")
     with db.transaction(con):
-        leaving = [(m, None) for m in _members_of(db.query(con, "stories_latest_versions", [moving]), settings)]
-        staying = [(m, None) for m in _members_of(
+        leaving: list[tuple[_Member, dict[str, float] | None]] = [
+            (m, None) for m in _members_of(db.query(con, "stories_latest_versions", [moving]), settings)
+        ]
+        staying: list[tuple[_Member, dict[str, float] | None]] = [(m, None) for m in _members_of(
             db.query(con, "stories_latest_versions", [sorted(members - set(moving))]), settings)]
         df, n_docs = _DF.lookup(con, set().union(*(m.counts for m, _ in leaving + staying)))
         return _write_splits(con, [_Split(story_id, row, leaving, staying)], df, n_docs, now, settings)[0]
@@ -131,7 +132,7 @@ class _Member:
 
     article_id: int
     title: str
-    counts: Counter[str]
+    counts: dict[str, float]
     at: dt.datetime | None
     version_id: int
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import math
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 
 from rapidfuzz import fuzz
 
@@ -72,7 +73,7 @@ class StoryLinker:
         # decisions in memory (`monitor cluster`, the eval); the pipeline's per-batch linkers do
         # not, and `revise_stories` splits in DuckDB after each batch instead.
         self.keep_members = keep_members
-        self.members: dict[int, list[tuple[Doc, Counter[str]]]] = {}
+        self.members: dict[int, list[tuple[Doc, dict[str, float]]]] = {}
         self.assignment: dict[str | int, int] = {}
 
     def _counter_id(self, doc: Doc) -> int:
@@ -103,25 +104,26 @@ class StoryLinker:
             if oldest not in self._tracked:
                 del posting[oldest]
 
-    def observe(self, counts: Counter[str]) -> None:
+    def observe(self, counts: Mapping[str, float]) -> None:
         """Count a document into the document frequencies."""
         self.n_docs += 1
         for term in counts:
             self.df[term] = self.df.get(term, 0) + 1
 
-    def vectorize(self, counts: Counter[str]) -> dict[str, float]:
+    def vectorize(self, counts: Mapping[str, float]) -> dict[str, float]:
         """TF-IDF vector of a document under the current document frequencies."""
         return weigh_terms(counts, self.df, self.n_docs)
 
     def candidates(self, vector: dict[str, float]) -> set[int]:
         """Stories sharing the document's strongest terms (blocking), best first, plus tracked."""
-        shared: Counter[int] = Counter()
+        shared: dict[int, float] = {}
         for term in query_terms(vector, self.settings):
             weight = vector[term]
             for story_id in self.postings.get(term, ()):
                 if story_id in self.stories:  # a story merged away stays in stale postings
-                    shared[story_id] += weight
-        found = {story_id for story_id, _ in shared.most_common(self.settings.candidates_max)}
+                    shared[story_id] = shared.get(story_id, 0.0) + weight
+        best = heapq.nlargest(self.settings.candidates_max, shared.items(), key=itemgetter(1))
+        found = {story_id for story_id, _ in best}
         found.update(self._tracked)
         return found
 
@@ -311,10 +313,11 @@ def cluster_documents(docs: Iterable[Doc], settings: LinkingSettings | None = No
 
 def tracked_story_state(story_id: int, name: str, keywords: Sequence[str]) -> StoryState:
     """A tracked story's starting representation: its name and keywords as salient terms."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}
     settings = LinkingSettings()
     for phrase in [name, *keywords]:
-        counts.update(extract_terms(phrase, "", settings))
+        for term, count in extract_terms(phrase, "", settings).items():
+            counts[term] = counts.get(term, 0.0) + count
     vector = weigh_terms(counts, lambda t: 0, 1)
     story = StoryState(id=story_id, terms=vector, tracked=True, keywords=tuple(keywords), name=name)
     story.refresh()

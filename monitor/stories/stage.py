@@ -198,7 +198,7 @@ def _load_linker(
     con: duckdb.DuckDBPyConnection,
     settings: LinkingSettings,
     since: dt.datetime,
-    counts: Sequence[Counter[str]],
+    counts: Sequence[dict[str, float]],
 ) -> tuple[StoryLinker, list[dict[str, float]]]:
     """A linker holding the candidate stories of documents with COUNTS (blocking in SQL), and their vectors.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 
 from monitor.settings import LinkingSettings
 
@@ -23,9 +23,9 @@ _STOPWORDS = frozenset(
 )
 
 
-def extract_terms(title: str, text: str, settings: LinkingSettings) -> Counter[str]:
+def extract_terms(title: str, text: str, settings: LinkingSettings) -> dict[str, float]:
     """Weighted term counts (e:name, p:name_name, n:number, w:word); title and lead terms count more."""
-    counts: Counter[str] = Counter()
+    counts: defaultdict[str, float] = defaultdict(float)
     pair_weight = settings.entity_pair_weight
     text = text or ""
     parts = [(title or "", settings.title_boost), (text, 1.0)]
@@ -55,4 +55,4 @@ def extract_terms(title: str, text: str, settings: LinkingSettings) -> Counter[s
             elif len(low) >= 3:
                 stem = low[:-1] if low.endswith("s") and len(low) > 4 else low
                 counts["w:" + stem] += boost * settings.word_weight
-    return Counter({t: c for t, c in counts.items() if c > 0})
+    return {t: c for t, c in counts.items() if c > 0}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -12,7 +12,7 @@ from monitor.settings import LinkingSettings
 
 
 def weigh_terms(
-    counts: Counter[str], df: Callable[[str], int] | dict[str, int], n_docs: int
+    counts: Mapping[str, float], df: Callable[[str], int] | dict[str, int], n_docs: int
 ) -> dict[str, float]:
     """Unit-length TF-IDF vector with sublinear term frequency (DF as a function or a dict)."""
     # Smoothed IDF, log((1 + n) / (1 + df)) + 1, written inline with the dict read directly: this
@@ -65,7 +65,7 @@ def similarity_matrix(vectors: Sequence[dict[str, float]]) -> np.ndarray:
             if column is not None:
                 dense[row, column] = weight
     # einsum rather than a BLAS product: BLAS threads spin and stall on a busy machine.
-    similarity = np.einsum("ik,jk->ij", dense, dense)
+    similarity: np.ndarray = np.einsum("ik,jk->ij", dense, dense)
     np.fill_diagonal(similarity, 1.0)
     return similarity
 

@@ -44,8 +44,9 @@ class _TermCache:
             self.items.move_to_end(key)
         return counts
 
-
-    def remember(self, items: Iterable[tuple[str, str, dict[str, float]]], settings: LinkingSettings) -> None:
+    def remember(
+        self, items: Iterable[tuple[str, str, dict[str, float]]], settings: LinkingSettings
+    ) -> None:
         """Keep terms extracted elsewhere with SETTINGS, by (title, text)."""
         if settings != self.settings:
             self.items.clear()
@@ -63,7 +64,9 @@ TERM_CACHE_ITEMS = 20_000
 _TERMS = _TermCache(TERM_CACHE_ITEMS)
 
 
-def remember_terms(items: Iterable[tuple[str, str, dict[str, float]]], settings: LinkingSettings) -> None:
+def remember_terms(
+    items: Iterable[tuple[str, str, dict[str, float]]], settings: LinkingSettings
+) -> None:
     """Keep (title, text, terms) that extraction workers computed, for linking in this process."""
     _TERMS.remember(items, settings)
 
@@ -81,7 +84,9 @@ class _DfCache:
         self.state: tuple[Any, ...] | None = None
         self.df: dict[str, int] = {}  # every term looked up, 0 when the log has no row for it
 
-    def lookup(self, con: duckdb.DuckDBPyConnection, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+    def lookup(
+        self, con: duckdb.DuckDBPyConnection, terms: Iterable[str]
+    ) -> tuple[dict[str, int], int]:
         """(DF of those TERMS counted in any document, documents counted), reading only unknown terms."""
         state = self._read_state(con)
         if state != self.state:
@@ -105,7 +110,12 @@ class _DfCache:
         if before is None:
             return
         state = self._read_state(con)
-        expected = (*before[:2], before[2] + len(delta), before[3] + sum(delta.values()), before[4] + docs)
+        expected = (
+            *before[:2],
+            before[2] + len(delta),
+            before[3] + sum(delta.values()),
+            before[4] + docs,
+        )
         if state != expected:  # someone else changed the log since we read it
             self.df.clear()
             return

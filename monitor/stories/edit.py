@@ -54,14 +54,19 @@ def merge_stories(
         raise StoreError(f"cannot merge story {keep_id} into itself")
     for story_id in (keep_id, merge_id):
         if _story_row(con, story_id)[3] is not None:
-            raise StoreError(f"story {story_id} was already merged into story {_story_row(con, story_id)[3]}")
+            raise StoreError(
+                f"story {story_id} was already merged into story {_story_row(con, story_id)[3]}"
+            )
     with db.transaction(con):
         moved = [row[0] for row in db.query(con, "stories_article_ids", [merge_id])]
         if moved:
             articles = _pack(moved)
             db.execute(con, "stories_clear_current_links_batch", [articles])
-            db.execute(con, "stories_insert_moved_links_batch",
-                       {"articles": articles, "story": keep_id, "reason": reason, "now": now})
+            db.execute(
+                con,
+                "stories_insert_moved_links_batch",
+                {"articles": articles, "story": keep_id, "reason": reason, "now": now},
+            )
         db.execute(con, "stories_move_articles", [keep_id, merge_id])
         # A claim both stories hold (same normalised text) survives once, in KEEP_ID, with the
         # earlier first sighting; mentions and alerts of the duplicate point at the survivor.
@@ -75,7 +80,9 @@ def merge_stories(
         db.execute(con, "stories_move_alerts", [keep_id, merge_id])
         db.execute(con, "stories_mark_merged", [keep_id, merge_id])
         db.execute(con, "stories_merge_into_keep", [keep_id, merge_id])
-        vectors = {row[0]: row for row in db.query(con, "stories_vectors_by_ids", [[keep_id, merge_id]])}
+        vectors = {
+            row[0]: row for row in db.query(con, "stories_vectors_by_ids", [[keep_id, merge_id]])
+        }
         merged = StoryState(id=keep_id)
         for story_id in (keep_id, merge_id):
             if story_id in vectors:
@@ -118,12 +125,19 @@ def split_story(
         raise StoreError(f"splitting every article out of story {story_id} would leave it empty")
     with db.transaction(con):
         leaving: list[tuple[_Member, dict[str, float] | None]] = [
-            (m, None) for m in _members_of(db.query(con, "stories_latest_versions", [moving]), settings)
+            (m, None)
+            for m in _members_of(db.query(con, "stories_latest_versions", [moving]), settings)
         ]
-        staying: list[tuple[_Member, dict[str, float] | None]] = [(m, None) for m in _members_of(
-            db.query(con, "stories_latest_versions", [sorted(members - set(moving))]), settings)]
+        staying: list[tuple[_Member, dict[str, float] | None]] = [
+            (m, None)
+            for m in _members_of(
+                db.query(con, "stories_latest_versions", [sorted(members - set(moving))]), settings
+            )
+        ]
         df, n_docs = _DF.lookup(con, set().union(*(m.counts for m, _ in leaving + staying)))
-        return _write_splits(con, [_Split(story_id, row, leaving, staying)], df, n_docs, now, settings)[0]
+        return _write_splits(
+            con, [_Split(story_id, row, leaving, staying)], df, n_docs, now, settings
+        )[0]
 
 
 @dataclass(frozen=True)
@@ -172,9 +186,16 @@ def _write_splits(
     order, under that DF, as the in-memory clusterer's `StoryLinker.revise` does. Each kind of
     row is written for all splits in one statement: a split touches only its own story's rows.
     """
+
     def in_order(members: Sequence[tuple[_Member, Any]]) -> list[tuple[_Member, Any]]:
-        return sorted(members, key=lambda item: (item[0].at is None, item[0].at or dt.datetime.min,
-                                                 item[0].version_id))
+        return sorted(
+            members,
+            key=lambda item: (
+                item[0].at is None,
+                item[0].at or dt.datetime.min,
+                item[0].version_id,
+            ),
+        )
 
     new_ids = sorted(int(row[0]) for row in db.query(con, "stories_next_story_ids", [len(splits)]))
     names: list[str] = []
@@ -182,25 +203,38 @@ def _write_splits(
     rebuilt: list[StoryState] = []
     for split, new_id in zip(splits, new_ids, strict=True):
         leaving, staying = in_order(split.leaving), in_order(split.staying)
-        names.append(next((m.title for m, _ in leaving if m.title), f"split of story {split.story_id}")[:200])
+        names.append(
+            next((m.title for m, _ in leaving if m.title), f"split of story {split.story_id}")[:200]
+        )
         moves += [(article_id, new_id) for article_id in sorted(m.article_id for m, _ in leaving)]
         rebuilt.append(_rebuilt_vector(new_id, None, leaving, df, n_docs, settings))
-        rebuilt.append(_rebuilt_vector(split.story_id, split.story_row, staying, df, n_docs, settings))
+        rebuilt.append(
+            _rebuilt_vector(split.story_id, split.story_row, staying, df, n_docs, settings)
+        )
     db.query_rows(con, "stories_insert_split_stories", {"id": new_ids, "name": names}, {"now": now})
     articles, stories = _pack(a for a, _ in moves), _pack(s for _, s in moves)
     db.execute(con, "stories_clear_current_links_batch", [articles])
-    db.execute(con, "stories_insert_split_links",
-               {"articles": articles, "stories": stories, "reason": "split", "now": now})
+    db.execute(
+        con,
+        "stories_insert_split_links",
+        {"articles": articles, "stories": stories, "reason": "split", "now": now},
+    )
     db.execute(con, "stories_move_articles_to", {"articles": articles, "stories": stories})
-    _split_claims(con, [
-        (split.story_id, new_id, {m.article_id for m, _ in split.leaving})
-        for split, new_id in zip(splits, new_ids, strict=True)
-    ])
+    _split_claims(
+        con,
+        [
+            (split.story_id, new_id, {m.article_id for m, _ in split.leaving})
+            for split, new_id in zip(splits, new_ids, strict=True)
+        ],
+    )
     db.execute(con, "stories_delete_vectors", [_pack(story.id for story in rebuilt)])
     for story in rebuilt:
         _insert_vector(con, story, now)
-    db.execute(con, "stories_refresh_last_article_batch",
-               {"stories": _pack([*new_ids, *(split.story_id for split in splits)])})
+    db.execute(
+        con,
+        "stories_refresh_last_article_batch",
+        {"stories": _pack([*new_ids, *(split.story_id for split in splits)])},
+    )
     return new_ids
 
 
@@ -217,7 +251,12 @@ def _rebuilt_vector(
     for member, vector in members:
         doc = Doc(id=0, title=member.title, text="", published=member.at)
         # Only the representation is wanted: no linker index is built for a rebuilt story.
-        add_document(story, doc, vector if vector is not None else weigh_terms(member.counts, df, n_docs), settings)
+        add_document(
+            story,
+            doc,
+            vector if vector is not None else weigh_terms(member.counts, df, n_docs),
+            settings,
+        )
     if story_row is not None and tracked:
         seed = tracked_story_state(story_id, story_row[1], list(story_row[4] or []))
         for term, weight in seed.terms.items():
@@ -231,18 +270,23 @@ def _claims_of(
     """Per story: its claim mentions (id, claim, article, version, outlet, time; earliest first) and claims."""
     found: dict[int, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = {}
     stories = _pack(story_ids)
-    for story_id, *mention in db.query(con, "stories_claim_mentions_of_stories", {"stories": stories}):
+    for story_id, *mention in db.query(
+        con, "stories_claim_mentions_of_stories", {"stories": stories}
+    ):
         found.setdefault(story_id, ([], []))[0].append(tuple(mention))
     for claim in db.query(con, "stories_claims_of_stories", {"stories": stories}):
         found.setdefault(claim[1], ([], []))[1].append(claim)
     return found
 
 
-def _split_claims(con: duckdb.DuckDBPyConnection, splits: Sequence[tuple[int, int, set[int]]]) -> None:
+def _split_claims(
+    con: duckdb.DuckDBPyConnection, splits: Sequence[tuple[int, int, set[int]]]
+) -> None:
     """Claims, mentions and alerts of each split (old story, new story, articles moving) follow them."""
     found = _claims_of(con, [old_id for old_id, _, _ in splits])
     moved_claims: list[tuple[int, int]] = []  # (claim, new story)
-    copies: list[tuple[int, int, list[tuple[Any, ...]]]] = []  # (claim, story of the copy, its mentions)
+    # (claim, story of the copy, its mentions)
+    copies: list[tuple[int, int, list[tuple[Any, ...]]]] = []
     repoint: list[tuple[int, int, int]] = []  # (mention, claim, story)
     for old_id, new_id, moving in splits:
         mentions, claim_rows = found.get(old_id, ([], []))
@@ -262,22 +306,39 @@ def _split_claims(con: duckdb.DuckDBPyConnection, splits: Sequence[tuple[int, in
                 copies.append((claim_id, new_id, moved_rows))
     if moved_claims:
         # Before the copies: a copy left in the old story would clash with the moving original.
-        params = {"claims": _pack(c for c, _ in moved_claims), "stories": _pack(s for _, s in moved_claims)}
+        params = {
+            "claims": _pack(c for c, _ in moved_claims),
+            "stories": _pack(s for _, s in moved_claims),
+        }
         db.execute(con, "stories_set_claims_stories_batch", params)
         db.execute(con, "stories_alerts_follow_claims_stories", params)
     if copies:
-        copy_ids = sorted(int(r[0]) for r in db.query(con, "stories_next_claim_ids", {"count": len(copies)}))
+        copy_ids = sorted(
+            int(r[0]) for r in db.query(con, "stories_next_claim_ids", {"count": len(copies)})
+        )
         # rows[0] = (mention id, claim id, article id, version id, outlet, mentioned_at), earliest first
-        db.query_rows(con, "stories_copy_claims_batch", {
-            "id": copy_ids, "story": [story_id for _, story_id, _ in copies],
-            "version": [rows[0][3] for _, _, rows in copies], "article": [rows[0][2] for _, _, rows in copies],
-            "outlet": [rows[0][4] for _, _, rows in copies], "seen_at": [rows[0][5] for _, _, rows in copies],
-            "source": [claim_id for claim_id, _, _ in copies],
-        })
+        db.query_rows(
+            con,
+            "stories_copy_claims_batch",
+            {
+                "id": copy_ids,
+                "story": [story_id for _, story_id, _ in copies],
+                "version": [rows[0][3] for _, _, rows in copies],
+                "article": [rows[0][2] for _, _, rows in copies],
+                "outlet": [rows[0][4] for _, _, rows in copies],
+                "seen_at": [rows[0][5] for _, _, rows in copies],
+                "source": [claim_id for claim_id, _, _ in copies],
+            },
+        )
         for copy_id, (_, story_id, rows) in zip(copy_ids, copies, strict=True):
             repoint += [(r[0], copy_id, story_id) for r in rows]
     if repoint:
-        db.execute(con, "stories_set_mentions_batch", {
-            "mentions": _pack(m for m, _, _ in repoint), "claims": _pack(c for _, c, _ in repoint),
-            "stories": _pack(s for _, _, s in repoint),
-        })
+        db.execute(
+            con,
+            "stories_set_mentions_batch",
+            {
+                "mentions": _pack(m for m, _, _ in repoint),
+                "claims": _pack(c for _, c, _ in repoint),
+                "stories": _pack(s for _, _, s in repoint),
+            },
+        )

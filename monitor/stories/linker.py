@@ -190,13 +190,17 @@ class StoryLinker:
             merged = self.merge_small(story_id)
             if merged is not None:
                 story_id = merged
-        return LinkDecision(story_id=story_id, new_story=new_story, score=round(score, 4), reason=reason)
+        return LinkDecision(
+            story_id=story_id, new_story=new_story, score=round(score, 4), reason=reason
+        )
 
     def revise(self, story_id: int) -> int | None:
         """Split an untracked story whose members form two groups (`find_split`); the new story's id."""
         story = self.stories[story_id]
         members = self.members.get(story_id, [])
-        if story.tracked or not split_checkpoint_crossed(len(members) - 1, len(members), self.settings):
+        if story.tracked or not split_checkpoint_crossed(
+            len(members) - 1, len(members), self.settings
+        ):
             return None
         vectors = [self.vectorize(counts) for _, counts in members]
         moving = find_split(vectors, self.settings)
@@ -217,14 +221,15 @@ class StoryLinker:
                 self.assignment[members[i][0].id] = target
         return new_id
 
-
     def merge_small(self, story_id: int) -> int | None:
         """Merge a small untracked story with its closest story (`closest_story`); the kept story's id."""
         story = self.stories[story_id]
         if story.tracked or not 0 < story.doc_count <= self.settings.merge_small_articles_max:
             return None
         vector = unit_vector(story.terms)
-        target = closest_story(story, (self.stories[i] for i in self.candidates(vector)), self.settings)
+        target = closest_story(
+            story, (self.stories[i] for i in self.candidates(vector)), self.settings
+        )
         if target is None:
             return None
         keep, gone = merge_roles(story, target)
@@ -237,7 +242,9 @@ class StoryLinker:
         return keep.id
 
 
-def add_document(story: StoryState, doc: Doc, vector: dict[str, float], settings: LinkingSettings) -> None:
+def add_document(
+    story: StoryState, doc: Doc, vector: dict[str, float], settings: LinkingSettings
+) -> None:
     """Add a document's vector, time and title to a story's representation (no index involved)."""
     merged = dict(story.terms)
     for term, weight in vector.items():
@@ -285,14 +292,20 @@ def merged_state(keep: StoryState, gone: StoryState, settings: LinkingSettings) 
         terms[term] = terms.get(term, 0.0) + weight
     times = [t for t in (keep.last_at, gone.last_at) if t is not None]
     return StoryState(
-        id=keep.id, terms=_truncate(terms, settings.story_terms_max),
-        doc_count=keep.doc_count + gone.doc_count, last_at=max(times) if times else None,
-        titles=(keep.titles + gone.titles)[-TITLES_KEPT:], tracked=keep.tracked,
-        keywords=keep.keywords, name=keep.name,
+        id=keep.id,
+        terms=_truncate(terms, settings.story_terms_max),
+        doc_count=keep.doc_count + gone.doc_count,
+        last_at=max(times) if times else None,
+        titles=(keep.titles + gone.titles)[-TITLES_KEPT:],
+        tracked=keep.tracked,
+        keywords=keep.keywords,
+        name=keep.name,
     )
 
 
-def cluster_documents(docs: Iterable[Doc], settings: LinkingSettings | None = None) -> list[LinkDecision]:
+def cluster_documents(
+    docs: Iterable[Doc], settings: LinkingSettings | None = None
+) -> list[LinkDecision]:
     """Run the online clusterer over documents in the given order; story ids are the final ones.
 
     A later split can move an earlier document, so each decision carries the story the
@@ -306,7 +319,9 @@ def cluster_documents(docs: Iterable[Doc], settings: LinkingSettings | None = No
     final = []
     for doc, decision in zip(docs, decisions, strict=True):
         story_id = linker.assignment[doc.id]
-        final.append(dataclasses.replace(decision, story_id=story_id, new_story=story_id not in started))
+        final.append(
+            dataclasses.replace(decision, story_id=story_id, new_story=story_id not in started)
+        )
         started.add(story_id)
     return final
 

@@ -67,7 +67,7 @@ class LinkReport:
     article_seconds: list[float] = field(default_factory=list)  # each linked article's decision
     split_stories: list[int] = field(default_factory=list)  # stories split off after linking
     revise_seconds: float = 0.0  # re-checking touched stories for two groups
-    merged_stories: list[int] = field(default_factory=list)  # small stories merged into a closer one
+    merged_stories: list[int] = field(default_factory=list)  # small stories merged into others
     merge_seconds: float = 0.0  # looking for and doing those merges
     term_df_folded: bool = False  # the DF log grew by over term_df_rows_max rows and was folded
 

@@ -58,7 +58,9 @@ def sync_tracked_stories(
                     continue
                 db.execute(con, "stories_update_keywords", [keywords, story_id])
             else:
-                story_id = db.insert_with_id(con, "stories_insert_tracked", "story_ids", [config.name, keywords, now])
+                story_id = db.insert_with_id(
+                    con, "stories_insert_tracked", "story_ids", [config.name, keywords, now]
+                )
             state = tracked_story_state(story_id, config.name, keywords)
             _save_vector(con, state, now, keep_counts=True)
 
@@ -74,15 +76,23 @@ def link_articles(
     report = LinkReport()
     for start in range(0, len(pending), BATCH_ARTICLES_MAX):
         with db.gc_paused():
-            gained, linker = _link_batch(con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report)
+            gained, linker = _link_batch(
+                con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report
+            )
             started = time.perf_counter()
             split_off = revise_stories(con, sorted(gained), settings, now, gained)
             report.split_stories.extend(split_off)
             report.revise_seconds += time.perf_counter() - started
             started = time.perf_counter()
             # The batch's linker already holds the candidates; the stories a split changed are reloaded.
-            merges = merge_small_stories(con, sorted(gained), settings, now, linker,
-                                         changed=sorted(gained) + split_off if split_off else ())
+            merges = merge_small_stories(
+                con,
+                sorted(gained),
+                settings,
+                now,
+                linker,
+                changed=sorted(gained) + split_off if split_off else (),
+            )
             report.merged_stories.extend(gone for _, gone in merges)
             report.merge_seconds += time.perf_counter() - started
     if report.linked:
@@ -94,7 +104,10 @@ def link_articles(
     if report.linked or report.already_assigned:
         LOGGER.info(
             "stories: linked %s article(s), %s new stories, %s tracked hits, %s split off",
-            report.linked, len(report.new_stories), report.tracked_hits, len(report.split_stories),
+            report.linked,
+            len(report.new_stories),
+            report.tracked_hits,
+            len(report.split_stories),
         )
     return report
 
@@ -109,12 +122,16 @@ def _link_batch(
     """Link one batch in one transaction; return how many articles each story gained, and its linker."""
     docs = []
     for version_id, article_id, title, text, published_at, fetched_at, story_id in pending:
-        doc = Doc(id=article_id, title=title or "", text=text or "", published=published_at or fetched_at)
+        doc = Doc(
+            id=article_id, title=title or "", text=text or "", published=published_at or fetched_at
+        )
         docs.append((version_id, story_id, doc, _TERMS.terms(doc.title, doc.text, settings)))
     earliest = min(d.published for _, _, d, _ in docs if d.published is not None)
     since = earliest - dt.timedelta(hours=settings.time_window_hours)
     started = time.perf_counter()
-    linker, vectors = _load_linker(con, settings, since, [c for _, story, _, c in docs if story is None])
+    linker, vectors = _load_linker(
+        con, settings, since, [c for _, story, _, c in docs if story is None]
+    )
     report.load_seconds += time.perf_counter() - started
 
     new_ids: list[int] = []
@@ -145,7 +162,9 @@ def _link_batch(
             story = linker.stories[story_id]
             linker.absorb(story, doc, vector)
             links.append((int(doc.id), story_id, round(score, 4), reason))
-            touched[story_id] = max(filter(None, [touched.get(story_id), doc.published]), default=None)
+            touched[story_id] = max(
+                filter(None, [touched.get(story_id), doc.published]), default=None
+            )
             linked_docs += 1
             tracked_hits += reason == "tracked"
             timings.append(time.perf_counter() - started)
@@ -161,28 +180,53 @@ def _link_batch(
                 story = linker.stories.pop(temp_id)
                 story.id = real_id
                 linker.add_story(story)  # indexed under its real id for the merge pass
-            db.execute(con, "stories_insert_new_batch", {
-                "ids": _pack(new_ids), "names": _pack(new_names, _UNIT), "now": now,
-                "times": _pack(new_times),
-            })
+            db.execute(
+                con,
+                "stories_insert_new_batch",
+                {
+                    "ids": _pack(new_ids),
+                    "names": _pack(new_names, _UNIT),
+                    "now": now,
+                    "times": _pack(new_times),
+                },
+            )
         if links:
             articles = _pack(a for a, _, _, _ in links)
             stories = [s for _, s, _, _ in links]
             db.execute(con, "stories_clear_current_links_batch", [articles])
-            db.execute(con, "stories_insert_links_batch", {
-                "articles": articles, "stories": _pack(stories),
-                "scores": _pack(x for _, _, x, _ in links), "reasons": _pack(r for _, _, _, r in links),
-                "now": now,
-            })
-            db.execute(con, "stories_set_article_story_batch", {"articles": articles, "stories": _pack(stories)})
+            db.execute(
+                con,
+                "stories_insert_links_batch",
+                {
+                    "articles": articles,
+                    "stories": _pack(stories),
+                    "scores": _pack(x for _, _, x, _ in links),
+                    "reasons": _pack(r for _, _, _, r in links),
+                    "now": now,
+                },
+            )
+            db.execute(
+                con,
+                "stories_set_article_story_batch",
+                {"articles": articles, "stories": _pack(stories)},
+            )
             _save_vectors(con, [linker.stories[s] for s in sorted(set(stories))], now)
-            db.execute(con, "stories_add_term_df", [_pack(df_delta, _UNIT), _pack(df_delta.values())])
+            db.execute(
+                con, "stories_add_term_df", [_pack(df_delta, _UNIT), _pack(df_delta.values())]
+            )
             db.execute(con, "stories_add_corpus_docs", [linked_docs])
             _DF.appended(con, df_delta, linked_docs)
         if touched:
-            db.execute(con, "stories_touch_batch",
-                       {"stories": _pack(touched), "times": _pack(touched.values())})
-        db.execute(con, "stories_mark_versions_linked", {"now": now, "ids": _pack(v for v, _, _, _ in docs)})
+            db.execute(
+                con,
+                "stories_touch_batch",
+                {"stories": _pack(touched), "times": _pack(touched.values())},
+            )
+        db.execute(
+            con,
+            "stories_mark_versions_linked",
+            {"now": now, "ids": _pack(v for v, _, _, _ in docs)},
+        )
         write_seconds = time.perf_counter() - write_started
     report.article_seconds.extend(timings)
     report.decide_seconds += decide_seconds
@@ -236,26 +280,47 @@ def revise_stories(
     if not story_ids or not settings.split_cross_within_ratio:
         return []
     if gained is not None:
-        sizes = db.query(con, "stories_revisable_sizes", [
-            _pack(story_ids), 2 * settings.split_group_articles_min, settings.split_check_articles_max,
-        ])
+        sizes = db.query(
+            con,
+            "stories_revisable_sizes",
+            [
+                _pack(story_ids),
+                2 * settings.split_group_articles_min,
+                settings.split_check_articles_max,
+            ],
+        )
         story_ids = [
-            story_id for story_id, size in sizes
+            story_id
+            for story_id, size in sizes
             if split_checkpoint_crossed(size - gained.get(story_id, 0), size, settings)
         ]
         if not story_ids:
             return []
-    rows = db.query(con, "stories_member_versions", [
-        _pack(story_ids), 2 * settings.split_group_articles_min, settings.split_check_articles_max,
-    ])
+    rows = db.query(
+        con,
+        "stories_member_versions",
+        [
+            _pack(story_ids),
+            2 * settings.split_group_articles_min,
+            settings.split_check_articles_max,
+        ],
+    )
     members: dict[int, list[_Member]] = {}
     for story_id, article_id, title, text, at, version_id in rows:
         members.setdefault(story_id, []).append(
-            _Member(article_id, title or "", _TERMS.terms(title or "", text or "", settings), at, version_id)
+            _Member(
+                article_id,
+                title or "",
+                _TERMS.terms(title or "", text or "", settings),
+                at,
+                version_id,
+            )
         )
     if not members:
         return []
-    df, n_docs = _DF.lookup(con, set().union(*(m.counts for group in members.values() for m in group)))
+    df, n_docs = _DF.lookup(
+        con, set().union(*(m.counts for group in members.values() for m in group))
+    )
     linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
     splits: list[_Split] = []
     for story_id, group in members.items():
@@ -264,17 +329,25 @@ def revise_stories(
         if moving is not None:
             # The members, their DF and their vectors are at hand: the split reads none of them again.
             moved = set(moving)
-            splits.append(_Split(
-                story_id, None, [(group[i], vectors[i]) for i in moving],
-                [(group[i], vectors[i]) for i in range(len(group)) if i not in moved],
-            ))
+            splits.append(
+                _Split(
+                    story_id,
+                    None,
+                    [(group[i], vectors[i]) for i in moving],
+                    [(group[i], vectors[i]) for i in range(len(group)) if i not in moved],
+                )
+            )
     if not splits:
         return []
     with db.transaction(con):
         new_ids = _write_splits(con, splits, df, n_docs, now, settings)
     for split, new_id in zip(splits, new_ids, strict=True):
-        LOGGER.info("stories: split %s article(s) of story %s into story %s",
-                    len(split.leaving), split.story_id, new_id)
+        LOGGER.info(
+            "stories: split %s article(s) of story %s into story %s",
+            len(split.leaving),
+            split.story_id,
+            new_id,
+        )
     return new_ids
 
 
@@ -296,14 +369,28 @@ def merge_small_stories(
     """
     if not story_ids or not settings.merge_small_articles_max:
         return []
-    small = [s for s, _ in db.query(con, "stories_revisable_sizes", [
-        _pack(story_ids), 1, settings.merge_small_articles_max,
-    ])]
+    small = [
+        s
+        for s, _ in db.query(
+            con,
+            "stories_revisable_sizes",
+            [
+                _pack(story_ids),
+                1,
+                settings.merge_small_articles_max,
+            ],
+        )
+    ]
     if not small:
         return []
     loaded = {
-        i: StoryState(id=i, terms=dict(zip(names, weights, strict=True)), doc_count=count, last_at=last_at,
-                      titles=list(titles or []))
+        i: StoryState(
+            id=i,
+            terms=dict(zip(names, weights, strict=True)),
+            doc_count=count,
+            last_at=last_at,
+            titles=list(titles or []),
+        )
         for i, count, last_at, names, weights, titles in db.query(
             con, "stories_vectors_by_ids", [sorted(set(small) | set(changed))]
         )
@@ -325,8 +412,11 @@ def merge_small_stories(
         if story.id in gone_ids:
             continue
         story = linker.stories[story.id]
-        target = closest_story(story, (linker.stories[i] for i in linker.candidates(unit_vector(story.terms))),
-                               settings)
+        target = closest_story(
+            story,
+            (linker.stories[i] for i in linker.candidates(unit_vector(story.terms))),
+            settings,
+        )
         if target is None:
             continue
         keep, gone = merge_roles(story, target)
@@ -335,7 +425,9 @@ def merge_small_stories(
         gone_ids.add(gone.id)
         linker.add_story(merged_state(keep, gone, settings))
         merges.append((keep.id, gone.id))
-        LOGGER.info("stories: merged story %s (%s articles) into story %s", gone.id, gone.doc_count, keep.id)
+        LOGGER.info(
+            "stories: merged story %s (%s articles) into story %s", gone.id, gone.doc_count, keep.id
+        )
     return merges
 
 
@@ -344,7 +436,9 @@ def _candidate_linker(
 ) -> StoryLinker:
     """A linker holding the candidate stories of STATES, looked up by their strongest terms."""
     times = [s.last_at for s in states if s.last_at is not None]
-    since = min(times) - dt.timedelta(hours=settings.time_window_hours) if times else dt.datetime.min
+    since = (
+        min(times) - dt.timedelta(hours=settings.time_window_hours) if times else dt.datetime.min
+    )
     linker = StoryLinker(settings, keep_members=False)
     vectors = [unit_vector(story.terms) for story in states]
     for story, index_terms in _candidate_stories(con, settings, since, vectors):

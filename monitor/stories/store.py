@@ -22,7 +22,9 @@ _UNIT, _RECORD = "\x1f", "\x1e"
 
 def _pack(values: Iterable[Any], sep: str = ",") -> str:
     """Join values for a `string_split` parameter: DuckDB binds one string far faster than a list."""
-    return sep.join("" if v is None else str(v).replace(_UNIT, " ").replace(_RECORD, " ") for v in values)
+    return sep.join(
+        "" if v is None else str(v).replace(_UNIT, " ").replace(_RECORD, " ") for v in values
+    )
 
 
 def _save_vector(
@@ -35,7 +37,11 @@ def _save_vector(
         for term, weight in story.terms.items():
             terms[term] = max(terms.get(term, 0.0), weight)
         story.terms = terms
-        story.doc_count, story.last_at, story.titles = existing[0][0], existing[0][3], list(existing[0][4])
+        story.doc_count, story.last_at, story.titles = (
+            existing[0][0],
+            existing[0][3],
+            list(existing[0][4]),
+        )
     db.execute(con, "stories_delete_vector", [story.id])
     _insert_vector(con, story, now)
 
@@ -44,24 +50,38 @@ def _insert_vector(con: duckdb.DuckDBPyConnection, story: StoryState, now: dt.da
     db.execute(
         con,
         "stories_insert_vector",
-        [story.id, story.doc_count, story.last_at, list(story.terms), list(story.terms.values()),
-         story.titles, now],
+        [
+            story.id,
+            story.doc_count,
+            story.last_at,
+            list(story.terms),
+            list(story.terms.values()),
+            story.titles,
+            now,
+        ],
     )
 
 
-def _save_vectors(con: duckdb.DuckDBPyConnection, stories: Sequence[StoryState], now: dt.datetime) -> None:
+def _save_vectors(
+    con: duckdb.DuckDBPyConnection, stories: Sequence[StoryState], now: dt.datetime
+) -> None:
     if not stories:
         return
     db.execute(con, "stories_delete_vectors", [_pack(s.id for s in stories)])
-    db.execute(con, "stories_insert_vectors_batch", {
-        "ids": _pack(s.id for s in stories), "counts": _pack(s.doc_count for s in stories),
-        "times": _pack(s.last_at for s in stories),
-        # Inner lists are packed (and cleaned) first; the record separator joins them as they are.
-        "terms": _RECORD.join(_pack(s.terms, _UNIT) for s in stories),
-        "weights": _RECORD.join(_pack(s.terms.values()) for s in stories),
-        "titles": _RECORD.join(_pack(s.titles, _UNIT) for s in stories),
-        "now": now,
-    })
+    db.execute(
+        con,
+        "stories_insert_vectors_batch",
+        {
+            "ids": _pack(s.id for s in stories),
+            "counts": _pack(s.doc_count for s in stories),
+            "times": _pack(s.last_at for s in stories),
+            # Inner lists are packed (and cleaned) first; the record separator joins them as they are.
+            "terms": _RECORD.join(_pack(s.terms, _UNIT) for s in stories),
+            "weights": _RECORD.join(_pack(s.terms.values()) for s in stories),
+            "titles": _RECORD.join(_pack(s.titles, _UNIT) for s in stories),
+            "now": now,
+        },
+    )
 
 
 def _candidate_stories(
@@ -85,17 +105,29 @@ def _candidate_stories(
             lookup_weights.append(round(vector[term], 5))
     if not lookup_terms:
         return []
-    rows = db.query(con, "stories_candidate_vectors", {
-        "since": since, "docs": _pack(lookup_docs), "terms": _pack(lookup_terms, _UNIT),
-        "weights": _pack(lookup_weights), "per_term": settings.postings_per_term_max,
-        "per_doc": settings.candidates_max,
-    })
+    rows = db.query(
+        con,
+        "stories_candidate_vectors",
+        {
+            "since": since,
+            "docs": _pack(lookup_docs),
+            "terms": _pack(lookup_terms, _UNIT),
+            "weights": _pack(lookup_weights),
+            "per_term": settings.postings_per_term_max,
+            "per_doc": settings.candidates_max,
+        },
+    )
     return [
         (
             StoryState(
-                id=story_id, terms=dict(zip(names, weights, strict=True)), doc_count=doc_count,
-                last_at=last_at, titles=list(titles or []), tracked=bool(tracked),
-                keywords=tuple(keywords or ()), name=name,
+                id=story_id,
+                terms=dict(zip(names, weights, strict=True)),
+                doc_count=doc_count,
+                last_at=last_at,
+                titles=list(titles or []),
+                tracked=bool(tracked),
+                keywords=tuple(keywords or ()),
+                name=name,
             ),
             matched if not tracked else None,
         )
@@ -125,10 +157,21 @@ def compact_term_df(
         db.execute(con, "stories_corpus_clear")
         db.execute(con, "stories_add_corpus_docs", [corpus_docs])
         db.execute(con, "stories_term_df_clear_fold")
-        db.execute(con, "stories_term_df_record_fold", {
-            "now": now, "rows_before": rows_before, "rows_after": rows_after,
-            "terms_dropped": terms - rows_after, "min_docs": min_docs,
-        })
-    LOGGER.info("stories: document frequencies folded from %s to %s rows (%s rare terms dropped)",
-                rows_before, rows_after, terms - rows_after)
+        db.execute(
+            con,
+            "stories_term_df_record_fold",
+            {
+                "now": now,
+                "rows_before": rows_before,
+                "rows_after": rows_after,
+                "terms_dropped": terms - rows_after,
+                "min_docs": min_docs,
+            },
+        )
+    LOGGER.info(
+        "stories: document frequencies folded from %s to %s rows (%s rare terms dropped)",
+        rows_before,
+        rows_after,
+        terms - rows_after,
+    )
     return TermDfCompaction(rows_before, rows_after, terms - rows_after, min_docs)

@@ -32,12 +32,12 @@ def extract_terms(title: str, text: str, settings: LinkingSettings) -> dict[str,
     if settings.lead_words and settings.lead_boost != 1.0:
         ends = [m.end() for _, m in zip(range(settings.lead_words), _TOKEN.finditer(text))]
         if ends:
-            parts[1:] = [(text[: ends[-1]], settings.lead_boost), (text[ends[-1]:], 1.0)]
+            parts[1:] = [(text[: ends[-1]], settings.lead_boost), (text[ends[-1] :], 1.0)]
     for part, boost in parts:
         previous_entity, previous_end = "", -1
         for match in _TOKEN.finditer(part):
             token = match.group()
-            adjacent = part[previous_end:match.start()].isspace()
+            adjacent = part[previous_end : match.start()].isspace()
             previous, previous_end = previous_entity, match.end()
             previous_entity = ""
             if token[0].isdigit():

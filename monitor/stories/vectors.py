@@ -21,7 +21,8 @@ def weigh_terms(
     if isinstance(df, dict):
         get = df.get
         vector = {
-            term: (1.0 + log(count) if count >= 1 else count) * (log(top / (1 + get(term, 0))) + 1.0)
+            term: (1.0 + log(count) if count >= 1 else count)
+            * (log(top / (1 + get(term, 0))) + 1.0)
             for term, count in counts.items()
         }
     else:
@@ -121,5 +122,7 @@ def split_checkpoint_crossed(before: int, after: int, settings: LinkingSettings)
     while checkpoint <= min(after, settings.split_check_articles_max):
         if checkpoint > before:
             return True
-        checkpoint = max(checkpoint + 1, math.ceil(checkpoint * (1 + settings.split_recheck_growth_frac) - 1e-9))
+        checkpoint = max(
+            checkpoint + 1, math.ceil(checkpoint * (1 + settings.split_recheck_growth_frac) - 1e-9)
+        )
     return False

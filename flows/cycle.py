@@ -102,7 +102,8 @@ def fetch_feeds(due: list[feeds.DueFeed], settings: Settings) -> list[feeds.Feed
 def save_feeds(fetches: list[feeds.FeedFetch], settings: Settings) -> Any:
     """Parse fetched feeds and store polling state and new entries."""
     with db.open_db(settings.database) as con:
-        return feeds.save_feed_results(con, fetches, settings.polling, db.utcnow())
+        return feeds.save_feed_results(con, fetches, settings.polling, db.utcnow(),
+                                       parse_timeout_s=settings.fetch.parse_timeout_s)
 
 
 @task(cache_policy=NO_CACHE)

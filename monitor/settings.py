@@ -46,8 +46,10 @@ class FetchSettings(_Section):
     allowed_networks: list[str] = Field(default_factory=list)
     connect_timeout_s: float = Field(default=10.0, gt=0)
     read_timeout_s: float = Field(default=30.0, gt=0)
-    # A server dripping bytes slower than read_timeout_s is still stopped after this long.
+    # Hard deadline for a whole exchange: DNS, connect, TLS, headers, redirects and body.
     total_timeout_s: float = Field(default=120.0, gt=0)
+    # A feed larger than 64 KB is parsed in a worker process, stopped after this long.
+    parse_timeout_s: float = Field(default=30.0, gt=0)
     max_feed_bytes: int = Field(default=10_000_000, gt=0)
     max_page_bytes: int = Field(default=5_000_000, gt=0)
     max_redirects: int = Field(default=5, ge=0)

@@ -209,7 +209,7 @@ class HostileServer:
     connect-stall: a listen backlog kept full, so a new connection never completes.
     """
 
-    def __init__(self, mode: str, drip_s: float = 0.5) -> None:
+    def __init__(self, mode: str, drip_s: float = 0.5, host: str = "127.0.0.1") -> None:
         if mode not in HOSTILE_MODES:
             raise ValueError(f"mode must be one of {HOSTILE_MODES}, not {mode!r}")
         self.mode = mode
@@ -217,7 +217,8 @@ class HostileServer:
         self.accepted = 0
         self._stop = threading.Event()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.bind(("127.0.0.1", 0))
+        self.host = host
+        self._listener.bind((host, 0))
         self._listener.listen(0 if mode == "connect-stall" else 16)
         self._port = int(self._listener.getsockname()[1])
         self._fillers: list[Any] = []
@@ -228,7 +229,7 @@ class HostileServer:
         return self._port
 
     def url(self, path: str = "/", scheme: str = "http") -> str:
-        return f"{scheme}://127.0.0.1:{self.port}{path}"
+        return f"{scheme}://{self.host}:{self.port}{path}"
 
     def start(self) -> "HostileServer":
         if self.mode == "connect-stall":
@@ -238,7 +239,7 @@ class HostileServer:
                 filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
                 filler.setblocking(False)
                 try:
-                    filler.connect(("127.0.0.1", self.port))
+                    filler.connect((self.host, self.port))
                 except BlockingIOError:
                     pass
                 self._fillers.append(filler)

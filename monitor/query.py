@@ -27,8 +27,9 @@ from monitor.errors import StoreError
 LOGGER = logging.getLogger(__name__)
 
 QUERY_WAIT_S = 10.0  # a sensible --wait for a fresh read during a cycle
-# How long a default read tries the file itself before it reads a copy of the last committed state.
-READ_LOCK_TRY_S = 0.2
+# How long a default read waits for the file itself before it reads a copy of the last committed
+# state instead: one try, no wait.
+READ_LOCK_TRY_S = 0.0
 SNAPSHOT_ATTEMPTS = 5
 CELL_MAX_CHARS = 60
 _FTS_MACRO = re.compile(r"\bfts_main_", re.IGNORECASE)

@@ -590,13 +590,14 @@ def _parse_in_workers(
             if not busy and not starting:
                 continue
             deadlines = [job[-1] for job in busy.values()] + [d for _, d in starting.values()]
-            ready = multiprocessing.connection.wait(
-                [*busy, *starting], timeout=max(0.0, min(deadlines) - time.monotonic()))
-            for conn in ready:
+            waiting = [*busy, *starting]
+            answered = multiprocessing.connection.wait(
+                waiting, timeout=max(0.0, min(deadlines) - time.monotonic()))
+            for conn in [c for c in waiting if c in answered]:
                 if conn in starting:
                     process, _ = starting.pop(conn)
                     try:
-                        conn.recv()  # type: ignore[union-attr]
+                        conn.recv()
                         idle.append((process, conn))
                     except (EOFError, OSError):
                         process.kill()
@@ -604,7 +605,7 @@ def _parse_in_workers(
                     continue
                 process, index, url, _, _ = busy.pop(conn)
                 try:
-                    results[index] = conn.recv()  # type: ignore[union-attr]
+                    results[index] = conn.recv()
                     idle.append((process, conn))
                 except (EOFError, OSError) as e:
                     results[index] = ParseError(f"{url}: the feed parser process died: {e!r}")
@@ -632,7 +633,9 @@ def _parse_in_workers(
             process.join(timeout=1)
             if process.is_alive():
                 process.kill()
-        for process, *_rest in [*busy.values(), *starting.values()]:
+        for process, *_ in busy.values():
+            process.kill()
+        for process, _ in starting.values():
             process.kill()
     return results
 

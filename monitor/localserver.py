@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass
@@ -231,7 +231,7 @@ class HostileServer:
     def url(self, path: str = "/", scheme: str = "http") -> str:
         return f"{scheme}://{self.host}:{self.port}{path}"
 
-    def start(self) -> "HostileServer":
+    def start(self) -> Self:
         if self.mode == "connect-stall":
             # The kernel queues at most backlog+1 connections that were never accepted; with
             # those taken, a new connection's SYN is dropped and its connect() hangs.
@@ -292,7 +292,7 @@ class HostileServer:
         for filler in self._fillers:
             filler.close()
 
-    def __enter__(self) -> "HostileServer":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

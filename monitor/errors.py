@@ -8,6 +8,7 @@ The tree, converted from library errors at the boundaries (``raise ... from e``)
      ├── FetchError       a feed, page or URL could not be fetched
      │    ├── BlockedURLError   scheme or address refused by the network guard
      │    ├── TooLargeError     body exceeded its size cap while streaming
+     │    ├── DeadlineError     the whole exchange outlived total_timeout_s
      │    └── HTTPStatusError   the server answered with an error status
      ├── ParseError       a feed or page was fetched but could not be understood
      └── DeliveryError    an alert channel did not accept a message
@@ -46,6 +47,10 @@ class BlockedURLError(FetchError):
 
 class TooLargeError(FetchError):
     """The response body exceeded its size cap."""
+
+
+class DeadlineError(FetchError):
+    """The whole exchange (DNS, connect, TLS, headers, redirects, body) outlived its deadline."""
 
 
 class HTTPStatusError(FetchError):

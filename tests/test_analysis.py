@@ -35,5 +35,5 @@ def test_remembered_analyses_are_used_by_linking_and_judging_in_this_process() -
     remember_analyses([result, None, "not an analysis"], linking, claim_settings)
 
     assert stories._TERMS.terms(result.title, result.text, linking) is result.terms
-    assert claims._PREPARED.take(ARTICLE.text, ARTICLE.title, claim_settings) == (result.prepared, True)
+    assert claims.cache._PREPARED.take(ARTICLE.text, ARTICLE.title, claim_settings) == (result.prepared, True)
     assert isinstance(result, ArticleAnalysis)

@@ -553,7 +553,7 @@ def _print_mrpc(out: dict[str, object]) -> None:
     print(f"pairs: {pairs} ({share:.1%} paraphrases; always 'seen' scores that accuracy)")
     shipped = out["shipped_model"]
     assert isinstance(shipped, dict)
-    _print_scores("shipped model (fitted on MRPC-train: in-sample there)", Scores(**shipped))
+    _print_scores("shipped model (fitted on the project's own pairs: held out here)", Scores(**shipped))
     cv = out.get("cross_validation")
     if isinstance(cv, dict):
         pooled = Scores(**cv["pooled"])

@@ -231,7 +231,9 @@ def scored_set(
     return out
 
 
-def eval_sts(folder: str | Path, settings: ClaimSettings, model: ParaphraseModel) -> dict[str, object]:
+def eval_sts(
+    folder: str | Path, settings: ClaimSettings, model: ParaphraseModel
+) -> dict[str, object]:
     """Scores per STS file and over all of them."""
     files = sorted(Path(folder).glob("*.tsv"))
     if not files:
@@ -262,7 +264,9 @@ def document_ledger(text: str, settings: ClaimSettings, model: ParaphraseModel) 
 SEED_MUST_BE_NEW = "urged “Israel” to pause its strikes at least twice"
 
 
-def eval_seed(folder: str | Path, settings: ClaimSettings, model: ParaphraseModel) -> dict[str, object]:
+def eval_seed(
+    folder: str | Path, settings: ClaimSettings, model: ParaphraseModel
+) -> dict[str, object]:
     """Every sentence of the seed's 003 judged against 000; verdicts, counts and the must-be-new check."""
     root = Path(folder)
     earlier_files = sorted(root.glob("000_*.txt"))
@@ -288,7 +292,9 @@ def eval_seed(folder: str | Path, settings: ClaimSettings, model: ParaphraseMode
         if verdict.change:
             row["change"] = verdict.change
         verdicts.append(row)
-    counts = {k: sum(v["status"] == k for v in verdicts) for k in ("new", "seen", "changed", "skipped")}
+    counts = {
+        k: sum(v["status"] == k for v in verdicts) for k in ("new", "seen", "changed", "skipped")
+    }
     must = [v for v in verdicts if SEED_MUST_BE_NEW in str(v["sentence"])]
     return {
         "earlier": earlier_files[0].name,
@@ -408,10 +414,13 @@ def restatement_pairs(
 
 
 def eval_restatements(
-    folder: str | Path, settings: ClaimSettings, model: ParaphraseModel
+    folder: str | Path,
+    settings: ClaimSettings,
+    model: ParaphraseModel,
+    labels: str | Path = RESTATEMENT_LABELS,
 ) -> dict[str, object]:
     """The later sentence judged against the whole earlier document, and against its sentence alone."""
-    rows, pairs, earlier_docs = restatement_pairs(folder)
+    rows, pairs, earlier_docs = restatement_pairs(folder, labels)
     started, started_cpu = time.perf_counter(), time.process_time()
     ledgers: dict[str, Ledger] = {}
     statuses = []
@@ -429,7 +438,7 @@ def eval_restatements(
         sum(s == "new" for s in restated) / len(restated) if restated else 0.0
     )
     return {
-        "labels": str(RESTATEMENT_LABELS.name),
+        "labels": Path(labels).name,
         "pairs": len(pairs),
         "restated_share": sum(p.label for p in pairs) / len(pairs) if pairs else 0.0,
         "against_document": doc_scores,
@@ -498,7 +507,7 @@ def main(args: argparse.Namespace) -> int:
     if model_file:
         print(f"model: {model_file} (instead of the shipped coefficients)")
     if pairs_file:
-        _print_mrpc(out)
+        _print_mrpc(out, "model from --model" if model_file else None)
     if "sts" in out:
         _print_sts(out["sts"])
     if "ecbplus_restatements" in out:
@@ -546,14 +555,17 @@ def _mrpc(
     return out
 
 
-def _print_mrpc(out: dict[str, object]) -> None:
+def _print_mrpc(out: dict[str, object], title: str | None = None) -> None:
     pairs = out["pairs"]
     share = out["positive_share"]
     assert isinstance(pairs, int) and isinstance(share, float)
     print(f"pairs: {pairs} ({share:.1%} paraphrases; always 'seen' scores that accuracy)")
     shipped = out["shipped_model"]
     assert isinstance(shipped, dict)
-    _print_scores("shipped model (fitted on the project's own pairs: held out here)", Scores(**shipped))
+    _print_scores(
+        title or "shipped model (fitted on the project's own pairs: held out here)",
+        Scores(**shipped),
+    )
     cv = out.get("cross_validation")
     if isinstance(cv, dict):
         pooled = Scores(**cv["pooled"])

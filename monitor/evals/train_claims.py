@@ -54,7 +54,12 @@ def read_train_pairs(path: str | Path = TRAIN_PAIRS) -> list[TrainPair]:
             for line_no, row in enumerate(reader, start=2):
                 if not row or row[0].startswith("#"):
                     continue
-                if len(row) != 4 or row[0] not in LABELS or not row[2].strip() or not row[3].strip():
+                if (
+                    len(row) != 4
+                    or row[0] not in LABELS
+                    or not row[2].strip()
+                    or not row[3].strip()
+                ):
                     raise ParseError(
                         f"{path}:{line_no}: expected label (seen/new/changed), kind, earlier, later"
                     )
@@ -150,7 +155,9 @@ def file_digest(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def write_model_file(model: ParaphraseModel, path: str | Path, source: str | Path, pairs: int) -> None:
+def write_model_file(
+    model: ParaphraseModel, path: str | Path, source: str | Path, pairs: int
+) -> None:
     """Coefficients by feature name, with the training file's name, digest and size."""
     body = {
         "model": "logistic regression over monitor.claims FEATURE_NAMES",
@@ -182,7 +189,8 @@ def read_model_file(path: str | Path) -> ParaphraseModel:
 
 MODEL_MODULE = Path(__file__).parent.parent / "claims" / "features.py"
 _CONSTANTS = re.compile(
-    r"^PARAPHRASE_INTERCEPT = [^\n]*\nPARAPHRASE_COEFFICIENTS = \(\n(?:    [^\n]*\n)+?\)\n", re.MULTILINE
+    r"^PARAPHRASE_INTERCEPT = [^\n]*\nPARAPHRASE_COEFFICIENTS = \(\n(?:    [^\n]*\n)+?\)\n",
+    re.MULTILINE,
 )
 
 
@@ -198,17 +206,29 @@ def write_module(model: ParaphraseModel, path: str | Path = MODEL_MODULE) -> Non
     source = Path(path).read_text(encoding="utf-8")
     if len(_CONSTANTS.findall(source)) != 1:
         raise ParseError(f"{path}: cannot find one PARAPHRASE_INTERCEPT/COEFFICIENTS block")
-    Path(path).write_text(_CONSTANTS.sub(lambda _: constants_source(model), source), encoding="utf-8")
+    Path(path).write_text(
+        _CONSTANTS.sub(lambda _: constants_source(model), source), encoding="utf-8"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Fit on the training pairs; print, check or write the shipped coefficients."""
-    parser = argparse.ArgumentParser(prog="python -m monitor.evals.train_claims", description=__doc__)
-    parser.add_argument("--pairs", default=str(TRAIN_PAIRS), help="training TSV (label, kind, earlier, later)")
-    parser.add_argument("--out", help="also write the coefficients as JSON here (for `monitor eval claims --model`)")
+    parser = argparse.ArgumentParser(
+        prog="python -m monitor.evals.train_claims", description=__doc__
+    )
+    parser.add_argument(
+        "--pairs", default=str(TRAIN_PAIRS), help="training TSV (label, kind, earlier, later)"
+    )
+    parser.add_argument(
+        "--out", help="also write the coefficients as JSON here (for `monitor eval claims --model`)"
+    )
     action = parser.add_mutually_exclusive_group()
-    action.add_argument("--write", action="store_true", help=f"rewrite the shipped constants in {MODEL_MODULE.name}")
-    action.add_argument("--check", action="store_true", help="exit 1 unless the shipped constants are this fit")
+    action.add_argument(
+        "--write", action="store_true", help=f"rewrite the shipped constants in {MODEL_MODULE.name}"
+    )
+    action.add_argument(
+        "--check", action="store_true", help="exit 1 unless the shipped constants are this fit"
+    )
     args = parser.parse_args(argv)
     pairs = read_train_pairs(args.pairs)
     if not pairs:
@@ -229,7 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         write_module(model)
         print(f"wrote the constants into {MODEL_MODULE}")
     if args.check and model != DEFAULT_MODEL:
-        print(f"{MODEL_MODULE.name}: the shipped constants are not this fit; run with --write", file=sys.stderr)
+        print(
+            f"{MODEL_MODULE.name}: the shipped constants are not this fit; run with --write",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

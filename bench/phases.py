@@ -18,7 +18,9 @@ from typing import Any
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from bench.common import IntervalUnion, TreeMemorySampler, own_peak_rss_mb, stopwatch  # noqa: E402
+from bench.common import (  # noqa: E402
+    IntervalUnion, TreeMemorySampler, own_peak_rss_mb, stopwatch, use_bench_sql,
+)
 
 
 def extract_text(page: str, url: str) -> int:
@@ -236,7 +238,7 @@ def history_cache_key(size: int) -> str:
 
     digest = hashlib.sha256()
     paths = sorted((REPO_DIR / "sql" / "schema").glob("*.sql"))
-    paths += sorted((REPO_DIR / "sql" / "queries").glob("bench_history_*.sql"))
+    paths += sorted((REPO_DIR / "bench" / "sql").glob("bench_history_*.sql"))
     paths += [REPO_DIR / "bench" / "history.py"]
     for path in paths:
         digest.update(path.name.encode())
@@ -249,6 +251,8 @@ def build_history(size: int, path: Path) -> dict[str, Any]:
     from bench.history import load_history
     from monitor import db, feeds
     from monitor.settings import FeedConfig, PollingSettings
+
+    use_bench_sql()
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
@@ -277,6 +281,7 @@ def run_growth(spec: dict[str, Any]) -> dict[str, Any]:
         shutil.copyfile(cache, database)
     from monitor import db
 
+    use_bench_sql()
     with db.open_db(database) as con:
         index_builds = {row[0]: round(float(row[4]), 2) for row in db.query(con, "search_index_state")}
         db.execute(con, "bench_growth_index_fresh", {"now": db.utcnow()})

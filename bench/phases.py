@@ -18,9 +18,7 @@ from typing import Any
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from bench.common import (  # noqa: E402
-    IntervalUnion, TreeMemorySampler, own_peak_rss_mb, stopwatch, use_bench_sql,
-)
+from bench.common import IntervalUnion, TreeMemorySampler, own_peak_rss_mb, stopwatch  # noqa: E402
 
 
 def extract_text(page: str, url: str) -> int:
@@ -248,6 +246,7 @@ def history_cache_key(size: int) -> str:
 
 def build_history(size: int, path: Path) -> dict[str, Any]:
     """Create a database holding `size` history articles (from feeds no longer configured)."""
+    from bench.common import use_bench_sql
     from bench.history import load_history
     from monitor import db, feeds
     from monitor.settings import FeedConfig, PollingSettings
@@ -279,6 +278,7 @@ def run_growth(spec: dict[str, Any]) -> dict[str, Any]:
     database = Path(spec["database_path"])
     with stopwatch() as copy:
         shutil.copyfile(cache, database)
+    from bench.common import use_bench_sql
     from monitor import db
 
     use_bench_sql()

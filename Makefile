@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install demo test bench bench-quick eval clean
+.PHONY: install demo test check docs bench bench-quick eval clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,scale]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,scale,dev,docs]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,6 +20,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# Format, lint, types (strict, as configured in pyproject.toml) and the import contracts.
+check: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -32,5 +39,9 @@ eval: $(STAMP)
 	$(BIN)/monitor eval stories ../shared/data/ecbplus-traindev/docs.jsonl
 	$(BIN)/monitor eval extraction ../shared/data/trafilatura-eval
 
+# The documentation site, built offline into site/ (git-ignored); fails on any warning.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts site

@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m bench` (see README "Benchmark")."""
+"""Benchmarks: `python -m bench` (see docs/evaluation.md; recorded runs in bench/results/)."""

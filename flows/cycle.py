@@ -329,6 +329,11 @@ def _run_stages(settings: Settings, poll_all_now: bool) -> dict[str, Any]:
             summary.alerts = _report_dict(report)
         with _timed(summary, "search_index"):
             refresh_search_index(quote(settings))
+        if settings.site.dir is not None:  # the static story site (docs/site.md)
+            from flows.site import refresh_site
+
+            with _timed(summary, "site"):
+                refresh_site(quote(settings))
         create_markdown_artifact(
             key="monitor-cycle-summary",
             markdown=summary_md or "No new or changed claims this cycle.",

@@ -216,7 +216,8 @@ def _claims_settings(args: argparse.Namespace) -> Any:
 
 
 def _cmd_claims_diff(args: argparse.Namespace) -> int:
-    from monitor.claims import diff_claims, read_document
+    from monitor.articles import load_document as read_document
+    from monitor.claims import diff_claims
 
     if len(args.documents) < 2:
         print("monitor: error: claims diff needs at least one EARLIER and one LATER document", file=sys.stderr)

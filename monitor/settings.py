@@ -31,31 +31,74 @@ class _Section(BaseModel):
 
 
 class DatabaseSettings(_Section):
-    path: Path = Path("data/monitor.duckdb")
-    backend: Literal["duckdb", "ducklake"] = "duckdb"
-    # DuckLake only: catalog connection string (e.g. "sqlite:catalog.sqlite" or
-    # "postgres:dbname=monitor host=127.0.0.1") and where data files go.
-    ducklake_catalog: str | None = None
-    ducklake_data_path: Path | None = None
-    raw_html_retention_days: int = Field(default=30, ge=0)
+    """Where the data lives: a DuckDB file, or a DuckLake catalog plus data files."""
+
+    path: Path = Field(
+        default=Path("data/monitor.duckdb"),
+        description="DuckDB file; relative to the config file. With DuckLake it still names the "
+        "cycle lock file and anchors relative DuckLake paths.",
+    )
+    backend: Literal["duckdb", "ducklake"] = Field(
+        default="duckdb",
+        description="Storage backend: one DuckDB file, or DuckLake for many writers.",
+    )
+    ducklake_catalog: str | None = Field(
+        default=None,
+        description='DuckLake only: catalog connection, e.g. "sqlite:catalog.sqlite" or '
+        '"postgres:dbname=monitor host=127.0.0.1".',
+    )
+    ducklake_data_path: Path | None = Field(
+        default=None, description="DuckLake only: folder or s3:// URL for the Parquet data files."
+    )
+    raw_html_retention_days: int = Field(
+        default=30,
+        ge=0,
+        description="Days to keep each version's raw HTML; maintenance prunes older.",
+    )
 
 
 class FetchSettings(_Section):
-    allow_private_networks: bool = False
-    # Networks exempt from the guard even when private, e.g. ["10.20.0.0/16"] for an intranet feed.
-    allowed_networks: list[str] = Field(default_factory=list)
-    connect_timeout_s: float = Field(default=10.0, gt=0)
-    read_timeout_s: float = Field(default=30.0, gt=0)
-    # A server dripping bytes slower than read_timeout_s is still stopped after this long.
-    total_timeout_s: float = Field(default=120.0, gt=0)
-    max_feed_bytes: int = Field(default=10_000_000, gt=0)
-    max_page_bytes: int = Field(default=5_000_000, gt=0)
-    max_redirects: int = Field(default=5, ge=0)
-    per_host_limit: int = Field(default=2, ge=1)
-    global_limit: int = Field(default=16, ge=1)
-    user_agent: str = f"story-monitor/{__version__} (+https://github.com/story-monitor/story-monitor)"
-    # An entry whose page keeps failing is retried on later cycles until this many attempts.
-    max_page_attempts: int = Field(default=5, ge=1)
+    """HTTP limits and the network guard for feeds and pages."""
+
+    allow_private_networks: bool = Field(
+        default=False,
+        description="Fetch loopback, private, link-local and other non-public addresses (guard off).",
+    )
+    allowed_networks: list[str] = Field(
+        default_factory=list,
+        description='CIDR networks exempt from the guard, e.g. ["10.20.0.0/16"] for an intranet feed.',
+    )
+    connect_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds to wait for a connection, per attempt."
+    )
+    read_timeout_s: float = Field(default=30.0, gt=0, description="Seconds to wait for each read.")
+    total_timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds a whole response may take; stops servers that drip bytes.",
+    )
+    max_feed_bytes: int = Field(
+        default=10_000_000,
+        gt=0,
+        description="Largest feed body in bytes, counted after decompression.",
+    )
+    max_page_bytes: int = Field(
+        default=5_000_000,
+        gt=0,
+        description="Largest article page in bytes, counted after decompression.",
+    )
+    max_redirects: int = Field(default=5, ge=0, description="Redirects followed per request.")
+    per_host_limit: int = Field(default=2, ge=1, description="Requests at once to one host name.")
+    global_limit: int = Field(default=16, ge=1, description="Requests at once overall.")
+    user_agent: str = Field(
+        default=f"story-monitor/{__version__} (+https://github.com/story-monitor/story-monitor)",
+        description="User-Agent header sent on every request.",
+    )
+    max_page_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Attempts at a failing page, spread over later cycles, before it is parked.",
+    )
 
     @field_validator("allowed_networks")
     @classmethod
@@ -69,17 +112,35 @@ class FetchSettings(_Section):
 
 
 class PollingSettings(_Section):
-    default_interval_minutes: int = Field(default=15, ge=1)
-    min_interval_minutes: int = Field(default=5, ge=0)
-    max_interval_minutes: int = Field(default=24 * 60, ge=1)
-    error_limit: int = Field(default=10, ge=1)
-    backoff_base_minutes: float = Field(default=5.0, gt=0)
+    """When each feed is polled next."""
+
+    default_interval_minutes: int = Field(
+        default=15, ge=1, description="Minutes between polls of a feed that sets no interval."
+    )
+    min_interval_minutes: int = Field(
+        default=5, ge=0, description="Lower clamp, in minutes, on the computed next check."
+    )
+    max_interval_minutes: int = Field(
+        default=24 * 60, ge=1, description="Upper clamp, in minutes, on the computed next check."
+    )
+    error_limit: int = Field(
+        default=10, ge=1, description="Consecutive failures after which a feed is parked."
+    )
+    backoff_base_minutes: float = Field(
+        default=5.0,
+        gt=0,
+        description="Minutes of back-off after the first failure; doubles with each further one.",
+    )
 
 
 class FeedConfig(_Section):
-    url: str
-    interval_minutes: int | None = Field(default=None, ge=1)
-    name: str | None = None
+    """One `[[feeds]]` entry."""
+
+    url: str = Field(description="The feed's http:// or https:// URL.")
+    interval_minutes: int | None = Field(
+        default=None, ge=1, description="Minutes between polls; default: [polling] default."
+    )
+    name: str | None = Field(default=None, description="Display name; default: the feed's title.")
 
     @field_validator("url")
     @classmethod
@@ -90,27 +151,70 @@ class FeedConfig(_Section):
 
 
 class StoryConfig(_Section):
-    name: str
-    keywords: list[str] = Field(default_factory=list)
-    seed_urls: list[str] = Field(default_factory=list)
+    """One `[[stories]]` entry: a tracked story that exists before any article."""
+
+    name: str = Field(description="The story's name; its identity across config edits.")
+    keywords: list[str] = Field(
+        default_factory=list,
+        description="Words or phrases; an article naming enough of them joins the story.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_seed_urls(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "seed_urls" in data:
+            raise ValueError(
+                "seed_urls was removed (nothing ever read it): delete it; an article joins a "
+                "tracked story through its keywords or by linking"
+            )
+        return data
 
 
 class ChannelConfig(_Section):
     """One alert destination: an Apprise URL or a Prefect notification block, with its filters."""
 
-    # Any Apprise URL. "${VAR}" is read from the environment and "${prefect-secret:NAME}" from a
-    # Prefect Secret block, both at send time; the expanded value is never stored or logged.
-    url: str | None = None
-    block: str | None = None  # a Prefect notification block, "block-type-slug/name"
-    name: str | None = None  # the channel key in the alerts table; default: a hash of the URL template
-    stories: list[str] = Field(default_factory=list)  # story names (case-insensitive); empty = all
-    tracked_only: bool = False  # only stories configured under [[stories]]
-    # Severity rises new_claim < changed_claim < new_story; lower kinds are not queued.
-    min_severity: Literal["new_claim", "changed_claim", "new_story"] = "new_claim"
-    mode: Literal["immediate", "digest"] = "immediate"
-    format: Literal["auto", "markdown", "text"] = "auto"  # auto: by service (email is text)
-    max_message_chars: int | None = Field(default=None, ge=200)  # default: the service's limit
-    quiet_hours: bool = True  # hold immediate alerts during [alerts] quiet hours
+    url: str | None = Field(
+        default=None,
+        description='Apprise URL template. "${VAR}" comes from the environment and '
+        '"${prefect-secret:NAME}" from a Prefect Secret block, both at send time; the expanded '
+        "URL is never stored or logged.",
+    )
+    block: str | None = Field(
+        default=None, description='Prefect notification block, "block-type-slug/block-name".'
+    )
+    name: str | None = Field(
+        default=None,
+        description="Channel key in the alerts table and the CLI; default: a hash of the URL "
+        "template.",
+    )
+    stories: list[str] = Field(
+        default_factory=list,
+        description="Story names this channel wants (case-insensitive); empty means all.",
+    )
+    tracked_only: bool = Field(
+        default=False, description="Only stories configured under [[stories]]."
+    )
+    min_severity: Literal["new_claim", "changed_claim", "new_story"] = Field(
+        default="new_claim",
+        description="Lowest kind queued; severity rises new_claim < changed_claim < new_story.",
+    )
+    mode: Literal["immediate", "digest"] = Field(
+        default="immediate",
+        description="immediate: sent by each cycle; digest: one summary per digest period.",
+    )
+    format: Literal["auto", "slack", "markdown", "html", "text"] = Field(
+        default="auto",
+        description="Message markup; auto picks by service (Slack mrkdwn, chat Markdown, "
+        "e-mail HTML, webhooks text).",
+    )
+    max_message_chars: int | None = Field(
+        default=None,
+        ge=200,
+        description="Characters per message, title included; default: the service's limit.",
+    )
+    quiet_hours: bool = Field(
+        default=True, description="Hold immediate alerts during [alerts] quiet hours."
+    )
 
     @field_validator("name")
     @classmethod
@@ -134,108 +238,225 @@ class ChannelConfig(_Section):
 
 
 class LinkingSettings(_Section):
-    """Story-linking thresholds; see README "Tuning story linking"."""
+    """Story-linking thresholds; see docs/stories.md."""
 
-    # An article joins its best story when the combined score reaches this (0..1); else it starts one.
-    link_threshold_score: float = Field(default=0.18, gt=0, le=1)
-    # Share of the combined score given to rapidfuzz title similarity (the rest is TF-IDF cosine).
-    title_fuzz_weight_frac: float = Field(default=0.0, ge=0, le=1)
-    # Stories idle longer than this (article time minus story's last article) are not candidates:
-    # a sequel weeks later starts a new story unless it is tracked.
-    time_window_hours: float = Field(default=14 * 24, gt=0)
-    # The score is scaled down linearly by up to this share as the gap approaches the window.
-    time_penalty_max_frac: float = Field(default=0.2, ge=0, le=1)
-    # Term weights by kind (names/places, numbers, other words); a title term counts title_boost times.
-    entity_weight: float = Field(default=1.0, ge=0)
-    number_weight: float = Field(default=2.0, ge=0)
-    word_weight: float = Field(default=0.15, ge=0)
-    title_boost: float = Field(default=2.0, ge=0)
-    # Terms among the first lead_words words of the text count lead_boost times: the lead names
-    # the event (who, where, how many), the body adds background two events of one kind share.
-    lead_words: int = Field(default=60, ge=0)
-    lead_boost: float = Field(default=2.0, ge=0)
-    # Weight of adjacent capitalised pairs ("Tara Reid"), which tell namesakes apart.
-    entity_pair_weight: float = Field(default=0.0, ge=0)
-    # Story representation: the strongest terms of the summed article vectors that are kept.
-    story_terms_max: int = Field(default=64, ge=4)
-    # Blocking: an article's strongest terms looked up in the inverted index, and how many of the
-    # most recently active stories each term's posting list keeps.
-    query_terms_max: int = Field(default=16, ge=1)
-    postings_per_term_max: int = Field(default=64, ge=1)
-    # Candidates scored in full per article: the stories sharing the most top-term weight.
-    candidates_max: int = Field(default=16, ge=1)
-    # Tracked stories: an article joins one when it names at least this many of its keywords
-    # (or all of them, when the story has fewer).
-    tracked_keyword_hits_min: int = Field(default=2, ge=1)
-    # Revisable decisions: after linking, an untracked story whose members fall into two groups
-    # (average-linkage on member vectors) is split when the mean similarity across the groups is
-    # below this share of the mean similarity within the looser group (0 turns splitting off).
-    split_cross_within_ratio: float = Field(default=0.65, ge=0, le=1)
-    # Each group must hold at least this many articles; stories larger than the cap are not re-checked.
-    split_group_articles_min: int = Field(default=3, ge=1)
-    split_check_articles_max: int = Field(default=60, ge=2)
-    # A story is re-checked when its article count reaches 2 x split_group_articles_min and then
-    # each time it has grown by this share since the previous check point (6, 7, 8, 10, 12, 14,
-    # 17, ... articles at 3 and 0.15), not after every article it gains (0 = after every article).
-    split_recheck_growth_frac: float = Field(default=0.15, ge=0)
-    # Revisable decisions, the other way: after linking, an untracked story of at most
-    # merge_small_articles_max articles merges into its closest untracked story when the cosine of
-    # their vectors (times the time factor) reaches merge_story_score_min (0 articles = off).
-    merge_small_articles_max: int = Field(default=5, ge=0)
-    merge_story_score_min: float = Field(default=0.45, gt=0, le=1)
-    # Upkeep of the document frequencies (`monitor maintenance`): the per-batch log in
-    # story_term_df is folded to one row per term; once more than term_df_terms_max distinct terms
-    # are kept, terms counted in fewer than term_df_min_docs documents are dropped (they then
-    # weigh as unseen terms do, with the highest IDF, which a once-seen term nearly has anyway).
-    term_df_terms_max: int = Field(default=1_000_000, ge=1)
-    term_df_min_docs: int = Field(default=2, ge=1)
-    # Linking also folds the log when it holds more rows than this (reading the DF sums the log).
-    term_df_rows_max: int = Field(default=2_000_000, ge=1)
+    link_threshold_score: float = Field(
+        default=0.18,
+        gt=0,
+        le=1,
+        description="Score (0-1) at which an article joins its best story; below it, a new story.",
+    )
+    title_fuzz_weight_frac: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share (0-1) of the score from rapidfuzz title similarity; the rest is "
+        "TF-IDF cosine.",
+    )
+    time_window_hours: float = Field(
+        default=14 * 24,
+        gt=0,
+        description="Hours between an article and a story's last article beyond which the story "
+        "is no candidate. Tracked stories never expire.",
+    )
+    time_penalty_max_frac: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Share (0-1) the score loses, linearly, as the gap reaches the window.",
+    )
+    entity_weight: float = Field(
+        default=1.0, ge=0, description="Term weight of capitalised names and places."
+    )
+    number_weight: float = Field(default=2.0, ge=0, description="Term weight of numbers.")
+    word_weight: float = Field(
+        default=0.15, ge=0, description="Term weight of other content words."
+    )
+    title_boost: float = Field(default=2.0, ge=0, description="Factor on terms in the title.")
+    lead_words: int = Field(
+        default=60,
+        ge=0,
+        description="Words at the start of the text that count as the lead; 0 turns it off.",
+    )
+    lead_boost: float = Field(default=2.0, ge=0, description="Factor on terms in the lead.")
+    entity_pair_weight: float = Field(
+        default=0.0,
+        ge=0,
+        description='Term weight of adjacent capitalised pairs ("Tara Reid").',
+    )
+    story_terms_max: int = Field(
+        default=64, ge=4, description="Strongest terms kept in a story's vector."
+    )
+    query_terms_max: int = Field(
+        default=16, ge=1, description="Blocking: an article's strongest terms looked up."
+    )
+    postings_per_term_max: int = Field(
+        default=64, ge=1, description="Blocking: most recently active stories kept per term."
+    )
+    candidates_max: int = Field(
+        default=16,
+        ge=1,
+        description="Candidate stories scored in full per article: those sharing the most "
+        "term weight.",
+    )
+    tracked_keyword_hits_min: int = Field(
+        default=2,
+        ge=1,
+        description="Keywords an article must name to join a tracked story (all, when it has "
+        "fewer).",
+    )
+    split_cross_within_ratio: float = Field(
+        default=0.65,
+        ge=0,
+        le=1,
+        description="Split a story when mean similarity across its two groups is below this "
+        "share of the looser group's within-group similarity; 0 never splits.",
+    )
+    split_group_articles_min: int = Field(
+        default=3, ge=1, description="Articles each group of a split must hold."
+    )
+    split_check_articles_max: int = Field(
+        default=60, ge=2, description="Stories with more articles are not re-checked for a split."
+    )
+    split_recheck_growth_frac: float = Field(
+        default=0.15,
+        ge=0,
+        description="Re-check a story at 2 x split_group_articles_min articles, then each time "
+        "it grows by this share; 0 re-checks after every article.",
+    )
+    merge_small_articles_max: int = Field(
+        default=5,
+        ge=0,
+        description="A story of at most this many articles may merge into its closest story; "
+        "0 never merges.",
+    )
+    merge_story_score_min: float = Field(
+        default=0.45,
+        gt=0,
+        le=1,
+        description="Cosine of two story vectors, times the time factor, needed to merge.",
+    )
+    term_df_terms_max: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="When folding the document-frequency log: past this many distinct terms, "
+        "rare terms are dropped.",
+    )
+    term_df_min_docs: int = Field(
+        default=2,
+        ge=1,
+        description="Documents a term must appear in to survive that drop.",
+    )
+    term_df_rows_max: int = Field(
+        default=2_000_000,
+        ge=1,
+        description="Rows in the document-frequency log at which linking folds it.",
+    )
 
 
 class ClaimSettings(_Section):
-    """Claim-novelty thresholds; see README "How a claim is judged"."""
+    """Claim-novelty thresholds; see docs/claims.md."""
 
-    # A later sentence is `seen` when the paraphrase model gives at least this probability (%).
-    seen_threshold_pct: float = Field(default=50.0, ge=0, le=100)
-    # ... or when at least this share (%) of its content words is carried by one earlier claim.
-    contained_threshold_pct: float = Field(default=85.0, ge=0, le=100)
-    # Same frame (numbers, negation, attribution masked) at least this similar (%) + a differing
-    # number, negation, actor or attribution => `changed`.
-    changed_frame_threshold_pct: float = Field(default=80.0, ge=0, le=100)
-    # Actor changes need a closer frame, since paraphrases often rename the same actor.
-    changed_actor_frame_threshold_pct: float = Field(default=90.0, ge=0, le=100)
-    # Two figures are one when they round to each other ("$12.6 billion" = "$13 billion"), or when
-    # one is hedged ("about", "some", "nearly") and they are at most this far apart (%) ...
-    hedged_figure_tolerance_pct: float = Field(default=6.0, ge=0, le=100)
-    # ... or, in different units of one measure ("5 km" = "about three miles"), this far apart (%).
-    unit_conversion_tolerance_pct: float = Field(default=10.0, ge=0, le=100)
-    # A sentence that states a figure its closest earlier claim lacks is `new`, not `seen`.
-    new_number_is_new: bool = True
-    # ... and so is one that adds a negated clause of its own (", which are not yet approved").
-    new_negated_clause_is_new: bool = True
-    # A sentence that is not seen whole is split at clause boundaries; seen if every clause is.
-    split_clauses: bool = True
-    # ... tried only when the candidate claims together carry this share (%) of its content words.
-    clause_split_min_coverage_pct: float = Field(default=70.0, ge=0, le=100)
-    # Blocking: earlier claims sharing the most rare words are the candidates; at most this many
-    # get the cheap rapidfuzz pre-score, and the best few of those the full model.
-    candidate_limit: int = Field(default=40, ge=1)
-    scored_candidate_limit: int = Field(default=3, ge=1)
-    # A candidate must share at least this share (%) of the sentence's content words to be scored.
-    candidate_min_overlap_pct: float = Field(default=30.0, ge=0, le=100)
-    # Words carried by more than this share (%) of a story's claims are too common to block on.
-    common_word_max_share_pct: float = Field(default=2.0, gt=0, le=100)
-    # Blocking looks up at most this many of a sentence's rarest words.
-    blocking_words: int = Field(default=8, ge=1)
-    # Segmentation: fewer content words than this is a fragment, not a claim.
-    min_claim_content_words: int = Field(default=3, ge=1)
-    # A line without final punctuation and at most this many words is a heading.
-    max_heading_words: int = Field(default=16, ge=1)
-    # A line this short with no verb (or with a photo credit) is a caption.
-    max_caption_words: int = Field(default=12, ge=1)
-    # Headlines are summaries of the body; judged as claims only when this is true.
-    judge_titles: bool = False
+    seen_threshold_pct: float = Field(
+        default=50.0,
+        ge=0,
+        le=100,
+        description="Paraphrase probability (%) at which a sentence is seen.",
+    )
+    contained_threshold_pct: float = Field(
+        default=85.0,
+        ge=0,
+        le=100,
+        description="Share (%) of a sentence's content words one earlier claim must carry for "
+        "seen.",
+    )
+    changed_frame_threshold_pct: float = Field(
+        default=80.0,
+        ge=0,
+        le=100,
+        description="Frame similarity (%) with numbers, negations and attribution masked, at "
+        "which a differing figure, negation or attribution means changed.",
+    )
+    changed_actor_frame_threshold_pct: float = Field(
+        default=90.0,
+        ge=0,
+        le=100,
+        description="Frame similarity (%) needed for a changed actor; paraphrases often rename "
+        "one.",
+    )
+    hedged_figure_tolerance_pct: float = Field(
+        default=6.0,
+        ge=0,
+        le=100,
+        description='Distance (%) within which a hedged figure ("about 57") equals another.',
+    )
+    unit_conversion_tolerance_pct: float = Field(
+        default=10.0,
+        ge=0,
+        le=100,
+        description='Distance (%) within which figures in convertible units ("5 km", "three '
+        'miles") are equal.',
+    )
+    new_number_is_new: bool = Field(
+        default=True,
+        description="A sentence adding a figure its closest earlier claim lacks is new.",
+    )
+    new_negated_clause_is_new: bool = Field(
+        default=True,
+        description="A sentence adding a negated clause of its own is new.",
+    )
+    split_clauses: bool = Field(
+        default=True,
+        description="Split a sentence not seen whole at clause boundaries; seen if every "
+        "clause is.",
+    )
+    clause_split_min_coverage_pct: float = Field(
+        default=70.0,
+        ge=0,
+        le=100,
+        description="Share (%) of the sentence's content words the candidates must carry "
+        "before clauses are tried.",
+    )
+    candidate_limit: int = Field(
+        default=40,
+        ge=1,
+        description="Blocking: candidate claims per sentence given the rapidfuzz pre-score.",
+    )
+    scored_candidate_limit: int = Field(
+        default=3, ge=1, description="Candidates per sentence scored by the full model."
+    )
+    candidate_min_overlap_pct: float = Field(
+        default=30.0,
+        ge=0,
+        le=100,
+        description="Share (%) of the sentence's content words a candidate must share.",
+    )
+    common_word_max_share_pct: float = Field(
+        default=2.0,
+        gt=0,
+        le=100,
+        description="Words carried by more than this share (%) of a story's claims are not "
+        "used for blocking.",
+    )
+    blocking_words: int = Field(
+        default=8, ge=1, description="Rarest words of a sentence looked up for candidates."
+    )
+    min_claim_content_words: int = Field(
+        default=3, ge=1, description="Fewer content words than this: skipped as too_short."
+    )
+    max_heading_words: int = Field(
+        default=16,
+        ge=1,
+        description="A line with no final punctuation and at most this many words is a heading.",
+    )
+    max_caption_words: int = Field(
+        default=12,
+        ge=1,
+        description="A line this short with no verb, or with a photo credit, is a caption.",
+    )
+    judge_titles: bool = Field(
+        default=False, description="Judge the headline as the first sentence."
+    )
 
 
 def _clock_time(value: str | None) -> str | None:
@@ -245,25 +466,62 @@ def _clock_time(value: str | None) -> str | None:
 
 
 class AlertSettings(_Section):
-    """Alert delivery and digest settings; see README "Alerts"."""
+    """Alert delivery and digest settings; see docs/alerts.md."""
 
-    report_base_url: str | None = None  # where "see more" links point; a CLI command is used if unset
-    timezone: str = "UTC"  # for quiet hours and the digest schedule
-    quiet_hours_start: str | None = None  # "22:00": immediate alerts wait until quiet_hours_end
-    quiet_hours_end: str | None = None  # "07:00"
-    digest_cron: str = "0 8 * * *"  # when the digest deployment runs, in `timezone`
-    digest_period_hours: float = Field(default=24.0, gt=0)  # at most one digest per channel per period
-    max_claims_per_story: int = Field(default=15, ge=1)  # more are summed up as "and N more"
-    max_parts_per_message: int = Field(default=3, ge=1)  # a long message is split at most this often
-    send_timeout_s: float = Field(default=10.0, gt=0)  # connect and read timeout, unless the URL sets cto/rto
-    retry_backoff_min_s: float = Field(default=60.0, gt=0)  # first retry delay; doubles per failure
-    retry_backoff_max_s: float = Field(default=6 * 3600.0, gt=0)
-    max_attempts: int = Field(default=20, ge=1)  # then only `monitor alerts retry` tries again
-    max_backlog_hours: float = Field(default=48.0, gt=0)  # older claims are never queued
-    # A row left in "sending" by a crash may or may not have reached the channel:
-    # "resend" delivers it again (at-least-once), "hold" parks it as "unknown" for a human.
-    interrupted_send: Literal["resend", "hold"] = "resend"
-    sending_stale_after_s: float = Field(default=300.0, gt=0)  # "sending" older than this = interrupted
+    report_base_url: str | None = Field(
+        default=None,
+        description='Base of "see more" links (<base>/stories/<id>); unset: a CLI command.',
+    )
+    timezone: str = Field(
+        default="UTC", description="IANA time zone for quiet hours and the digest schedule."
+    )
+    quiet_hours_start: str | None = Field(
+        default=None, description='"HH:MM"; immediate alerts wait from here to quiet_hours_end.'
+    )
+    quiet_hours_end: str | None = Field(
+        default=None, description='"HH:MM"; held alerts go out, one message per story.'
+    )
+    digest_cron: str = Field(
+        default="0 8 * * *", description="Cron schedule of the digest deployment, in timezone."
+    )
+    digest_period_hours: float = Field(
+        default=24.0, gt=0, description="Hours per digest period; one digest per channel each."
+    )
+    max_claims_per_story: int = Field(
+        default=15, ge=1, description='Claims listed per story; more become "and N more".'
+    )
+    max_parts_per_message: int = Field(
+        default=3, ge=1, description="Parts a long story message may be split into."
+    )
+    send_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds to connect and to read per send, unless the URL sets cto/rto.",
+    )
+    retry_backoff_min_s: float = Field(
+        default=60.0, gt=0, description="Seconds before the first retry; doubles per failure."
+    )
+    retry_backoff_max_s: float = Field(
+        default=6 * 3600.0, gt=0, description="Longest retry delay in seconds."
+    )
+    max_attempts: int = Field(
+        default=20,
+        ge=1,
+        description="Send attempts; after that only `monitor alerts retry` tries again.",
+    )
+    max_backlog_hours: float = Field(
+        default=48.0, gt=0, description="Claims older than this many hours are never queued."
+    )
+    interrupted_send: Literal["resend", "hold"] = Field(
+        default="resend",
+        description='A row a crash left in "sending": resend it (at least once) or hold it as '
+        '"unknown" for a human (at most once).',
+    )
+    sending_stale_after_s: float = Field(
+        default=300.0,
+        gt=0,
+        description='Seconds after which a "sending" row counts as interrupted.',
+    )
 
     @field_validator("quiet_hours_start", "quiet_hours_end")
     @classmethod
@@ -276,7 +534,7 @@ class AlertSettings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as e:
-            raise ValueError("an IANA time zone such as \"Europe/Berlin\" or \"UTC\"") from e
+            raise ValueError('an IANA time zone such as "Europe/Berlin" or "UTC"') from e
         return value
 
     @model_validator(mode="after")
@@ -291,40 +549,99 @@ class AlertSettings(_Section):
 class ScaleSettings(_Section):
     """Scale-out: where fetching and extracting run; see docs/scaling.md."""
 
-    # A running Dask scheduler, e.g. "tcp://10.0.0.5:8786". None: everything runs in the flow process.
-    dask_address: str | None = None
-    # Due feeds and pending pages are split into this many shards, one Dask task each.
-    feed_shards: int = Field(default=4, ge=1)
-    # Worker processes that run trafilatura while pages download; 0 = one per CPU, 1 = in-process.
-    extraction_processes: int = Field(default=0, ge=0)
-    # Pages per batch. The next batch downloads and extracts while the last one is linked and judged.
-    page_batch_size: int = Field(default=200, ge=1)
+    dask_address: str | None = Field(
+        default=None,
+        description='Dask scheduler, e.g. "tcp://10.0.0.5:8786"; unset: all in the flow process.',
+    )
+    feed_shards: int = Field(
+        default=4, ge=1, description="Shards, split by host, of due feeds and pending pages."
+    )
+    extraction_processes: int = Field(
+        default=0,
+        ge=0,
+        description="Extraction worker processes; 0 is one per CPU, 1 extracts in-process.",
+    )
+    page_batch_size: int = Field(
+        default=200,
+        ge=1,
+        description="Pages per batch; the next batch downloads while one is linked and judged.",
+    )
 
 
 class SearchSettings(_Section):
     """When the cycle rebuilds the full-text indexes (a rebuild re-reads the whole table)."""
 
-    rebuild_min_interval_minutes: float = Field(default=0.0, ge=0)
-    # A rebuild waits until the time since the last one is at least its duration / this share,
-    # so slow rebuilds of a large database cost at most this share of wall time. 0 = off.
-    rebuild_time_share_max: float = Field(default=0.05, ge=0, le=1)
-    rebuild_always_below_s: float = Field(default=2.0, ge=0)  # builds faster than this always run
+    rebuild_min_interval_minutes: float = Field(
+        default=0.0, ge=0, description="Minutes that must pass between rebuilds."
+    )
+    rebuild_time_share_max: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="A rebuild that took T seconds waits T / this share before the next, so "
+        "rebuilds cost at most this share of wall time; 0 turns the rule off.",
+    )
+    rebuild_always_below_s: float = Field(
+        default=2.0, ge=0, description="Rebuilds that take fewer seconds run every cycle."
+    )
+
+
+class SiteSettings(_Section):
+    """The static story site (`monitor site`); see docs/site.md."""
+
+    dir: Path | None = Field(
+        default=None,
+        description="Folder the cycle rebuilds the static site in after each run (index.html, "
+        "stories/<id>.html, feeds.html); relative to the config file. Unset: no site.",
+    )
+    stories_max: int = Field(
+        default=1000, ge=1,
+        description="Untracked stories on the site (count), most recently active first; tracked "
+        "stories are always on it.",
+    )
+    chart_days: int = Field(
+        default=30, ge=2, le=366,
+        description="Days covered by each story's activity chart on the index, ending today (UTC).",
+    )
 
 
 class Settings(_Section):
-    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
-    fetch: FetchSettings = Field(default_factory=FetchSettings)
-    polling: PollingSettings = Field(default_factory=PollingSettings)
-    linking: LinkingSettings = Field(default_factory=LinkingSettings)
-    claims: ClaimSettings = Field(default_factory=ClaimSettings)
-    alerts: AlertSettings = Field(default_factory=AlertSettings)
-    search: SearchSettings = Field(default_factory=SearchSettings)
-    scale: ScaleSettings = Field(default_factory=ScaleSettings)
-    feeds: list[FeedConfig] = Field(default_factory=list)
-    stories: list[StoryConfig] = Field(default_factory=list)
-    channels: list[ChannelConfig] = Field(default_factory=list)
+    """The whole config file."""
 
-    source: Path | None = Field(default=None, exclude=True)
+    database: DatabaseSettings = Field(
+        default_factory=DatabaseSettings, description="Where the data lives."
+    )
+    fetch: FetchSettings = Field(
+        default_factory=FetchSettings, description="HTTP limits and the network guard."
+    )
+    polling: PollingSettings = Field(
+        default_factory=PollingSettings, description="When each feed is polled next."
+    )
+    linking: LinkingSettings = Field(
+        default_factory=LinkingSettings, description="How articles are linked to stories."
+    )
+    claims: ClaimSettings = Field(
+        default_factory=ClaimSettings, description="How a sentence is judged against a ledger."
+    )
+    alerts: AlertSettings = Field(
+        default_factory=AlertSettings, description="Alert delivery, quiet hours and digest."
+    )
+    search: SearchSettings = Field(
+        default_factory=SearchSettings, description="When full-text indexes are rebuilt."
+    )
+    scale: ScaleSettings = Field(
+        default_factory=ScaleSettings, description="Where fetching and extraction run."
+    )
+    site: SiteSettings = Field(
+        default_factory=SiteSettings, description="The static story site the cycle refreshes."
+    )
+    feeds: list[FeedConfig] = Field(default_factory=list, description="Feeds to poll.")
+    stories: list[StoryConfig] = Field(default_factory=list, description="Tracked stories.")
+    channels: list[ChannelConfig] = Field(default_factory=list, description="Alert destinations.")
+
+    source: Path | None = Field(
+        default=None, exclude=True, description="The file the settings were read from."
+    )
 
 
 def resolve_config_path(explicit: str | Path | None = None) -> Path:
@@ -364,6 +681,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if not settings.database.path.is_absolute():
         # Relative database paths are relative to the config file, not the working directory.
         settings.database.path = (config_path.parent / settings.database.path).resolve()
+    if settings.site.dir is not None and not settings.site.dir.is_absolute():
+        settings.site.dir = (config_path.parent / settings.site.dir).resolve()
     return settings
 
 

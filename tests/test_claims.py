@@ -368,17 +368,6 @@ def test_attribution_cut_after_a_quote_rejoins_its_sentence() -> None:
     assert [(s.text, s.skip_reason) for s in segment(text)] == [(text, None)]
 
 
-def test_readme_claims_settings_are_the_defaults() -> None:
-    import re
-    import tomllib
-
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```toml\n(\[claims\]\n.*?)```", readme, re.S)
-    assert block is not None
-    documented = tomllib.loads(block.group(1))["claims"]
-    assert documented == ClaimSettings().model_dump()
-
-
 def test_bad_claims_setting_names_the_key() -> None:
     from monitor.errors import ConfigError
     from monitor.settings import parse_settings
@@ -689,7 +678,8 @@ def test_ledger_of_stored_claims_judges_like_one_prepared_in_full() -> None:
 
 
 def test_versions_prepared_by_the_workers_are_judged_as_prepared_only_with_the_same_settings() -> None:
-    from monitor.claims import _PreparedVersions, prepare_version
+    from monitor.claims import prepare_version
+    from monitor.claims.cache import _PreparedVersions
 
     text = "Rescue teams reached the villages by boat. Power was cut to 12,000 homes."
     settings = ClaimSettings()
@@ -708,7 +698,7 @@ def test_versions_prepared_by_the_workers_are_judged_as_prepared_only_with_the_s
 
 
 def test_small_and_large_blocks_find_the_same_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
-    import monitor.claims as claims_module
+    from monitor.claims import ledger as ledger_module
 
     places = ["harbour", "bridge", "tunnel", "station", "airport", "stadium", "market", "school"]
     verbs = ["closed", "reopened", "inspected", "flooded", "evacuated", "repaired"]
@@ -721,9 +711,37 @@ def test_small_and_large_blocks_find_the_same_candidates(monkeypatch: pytest.Mon
         "Engineers inspected the tunnel and the station on Monday.",
         "The airport was evacuated after storm number 17.",
     ]
-    monkeypatch.setattr(claims_module, "SMALL_BLOCK_IDS", 10**6)
+    monkeypatch.setattr(ledger_module, "SMALL_BLOCK_IDS", 10**6)
     in_python = [ledger.candidates(prepare(s)) for s in sentences]
-    monkeypatch.setattr(claims_module, "SMALL_BLOCK_IDS", 0)
+    monkeypatch.setattr(ledger_module, "SMALL_BLOCK_IDS", 0)
     with_numpy = [ledger.candidates(prepare(s)) for s in sentences]
     assert in_python == with_numpy
     assert all(in_python) and max(map(len, in_python)) == ClaimSettings().candidate_limit  # a cut was made
+
+
+def test_the_claims_package_has_no_import_cycle_and_reads_no_documents() -> None:
+    import ast
+    from graphlib import TopologicalSorter
+
+    package = Path(__file__).resolve().parent.parent / "monitor" / "claims"
+    graph: dict[str, set[str]] = {}
+    used: set[str] = set()
+    for path in package.glob("*.py"):
+        modules: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module == "monitor":
+                modules.update(f"monitor.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules.add(node.module)
+        own = {m.removeprefix("monitor.claims.") for m in modules if m.startswith("monitor.claims.")}
+        if path.stem != "__init__":
+            assert "monitor.claims" not in modules, f"{path.name} imports the package that imports it"
+            graph[path.stem] = own
+        used |= {m for m in modules if m.startswith("monitor") and not m.startswith("monitor.claims")}
+
+    order = list(TopologicalSorter(graph).static_order())  # raises CycleError on a cycle
+    assert (order[0], order[-1]) == ("normalize", "stage")
+    # Reading a document (a file or a URL) belongs to the application layer, not to claims.
+    assert used == {"monitor.db", "monitor.errors", "monitor.settings"}

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from monitor import claims, db
-from monitor.claims import ClaimReport, detect_claims
+from monitor.claims import ClaimReport, cache, detect_claims, stage
 from monitor.errors import StoreError
 from monitor.settings import ClaimSettings
 
@@ -297,12 +297,12 @@ def test_ledgers_are_kept_between_runs_and_reloaded_when_a_merge_moves_claims(
     _version(con, _article(con, kept, "https://a.example/1", "A"), EARLIER, hours=1)
     _version(con, _article(con, merged, "https://b.example/1", "B"), LATER, hours=2)
     detect_claims(con, ClaimSettings(), T0)
-    first_ledger = claims._LEDGERS.ledgers[kept]
+    first_ledger = cache._LEDGERS.ledgers[kept]
 
     # A new version of the kept story: its cached ledger is still current, so it is reused.
     _version(con, _article(con, kept, "https://a.example/2", "A2"), "An unrelated sentence about the harbour wall of Puerto Lindo.", hours=3)
     detect_claims(con, ClaimSettings(), T0)
-    assert claims._LEDGERS.ledgers[kept] is first_ledger
+    assert cache._LEDGERS.ledgers[kept] is first_ledger
 
     # The merge moves the later article's claims into the kept story behind the cache's back.
     merge_stories(con, kept, merged, T0)
@@ -310,7 +310,7 @@ def test_ledgers_are_kept_between_runs_and_reloaded_when_a_merge_moves_claims(
     _version(con, _article(con, kept, "https://c.example/1", "C"), pause_sentence, hours=4)
     report = detect_claims(con, ClaimSettings(), T0)
 
-    assert claims._LEDGERS.ledgers[kept] is not first_ledger
+    assert cache._LEDGERS.ledgers[kept] is not first_ledger
     assert report.new == 0, "the pause claim came with the merge, so repeating it is not new"
 
 
@@ -323,15 +323,15 @@ def test_claim_stored_meanwhile_keeps_its_stored_id(con: duckdb.DuckDBPyConnecti
     held_id = _mentions(con, story)[0]["claim_id"]
     _version(con, _article(con, story, "https://b.example/held", "B"), f"{held}\n\n{fresh}", hours=2)
     params = {"limit": 10, "skip_ids": []}
-    pending = [claims._PendingVersion(*row) for row in db.query(con, "claims_pending_versions", params)]
+    pending = [stage._PendingVersion(*row) for row in db.query(con, "claims_pending_versions", params)]
     # Judged against an empty ledger, as if the held claim was written after the ledger was read:
     # the insert skips it, so its drawn id must give way to the stored one.
     empty = claims.Ledger(ClaimSettings())
-    judged = claims._judge_version(pending[0], empty, ClaimSettings(), T0, claims._ClaimIds(con))
+    judged = stage._judge_version(pending[0], empty, ClaimSettings(), T0, stage._ClaimIds(con))
     (held_drawn, _, _, _), (fresh_drawn, _, _, _) = judged.new_claims
 
     with db.transaction(con):
-        renamed, inserted = claims._write_judged(con, [judged], T0)
+        renamed, inserted = stage._write_judged(con, [judged], T0)
 
     assert renamed == {held_drawn: held_id} and inserted == {story: [fresh_drawn]}
     later = [m for m in _mentions(con, story) if m["version_id"] == pending[0].id]
@@ -362,7 +362,7 @@ def test_garbage_collector_is_left_as_it_was(
         raise RuntimeError("judging crashed")
 
     _version(con, _article(con, story, "https://c.example/gc3", "C"), PAUSE + ".", hours=3)
-    monkeypatch.setattr(claims, "_judge_version", crash)
+    monkeypatch.setattr(stage, "_judge_version", crash)
     with pytest.raises(RuntimeError):
         detect_claims(con, ClaimSettings(), T0)
     assert gc.isenabled()

@@ -10,7 +10,6 @@ server this module starts.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import socket
@@ -31,24 +30,6 @@ VENV_BIN = Path(sys.executable).parent
 DEPLOYMENTS = {"monitor-cycle", "monitor-digest", "monitor-maintenance"}
 
 pytestmark = pytest.mark.slow
-
-
-def _pipeline_import_error() -> str | None:
-    try:
-        # The digest flow, and the cycle (which imports every stage module).
-        for module in ("flows.alerting", "flows.cycle"):
-            importlib.import_module(module)
-    except ImportError as e:
-        return str(e)
-    return None
-
-
-@pytest.fixture()
-def pipeline() -> None:
-    """Skip only while a stage module the flows import has not landed yet (parallel work)."""
-    missing = _pipeline_import_error()
-    if missing:
-        pytest.skip(f"a flow entrypoint does not import yet: {missing}")
 
 
 def _free_port() -> int:
@@ -142,7 +123,7 @@ def _config(tmp_path: Path, extra: str = "") -> Path:
     return config
 
 
-def test_prefect_yaml_matches_serve_and_entrypoints_import(pipeline: None, tmp_path: Path) -> None:
+def test_prefect_yaml_matches_serve_and_entrypoints_import(tmp_path: Path) -> None:
     from prefect import Flow
     from prefect.utilities.importtools import import_object
 
@@ -174,8 +155,33 @@ def test_prefect_yaml_matches_serve_and_entrypoints_import(pipeline: None, tmp_p
             assert schedule.schedule.cron == yaml_schedule["cron"]
 
 
+def test_committed_prefect_yaml_is_the_rendered_one() -> None:
+    """deploy/prefect.yaml cannot drift from flows/deployments.py: it is their rendering."""
+    from flows.deployments import render_prefect_yaml
+    from monitor.settings import Settings
+
+    assert PREFECT_YAML.read_text() == render_prefect_yaml(Settings()), (
+        "deploy/prefect.yaml is stale: run `monitor deploy --out deploy/prefect.yaml`"
+    )
+
+
+def test_digest_schedule_comes_from_the_config_in_both_paths(tmp_path: Path) -> None:
+    from flows.deployments import render_prefect_yaml
+    from flows.serve import build_deployments
+    from monitor.settings import load_settings
+
+    config = _config(tmp_path, '[alerts]\ndigest_cron = "30 17 * * 1-5"\ntimezone = "Europe/Berlin"\n')
+    rendered = yaml.safe_load(render_prefect_yaml(load_settings(str(config))))
+    digest = {d["name"]: d for d in rendered["deployments"]}["monitor-digest"]
+    assert digest["schedules"] == [{"cron": "30 17 * * 1-5", "timezone": "Europe/Berlin"}]
+    served = {d.name: d for d in build_deployments(str(config))}
+    [schedule] = served["monitor-digest"].schedules
+    assert schedule.schedule.cron == "30 17 * * 1-5"
+    assert schedule.schedule.timezone == "Europe/Berlin"
+
+
 def test_prefect_deploy_all_registers_into_a_process_pool(
-    pipeline: None, prefect_server: dict[str, str]
+    prefect_server: dict[str, str]
 ) -> None:
     env = {**prefect_server, "STORY_MONITOR_HOME": str(REPO_ROOT)}
     prefect = str(VENV_BIN / "prefect")
@@ -209,7 +215,7 @@ def test_prefect_deploy_all_registers_into_a_process_pool(
 
 
 def test_monitor_serve_creates_the_scheduled_deployments(
-    pipeline: None, prefect_server: dict[str, str], tmp_path: Path
+    prefect_server: dict[str, str], tmp_path: Path
 ) -> None:
     config = _config(
         tmp_path, '[alerts]\ntimezone = "Europe/Berlin"\ndigest_cron = "30 7 * * 1-5"\n'
@@ -303,7 +309,7 @@ print(json.dumps({"summary": summary, "tasks": ran, "workers": workers,
 
 
 def test_cycle_fans_fetch_and_extract_out_to_a_dask_cluster(
-    pipeline: None, prefect_server: dict[str, str], tmp_path: Path
+    prefect_server: dict[str, str], tmp_path: Path
 ) -> None:
     from monitor import db
     from monitor.demo import EARLIER, LATER, render_feed, start_demo_site

@@ -181,6 +181,9 @@ def test_demo_report_shows_what_the_later_article_added(demo_page: Path) -> None
     assert PAUSE in glance and IRAQ in glance
     who = [w["__text__"] for w in parsed.find("div", class_="glance-who")]
     assert len(who) == 1 and who[0].startswith("Al Mayadeen English")
+    # The demo feed's pubDate and the page's metadata agree; the card says which one was kept.
+    sources = [s["__text__"] for s in parsed.find("span", class_="date-source")]
+    assert sources == ["(feed date)", "(feed date)"]
 
 
 def _chromium() -> str:

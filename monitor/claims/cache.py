@@ -1,0 +1,159 @@
+"""Process-lifetime caches of the claim stage: story ledgers and versions prepared ahead."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+
+import duckdb
+
+from monitor import db
+from monitor.claims.ledger import Ledger
+from monitor.claims.prepare import PreparedVersion, prepare_version
+from monitor.settings import ClaimSettings
+
+# Claims held in cached story ledgers, across stories (a prepared claim is a few kB).
+LEDGER_CACHE_CLAIMS_MAX = 100_000
+
+
+class _LedgerCache:
+    """Story ledgers kept between runs in one process, so a claim is prepared once, not per batch.
+
+    A ledger is reused only while its story's claims in the database have the fingerprint it was
+    loaded or last written with; a merge, split or write by another process makes it reload.
+    """
+
+    def __init__(self, max_claims: int) -> None:
+        self.max_claims = max_claims
+        self.database: str | None = None
+        self.settings: ClaimSettings | None = None
+        self.ledgers: OrderedDict[int, Ledger] = OrderedDict()
+        self.signatures: dict[int, tuple[int, ...]] = {}
+
+    def for_run(self, con: duckdb.DuckDBPyConnection, settings: ClaimSettings) -> None:
+        """Forget everything if this run is on another database or with other settings."""
+        database = str(db.query(con, "db_current_file")[0][0])
+        if database != self.database or settings != self.settings:
+            self.ledgers.clear()
+            self.signatures.clear()
+            self.database, self.settings = database, settings
+
+    def check(self, con: duckdb.DuckDBPyConnection, story_ids: set[int]) -> None:
+        """Drop the cached ledgers of these stories whose claims changed behind our back."""
+        cached = [story_id for story_id in story_ids if story_id in self.ledgers]
+        if not cached:
+            return
+        current = {
+            int(row[0]): tuple(int(v) for v in row[1:])
+            for row in db.query(con, "claims_story_signatures", {"story_ids": cached})
+        }
+        for story_id in cached:
+            if current.get(story_id, (0,)) != self.signatures.get(story_id):
+                self.pop(story_id)
+
+    def get(self, con: duckdb.DuckDBPyConnection, story_id: int, settings: ClaimSettings) -> Ledger:
+        ledger = self.ledgers.get(story_id)
+        if ledger is not None:
+            self.ledgers.move_to_end(story_id)
+            return ledger
+        return self._keep(story_id, load_ledger(con, story_id, settings))
+
+    def prefetch(
+        self, con: duckdb.DuckDBPyConnection, story_ids: set[int], settings: ClaimSettings
+    ) -> None:
+        """Load the ledgers of these stories not cached yet, with one scan of the claims table."""
+        missing = sorted(story_id for story_id in story_ids if story_id not in self.ledgers)
+        if not missing:
+            return
+        loaded = {story_id: Ledger(settings) for story_id in missing}
+        for story_id, claim_id, text, normalized, version_id in db.query(
+            con, "claims_stories_ledgers", {"story_ids": missing}
+        ):
+            loaded[int(story_id)].add_stored(text, normalized, version_id, claim_id)
+        for story_id, ledger in loaded.items():
+            self._keep(story_id, ledger)
+
+    def _keep(self, story_id: int, ledger: Ledger) -> Ledger:
+        ids = [entry.claim_id for entry in ledger.entries if entry.claim_id is not None]
+        self.ledgers[story_id] = ledger
+        self.signatures[story_id] = (len(ids), min(ids), max(ids), sum(ids)) if ids else (0,)
+        self._evict()
+        return ledger
+
+    def stored(self, story_id: int, claim_ids: list[int]) -> None:
+        """Claims just written for a story: its fingerprint moves with them."""
+        if story_id not in self.ledgers or not claim_ids:
+            return
+        old = self.signatures.get(story_id, (0,))
+        count, low, high, total = old if len(old) == 4 else (0, min(claim_ids), max(claim_ids), 0)
+        self.signatures[story_id] = (
+            count + len(claim_ids),
+            min(low, *claim_ids),
+            max(high, *claim_ids),
+            total + sum(claim_ids),
+        )
+
+    def pop(self, story_id: int, default: Any = None) -> Any:
+        self.signatures.pop(story_id, None)
+        return self.ledgers.pop(story_id, default)
+
+    def _evict(self) -> None:
+        size = sum(len(ledger.entries) for ledger in self.ledgers.values())
+        while size > self.max_claims and len(self.ledgers) > 1:
+            _, ledger = self.ledgers.popitem(last=False)
+            size -= len(ledger.entries)
+
+
+_LEDGERS = _LedgerCache(max_claims=LEDGER_CACHE_CLAIMS_MAX)
+
+
+def load_ledger(con: duckdb.DuckDBPyConnection, story_id: int, settings: ClaimSettings) -> Ledger:
+    """Read one story's claims into an indexed ledger."""
+    ledger = Ledger(settings)
+    for claim_id, text, normalized, version_id in db.query(
+        con, "claims_story_ledger", {"story_id": story_id}
+    ):
+        ledger.add_stored(text, normalized, version_id, claim_id)
+    return ledger
+
+
+class _PreparedVersions:
+    """Versions prepared by extraction workers, waiting for this process to judge them."""
+
+    # Segmenting and preparing is a fifth of the cycle's CPU in the flow process; the workers
+    # are idle once pages are extracted, so they do it and this process only judges.
+
+    def __init__(self, max_items: int) -> None:
+        self.max_items = max_items
+        self.settings: ClaimSettings | None = None
+        self.items: OrderedDict[tuple[str, str], PreparedVersion] = OrderedDict()
+
+    def remember(self, versions: Iterable[PreparedVersion], settings: ClaimSettings) -> None:
+        """Keep versions prepared with SETTINGS until they are judged (the oldest go first)."""
+        if settings != self.settings:
+            self.items.clear()
+            self.settings = settings
+        for version in versions:
+            self.items[(version.title or "", version.text)] = version
+            if len(self.items) > self.max_items:
+                self.items.popitem(last=False)
+
+    def take(
+        self, text: str, title: str | None, settings: ClaimSettings
+    ) -> tuple[PreparedVersion, bool]:
+        """The prepared version of this text and title, and whether the workers prepared it."""
+        found = self.items.pop((title or "", text), None) if settings == self.settings else None
+        return (
+            (found, True) if found is not None else (prepare_version(text, title, settings), False)
+        )
+
+
+# Prepared versions waiting to be judged: a few batches of pages.
+PREPARED_VERSIONS_MAX = 2_000
+_PREPARED = _PreparedVersions(PREPARED_VERSIONS_MAX)
+
+
+def remember_prepared_versions(analyses: Iterable[Any], settings: ClaimSettings) -> None:
+    """Keep the PreparedVersion results of extraction workers for `detect_claims` in this process."""
+    _PREPARED.remember((a for a in analyses if isinstance(a, PreparedVersion)), settings)

@@ -1,0 +1,313 @@
+"""The ledger of the known claims of a story, and judging one sentence against it."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from monitor.claims.actors import _masked_frame, actor_difference
+from monitor.claims.change import _may_share_frame, adds_negated_clause, adds_number, change_kind
+from monitor.claims.features import _LATER_CONTAINED, DEFAULT_MODEL, ParaphraseModel, pair_features
+from monitor.claims.normalize import _ATTRIBUTION_STEMS, STOPWORDS, content_stem
+from monitor.claims.prepare import Prepared, prepare
+from monitor.claims.segment import clauses, segment
+from monitor.settings import ClaimSettings
+
+
+@dataclass(slots=True)
+class Match:
+    """The earlier claim a sentence was matched to."""
+
+    sentence: str
+    document: int | str
+    score: float
+    claim_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape: sentence, document, score."""
+        return {"sentence": self.sentence, "document": self.document, "score": round(self.score, 3)}
+
+
+@dataclass(slots=True)
+class ClaimResult:
+    """The verdict on one sentence of a later document."""
+
+    sentence: str
+    status: str  # new | seen | changed | skipped
+    reason: str | None = None  # why skipped
+    match: Match | None = None
+    change: str | None = None  # for changed: number | negation | attribution | actor
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape of `monitor claims diff`: reason only when skipped, match only when matched."""
+        out: dict[str, Any] = {"sentence": self.sentence, "status": self.status}
+        if self.status == "skipped":
+            out["reason"] = self.reason
+        if self.status in ("seen", "changed") and self.match is not None:
+            out["match"] = self.match.to_dict()
+        return out
+
+
+class _Entry:
+    """A known claim: its blocking forms at once, its full matching forms when first compared."""
+
+    # A ledger loaded from the database builds entries for every claim of a story, but compares a
+    # new sentence with a few of them; preparing only those keeps a cold start cheap at 1M articles.
+    __slots__ = ("_prepared", "claim_id", "content", "core", "document", "normalized", "text")
+
+    def __init__(
+        self,
+        text: str,
+        normalized: str,
+        content: frozenset[str],
+        document: int | str,
+        claim_id: int | None,
+        prepared: Prepared | None = None,
+    ) -> None:
+        self.text = text
+        self.normalized = normalized
+        self.content = content
+        self.core = (content - _ATTRIBUTION_STEMS) or content
+        self.document = document
+        self.claim_id = claim_id
+        self._prepared = prepared
+
+    @classmethod
+    def of(cls, prepared: Prepared, document: int | str, claim_id: int | None) -> _Entry:
+        """An entry for a sentence prepared in full already."""
+        return cls(
+            prepared.text, prepared.normalized, prepared.content, document, claim_id, prepared
+        )
+
+    @property
+    def prepared(self) -> Prepared:
+        if self._prepared is None:
+            self._prepared = prepare(self.text)
+        return self._prepared
+
+
+def content_of_normalized(normalized: str) -> frozenset[str]:
+    """The stemmed content words of a sentence already normalised (as stored in claims.normalized)."""
+    return frozenset(content_stem(w) for w in normalized.split() if w not in STOPWORDS)
+
+
+@dataclass(slots=True)
+class Verdict:
+    """What the ledger says about one prepared sentence."""
+
+    status: str  # new | seen | changed
+    entry_index: int | None = None
+    score: float = 0.0
+    change: str | None = None
+
+
+# Up to this many posting ids, a block is counted in Python rather than with NumPy (measured
+# on ledgers of 100 to 10,000 claims: the crossover is near 150 ids).
+SMALL_BLOCK_IDS = 150
+
+
+class Ledger:
+    """The known claims of one story, indexed on rare words so thousands stay fast to check."""
+
+    def __init__(
+        self, settings: ClaimSettings | None = None, model: ParaphraseModel = DEFAULT_MODEL
+    ) -> None:
+        self.settings = settings or ClaimSettings()
+        self.model = model
+        self.entries: list[_Entry] = []
+        self.by_normalized: dict[str, int] = {}
+        self.postings: dict[str, list[int]] = {}
+        self._arrays: dict[str, np.ndarray[Any, np.dtype[np.int64]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def add(self, prepared: Prepared, document: int | str, claim_id: int | None = None) -> int:
+        """Add a claim; return its index (the existing one when the same text is known)."""
+        return self._add(_Entry.of(prepared, document, claim_id))
+
+    def add_stored(
+        self, text: str, normalized: str, document: int | str, claim_id: int | None
+    ) -> int:
+        """Add a stored claim by its text and normalised form; it is prepared in full only if compared."""
+        return self._add(
+            _Entry(text, normalized, content_of_normalized(normalized), document, claim_id)
+        )
+
+    def _add(self, entry: _Entry) -> int:
+        known = self.by_normalized.get(entry.normalized)
+        if known is not None:
+            return known
+        index = len(self.entries)
+        self.entries.append(entry)
+        self.by_normalized[entry.normalized] = index
+        for word in entry.content:
+            self.postings.setdefault(word, []).append(index)
+        return index
+
+    def candidates(self, prepared: Prepared) -> list[int]:
+        """Earlier claims sharing the most rare content words with the sentence (the block)."""
+        limit = max(50, int(len(self.entries) * self.settings.common_word_max_share_pct / 100))
+        postings = self.postings
+        sized = sorted(
+            [(len(ids), w) for w in prepared.content if (ids := postings.get(w)) is not None]
+        )
+        if not sized:
+            return []
+        rare_sized = [(n, w) for n, w in sized if n <= limit][: self.settings.blocking_words]
+        rare_sized = rare_sized or sized[:2]
+        rare = [w for _, w in rare_sized]
+        wanted = self.settings.candidate_limit
+        needed = 1 if len(rare) <= 2 else 2
+        if sum(n for n, _ in rare_sized) <= SMALL_BLOCK_IDS:
+            # Counting a few hundred ids in Python beats building and binning arrays; a growing
+            # ledger would also rebuild each word's array whenever its posting list grew.
+            shared = Counter(chain.from_iterable([postings[w] for w in rare]))
+            small = sorted([i for i, n in shared.items() if n >= needed])
+            if len(small) > wanted:
+                small = sorted(heapq.nlargest(wanted, small, key=lambda i: (shared[i], -i)))
+            return small
+        block = np.concatenate([self._posting_array(w) for w in rare])
+        counts = np.bincount(block)
+        found = np.flatnonzero(counts >= needed)
+        if len(found) > wanted:
+            # The most shared words first, the earliest claim first among equals (as above).
+            found = np.sort(found[np.lexsort((found, -counts[found]))[:wanted]])
+        return [int(i) for i in found]
+
+    def _posting_array(self, word: str) -> np.ndarray[Any, np.dtype[np.int64]]:
+        cached = self._arrays.get(word)
+        postings = self.postings[word]
+        if cached is None or len(cached) != len(postings):
+            cached = self._arrays[word] = np.array(postings, dtype=np.int64)
+        return cached
+
+    def judge(self, prepared: Prepared, clause_split: bool = True) -> Verdict:
+        """Seen, changed or new, against every claim in the ledger."""
+        settings = self.settings
+        exact = self.by_normalized.get(prepared.normalized)
+        if exact is not None:
+            return Verdict("seen", exact, 1.0)
+        candidate_ids = self.candidates(prepared)
+        if not candidate_ids:
+            return Verdict("new")
+        # Cheap pre-score on word sets; only the few best overlapping candidates meet rapidfuzz.
+        core = prepared.core
+        min_overlap = settings.candidate_min_overlap_pct / 100 * len(core)
+        entries = self.entries
+        shared_counts = [(len(core & entries[i].core), i) for i in candidate_ids]
+        overlaps = [
+            (shared / (len(core) + len(entries[i].core) - shared), i)
+            for shared, i in shared_counts
+            if shared >= min_overlap
+        ]
+        overlaps.sort(reverse=True)
+        pre = [i for _, i in overlaps[: settings.scored_candidate_limit]]
+        # A clean paraphrase of any claim wins: once "3 killed" changed to "5 killed", a third
+        # "5 killed" repeats the second claim rather than changing the first again.
+        seen: Verdict | None = None
+        changed: Verdict | None = None
+        near = Verdict("new")
+        for index in pre:
+            earlier = entries[index].prepared
+            features = pair_features(earlier, prepared)
+            probability = self.model.probability(features)
+            contained = features[_LATER_CONTAINED]
+            kind = (
+                change_kind(earlier, prepared, settings)
+                if _may_share_frame(earlier, prepared, settings)
+                else None
+            )
+            if kind is not None:
+                if kind == "actor":  # same sentence around a different name: "Ohio" -> "Texas"
+                    actors = actor_difference(earlier, prepared)
+                    frame = fuzz.ratio(
+                        _masked_frame(earlier.frame, actors), _masked_frame(prepared.frame, actors)
+                    )
+                else:
+                    frame = fuzz.ratio(earlier.frame, prepared.frame)
+                if kind == "attribution":  # "X, officials said" / "Officials denied X"
+                    frame = max(frame, fuzz.token_sort_ratio(earlier.frame, prepared.frame))
+                needed = (
+                    settings.changed_actor_frame_threshold_pct
+                    if kind == "actor"
+                    else settings.changed_frame_threshold_pct
+                )
+                if frame >= needed:
+                    if changed is None or frame / 100.0 > changed.score:
+                        changed = Verdict("changed", index, frame / 100.0, kind)
+                    continue
+            if (
+                probability * 100 >= settings.seen_threshold_pct
+                or (
+                    contained * 100 >= settings.contained_threshold_pct
+                    and len(prepared.content) >= 4
+                )
+            ) and not (
+                (settings.new_number_is_new and adds_number(earlier, prepared, settings))
+                or (settings.new_negated_clause_is_new and adds_negated_clause(earlier, prepared))
+            ):
+                score = max(probability, contained)
+                if seen is None or score > seen.score:
+                    seen = Verdict("seen", index, score)
+            elif probability > near.score:
+                near = Verdict("new", index, probability)
+        best = seen or changed or near
+        if best.status == "new" and pre and clause_split and settings.split_clauses:
+            # Splitting can only end in `seen` when earlier claims together cover the sentence.
+            covered = set().union(*(entries[i].core for _, i in overlaps)) & core
+            if len(covered) * 100 >= settings.clause_split_min_coverage_pct * len(core):
+                best = self._judge_clauses(prepared) or best
+        return best
+
+    def _judge_clauses(self, prepared: Prepared) -> Verdict | None:
+        parts = clauses(prepared.text)
+        if len(parts) < 2:
+            return None
+        verdicts = []
+        for part in parts:
+            verdict = self.judge(prepare(part), clause_split=False)
+            if verdict.status != "seen":
+                return None  # every clause must be seen, so the rest need not be judged
+            verdicts.append(verdict)
+        weakest = min(verdicts, key=lambda v: v.score)
+        return Verdict("seen", weakest.entry_index, weakest.score)
+
+
+def diff_claims(
+    earlier: list[str],
+    later: str,
+    settings: ClaimSettings | None = None,
+    labels: Sequence[int | str] | None = None,
+) -> list[ClaimResult]:
+    """Judge each sentence of `later` against the claims of the `earlier` documents."""
+    settings = settings or ClaimSettings()
+    ledger = Ledger(settings)
+    for position, text in enumerate(earlier):
+        label = labels[position] if labels is not None else position
+        for seg in segment(text, settings):
+            if seg.skip_reason is None:
+                ledger.add(prepare(seg.text), label)
+    results: list[ClaimResult] = []
+    for seg in segment(later, settings):
+        if seg.skip_reason is not None:
+            results.append(ClaimResult(seg.text, "skipped", seg.skip_reason))
+            continue
+        verdict = ledger.judge(prepare(seg.text))
+        results.append(_result(seg.text, verdict, ledger))
+    return results
+
+
+def _result(sentence: str, verdict: Verdict, ledger: Ledger) -> ClaimResult:
+    if verdict.status == "new" or verdict.entry_index is None:
+        return ClaimResult(sentence, "new")
+    entry = ledger.entries[verdict.entry_index]
+    match = Match(entry.text, entry.document, verdict.score, entry.claim_id)
+    return ClaimResult(sentence, verdict.status, None, match, verdict.change)

@@ -93,6 +93,12 @@ def test_the_wheel_ships_every_sql_file_and_the_demo_seeds_but_no_test_or_bench_
     assert len(in_tree) > 100
     assert shipped_sql == in_tree
     assert "monitor/sql/schema/001_core.sql" in shipped_sql
+    modules = {
+        path.relative_to(REPO_ROOT).as_posix()
+        for folder in ("monitor", "flows")
+        for path in (REPO_ROOT / folder).rglob("*.py")
+    }
+    assert modules - names == set(), "a package is missing from [tool.setuptools] packages"
     assert {
         "monitor/demo_seeds/000_d6164f0e30076554.txt",
         "monitor/demo_seeds/003_430f1404d43e94c3.txt",

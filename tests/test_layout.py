@@ -8,12 +8,14 @@ import re
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from monitor import db
+from monitor.errors import StoreError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAMED_QUERY_CALL = re.compile(
-    r"""(?:db\.)?(?:query|query_rows|execute|execute_many|load_sql)\(\s*(?:con\s*,\s*|[a-z_]+\s*,\s*)?["']([a-z0-9_]+)["']"""
+    r"""(?:db\.)?(?:query|query_rows|execute|insert_with_id|load_sql)\(\s*(?:con\s*,\s*|[a-z_]+\s*,\s*)?["']([a-z0-9_]+)["']"""
 )
 
 
@@ -38,13 +40,47 @@ def test_library_never_imports_prefect() -> None:
 
 
 def test_every_named_query_used_in_code_exists() -> None:
+    shipped = {path.stem for path in db.QUERY_DIR.rglob("*.sql")}
+    bench_only = {path.stem for path in (REPO_ROOT / "bench" / "sql").glob("*.sql")}
+    # The package may use only what the wheel ships; the bench may add its own bench/sql.
+    allowed = {"monitor": shipped, "flows": shipped, "bench": shipped | bench_only}
     missing = []
-    for folder in ("monitor", "flows", "bench"):
+    for folder, names in allowed.items():
         for path in (REPO_ROOT / folder).rglob("*.py"):
             for name in NAMED_QUERY_CALL.findall(path.read_text(encoding="utf-8")):
-                if not (db.SQL_DIR / "queries" / f"{name}.sql").exists():
+                if name not in names:
                     missing.append(f"{path.relative_to(REPO_ROOT)}: {name}")
     assert missing == []
+
+
+def test_each_shipped_query_sits_in_the_folder_its_name_starts_with() -> None:
+    misplaced = [
+        str(path.relative_to(db.QUERY_DIR))
+        for path in db.QUERY_DIR.rglob("*.sql")
+        if path.parent.parent != db.QUERY_DIR or not path.stem.startswith(f"{path.parent.name}_")
+    ]
+    assert misplaced == [], "a query named stage_x belongs in sql/queries/stage/stage_x.sql"
+
+
+def test_test_and_bench_sql_stay_out_of_the_package() -> None:
+    stray = [
+        str(path.relative_to(db.SQL_DIR))
+        for path in db.SQL_DIR.rglob("*.sql")
+        if re.match(r"(test|bench)_|[a-z]+_test_", path.stem)
+    ]
+    assert stray == [], "test SQL goes in tests/sql, bench SQL in bench/sql"
+
+
+def test_names_resolve_across_stage_folders_and_clashes_fail_clearly(tmp_path: Path) -> None:
+    assert db.load_sql("alerts_due") == (db.QUERY_DIR / "alerts" / "alerts_due.sql").read_text()
+    assert db.load_sql("test_row_groups")  # from tests/sql, added by conftest
+    with pytest.raises(StoreError, match="'no_such_query' not found"):
+        db.load_sql("no_such_query")
+    (tmp_path / "alerts_due.sql").write_text("SELECT 1")
+    with pytest.raises(StoreError, match=r"'alerts_due' is defined twice: .*alerts_due\.sql and .*alerts_due\.sql"):
+        db.add_query_dir(tmp_path)
+    assert db.query_files()["alerts_due"] == db.QUERY_DIR / "alerts" / "alerts_due.sql"
+    assert all(not path.is_relative_to(tmp_path) for path in db.query_files().values())
 
 
 def test_migrations_are_numbered_uniquely_and_apply_to_a_fresh_file(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from monitor import db
 from monitor.claims import diff_claims
 from monitor.cli import common
-from monitor.cli.documents import load_document
 
 LEDGER_KEYS = (
     "claim_id",
@@ -49,6 +48,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if len(args.documents) < 2:
         common.print_error("claims diff needs at least one EARLIER and one LATER document")
         return 2
+    # Reading documents loads trafilatura (about half a second): `claims ledger` does without it.
+    from monitor.cli.documents import load_document
+
     settings = common.optional_settings(args)
     texts = [load_document(source, settings) for source in args.documents]
     results = diff_claims(texts[:-1], texts[-1], settings.claims, labels=args.documents[:-1])

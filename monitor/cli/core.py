@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from monitor import articles, db, feeds, maintenance, stories
+from monitor import db, feeds, maintenance, stories
 from monitor.cli import common
 from monitor.demo import run_demo
 from monitor.settings import resolve_config_path
@@ -202,6 +202,9 @@ def cmd_maintenance(args: argparse.Namespace) -> int:
 
 def cmd_articles_retry(args: argparse.Namespace) -> int:
     """Requeue failed or parked pages."""
+    # monitor.articles loads trafilatura (about half a second): only this command needs it.
+    from monitor import articles
+
     settings = common.settings(args)
     with db.open_db(settings.database) as con:
         requeued = articles.requeue_failed_entries(con, args.entry_ids or None)

@@ -19,24 +19,82 @@ NAMED_QUERY_CALL = re.compile(
 )
 
 
-def _imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+# monitor.cli and monitor.demo are the application layer: they run flows, so they may import them.
+APPLICATION_LAYER = ("monitor.cli", "monitor.demo")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(REPO_ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_names(path: Path, module: str) -> set[str]:
+    """Dotted names imported anywhere in the file, function bodies included."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module.split(".")[0])
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
     return found
 
 
-def test_library_never_imports_prefect() -> None:
-    offenders = [
-        str(path.relative_to(REPO_ROOT))
-        for path in (REPO_ROOT / "monitor").rglob("*.py")
-        if "prefect" in _imported_modules(path)
-    ]
-    assert offenders == [], f"monitor/ must stay plain Python; Prefect imported in {offenders}"
+def _import_graph() -> dict[str, set[str]]:
+    """Each module of monitor/ and flows/ -> the modules importing it loads (parent packages too)."""
+    names = {
+        _module_name(path): path
+        for folder in ("monitor", "flows")
+        for path in (REPO_ROOT / folder).rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for module, path in names.items():
+        targets: set[str] = set()
+        for name in _imported_names(path, module):
+            parts = name.split(".")
+            prefixes = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+            local = [prefix for prefix in prefixes if prefix in names]
+            targets.update(local if local else [name])
+        graph[module] = targets
+    return graph
+
+
+def _chain_to(graph: dict[str, set[str]], start: str, tops: tuple[str, ...]) -> list[str] | None:
+    """The import chain from `start` to a module under one of `tops`, or None."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        module = queue.pop(0)
+        if module.split(".")[0] in tops:
+            chain = [module]
+            while (parent := came_from[chain[-1]]) is not None:
+                chain.append(parent)
+            return chain[::-1]
+        for target in sorted(graph.get(module, ())):
+            if target not in came_from:
+                came_from[target] = module
+                queue.append(target)
+    return None
+
+
+def test_library_never_imports_prefect_or_flows_even_indirectly() -> None:
+    graph = _import_graph()
+    # The walk sees function-local imports and follows chains: the application layer does reach Prefect.
+    reaches_prefect = _chain_to(graph, "monitor.cli.core", ("prefect",))
+    assert reaches_prefect is not None and reaches_prefect[1].startswith("flows.")
+    offenders = {
+        module: " -> ".join(chain)
+        for module in sorted(graph)
+        if module.startswith("monitor")
+        and not module.startswith(APPLICATION_LAYER)
+        and (chain := _chain_to(graph, module, ("flows", "prefect")))
+    }
+    assert offenders == {}, f"monitor/ outside {APPLICATION_LAYER} must stay plain Python"
 
 
 def test_every_named_query_used_in_code_exists() -> None:

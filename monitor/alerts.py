@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -25,13 +26,25 @@ import apprise
 import duckdb
 
 from monitor import db
+from monitor.alerts_render import (  # noqa: F401 - composing lives there; these names stay importable here
+    SUMMARY_ARTIFACT_CHARS_MAX,
+    ClaimItem,
+    Message,
+    MessageFormat,
+    StoryDigest,
+    compose_digest_messages,
+    compose_story_messages,
+    load_story_digests,
+    render_summary_markdown,
+    see_more,
+    story_url,
+)
+from monitor.deadlines import alert_send_deadline_s, call_with_deadline
 from monitor.errors import ConfigError
 from monitor.settings import AlertSettings, ChannelConfig, Settings
 
 LOGGER = logging.getLogger(__name__)
 
-# "slack" is Slack's own mrkdwn dialect: *bold* and <url|text> links.
-MessageFormat = Literal["markdown", "slack", "text"]
 SEVERITY_RANK = {"new_claim": 1, "changed_claim": 2, "new_story": 3}
 # Chat services that render Markdown (apprise converts it to HTML for Telegram); native webhook
 # URLs (https://hooks.slack.com/..., https://discord.com/api/webhooks/...) map to the same plugins.
@@ -139,7 +152,7 @@ def _build_channel(
         "stories": tuple(name.lower() for name in config.stories),
         "tracked_only": config.tracked_only, "quiet_hours": config.quiet_hours, "policy": policy,
     }
-    fallback_format: MessageFormat = "text" if config.format == "text" else "markdown"
+    fallback_format: MessageFormat = "markdown" if config.format == "auto" else config.format
     secrets: tuple[str, ...] = ()
     try:
         if config.block:
@@ -162,18 +175,34 @@ def _build_channel(
     fmt: MessageFormat
     if config.format != "auto":
         fmt = config.format
-    elif type(server).__name__ == "NotifySlack":
-        fmt = "slack"
-    elif type(server).__name__ in MARKDOWN_SERVICES or str(server.notify_format) == "markdown":
-        fmt = "markdown"
     else:
-        fmt = "text"  # e-mail, ntfy, generic JSON/form webhooks, SMS, ...
+        fmt = auto_format(server)
     service_limit = int(getattr(server, "body_maxlen", 0) or 0) or 4000
     label = f"{key} ({server.service_name})"
     return Channel(
         label=label, service=str(server.service_name), format=fmt, max_chars=config.max_message_chars or service_limit,
         url=url, secrets=secrets, **common,
     )
+
+
+def auto_format(server: Any) -> MessageFormat:
+    """The message format an apprise server renders: by plugin, else by its notify_format."""
+    name = type(server).__name__
+    if name == "NotifySlack":
+        return "slack"
+    if name in MARKDOWN_SERVICES or server.notify_format == apprise.NotifyFormat.MARKDOWN:
+        return "markdown"
+    if server.notify_format == apprise.NotifyFormat.HTML:
+        return "html"  # e-mail (mailto://, mailtos://, SES, SendGrid, ...)
+    return "text"  # ntfy, generic JSON/form webhooks, SMS, ...
+
+
+# The apprise input format of each message format: apprise converts it to what the service takes
+# (HTML to text for a text-only service); Slack's plugin passes mrkdwn given as MARKDOWN unchanged.
+BODY_FORMATS = {
+    "text": apprise.NotifyFormat.TEXT, "html": apprise.NotifyFormat.HTML,
+    "markdown": apprise.NotifyFormat.MARKDOWN, "slack": apprise.NotifyFormat.MARKDOWN,
+}
 
 
 def _secret_fragments(url: str, used: Sequence[str], literal: str) -> tuple[str, ...]:
@@ -242,322 +271,6 @@ def queue_alerts(con: duckdb.DuckDBPyConnection, channels: list[Channel], now: d
 
 def _count(rows: list[tuple[Any, ...]]) -> int:
     return int(rows[0][0]) if rows else 0
-
-
-# --- composing ---------------------------------------------------------------------------------
-
-
-@dataclass
-class ClaimItem:
-    """One claim as a message shows it."""
-
-    claim_id: int
-    kind: str  # new | changed
-    text: str
-    before: str | None
-    outlet: str
-    url: str | None
-    version: int
-    outlets: int  # corroboration: distinct outlets carrying the claim
-
-
-@dataclass
-class StoryDigest:
-    """What one story contributes to a message, and the outbox rows that message settles."""
-
-    story_id: int
-    name: str
-    tracked: bool = False
-    is_new: bool = False
-    articles: int = 0
-    outlets: int = 0
-    first_url: str | None = None
-    first_outlet: str | None = None
-    first_title: str | None = None
-    claims: list[ClaimItem] = field(default_factory=list)
-    alert_ids_by_claim: dict[int, list[int]] = field(default_factory=dict)
-    story_alert_ids: list[int] = field(default_factory=list)
-
-
-@dataclass
-class Message:
-    """A message ready to send and the outbox rows it carries."""
-
-    title: str
-    body: str
-    alert_ids: list[int]
-
-
-@dataclass
-class _Item:
-    section: str
-    text: str
-    alert_ids: list[int]
-
-
-def load_story_digests(
-    con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[int, str, int, int]]
-) -> list[StoryDigest]:
-    """Group outbox rows (id, kind, story_id, claim_id) by story, with claim and story details."""
-    story_ids = sorted({row[2] for row in rows})
-    claim_ids = sorted({row[3] for row in rows if row[1] != "new_story"})
-    stories: dict[int, StoryDigest] = {}
-    for sid, name, tracked, articles, outlets, url, outlet, title in db.query(
-        con, "alerts_story_details", {"ids": story_ids}
-    ):
-        stories[sid] = StoryDigest(sid, name, bool(tracked), False, int(articles), int(outlets),
-                                   url, outlet, title)
-    claims: dict[int, ClaimItem] = {}
-    for cid, _sid, kind, text, before, outlet, url, version, n_outlets in db.query(
-        con, "alerts_claim_details", {"ids": claim_ids}
-    ):
-        claims[cid] = ClaimItem(cid, kind, text, before, outlet, url, int(version), int(n_outlets))
-    for alert_id, kind, story_id, claim_id in rows:
-        story = stories.setdefault(story_id, StoryDigest(story_id, f"story {story_id}"))
-        if kind == "new_story":
-            story.is_new = True
-            story.story_alert_ids.append(alert_id)
-            continue
-        if claim_id not in story.alert_ids_by_claim and claim_id in claims:
-            story.claims.append(claims[claim_id])
-        story.alert_ids_by_claim.setdefault(claim_id, []).append(alert_id)
-    return [stories[sid] for sid in story_ids if sid in stories]
-
-
-def see_more(story: StoryDigest, policy: AlertSettings) -> str:
-    """Where to read the whole story: a report URL when configured, else the CLI command."""
-    if policy.report_base_url:
-        return f"{policy.report_base_url.rstrip('/')}/stories/{story.story_id}"
-    return f'monitor report "{story.name}"'
-
-
-def _link(text: str, url: str | None, fmt: MessageFormat) -> str:
-    if not url:
-        return text
-    if fmt == "slack":
-        return f"<{url}|{text.replace('|', '/').replace('>', ')')}>"
-    return f"[{text}]({url})" if fmt == "markdown" else f"{text} <{url}>"
-
-
-def _quote(text: str, fmt: MessageFormat) -> str:
-    return "  " + text if fmt == "text" else "> " + text
-
-
-def _outlets_phrase(count: int) -> str:
-    return f"carried by {count} outlet{'s' if count != 1 else ''}"
-
-
-def _render_claim(claim: ClaimItem, fmt: MessageFormat) -> str:
-    source = f"— {_link(claim.outlet, claim.url, fmt)} · {_outlets_phrase(claim.outlets)}"
-    if claim.kind == "changed" and claim.before:
-        lines = [_quote(f"before: “{claim.before}”", fmt), _quote(f"after:  “{claim.text}”", fmt)]
-        if fmt != "text":
-            lines = [_quote(f"“{claim.before}”", fmt), _quote(f"→ “{claim.text}”", fmt)]
-    else:
-        lines = [_quote(f"“{claim.text}”", fmt)]
-    return "\n".join([*lines, _quote(source, fmt)])
-
-
-def _section_of(claim: ClaimItem, fmt: MessageFormat) -> str:
-    if claim.version > 1:
-        where = _link(f"{claim.outlet}, version {claim.version}", claim.url, fmt)
-        return f"Updated article adds ({where}):"
-    return "Changed claims (before → after):" if claim.kind == "changed" else "New claims:"
-
-
-def _bold(text: str, fmt: MessageFormat) -> str:
-    if fmt == "slack":
-        return f"*{text}*"
-    return f"**{text}**" if fmt == "markdown" else text
-
-
-def _story_header(story: StoryDigest, fmt: MessageFormat) -> str:
-    new = sum(1 for c in story.claims if c.kind == "new")
-    changed = len(story.claims) - new
-    counts = [f"{new} new claim{'s' if new != 1 else ''}"] if new else []
-    if changed:
-        counts.append(f"{changed} changed")
-    lines = [_bold(story.name, fmt) + (f" — {', '.join(counts)}" if counts else "")]
-    if story.is_new:
-        first = story.first_title or story.first_url or "its first article"
-        by = f" by {story.first_outlet}" if story.first_outlet else ""
-        lines.append(f"New story detected, first reported{by}: {_link(first, story.first_url, fmt)}")
-    return "\n".join(lines)
-
-
-def _claim_items(story: StoryDigest, fmt: MessageFormat) -> list[_Item]:
-    # Changed figures first: they are the higher severity and must survive "and N more".
-    order = {"Changed claims (before → after):": 0, "New claims:": 1}
-    claims = sorted(story.claims, key=lambda c: (order.get(_section_of(c, fmt), 2), c.version))
-    return [
-        _Item(_section_of(c, fmt), _render_claim(c, fmt), list(story.alert_ids_by_claim[c.claim_id]))
-        for c in claims
-    ]
-
-
-def compose_story_messages(story: StoryDigest, channel: Channel) -> list[Message]:
-    """One message for one story (split into parts only when it exceeds the channel's limit)."""
-    fmt = channel.format
-    items = _claim_items(story, fmt)
-    footer = f"See more: {see_more(story, channel.policy)}"
-    return _pack(
-        title=f"{story.name}" if not story.is_new else f"New story: {story.name}",
-        header=_story_header(story, fmt), items=items, footer=footer,
-        base_alert_ids=list(story.story_alert_ids), channel=channel,
-        max_items=channel.policy.max_claims_per_story,
-    )
-
-
-def compose_digest_messages(
-    stories: list[StoryDigest], channel: Channel, since: dt.datetime | None, now: dt.datetime
-) -> list[Message]:
-    """One digest for a channel: every story with its claims, split only when too long."""
-    fmt = channel.format
-    items: list[_Item] = []
-    base_ids: list[int] = []
-    cap = channel.policy.max_claims_per_story
-    for story in stories:
-        section = _story_header(story, fmt) + f"\nSee more: {see_more(story, channel.policy)}"
-        claim_items = _claim_items(story, fmt)
-        shown, hidden = claim_items[:cap], claim_items[cap:]
-        if not shown:
-            items.append(_Item(section, "", list(story.story_alert_ids)))
-        for index, item in enumerate(shown):
-            ids = item.alert_ids + (list(story.story_alert_ids) if index == 0 else [])
-            if index == len(shown) - 1 and hidden:
-                item.text += f"\n…and {len(hidden)} more claims of this story"
-                ids += [i for h in hidden for i in h.alert_ids]
-            items.append(_Item(section, item.text, ids))
-    n_claims = sum(len(s.claims) for s in stories)
-    period = f"since {since:%Y-%m-%d %H:%M} UTC" if since else f"until {now:%Y-%m-%d %H:%M} UTC"
-    header = (f"{len(stories)} stor{'ies' if len(stories) != 1 else 'y'}, "
-              f"{n_claims} new or changed claim{'s' if n_claims != 1 else ''} {period}")
-    return _pack(
-        title="story-monitor digest", header=header, items=items, footer="",
-        base_alert_ids=base_ids, channel=channel, max_items=len(items) or 1,
-    )
-
-
-def _pack(
-    title: str, header: str, items: list[_Item], footer: str, base_alert_ids: list[int],
-    channel: Channel, max_items: int,
-) -> list[Message]:
-    """Fit header, items and footer into parts of at most the channel's size; sum up the rest."""
-    title = _truncate(title, 200)
-    # Some services (Telegram) merge the title into the body, so it counts against the limit too.
-    budget = max(channel.max_chars - len(title) - len(" (9/9)") - 2, 160)
-    shown, hidden = items[:max_items], items[max_items:]
-    parts: list[tuple[list[str], list[int]]] = []
-    lines: list[str] = [_truncate(header, budget // 2)] if header else []
-    ids: list[int] = list(base_alert_ids)
-    section: str | None = None
-    has_items = False
-
-    def size(chunk: list[str]) -> int:
-        return len("\n\n".join(chunk))
-
-    def tail(count: int) -> str:
-        return f"…and {count} more" + (f". {footer}" if footer else "")
-
-    index = 0
-    while index < len(shown):
-        item = shown[index]
-        heading = [item.section] if item.section and item.section != section else []
-        block = "\n".join(heading + ([item.text] if item.text else []))
-        left_after = len(shown) - index - 1 + len(hidden)
-        reserve = len(tail(left_after) if left_after else footer) + 2
-        if block and size(lines + [block]) + reserve > budget:
-            if has_items and len(parts) + 1 < channel.policy.max_parts_per_message:
-                parts.append((lines, ids))
-                first_line = header.split("\n")[0] if header else title
-                lines, ids, section, has_items = [first_line + " (continued)"], [], None, False
-                continue
-            if has_items:
-                break
-            block = _truncate(block, max(budget - size(lines) - reserve - 2, 40))
-        if block:
-            lines.append(block)
-        ids += item.alert_ids
-        section, has_items = item.section, True
-        index += 1
-    left = shown[index:] + hidden
-    if left:
-        lines.append(tail(len(left)))
-        # Rows summed up as "and N more" count as delivered: the message points to the rest.
-        ids += [i for item in left for i in item.alert_ids]
-    elif footer:
-        lines.append(footer)
-    parts.append((lines, ids))
-    total = len(parts)
-    return [
-        Message(
-            title=title + (f" ({n}/{total})" if total > 1 else ""),
-            body=_truncate("\n\n".join(body_lines), budget),
-            alert_ids=part_ids,
-        )
-        for n, (body_lines, part_ids) in enumerate(parts, 1)
-    ]
-
-
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + _ELLIPSIS
-
-
-# Prefect drops the event of an artifact over PREFECT_EVENTS_MAXIMUM_SIZE_BYTES (1.5 MB by
-# default), and a page that long is no summary: a cold cycle over 1,000 articles wrote 2.4 MB.
-SUMMARY_ARTIFACT_CHARS_MAX = 100_000
-
-
-def render_summary_markdown(
-    con: duckdb.DuckDBPyConnection,
-    run_started_at: dt.datetime,
-    policy: AlertSettings | None = None,
-    chars_max: int = SUMMARY_ARTIFACT_CHARS_MAX,
-) -> str:
-    """Markdown of the run's new and changed claims per story (the Prefect artifact), kept short.
-
-    Each story shows at most `max_claims_per_story` claims, and stories stop once the page
-    reaches CHARS_MAX characters; what is left out is counted, with where to read it.
-    """
-    rows = db.query(con, "alerts_run_items", {"since": run_started_at})
-    if not rows:
-        return ""
-    fake_rows = [
-        (-(index + 1), "new_story" if what == "story" else "new_claim", story_id,
-         0 if what == "story" else item_id)
-        for index, (what, item_id, story_id) in enumerate(rows)
-    ]
-    stories = load_story_digests(con, fake_rows)
-    policy = policy or AlertSettings()
-    total = sum(len(s.claims) for s in stories)
-    lines = [f"# story-monitor: {total} new or changed claims in {len(stories)} stories", ""]
-    size = len(lines[0])
-    for shown, story in enumerate(stories):
-        block = ["## " + story.name]
-        block.append(_story_header(story, "markdown").split("\n", 1)[-1] if story.is_new else "")
-        section = None
-        items = _claim_items(story, "markdown")
-        for item in items[: policy.max_claims_per_story]:
-            if item.section != section:
-                block += ["", "**" + item.section + "**", ""]
-                section = item.section
-            block += [item.text, ""]
-        if len(items) > policy.max_claims_per_story:
-            block += [f"…and {len(items) - policy.max_claims_per_story} more claims of this story", ""]
-        block += [f"See more: `{see_more(story, policy)}`", ""]
-        block_size = sum(len(line) + 1 for line in block)
-        if shown and size + block_size > chars_max:
-            left = stories[shown:]
-            claims_left = sum(len(s.claims) for s in left)
-            lines.append(
-                f"…and {len(left)} more stor{'ies' if len(left) != 1 else 'y'} with {claims_left}"
-                f" claim{'s' if claims_left != 1 else ''}: `monitor stories` lists them,"
-                " `monitor report STORY` shows one."
-            )
-            break
-        lines += block
-        size += block_size
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
 # --- delivery ----------------------------------------------------------------------------------
@@ -776,8 +489,7 @@ def _instantiate(url: str) -> Any:
 def send_message(channel: Channel, message: Message) -> tuple[bool, str]:
     """Send one message through apprise; return (accepted, redacted reason when not)."""
     try:
-        body_format = (apprise.NotifyFormat.TEXT if channel.format == "text"
-                       else apprise.NotifyFormat.MARKDOWN)
+        body_format = BODY_FORMATS[channel.format]
         with _captured_apprise_log() as log:
             server = apprise.Apprise.instantiate(channel.url, suppress_exceptions=True)
             if server is None:
@@ -789,8 +501,11 @@ def send_message(channel: Channel, message: Message) -> tuple[bool, str]:
                 server.socket_connect_timeout = channel.policy.send_timeout_s
             notifier = apprise.Apprise()
             notifier.add(server)
-            accepted = bool(notifier.notify(title=message.title, body=message.body,
-                                            body_format=body_format))
+            # A hard deadline: apprise's socket timeouts apply per read, not to the whole send.
+            accepted = bool(call_with_deadline(
+                functools.partial(notifier.notify, title=message.title, body=message.body,
+                                  body_format=body_format),
+                alert_send_deadline_s(channel.policy.send_timeout_s), channel.key))
         if accepted:
             LOGGER.info("alert sent to %s: %s", channel.label, message.title)
             return True, ""

@@ -7,7 +7,6 @@ batch is extracted, so they do it right after trafilatura and send the results b
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from monitor.settings import ClaimSettings, LinkingSettings
 class ArticleAnalysis:
     """One article's story terms and prepared claim sentences, keyed by its title and text."""
 
-    terms: Counter[str]
+    terms: dict[str, float]
     prepared: claims.PreparedVersion
 
     @property

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from pathlib import Path
+from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,7 +51,7 @@ from monitor.http import (
     make_client,
     media_type,
 )
-from monitor.settings import FetchSettings, Settings
+from monitor.settings import FetchSettings
 
 LOGGER = logging.getLogger(__name__)
 
@@ -87,8 +87,11 @@ class ExtractedArticle:
     title: str | None = None
     author: str | None = None
     published_at: dt.datetime | None = None  # naive UTC
-    site_name: str | None = None
+    site_name: str | None = None  # as the page names itself (og:site_name, JSON-LD publisher)
     language: str | None = None
+    published_source: str | None = None  # page-meta | page-markup | page-guess (see PUBLISHED_SOURCES)
+    published_has_time: bool = False  # the page gave a time of day, not just a date
+    title_suffix: str | None = None  # "The Daily Ledger" of "<title>Headline | The Daily Ledger"
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class PendingEntry:
     title: str | None
     published_at: dt.datetime | None
     attempts: int
+    feed_title: str | None = None  # the feed's own <title>, a fallback outlet name
 
 
 @dataclass(frozen=True)
@@ -214,26 +218,36 @@ _BOILERPLATE_LINES = [
 MIN_ARTICLE_TEXT_CHARS = 40
 # A real paragraph can start with "Photo:" or mention a newsletter; boilerplate lines are short.
 MAX_BOILERPLATE_LINE_CHARS = 200
-_PUBLISHED_NAMES = (
-    r"(?:article:published_time|og:article:published_time|datePublished|pubdate|publishdate"
-    r"|publish-date|dc\.date\.issued|dcterms\.issued|parsely-pub-date|sailthru\.date)"
-)
-_ISO_TIMESTAMP = r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)"
-# Tried in order: explicit publication metadata first, a <time datetime> element last.
-_PUBLISHED_TIMESTAMPS = [
-    re.compile(
-        rf"<meta[^>]+(?:property|name|itemprop)\s*=\s*[\"']{_PUBLISHED_NAMES}[\"'][^>]*?"
-        rf"content\s*=\s*[\"']\s*{_ISO_TIMESTAMP}",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        rf"<meta[^>]+content\s*=\s*[\"']\s*{_ISO_TIMESTAMP}[\"'][^>]*?"
-        rf"(?:property|name|itemprop)\s*=\s*[\"']{_PUBLISHED_NAMES}[\"']",
-        re.IGNORECASE,
-    ),
-    re.compile(rf"\"datePublished\"\s*:\s*\"{_ISO_TIMESTAMP}", re.IGNORECASE),
-    re.compile(rf"<time[^>]+datetime\s*=\s*[\"']\s*{_ISO_TIMESTAMP}", re.IGNORECASE),
-]
+# Where a stored publication time came from, most trusted first (article_versions.published_source).
+PUBLISHED_SOURCES = {
+    "feed": "the feed entry's pubDate / published",
+    "page-meta": "the page's own metadata (meta tags, JSON-LD datePublished)",
+    "page-markup": "a <time datetime> element in the page",
+    "page-guess": "a date found in the page text (htmldate's heuristics; may be a copyright year)",
+    "fetched": "no publication date: the monitor's fetch time stands in",
+}
+PUBLISHED_META_NAMES = frozenset({
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+    "pubdate", "publishdate", "publish-date", "publish_date", "dc.date.issued", "dcterms.issued",
+    "dc.date", "dcterms.date", "date", "parsely-pub-date", "sailthru.date", "article.published",
+})
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_JSON_LD_PUBLISHED = re.compile(r"\"datePublished\"\s*:\s*\"([^\"]{8,40})\"", re.IGNORECASE)
+_TIME_ELEMENT = re.compile(r"<time\b[^>]*?\bdatetime\s*=\s*[\"']\s*([^\"']{8,40})[\"']", re.IGNORECASE)
+_TITLE_ELEMENT = re.compile(r"<title\b[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+# "Headline | Outlet", "Headline - Outlet", "Headline — Outlet", "Headline – Outlet", "Headline · Outlet"
+_TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|—|–|·|::)\s+")
+# An outlet name is short: "The Daily Ledger", "Al Mayadeen English", "ledger.example".
+OUTLET_NAME_MAX_CHARS = 50
+OUTLET_NAME_MAX_WORDS = 6
+_NAME_FILLER_WORDS = frozenset({
+    "of", "the", "and", "&", "for", "on", "in", "at", "de", "la", "le", "les", "du", "des", "der",
+    "die", "das", "del", "el", "y", "di", "da", "van", "von",
+})
+_HOST_LIKE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]+\]|localhost)(?::\d+)?$", re.IGNORECASE)
+# A feed date at exactly midnight is usually a date without a time ("2022-06-14").
+_MIDNIGHT = dt.time(0, 0)
 _HTML_LANG = re.compile(
     r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)", re.IGNORECASE
 )
@@ -294,13 +308,18 @@ def article_from_document(
     text = clean_text(document.text) if clean else clean_text(document.text, drop_boilerplate=False)
     if len(text) < MIN_ARTICLE_TEXT_CHARS:
         return None
+    published_at, source, has_time = page_published(html, parse_extracted_date(document.date))
+    metas = _meta_values(html)
     return ExtractedArticle(
         text=text,
         title=_clean_field(document.title),
         author=_clean_field(document.author),
-        published_at=published_time(html, parse_extracted_date(document.date)),
-        site_name=_clean_field(document.sitename),
+        published_at=published_at,
+        site_name=_clean_field(metas.get("og:site_name")) or _named_site(document),
         language=_clean_field(document.language) or _html_language(html),
+        published_source=source,
+        published_has_time=has_time,
+        title_suffix=title_suffix(html),
     )
 
 
@@ -320,20 +339,153 @@ def parse_extracted_date(value: str | None) -> dt.datetime | None:
 
 
 def published_time(html: str, extracted: dt.datetime | None) -> dt.datetime | None:
-    """The page's full publication timestamp when it agrees with trafilatura's date (often day-only)."""
+    """The page's publication time: its metadata's timestamp, else trafilatura's (often day-only) date."""
+    return page_published(html, extracted)[0]
+
+
+def page_published(
+    html: str, extracted: dt.datetime | None
+) -> tuple[dt.datetime | None, str | None, bool]:
+    """(time, source, has_time) of the page's own publication date; source is a PUBLISHED_SOURCES key.
+
+    htmldate (inside trafilatura) returns a date without saying where it found it, and its
+    extensive search reads copyright footers ("© 2022" becomes 2022-01-01). So the page's
+    metadata is read here first; htmldate's answer is kept only as a "page-guess".
+    """
     head = html[:200_000]
-    for pattern in _PUBLISHED_TIMESTAMPS:
-        for match in pattern.finditer(head):
-            try:
-                stamp = dt.datetime.fromisoformat(match.group(1).strip())
-            except ValueError:
-                continue
-            if extracted is not None and stamp.date() != extracted.date():
-                continue
-            if stamp.tzinfo is not None:
-                stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
-            return stamp
-    return extracted
+    metas = _meta_values(head)
+    declared = [metas[name] for name in PUBLISHED_META_NAMES if name in metas]
+    declared += _JSON_LD_PUBLISHED.findall(head)
+    parsed = [stamp for stamp in (parse_timestamp(value) for value in declared) if stamp is not None]
+    if parsed:
+        # A time of day beats a bare date; among equals the first declared wins.
+        stamp, has_time = max(parsed, key=lambda item: item[1])
+        return stamp, "page-meta", has_time
+    for value in _TIME_ELEMENT.findall(head):
+        element = parse_timestamp(value)
+        if element is None or not element[1]:
+            continue
+        if extracted is not None and element[0].date() != extracted.date():
+            continue
+        return element[0], "page-markup", True
+    if extracted is not None:
+        return extracted, "page-guess", extracted.time() != _MIDNIGHT
+    return None, None, False
+
+
+def parse_timestamp(value: str) -> tuple[dt.datetime, bool] | None:
+    """(naive UTC time, whether it had a time of day) from an ISO 8601 date or timestamp."""
+    value = value.strip()
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return None
+    has_time = len(value) > 10 and value[10] in "T "
+    try:
+        stamp = dt.datetime.fromisoformat(value.replace("z", "Z")) if has_time else dt.datetime.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+    return stamp, has_time
+
+
+def choose_published(
+    feed_at: dt.datetime | None, article: ExtractedArticle | None
+) -> tuple[dt.datetime | None, str]:
+    """The most precise trustworthy publication time of an entry's page, and where it came from.
+
+    A page date from metadata with a time of day wins when the feed has no date, or only a bare
+    date (midnight) of about the same day. Otherwise the feed's date wins over any page date;
+    a page date is the fallback, and a bare January 1st guessed from the text is no date at all.
+    """
+    page_at = article.published_at if article is not None else None
+    source = article.published_source if article is not None else None
+    has_time = bool(article is not None and article.published_has_time)
+    if page_at is not None and source in ("page-meta", "page-markup") and has_time:
+        if feed_at is None:
+            return page_at, str(source)
+        if feed_at.time() == _MIDNIGHT and abs(page_at - feed_at) < dt.timedelta(days=1):
+            return page_at, str(source)
+    if feed_at is not None:
+        return feed_at, "feed"
+    if page_at is not None and source is not None:
+        if source == "page-guess" and not has_time and (page_at.month, page_at.day) == (1, 1):
+            return None, "fetched"  # a year-only guess, e.g. a "Copyright 2022" footer
+        return page_at, source
+    return None, "fetched"
+
+
+def title_suffix(html: str) -> str | None:
+    """The last part of the page's <title> after a " | ", " - ", " — " or " – " separator."""
+    match = _TITLE_ELEMENT.search(html[:200_000])
+    if match is None:
+        return None
+    title = " ".join(unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return None
+    return _clean_field(parts[-1])
+
+
+def plausible_outlet_name(name: str, headline: str | None = None) -> bool:
+    """Whether a title suffix reads like a publication's name: short, capitalised, not the headline."""
+    words = name.split()
+    if not words or len(words) > OUTLET_NAME_MAX_WORDS or len(name) > OUTLET_NAME_MAX_CHARS:
+        return False
+    if name[-1] in ".?!:,;" or (headline and name.casefold() == headline.casefold()):
+        return False
+    if "." in name and " " not in name:
+        return True  # a domain name: "ledger.example"
+    return all(word[0].isupper() or word[0].isdigit() or word.casefold() in _NAME_FILLER_WORDS
+               for word in words)
+
+
+def outlet_name(
+    article: ExtractedArticle | None, url: str, feed_title: str | None = None,
+    repeated_suffixes: frozenset[str] = frozenset(),
+) -> str:
+    """The outlet's name: the page's site name, its <title> suffix, the feed's title, else the host.
+
+    A title suffix counts when it reads like a name or when several pages of the host share it.
+    """
+    if article is not None:
+        if article.site_name:
+            return article.site_name
+        suffix = article.title_suffix
+        if suffix and (suffix in repeated_suffixes or plausible_outlet_name(suffix, article.title)):
+            return suffix
+    return _clean_field(feed_title) or outlet_host(url)
+
+
+def outlet_host(url: str) -> str:
+    """The host (and port, if any) without a leading www.: two servers on one address stay two."""
+    netloc = (urlsplit(url).netloc or url).lower().rsplit("@", 1)[-1]
+    return netloc.removeprefix("www.")
+
+
+def _meta_values(html: str) -> dict[str, str]:
+    """First content of each <meta> by lower-cased property/name/itemprop."""
+    values: dict[str, str] = {}
+    for tag in _META_TAG.findall(html[:200_000]):
+        attributes = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
+                      for m in _ATTRIBUTE.finditer(tag)}
+        content = attributes.get("content")
+        if content is None:
+            continue
+        for key in ("property", "name", "itemprop"):
+            name = attributes.get(key, "").strip().lower()
+            if name:
+                values.setdefault(name, unescape(content).strip())
+    return values
+
+
+def _named_site(document: Document) -> str | None:
+    """Trafilatura's site name unless it is only its fallback (the URL's host, or a bare address)."""
+    name = _clean_field(document.sitename)
+    if not name or _HOST_LIKE.match(name):
+        return None
+    hosts = {outlet_host(u) for u in (document.url, document.hostname) if u}
+    hosts |= {host.split(":")[0] for host in hosts}
+    return None if name.lower().removeprefix("www.") in hosts else name
 
 
 def _clean_field(value: str | None) -> str | None:
@@ -691,12 +843,14 @@ def _save_article_batch(
             known_hashes.add((int(article_id), digest))
             last_version[int(article_id)] = max(last_version.get(int(article_id), 0), int(version))
     new_urls = [url for url in urls if url not in article_ids]
+    repeated = _repeated_title_suffixes(results)
     new_outlets = {}
     for result in results:
         if result.url in article_ids or result.url in new_outlets:
             continue
-        assert result.article is not None
-        new_outlets[result.url] = result.article.site_name or host_of(result.url)
+        new_outlets[result.url] = outlet_name(
+            result.article, result.url, result.entry.feed_title, repeated.get(outlet_host(result.url), frozenset())
+        )
     if new_urls:
         ids = _reserve(con, "articles_reserve_ids", len(new_urls))
         article_ids.update(zip(new_urls, ids, strict=True))
@@ -718,6 +872,7 @@ def _save_article_batch(
         versions.append((article_id, version, digest, result))
     if versions:
         version_ids = _reserve(con, "articles_reserve_version_ids", len(versions))
+        published = [choose_published(v[3].entry.published_at, v[3].article) for v in versions]
         db.execute(con, "articles_insert_version_batch", {
             "ids": version_ids,
             "article_ids": [v[0] for v in versions],
@@ -725,7 +880,8 @@ def _save_article_batch(
             "hashes": [v[2] for v in versions],
             "titles": [v[3].article.title or v[3].entry.title for v in versions],  # type: ignore[union-attr]
             "authors": [v[3].article.author for v in versions],  # type: ignore[union-attr]
-            "published": [v[3].article.published_at or v[3].entry.published_at for v in versions],  # type: ignore[union-attr]
+            "published": [chosen[0] for chosen in published],
+            "published_sources": [chosen[1] for chosen in published],
             "site_names": [v[3].article.site_name for v in versions],  # type: ignore[union-attr]
             "texts": [v[3].article.text for v in versions],  # type: ignore[union-attr]
             "raw_html": [v[3].raw_html for v in versions],
@@ -746,6 +902,20 @@ def _save_article_batch(
         "article_ids": [article_ids[result.url] for result in results],
         "now": now,
     })
+
+
+def _repeated_title_suffixes(results: list[PageResult]) -> dict[str, frozenset[str]]:
+    """Per host, the <title> suffixes that two or more different pages of the batch share."""
+    titles: dict[tuple[str, str], set[str]] = {}
+    for result in results:
+        article = result.article
+        if article is not None and article.title_suffix:
+            titles.setdefault((outlet_host(result.url), article.title_suffix), set()).add(result.url)
+    repeated: dict[str, set[str]] = {}
+    for (host, suffix), urls in titles.items():
+        if len(urls) >= 2:
+            repeated.setdefault(host, set()).add(suffix)
+    return {host: frozenset(suffixes) for host, suffixes in repeated.items()}
 
 
 def _reserve(con: duckdb.DuckDBPyConnection, statement: str, count: int) -> list[int]:
@@ -793,42 +963,3 @@ def host_of(url: str) -> str:
 
 def _truncate(text: str) -> str:
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
-
-
-# --- documents for `claims diff` and the demo ---------------------------------------------------
-
-
-def load_document(path_or_url: str, settings: Settings | None = None) -> str:
-    """Plain text of a .txt file, an .html file (extracted) or an http(s) URL (fetched, extracted)."""
-    if path_or_url.startswith(("http://", "https://")):
-        return _load_url(path_or_url, settings)
-    path = Path(path_or_url)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ParseError(f"{path}: cannot read document: {e.strerror or e}") from e
-    if path.suffix.lower() in (".html", ".htm", ".xhtml"):
-        article = extract_article(data, url=None)
-        if article is None:
-            raise ParseError(f"{path}: no article text could be extracted")
-        return article.text
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ParseError(f"{path}: not UTF-8 text ({e})") from e
-
-
-def _load_url(url: str, settings: Settings | None) -> str:
-    fetch_settings = (settings or Settings()).fetch
-    response = fetch_url(
-        url, fetch_settings, max_bytes=fetch_settings.max_page_bytes, accept=PAGE_ACCEPT
-    )
-    reason = non_html_reason(response)
-    if reason:
-        if (response.content_type or "").startswith("text/plain"):
-            return decode_html(response.body, response.headers)
-        raise ParseError(reason)
-    article = extract_article(decode_html(response.body, response.headers), response.url)
-    if article is None:
-        raise ParseError(f"no article text could be extracted from {url}")
-    return article.text

@@ -10,6 +10,7 @@ import math
 import re
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +109,8 @@ def write_story_report(
 # --- page -------------------------------------------------------------------------------------
 
 
-def render_html(data: StoryData) -> str:
-    """The page for already-loaded story data."""
+def render_html(data: StoryData, nav: Sequence[tuple[str, str]] = ()) -> str:
+    """The page for already-loaded story data; NAV adds a bar of (href, label) links above it."""
     story = data.story
     opener = data.timeline[0]["version_id"] if data.timeline else None
     claim_by_id = {c["claim_id"]: c for c in data.claims}
@@ -126,9 +127,18 @@ def render_html(data: StoryData) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<meta name=\"generator\" content=\"story-monitor {_e(__version__)}\">\n"
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n"
-        f"<body data-story-id=\"{story['story_id']}\">\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        # On a served site, an inline icon saves a /favicon.ico request that would 404.
+        + ("<link rel=\"icon\" href=\"data:,\">\n" if nav else "")
+        + f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        f"<body data-story-id=\"{story['story_id']}\">\n{_nav(nav)}<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
+
+
+def _nav(links: Sequence[tuple[str, str]]) -> str:
+    if not links:
+        return ""
+    items = "".join(f"<a href=\"{_e(href)}\">{_e(label)}</a>" for href, label in links)
+    return f"<nav class=\"site-nav\">{items}</nav>\n"
 
 
 def _header(story: dict[str, Any]) -> str:
@@ -392,6 +402,18 @@ def _articles(data: StoryData, opener: int | None, claim_by_id: dict[int, dict[s
     )
 
 
+# How each article_versions.published_source reads next to "published ..." on an article card.
+DATE_SOURCE_LABELS = {
+    "feed": "feed date", "page-meta": "page metadata", "page-markup": "page markup",
+    "page-guess": "guessed from the page text", "page": "page date",
+}
+
+
+def _date_source(entry: dict[str, Any]) -> str:
+    label = DATE_SOURCE_LABELS.get(entry.get("published_source") or "")
+    return f" <span class=\"date-source\" title=\"where this date came from\">({label})</span>" if label else ""
+
+
 def _article_card(
     entry: dict[str, Any], data: StoryData, is_opener: bool, claim_by_id: dict[int, dict[str, Any]]
 ) -> str:
@@ -402,7 +424,9 @@ def _article_card(
     seen = [m for m in mentions if m["status"] == "seen"]
     meta = []
     if entry.get("published_at"):
-        meta.append(f"published {_when(entry['published_at'])}")
+        meta.append(f"published {_when(entry['published_at'])}{_date_source(entry)}")
+    elif entry.get("published_source") == "fetched":
+        meta.append("no publication date found")
     meta.append(f"stored by the monitor {_when(entry['seen_at'])} UTC")
     if entry.get("author"):
         meta.append(f"by {_e(entry['author'])}")
@@ -698,5 +722,7 @@ td a{color:var(--ink)}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .hs{display:inline-block;font-size:10px;padding:1px 5px;margin:1px;border-radius:3px;background:#f3f4f6;color:#374151}
 .hs-new{background:var(--new-bg);color:#92400e}.hs-changed{background:var(--changed-bg);color:#5b21b6}
 footer{color:var(--muted);font-size:12px;margin-top:22px;text-align:center}
-@media print{body{background:#fff}section{break-inside:avoid}}
+.site-nav{display:flex;gap:20px;padding:12px 24px;background:#1f2430;font-size:14px}
+.site-nav a{color:#e2e8f0}.site-nav a:first-child{font-weight:600;color:#fff}
+@media print{body{background:#fff}section{break-inside:avoid}.site-nav{display:none}}
 """

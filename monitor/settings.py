@@ -75,7 +75,14 @@ class FetchSettings(_Section):
     total_timeout_s: float = Field(
         default=120.0,
         gt=0,
-        description="Seconds a whole response may take; stops servers that drip bytes.",
+        description="Hard deadline in seconds for a whole exchange: DNS, connect, TLS, headers, "
+        "redirects and body; stops servers that drip bytes or never answer.",
+    )
+    parse_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a feed larger than 64 KB may take to parse (in a worker process, "
+        "stopped after this); the feed is recorded as a parse timeout and retried later.",
     )
     max_feed_bytes: int = Field(
         default=10_000_000,
@@ -158,9 +165,16 @@ class StoryConfig(_Section):
         default_factory=list,
         description="Words or phrases; an article naming enough of them joins the story.",
     )
-    seed_urls: list[str] = Field(
-        default_factory=list, description="Accepted for compatibility; nothing reads it."
-    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_seed_urls(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "seed_urls" in data:
+            raise ValueError(
+                "seed_urls was removed (nothing ever read it): delete it; an article joins a "
+                "tracked story through its keywords or by linking"
+            )
+        return data
 
 
 class ChannelConfig(_Section):
@@ -195,10 +209,10 @@ class ChannelConfig(_Section):
         default="immediate",
         description="immediate: sent by each cycle; digest: one summary per digest period.",
     )
-    format: Literal["auto", "markdown", "text"] = Field(
+    format: Literal["auto", "slack", "markdown", "html", "text"] = Field(
         default="auto",
         description="Message markup; auto picks by service (Slack mrkdwn, chat Markdown, "
-        "e-mail and webhooks text).",
+        "e-mail HTML, webhooks text).",
     )
     max_message_chars: int | None = Field(
         default=None,
@@ -622,6 +636,25 @@ class SearchSettings(_Section):
     )
 
 
+class SiteSettings(_Section):
+    """The static story site (`monitor site`); see docs/site.md."""
+
+    dir: Path | None = Field(
+        default=None,
+        description="Folder the cycle rebuilds the static site in after each run (index.html, "
+        "stories/<id>.html, feeds.html); relative to the config file. Unset: no site.",
+    )
+    stories_max: int = Field(
+        default=1000, ge=1,
+        description="Untracked stories on the site (count), most recently active first; tracked "
+        "stories are always on it.",
+    )
+    chart_days: int = Field(
+        default=30, ge=2, le=366,
+        description="Days covered by each story's activity chart on the index, ending today (UTC).",
+    )
+
+
 class Settings(_Section):
     """The whole config file."""
 
@@ -648,6 +681,9 @@ class Settings(_Section):
     )
     scale: ScaleSettings = Field(
         default_factory=ScaleSettings, description="Where fetching and extraction run."
+    )
+    site: SiteSettings = Field(
+        default_factory=SiteSettings, description="The static story site the cycle refreshes."
     )
     feeds: list[FeedConfig] = Field(default_factory=list, description="Feeds to poll.")
     stories: list[StoryConfig] = Field(default_factory=list, description="Tracked stories.")
@@ -695,6 +731,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if not settings.database.path.is_absolute():
         # Relative database paths are relative to the config file, not the working directory.
         settings.database.path = (config_path.parent / settings.database.path).resolve()
+    if settings.site.dir is not None and not settings.site.dir.is_absolute():
+        settings.site.dir = (config_path.parent / settings.site.dir).resolve()
     return settings
 
 

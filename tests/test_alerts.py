@@ -83,19 +83,24 @@ def test_delivery_one_message_per_story_with_claims_outlets_links_and_changes(
     report = alerts.deliver_alerts(con, channels, NOW)
 
     assert (report.sent_messages, report.sent_alerts, report.failed_channels) == (2, 5, [])
-    bridge, strike = texts(hook)
-    assert bridge.startswith("Harbour bridge closure")
-    assert "“Engineers found cracks in two of the bridge's main cables.”" in bridge
-    assert "Coast Gazette <https://gazette.example/bridge-repairs>" in bridge
-    assert "carried by 2 outlets" in bridge  # the Daily Ledger update repeated it
-    assert "before: “Repairs to the harbour bridge will cost 12 million euros.”" in bridge
-    assert "after:  “Repairs to the harbour bridge will cost 30 million euros.”" in bridge
-    assert "Updated article adds (Daily Ledger, version 2" in bridge
-    assert "ferry service will run every twenty minutes" in bridge
-    assert 'See more: monitor report "Harbour bridge closure"' in bridge
-    assert strike.startswith("New story: Port strike in Valdora")
-    assert "New story detected, first reported by North Wire" in strike
-    assert "Dock workers in Valdora walked out over unpaid overtime." in strike
+    bridge, strike = hook.messages
+    assert bridge["title"] == "Harbour bridge closure"
+    body = bridge["message"]
+    assert "Harbour bridge closure" not in body.rsplit("\n", 1)[0]  # the title is not repeated in the body
+    assert body.startswith("2 new claims and 1 changed claim from 2 articles\n")
+    assert body.count("Coast Gazette: Bridge repairs to take months\n") == 1
+    assert "published 2026-03-10 07:55 UTC · https://gazette.example/bridge-repairs" in body
+    assert "  • “Engineers found cracks in two of the bridge's main cables.” · carried by 2 outlets" in body
+    assert ("  • Changed: “Repairs to the harbour bridge will cost 12 million euros.” (Daily Ledger)\n"
+            "      → “Repairs to the harbour bridge will cost 30 million euros.”") in body
+    assert body.count("Daily Ledger (updated article, version 2): Harbour bridge closed") == 1
+    assert "ferry service will run every twenty minutes" in body
+    assert "carried by 1 outlet" not in body and "— " not in body  # no attribution line per claim
+    assert body.endswith('Story report: monitor report "Harbour bridge closure"')
+    assert strike["title"] == "New story: Port strike in Valdora"
+    assert strike["message"].startswith("New story, first reported by North Wire. 1 new claim from 1 article.")
+    assert "North Wire: Dock workers strike in Valdora\npublished 2022-06-16 09:00 UTC" in strike["message"]
+    assert "Dock workers in Valdora walked out over unpaid overtime." in strike["message"]
     assert {r["status"] for r in rows(con)} == {"sent"}
     assert all(r["attempts"] == 1 for r in rows(con))
 
@@ -109,12 +114,11 @@ def test_markdown_channel_and_report_link(con: duckdb.DuckDBPyConnection, hook: 
     channels = alerts.build_channels(settings)
     alerts.queue_alerts(con, channels, NOW)
     alerts.deliver_alerts(con, channels, NOW)
-    bridge = texts(hook)[0]
-    assert "**Harbour bridge closure**" in bridge
-    assert "> “Repairs to the harbour bridge will cost 12 million euros.”" in bridge
-    assert "> → “Repairs to the harbour bridge will cost 30 million euros.”" in bridge
-    assert "[Coast Gazette](https://gazette.example/bridge-repairs)" in bridge
-    assert "See more: https://monitor.example/stories/1" in bridge
+    bridge = hook.messages[0]["message"]
+    assert "**Coast Gazette** · [Bridge repairs to take months](https://gazette.example/bridge-repairs)" in bridge
+    assert "- Changed: “Repairs to the harbour bridge will cost 12 million euros.” (Daily Ledger)" in bridge
+    assert "  → “Repairs to the harbour bridge will cost 30 million euros.”" in bridge
+    assert bridge.endswith("[Open the story page](https://monitor.example/stories/1.html)")
 
 
 def test_server_error_then_recovery_delivers_exactly_once(
@@ -272,12 +276,15 @@ def test_long_story_is_split_within_the_size_limit_and_sums_up_the_rest(
     titles = [m["title"] for m in hook.messages]
     assert titles == [f"Harbour bridge closure ({n}/3)" for n in (1, 2, 3)]
     assert all(len(m["title"]) + len(m["message"]) <= 900 for m in hook.messages)
-    shown = sum(m["message"].count("\n  — ") for m in hook.messages)  # one source line per claim
+    shown = sum(m["message"].count("  • ") for m in hook.messages)  # one bullet per claim
     last = hook.messages[-1]["message"]
     more = int(last.rsplit("…and ", 1)[1].split(" more")[0])
     assert shown + more == 43 and shown >= 6
-    assert "before: “Repairs to the harbour bridge will cost 12 million euros.”" in hook.messages[0]["message"]
-    assert 'See more: monitor report "Harbour bridge closure"' in last
+    assert "Changed: “Repairs to the harbour bridge will cost 12 million euros.”" in hook.messages[0]["message"]
+    assert last.endswith('Story report: monitor report "Harbour bridge closure"')
+    # Each part names the articles of its claims once, at their first claim in that part.
+    for message in hook.messages:
+        assert message["message"].count("Coast Gazette: Bridge repairs to take months") <= 1
     assert {r["status"] for r in rows(con)} == {"sent"}
 
 
@@ -290,7 +297,7 @@ def test_claims_beyond_the_per_story_cap_are_summed_up(
     alerts.queue_alerts(con, channels, NOW)
     alerts.deliver_alerts(con, channels, NOW)
     (message,) = hook.messages
-    assert "…and 38 more. See more: monitor report" in message["message"]
+    assert "…and 38 more\n\nStory report: monitor report" in message["message"]
 
 
 def test_secret_url_never_reaches_logs_database_or_errors(
@@ -469,10 +476,88 @@ def test_formats_follow_the_service(con: duckdb.DuckDBPyConnection) -> None:
     ])
     slack, discord, mail, telegram = alerts.build_channels(settings)
     assert [(c.format, c.max_chars) for c in (slack, discord, mail, telegram)] == [
-        ("slack", 35000), ("markdown", 2000), ("text", 32768), ("markdown", 4096)]
+        ("slack", 35000), ("markdown", 2000), ("html", 32768), ("markdown", 4096)]
     alerts.queue_alerts(con, [slack], NOW)
     (story, _) = alerts.load_story_digests(con, db.query(con, "alerts_due", {
         "channel": "slack", "now": NOW, "max_attempts": 5}))
     (message,) = alerts.compose_story_messages(story, slack)
-    assert message.body.startswith("*Harbour bridge closure*")
-    assert "<https://gazette.example/bridge-repairs|Coast Gazette>" in message.body
+    assert message.title == "Harbour bridge closure"
+    assert "Harbour bridge closure" not in message.body.rsplit("\n", 1)[0]
+    assert "*Coast Gazette* · <https://gazette.example/bridge-repairs|Bridge repairs to take months>" in message.body
+
+
+# How each format writes the article heading, and how its body ends.
+HEADINGS = {
+    "text": "{outlet}{extra}: {headline}\n",
+    "markdown": "**{outlet}**{extra} · [{headline}]({url})",
+    "slack": "*{outlet}*{extra} · <{url}|{headline}>",
+    "html": "<b>{outlet}</b>{extra} · <a href=\"{url}\">{headline}</a>",
+}
+ENDINGS = {
+    "text": "Story page: {url}",
+    "markdown": "[Open the story page]({url})",
+    "slack": "<{url}|Open the story page>",
+    "html": "<p><a href=\"{url}\">Open the story page</a></p>",
+}
+
+
+@pytest.mark.parametrize("fmt", ["slack", "markdown", "html", "text"])
+def test_each_format_reaches_the_receiver_with_each_article_once_and_the_story_link(
+    fmt: str, con: duckdb.DuckDBPyConnection, hook: WebhookReceiver
+) -> None:
+    # ?format= makes apprise's JSON plugin take the body as it is, as Slack, Discord or e-mail would.
+    service_format = "markdown" if fmt == "slack" else fmt
+    settings = make_settings([{"url": hook.apprise_url() + f"?format={service_format}", "name": fmt, "format": fmt}],
+                             report_base_url="https://news.example/monitor/")
+    channels = alerts.build_channels(settings)
+    alerts.queue_alerts(con, channels, NOW)
+
+    assert alerts.deliver_alerts(con, channels, NOW).sent_messages == 2
+
+    bridge, strike = hook.messages
+    assert bridge["title"] == "Harbour bridge closure" and "Harbour bridge closure" not in bridge["message"]
+    body = bridge["message"]
+    articles = [
+        ("Coast Gazette", "", "Bridge repairs to take months", "https://gazette.example/bridge-repairs"),
+        ("Daily Ledger", " (updated article, version 2)", "Harbour bridge closed after inspection (updated)",
+         "https://ledger.example/bridge-closed"),
+    ]
+    for outlet, extra, headline, url in articles:
+        assert body.count(HEADINGS[fmt].format(outlet=outlet, extra=extra, headline=headline, url=url)) == 1
+        assert body.count(headline) == 1
+    assert body.count("published 2026-03-10 07:55 UTC") == 1 and body.count("published 2026-03-10 08:20 UTC") == 1
+    before = body.index("12 million euros")
+    assert before < body.index("(Daily Ledger)", before) < body.index("→", before) < body.index("30 million euros")
+    assert body.count("carried by") == 1  # only the claim two outlets carry says so
+    assert body.endswith(ENDINGS[fmt].format(url="https://news.example/monitor/stories/1.html"))
+    assert strike["title"] == "New story: Port strike in Valdora"
+    assert strike["message"].endswith(ENDINGS[fmt].format(url="https://news.example/monitor/stories/2.html"))
+    if fmt == "html":
+        assert body.count("<p>") == body.count("</p>") and "**" not in body
+    if fmt == "slack":
+        assert "**" not in body and "](" not in body
+
+
+def test_a_channel_that_drips_its_answer_fails_at_the_send_deadline(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    import time
+
+    from monitor.deadlines import alert_send_deadline_s
+    from monitor.localserver import HostileServer
+
+    send_timeout_s = 0.5
+    with HostileServer("header-drip", drip_s=0.2, host="127.0.0.2") as dripping:
+        url = f"json://{dripping.host}:{dripping.port}/hook"
+        channels = alerts.build_channels(make_settings([{"url": url, "name": "drip"}],
+                                                       send_timeout_s=send_timeout_s))
+        alerts.queue_alerts(con, channels, NOW)
+        started = time.monotonic()
+        report = alerts.deliver_alerts(con, channels, NOW)
+        elapsed = time.monotonic() - started
+    # apprise's read timeout (0.5 s) never fires against a header every 0.2 s; the deadline does.
+    assert report.failed_channels == ["drip"]
+    assert elapsed < alert_send_deadline_s(send_timeout_s) + 2.0, elapsed
+    state = rows(con)
+    assert {r["status"] for r in state} == {"failed"}
+    assert "deadline" in state[0]["last_error"]

@@ -8,6 +8,7 @@ from monitor import claims, stories
 from monitor.analysis import ArticleAnalysis, analyze_article, remember_analyses
 from monitor.articles import ExtractedArticle
 from monitor.settings import ClaimSettings, LinkingSettings
+from monitor.stories import caches
 
 ARTICLE = ExtractedArticle(
     text=(
@@ -34,6 +35,6 @@ def test_remembered_analyses_are_used_by_linking_and_judging_in_this_process() -
 
     remember_analyses([result, None, "not an analysis"], linking, claim_settings)
 
-    assert stories._TERMS.terms(result.title, result.text, linking) is result.terms
+    assert caches._TERMS.terms(result.title, result.text, linking) is result.terms
     assert claims.cache._PREPARED.take(ARTICLE.text, ARTICLE.title, claim_settings) == (result.prepared, True)
     assert isinstance(result, ArticleAnalysis)

@@ -71,3 +71,12 @@ def test_maintenance_and_articles_retry_on_a_fresh_database(
     assert report["prune"]["versions"] == 0
     assert main(["articles", "retry", "--config", str(config)]) == 0
     assert "requeued 0 entries" in capsys.readouterr().out
+
+
+def test_removed_seed_urls_key_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "old.toml"
+    config.write_text('[[stories]]\nname = "Syria strikes"\nseed_urls = ["https://example.org/a"]\n')
+    assert main(["feeds", "--config", str(config)]) == 2
+    error = capsys.readouterr().err
+    assert f"{config}: stories[0]" in error
+    assert "seed_urls was removed" in error

@@ -9,12 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from monitor import alerts, db, maintenance, stories
+from monitor import alerts, db, maintenance
 from monitor.cli import main
 from monitor.settings import LinkingSettings, StoryConfig
 from monitor.stories import (
     Doc,
     StoryLinker,
+    caches,
     cluster_documents,
     compact_term_df,
     extract_terms,
@@ -394,12 +395,12 @@ def _link_in_two_cycles(db_path: Path, forget_between: bool) -> tuple[object, ..
         compact_term_df(other, settings.model_copy(update={"term_df_terms_max": 1, "term_df_min_docs": 2}), T0)
         other.execute("INSERT INTO story_term_df VALUES ('e:bima', 40)")
     if forget_between:
-        stories._DF.df.clear()
+        caches._DF.df.clear()
     with db.open_db(db_path) as con:
         for _, doc in docs[4:]:
             _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
         link_articles(con, settings, T0)
-        cached = {t: n for t, n in stories._DF.df.items()}
+        cached = {t: n for t, n in caches._DF.df.items()}
         assert cached and cached == {t: _term_df(con).get(t, 0) for t in cached}
         return _vectors(con), con.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall()
 

@@ -24,7 +24,8 @@ import numpy as np
 
 from monitor.errors import ConfigError
 from monitor.settings import LinkingSettings
-from monitor.stories import _STOPWORDS, Doc, cluster_documents
+from monitor.stories import Doc, cluster_documents
+from monitor.stories.terms import _STOPWORDS
 
 METRICS = ("pairwise_p", "pairwise_r", "pairwise_f1", "bcubed_p", "bcubed_r", "bcubed_f1")
 

@@ -12,11 +12,11 @@ INSERT INTO articles (id, url, outlet, first_seen_at, story_id) VALUES
     (2, 'https://gazette.example/bridge-repairs', 'Coast Gazette', TIMESTAMP '2026-03-10 08:00:00', 1),
     (3, 'https://wire.example/valdora-strike', 'North Wire', TIMESTAMP '2026-03-10 08:10:00', 2);
 
-INSERT INTO article_versions (id, article_id, version, content_hash, title, text, fetched_at, claims_at) VALUES
-    (1, 1, 1, 'h1', 'Harbour bridge closed after inspection', 'fixture', TIMESTAMP '2026-03-07 07:00:00', TIMESTAMP '2026-03-07 07:00:00'),
-    (2, 2, 1, 'h2', 'Bridge repairs to take months', 'fixture', TIMESTAMP '2026-03-10 08:00:00', TIMESTAMP '2026-03-10 08:00:02'),
-    (3, 1, 2, 'h3', 'Harbour bridge closed after inspection (updated)', 'fixture', TIMESTAMP '2026-03-10 08:30:00', TIMESTAMP '2026-03-10 08:30:02'),
-    (4, 3, 1, 'h4', 'Dock workers strike in Valdora', 'fixture', TIMESTAMP '2026-03-10 08:10:00', TIMESTAMP '2026-03-10 08:10:02');
+INSERT INTO article_versions (id, article_id, version, content_hash, title, text, fetched_at, claims_at, published_at, published_source) VALUES
+    (1, 1, 1, 'h1', 'Harbour bridge closed after inspection', 'fixture', TIMESTAMP '2026-03-07 07:00:00', TIMESTAMP '2026-03-07 07:00:00', TIMESTAMP '2026-03-07 06:45:00', 'feed'),
+    (2, 2, 1, 'h2', 'Bridge repairs to take months', 'fixture', TIMESTAMP '2026-03-10 08:00:00', TIMESTAMP '2026-03-10 08:00:02', TIMESTAMP '2026-03-10 07:55:00', 'feed'),
+    (3, 1, 2, 'h3', 'Harbour bridge closed after inspection (updated)', 'fixture', TIMESTAMP '2026-03-10 08:30:00', TIMESTAMP '2026-03-10 08:30:02', TIMESTAMP '2026-03-10 08:20:00', 'page-meta'),
+    (4, 3, 1, 'h4', 'Dock workers strike in Valdora', 'fixture', TIMESTAMP '2026-03-10 08:10:00', TIMESTAMP '2026-03-10 08:10:02', TIMESTAMP '2022-06-16 09:00:00', 'feed');
 
 INSERT INTO claims (id, story_id, text, normalized, kind, changed_from, first_version_id, first_article_id, first_outlet, first_seen_at) VALUES
     (10, 1, 'Repairs to the harbour bridge will cost 12 million euros.', 'repairs cost 12 million', 'new', NULL, 1, 1, 'Daily Ledger', TIMESTAMP '2026-03-07 07:00:00'),

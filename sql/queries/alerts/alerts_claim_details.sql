@@ -1,4 +1,5 @@
--- What a message says about each claim: text, before-text, outlet, link, version, corroboration.
+-- What a message says about each claim: text, before-text and its outlet, the article version that
+-- first carried it (outlet, link, version, headline, publication time), and corroboration.
 -- Every table is narrowed to the wanted rows before it is joined: a join on ids that are mostly
 -- absent (changed_from) otherwise read all 4M claim texts at 1M articles (0.73 s), and a
 -- list_contains over mentions tested 8M rows against the whole list (13 s).
@@ -17,16 +18,18 @@ corroboration AS (
     SELECT claim_id, count(DISTINCT outlet) AS outlets FROM carriers GROUP BY claim_id
 ),
 earlier AS (
-    SELECT id, text FROM claims WHERE id IN (SELECT changed_from FROM picked)
+    SELECT id, text, first_outlet FROM claims WHERE id IN (SELECT changed_from FROM picked)
 ),
 first_articles AS (
     SELECT id, url FROM articles WHERE id IN (SELECT first_article_id FROM picked)
 ),
 first_versions AS (
-    SELECT id, version FROM article_versions WHERE id IN (SELECT first_version_id FROM picked)
+    SELECT id, version, title, published_at, fetched_at
+    FROM article_versions WHERE id IN (SELECT first_version_id FROM picked)
 )
 SELECT c.id, c.story_id, c.kind, c.text, prev.text AS before_text, c.first_outlet, a.url,
-       coalesce(v.version, 1) AS version, coalesce(k.outlets, 0) AS outlets
+       coalesce(v.version, 1) AS version, coalesce(k.outlets, 0) AS outlets,
+       prev.first_outlet AS before_outlet, c.first_version_id, v.title, v.published_at, v.fetched_at
 FROM picked c
 LEFT JOIN corroboration k ON k.claim_id = c.id
 LEFT JOIN earlier prev ON prev.id = c.changed_from

@@ -1,8 +1,0 @@
--- A batch's new article versions in one statement, with ids drawn by articles_reserve_version_ids.
-INSERT INTO article_versions
-    (id, article_id, version, content_hash, title, author, published_at, site_name, text, raw_html,
-     fetched_at)
-SELECT unnest($ids::BIGINT[]), unnest($article_ids::BIGINT[]), unnest($versions::INTEGER[]),
-       unnest($hashes::VARCHAR[]), unnest($titles::VARCHAR[]), unnest($authors::VARCHAR[]),
-       unnest($published::TIMESTAMP[]), unnest($site_names::VARCHAR[]), unnest($texts::VARCHAR[]),
-       unnest($raw_html::VARCHAR[]), $now

@@ -259,6 +259,11 @@ def queue_alerts(con: duckdb.DuckDBPyConnection, channels: list[Channel], now: d
                 **params, "min_rank": SEVERITY_RANK[channel.min_severity],
                 "tracked_only": channel.tracked_only,
             }))
+            # claims judge: claims an editor corrected to new (`monitor claims correct --new`)
+            added += _count(db.query(con, "alerts_queue_corrected_claims", {
+                **params, "min_rank": SEVERITY_RANK[channel.min_severity],
+                "tracked_only": channel.tracked_only,
+            }))
             if not channel.tracked_only:
                 added += _count(db.query(con, "alerts_queue_new_stories", params))
         if channels:

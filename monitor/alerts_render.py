@@ -54,6 +54,9 @@ class ClaimItem:
     headline: str | None = None
     published_at: dt.datetime | None = None  # the article's publication time
     stored_at: dt.datetime | None = None  # when the monitor stored that version
+    # claims judge: a new claim in the uncertain band, and the earlier claim it may restate
+    possibly_restated: bool = False
+    nearest: str | None = None
 
 
 @dataclass
@@ -104,9 +107,11 @@ def load_story_digests(
                                    url, outlet, title)
     claims: dict[int, ClaimItem] = {}
     for (cid, _sid, kind, text, before, outlet, url, version, n_outlets, before_outlet, version_id,
-         headline, published_at, stored_at) in db.query(con, "alerts_claim_details", {"ids": claim_ids}):
+         headline, published_at, stored_at, possibly_restated, nearest
+         ) in db.query(con, "alerts_claim_details", {"ids": claim_ids}):
         claims[cid] = ClaimItem(cid, kind, text, before, outlet, url, int(version), int(n_outlets),
-                                before_outlet, int(version_id), headline, published_at, stored_at)
+                                before_outlet, int(version_id), headline, published_at, stored_at,
+                                bool(possibly_restated) and kind == "new", nearest)
     for alert_id, kind, story_id, claim_id in rows:
         story = stories.setdefault(story_id, StoryDigest(story_id, f"story {story_id}"))
         if kind == "new_story":
@@ -212,6 +217,10 @@ def render_claim(claim: ClaimItem, fmt: MessageFormat) -> str:
             f"{bullet}Changed: “{_esc(claim.before, fmt)}”{_esc(earlier, fmt)}",
             f"{indent}→ “{_esc(claim.text, fmt)}”{_esc(carried, fmt)}",
         ]
+    elif claim.possibly_restated:  # claims judge: the editor decides beside the closest claim
+        lines = [f"{bullet}Possibly restated: “{_esc(claim.text, fmt)}”{_esc(carried, fmt)}"]
+        if claim.nearest:
+            lines.append(f"{indent}closest earlier: “{_esc(claim.nearest, fmt)}”")
     else:
         lines = [f"{bullet}“{_esc(claim.text, fmt)}”{_esc(carried, fmt)}"]
     return _paragraph(lines, fmt) if fmt == "html" else "\n".join(lines)
@@ -260,7 +269,8 @@ def story_items(
                      list(story.alert_ids_by_claim.get(claim.claim_id, [])))
 
     shown = [c for c in story.claims if c.claim_id in shown_ids]
-    shown.sort(key=lambda c: (_time_of(c), c.kind != "changed", c.claim_id))
+    # Confident claims before "possibly restated" ones within an article (claims judge).
+    shown.sort(key=lambda c: (_time_of(c), c.kind != "changed", c.possibly_restated, c.claim_id))
     hidden = [c for c in ranked if c.claim_id not in shown_ids]
     return [item(c) for c in shown], [item(c) for c in hidden]
 

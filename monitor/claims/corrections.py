@@ -146,7 +146,7 @@ def fit(
     x = np.hstack([np.ones((rows, 1)), features])
     w = np.zeros(width + 1)
     penalty = np.full(width + 1, 1.0 / c)
-    penalty[0] = 0.0
+    penalty[0] = 1e-6  # a hair on the intercept keeps one-class or tiny fits solvable
     for _ in range(50):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -40, 40)))
         gradient = x.T @ (w_rows * (p - labels)) + penalty * w

@@ -1,8 +1,10 @@
-"""Claims commands: `monitor claims diff` and `monitor claims ledger`."""
+"""Claims commands: `monitor claims diff`, `ledger`, `correct` and `retrain`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 from collections.abc import Callable
 
 from monitor import db
@@ -41,6 +43,32 @@ def add_claims(parser: argparse.ArgumentParser) -> None:
     )
     ledger.add_argument("story_id", type=int, help="stories.id")
     common.add_format(ledger)
+    correct = common.add_command(
+        actions, "correct", cmd_correct, "correct a claim's verdict: a restatement, or new"
+    )
+    correct.add_argument("claim_id", type=int, metavar="CLAIM_ID", help="claims.id")
+    verdict = correct.add_mutually_exclusive_group(required=True)
+    verdict.add_argument(
+        "--seen-as", type=int, metavar="OTHER_CLAIM_ID", help="it restates this earlier claim"
+    )
+    verdict.add_argument("--new", action="store_true", help="it is a new claim: alert it")
+    correct.add_argument("--by", default=None, help="who corrects (default: $USER)")
+    common.add_format(correct)
+    retrain = common.add_command(
+        actions,
+        "retrain",
+        cmd_retrain,
+        "refit the claim judge on base pairs plus the corrections; writes the database's model",
+    )
+    retrain.add_argument(
+        "--pairs",
+        default=None,
+        help="base training pairs, TSV in MRPC layout: pass the project's training set "
+        "(default: the corrections alone)",
+    )
+    retrain.add_argument("--folds", type=int, default=5, help="folds of held-out corrections")
+    retrain.add_argument("--output", default=None, help="model file (default: [claims] model_path "
+                         "or <database>.claims-model.json)")
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -91,6 +119,57 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         if item["changed_from_text"]:
             print(f"{'':29}was: {item['changed_from_text']}")
     print(f"{len(rows)} claims")
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    """Store an editor's correction; the ledger and later alerts follow it at once."""
+    from monitor.claims.corrections import correct
+
+    settings = common.settings(args)
+    by = args.by or os.environ.get("USER") or getpass.getuser()
+    with db.open_db(settings.database) as con:
+        done = correct(con, args.claim_id, seen_as=args.seen_as, by=by, now=db.utcnow())
+    if common.wants_json(args):
+        common.print_json(
+            {
+                "correction_id": done.id,
+                "claim_id": done.claim_id,
+                "verdict": done.verdict,
+                "seen_as": done.seen_as,
+                "previous_kind": done.previous_kind,
+                "by": done.by,
+                "at": done.at.isoformat(),
+            }
+        )
+        return 0
+    what = f"a restatement of claim {done.seen_as}" if done.seen_as else "new (queued for alerts)"
+    print(f"claim {done.claim_id} ({done.previous_kind}) is now {what}; by {done.by}")
+    return 0
+
+
+def cmd_retrain(args: argparse.Namespace) -> int:
+    """Refit the judge on base pairs and the corrections; print held-out before/after."""
+    from monitor.claims.corrections import read_base_pairs, retrain
+    from monitor.claims.judge_model import model_file, model_for
+
+    settings = common.settings(args)
+    base = read_base_pairs(args.pairs) if args.pairs else []
+    database = str(settings.database.path)
+    path = model_file(database, args.output or settings.claims.model_path)
+    with db.open_db(settings.database) as con:
+        report = retrain(
+            con, base, path, args.folds, model_for(database, settings.claims.model_path)
+        )
+    print(f"fitted on {report.base_pairs} base pairs and {report.corrections} corrections")
+    if report.before_accuracy is not None and report.after_accuracy is not None:
+        print(
+            f"held-out corrections ({report.folds} folds): accuracy "
+            f"{report.before_accuracy:.3f} before, {report.after_accuracy:.3f} after"
+        )
+    else:
+        print("too few corrections to hold any out (2 needed)")
+    print(f"model written to {report.path}; the claims stage uses it from its next run")
     return 0
 
 

@@ -23,14 +23,19 @@ earlier AS (
 first_articles AS (
     SELECT id, url FROM articles WHERE id IN (SELECT first_article_id FROM picked)
 ),
+nearest AS (
+    SELECT id, text FROM claims WHERE id IN (SELECT nearest_claim_id FROM picked)
+),
 first_versions AS (
     SELECT id, version, title, published_at, fetched_at
     FROM article_versions WHERE id IN (SELECT first_version_id FROM picked)
 )
 SELECT c.id, c.story_id, c.kind, c.text, prev.text AS before_text, c.first_outlet, a.url,
        coalesce(v.version, 1) AS version, coalesce(k.outlets, 0) AS outlets,
-       prev.first_outlet AS before_outlet, c.first_version_id, v.title, v.published_at, v.fetched_at
+       prev.first_outlet AS before_outlet, c.first_version_id, v.title, v.published_at, v.fetched_at,
+       coalesce(c.uncertain, false) AS possibly_restated, near.text AS nearest_text
 FROM picked c
+LEFT JOIN nearest near ON near.id = c.nearest_claim_id
 LEFT JOIN corroboration k ON k.claim_id = c.id
 LEFT JOIN earlier prev ON prev.id = c.changed_from
 LEFT JOIN first_articles a ON a.id = c.first_article_id

@@ -502,9 +502,9 @@ class ClaimSettings(_Section):
         le=100,
         description="Paraphrase probability (%) below which a seen verdict is uncertain.",
     )
-    model_path: str | None = Field(
-        default=None,
-        description="Judge model written by `monitor claims retrain`; unset: "
+    model_path: str = Field(
+        default="",
+        description="Judge model written by `monitor claims retrain`; empty: "
         "<database>.claims-model.json when present, else the shipped one.",
     )
 

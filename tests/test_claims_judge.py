@@ -99,8 +99,10 @@ def test_a_negated_restatement_is_not_covered() -> None:
         ("All of the regional hospitals reported shortages of oxygen this week.",
          "Some of the regional hospitals reported shortages of oxygen this week.", "quantifier"),
         (
-            "Iran directed a drone attack on the al-Tanf barracks, and officials concluded that it "
-            "came in response to an Israeli attack, and no Americans were injured in that raid.",
+            (
+                "Iran directed a drone attack on the al-Tanf barracks, and officials concluded that "
+                "it came in response to an Israeli attack, and no Americans were injured in that raid."
+            ),
             "Three Americans were injured in that raid.",
             "negation",
         ),

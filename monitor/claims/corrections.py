@@ -207,14 +207,14 @@ def retrain(
         before, after = right_before / len(corrections), right_after / len(corrections)
     model = _fit_all(xb, yb, xc, yc)
     save_model(
-        path, model, {"base_pairs": len(base), "corrections": len(corrections), "weight": CORRECTION_WEIGHT}
+        path,
+        model,
+        {"base_pairs": len(base), "corrections": len(corrections), "weight": CORRECTION_WEIGHT},
     )
     return RetrainReport(len(base), len(corrections), k, before, after, model, path)
 
 
-def _fit_all(
-    xb: np.ndarray, yb: np.ndarray, xc: np.ndarray, yc: np.ndarray
-) -> ParaphraseModel:
+def _fit_all(xb: np.ndarray, yb: np.ndarray, xc: np.ndarray, yc: np.ndarray) -> ParaphraseModel:
     x = np.vstack([xb, xc])
     y = np.concatenate([yb, yc])
     weights = np.concatenate([np.ones(len(yb)), np.full(len(yc), CORRECTION_WEIGHT)])

@@ -66,15 +66,14 @@ _UNIT_GROUPS: tuple[tuple[str, str, float], ...] = (
 )
 _UNITS = {word: (kind, factor) for words, kind, factor in _UNIT_GROUPS for word in words.split()}
 # Words between a figure and its unit: "40 Canadian cents", "5 metric tons".
-_UNIT_QUALIFIERS = frozenset("canadian australian usa new zealand hong kong metric short".split())
+_UNIT_QUALIFIERS = frozenset(["canadian", "australian", "usa", "new", "zealand", "hong", "kong", "metric", "short"])
 _ZONES = frozenset(_TIME_ZONES.lower().split("|"))
 _MONTH_WORDS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 _HEDGES = frozenset(
-    "about around approximately approx roughly some nearly almost estimated".split()
-    + "over least than under".split()  # "more than", "at least", "just under"
+    ["about", "around", "approximately", "approx", "roughly", "some", "nearly", "almost", "estimated"]
+    + ["over", "least", "than", "under"]  # "more than", "at least", "just under"
 )
 _NUMBER_WORD = re.compile(r"^(\d+(?:\.\d+)?)([a-z]*)$")
 _RANGE_WORDS = frozenset({"and", "to", "or"})  # "between 10 and 20 pounds": both in pounds

@@ -26,7 +26,9 @@ def load_model(path: Path) -> ParaphraseModel:
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise ConfigError(f"{path}: not a claims judge model file: {e}") from e
     if list(data.get("features", [])) != list(FEATURE_NAMES):
-        raise ConfigError(f"{path}: fitted on other features than {len(FEATURE_NAMES)} of this version")
+        raise ConfigError(
+            f"{path}: fitted on other features than {len(FEATURE_NAMES)} of this version"
+        )
     return ParaphraseModel(coefficients, intercept)
 
 

@@ -252,9 +252,7 @@ class Ledger:
             cached = self._arrays[word] = np.array(postings, dtype=np.int64)
         return cached
 
-    def judge(
-        self, prepared: Prepared, clause_split: bool = True, reframe: bool = True
-    ) -> Verdict:
+    def judge(self, prepared: Prepared, clause_split: bool = True, reframe: bool = True) -> Verdict:
         """Seen, changed or new, against every claim in the ledger."""
         settings = self.settings
         exact = self.by_normalized.get(prepared.normalized)
@@ -357,7 +355,9 @@ class Ledger:
             ):
                 score = max(probability, contained)
                 if seen is None or score > seen.score:
-                    how = "model" if probability * 100 >= settings.seen_threshold_pct else "contained"
+                    how = (
+                        "model" if probability * 100 >= settings.seen_threshold_pct else "contained"
+                    )
                     seen = Verdict("seen", index, score, probability=probability, how=how)
             elif probability > near.probability or near.entry_index is None:
                 near = Verdict("new", index, probability, probability=probability)
@@ -395,7 +395,9 @@ class Ledger:
         entries = self.entries
         # Among claims carrying as many role words, the one carrying the rarer ones is the claim
         # restated ("reviewed" over "Syria", which half the story's claims name).
-        rarity = {w: 1.0 / len(self.postings.get(w, ())) if w in self.postings else 1.0 for w in need}
+        rarity = {
+            w: 1.0 / len(self.postings.get(w, ())) if w in self.postings else 1.0 for w in need
+        }
         ranked = sorted(
             (
                 (len(shared), sum(rarity[w] for w in shared), -i)
@@ -448,7 +450,9 @@ class Ledger:
             verdicts.append(verdict)
         weakest = min(verdicts, key=lambda v: v.score)
         probability = min(v.probability for v in verdicts)
-        return Verdict("seen", weakest.entry_index, weakest.score, probability=probability, how="clauses")
+        return Verdict(
+            "seen", weakest.entry_index, weakest.score, probability=probability, how="clauses"
+        )
 
 
 def diff_claims(
@@ -483,6 +487,4 @@ def _result(sentence: str, verdict: Verdict, ledger: Ledger) -> ClaimResult:
     entry = ledger.entries[verdict.entry_index]
     score = verdict.probability if verdict.status == "new" else verdict.score
     match = Match(entry.text, entry.document, score, entry.claim_id)
-    return ClaimResult(
-        sentence, verdict.status, None, match, verdict.change, confidence, uncertain
-    )
+    return ClaimResult(sentence, verdict.status, None, match, verdict.change, confidence, uncertain)

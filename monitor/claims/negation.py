@@ -8,8 +8,8 @@ from monitor.claims.normalize import DENY_VERBS, NEGATIONS
 
 # Verbs that negate the verb after them: "failed to pay" = "did not pay".
 _NEGATING_VERBS = frozenset(
-    "fail fails failed failing refuse refuses refused refusing".split()
-    + "decline declines declined declining".split()
+    ["fail", "fails", "failed", "failing", "refuse", "refuses", "refused", "refusing"]
+    + ["decline", "declines", "declined", "declining"]
 )
 _NEGATIVE_WORDS = frozenset({"lack", "lacks", "lacked", "lacking"})
 # "not only", "not surprisingly", "no doubt", "whether or not" negate nothing.

@@ -171,7 +171,7 @@ _NEGATED_SYNONYMS = (
 _NEGATED_FORMS = {w: group.split()[0] for group in _NEGATED_SYNONYMS for w in group.split()}
 _UN_WORDS = {
     **{"un" + group.split()[0]: group.split()[0] for group in _NEGATED_SYNONYMS},
-    **dict.fromkeys("undisclosed unreported unannounced unrevealed".split(), "known"),
+    **dict.fromkeys(["undisclosed", "unreported", "unannounced", "unrevealed"], "known"),
     "unidentified": "named",
     "anonymous": "named",
     "uncertain": "sure",
@@ -180,8 +180,7 @@ _UN_WORDS = {
 }
 # Words allowed between "not" and the word it negates: "has not yet been publicly disclosed".
 _NEGATION_GAP = frozenset(
-    "be been being yet previously publicly officially immediately formally widely fully so very "
-    "made".split()
+    ["be", "been", "being", "yet", "previously", "publicly", "officially", "immediately", "formally", "widely", "fully", "so", "very", "made"]
 )
 _COMPOUND_HEADS = frozenset(k.split()[0] for k in _COMPOUNDS)
 _NON_WORD = re.compile(r"[^\w%.]+")
@@ -193,26 +192,16 @@ _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _NON_WORD_OR_STRAY_DOT = re.compile(r"[^\w%.]+|(?<!\d)\.|\.(?!\d)")  # one pass of both
 
 STOPWORDS = frozenset(
-    """a an the and or but if then so of to in on at by for with from as into onto over under about
-    than that this these those there here it its it's is are was were be been being am do does did
-    has have had having will would shall should can could may might must he she they them their his
-    her him we our you your i me my who whom whose which what when where why how also just very
-    not no all any some such own same other more most much many each both few only too
-    while after before during since until up down out off again further once because through
-    between against above below s t previously formerly""".split()
+    ["a", "an", "the", "and", "or", "but", "if", "then", "so", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "onto", "over", "under", "about", "than", "that", "this", "these", "those", "there", "here", "it", "its", "it's", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "has", "have", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "he", "she", "they", "them", "their", "his", "her", "him", "we", "our", "you", "your", "i", "me", "my", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "also", "just", "very", "not", "no", "all", "any", "some", "such", "own", "same", "other", "more", "most", "much", "many", "each", "both", "few", "only", "too", "while", "after", "before", "during", "since", "until", "up", "down", "out", "off", "again", "further", "once", "because", "through", "between", "against", "above", "below", "s", "t", "previously", "formerly"]
 )
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without"}
 )
 ASSERT_VERBS = frozenset(
-    """say says said saying claim claims claimed claiming state states stated told tell tells
-    according report reports reported add adds added note notes noted confirm confirms confirmed
-    announce announces announced insist insists insisted allege alleges alleged assert asserts
-    asserted argue argues argued acknowledge acknowledged admit admitted""".split()
+    ["say", "says", "said", "saying", "claim", "claims", "claimed", "claiming", "state", "states", "stated", "told", "tell", "tells", "according", "report", "reports", "reported", "add", "adds", "added", "note", "notes", "noted", "confirm", "confirms", "confirmed", "announce", "announces", "announced", "insist", "insists", "insisted", "allege", "alleges", "alleged", "assert", "asserts", "asserted", "argue", "argues", "argued", "acknowledge", "acknowledged", "admit", "admitted"]
 )
 DENY_VERBS = frozenset(
-    """deny denies denied denying reject rejects rejected disputed disputing refute refutes
-    refuted dismiss dismisses dismissed contradict contradicts contradicted""".split()
+    ["deny", "denies", "denied", "denying", "reject", "rejects", "rejected", "disputed", "disputing", "refute", "refutes", "refuted", "dismiss", "dismisses", "dismissed", "contradict", "contradicts", "contradicted"]
 )
 
 

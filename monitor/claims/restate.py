@@ -79,8 +79,27 @@ _CONCEPT_GROUPS = (
 _CONCEPT = {word: group.split()[0] for group in _CONCEPT_GROUPS for word in group.split()}
 # Light verbs and reporting residue: they carry no claim of their own ("launched raids" = "raids").
 LIGHT_CONCEPTS = frozenset(
-    "launch carri conduct mak made tak took hold held begin behind scen say official sourc "
-    "report time least order".split()
+    [
+        "launch",
+        "carri",
+        "conduct",
+        "mak",
+        "made",
+        "tak",
+        "took",
+        "hold",
+        "held",
+        "begin",
+        "behind",
+        "scen",
+        "say",
+        "official",
+        "sourc",
+        "report",
+        "time",
+        "least",
+        "order",
+    ]
 )
 
 

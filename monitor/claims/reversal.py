@@ -35,7 +35,9 @@ _QUANTIFIER_STEMS = frozenset(
     content_stem(w) for phrase, _ in _QUANTIFIER_PHRASES for w in phrase
 ) | {"onli"}
 # Skipped between a quantifier and the noun it counts: "most of those Israeli airstrikes".
-_QUANTIFIER_GAP = frozenset("of the those these a an its their his her our".split())
+_QUANTIFIER_GAP = frozenset(
+    ["of", "the", "those", "these", "a", "an", "its", "their", "his", "her", "our"]
+)
 
 # Predicates that say the opposite, as content stems (synonyms already merged by content_stem).
 _ANTONYM_PAIRS = (
@@ -76,7 +78,7 @@ _ANTONYMS: dict[str, frozenset[str]] = {}
 for _a, _b in _ANTONYM_PAIRS:
     _ANTONYMS[_a] = _ANTONYMS.get(_a, frozenset()) | {_b}
     _ANTONYMS[_b] = _ANTONYMS.get(_b, frozenset()) | {_a}
-_MODALS = frozenset("will would can could shall should may might must".split())
+_MODALS = frozenset(["will", "would", "can", "could", "shall", "should", "may", "might", "must"])
 _NEGATORS = frozenset({"not", "never"})
 
 # Share (%) of the later sentence's other role words the earlier one must carry: a reversal keeps
@@ -180,15 +182,9 @@ def modal_negation(earlier: Prepared, later: Prepared) -> bool:
     """A negation flip that sits on a modal verb: "will" / "will not", "can" / "cannot"."""
     negated = later if later.negation == 2 else earlier
     words = negated.words
-    return any(
-        w in _NEGATORS and i > 0 and words[i - 1] in _MODALS
-        for i, w in enumerate(words)
-    )
+    return any(w in _NEGATORS and i > 0 and words[i - 1] in _MODALS for i, w in enumerate(words))
 
 
 def may_reverse(prepared: Prepared) -> bool:
     """Whether a sentence has any word a reversal turns on (a cheap screen before the checks)."""
-    return bool(
-        _quantifiers(prepared.words)
-        or not prepared.content.isdisjoint(_ANTONYMS)
-    )
+    return bool(_quantifiers(prepared.words) or not prepared.content.isdisjoint(_ANTONYMS))

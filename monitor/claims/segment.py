@@ -80,10 +80,49 @@ _PLAIN_VERBS = re.compile(
 # Abbreviations nupunkt ends a sentence at. Titles stand before a name, road and section words
 # before a number: "Det.-Sgt. Ann Roy", "Hwy. 401", "Rte. 9".
 _TITLE_ABBREVIATIONS = frozenset(
-    "det sgt det.-sgt d/sgt insp supt cpl pte pvt const cst lt col capt cmdr gen maj adm brig "
-    "sen rep gov atty prof dr rev fr msgr hon mr mrs ms ald coun cllr staff-sgt s/sgt".split()
+    [
+        "det",
+        "sgt",
+        "det.-sgt",
+        "d/sgt",
+        "insp",
+        "supt",
+        "cpl",
+        "pte",
+        "pvt",
+        "const",
+        "cst",
+        "lt",
+        "col",
+        "capt",
+        "cmdr",
+        "gen",
+        "maj",
+        "adm",
+        "brig",
+        "sen",
+        "rep",
+        "gov",
+        "atty",
+        "prof",
+        "dr",
+        "rev",
+        "fr",
+        "msgr",
+        "hon",
+        "mr",
+        "mrs",
+        "ms",
+        "ald",
+        "coun",
+        "cllr",
+        "staff-sgt",
+        "s/sgt",
+    ]
 )
-_NUMBER_ABBREVIATIONS = frozenset("hwy hwys rte rt no nos art sec vol fwy pkwy exit".split())
+_NUMBER_ABBREVIATIONS = frozenset(
+    ["hwy", "hwys", "rte", "rt", "no", "nos", "art", "sec", "vol", "fwy", "pkwy", "exit"]
+)
 _ENDING_ABBREVIATION = re.compile(r"(?:^|[\s(])([A-Za-z][A-Za-z./\-]*)\.$")
 _TERMINAL = ".!?…:;"
 _QUOTE_ENDINGS = ("”", '"', "''", "’")

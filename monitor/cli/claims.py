@@ -67,8 +67,11 @@ def add_claims(parser: argparse.ArgumentParser) -> None:
         "(default: the corrections alone)",
     )
     retrain.add_argument("--folds", type=int, default=5, help="folds of held-out corrections")
-    retrain.add_argument("--output", default=None, help="model file (default: [claims] model_path "
-                         "or <database>.claims-model.json)")
+    retrain.add_argument(
+        "--output",
+        default=None,
+        help="model file (default: [claims] model_path or <database>.claims-model.json)",
+    )
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

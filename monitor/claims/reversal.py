@@ -34,6 +34,7 @@ _QUANTIFIER_PHRASES: tuple[tuple[tuple[str, ...], int], ...] = (
 _QUANTIFIER_STEMS = frozenset(
     content_stem(w) for phrase, _ in _QUANTIFIER_PHRASES for w in phrase
 ) | {"onli"}
+_QUANTIFIER_FIRST = frozenset(phrase[0] for phrase, _ in _QUANTIFIER_PHRASES)
 # Skipped between a quantifier and the noun it counts: "most of those Israeli airstrikes".
 _QUANTIFIER_GAP = frozenset(
     ["of", "the", "those", "these", "a", "an", "its", "their", "his", "her", "our"]
@@ -112,6 +113,8 @@ def _is_modifier(word: str) -> bool:
 
 def _quantifier_at(words: tuple[str, ...], i: int) -> tuple[int | None, int]:
     word = words[i]
+    if word not in _QUANTIFIER_FIRST and not word[0].isdigit():
+        return None, 1
     if word[0].isdigit():
         value = word.rstrip("%")
         try:

@@ -18,7 +18,13 @@ from monitor.claims.features import _LATER_CONTAINED, DEFAULT_MODEL, ParaphraseM
 from monitor.claims.normalize import _ATTRIBUTION_STEMS, STOPWORDS, content_stem
 from monitor.claims.prepare import Prepared, prepare
 from monitor.claims.restate import _CONCEPT, claim_concepts, concepts, strip_reporting_frame
-from monitor.claims.reversal import agreement, may_reverse, modal_negation, reversal_kind
+from monitor.claims.reversal import (
+    agreement,
+    may_be_reversed,
+    may_reverse,
+    modal_negation,
+    reversal_kind,
+)
 from monitor.claims.segment import clauses, segment
 from monitor.settings import ClaimSettings
 
@@ -273,12 +279,16 @@ class Ledger:
                 if inner.entry_index is not None and inner.probability > best.probability:
                     best = inner
         # Clauses first: each clause names its own earlier claim, and polarity is per clause.
-        if clause_split and settings.split_clauses and self._clauses_may_cover(prepared):
+        need = claim_concepts(prepared.core)
+        ids = (
+            self.candidates(prepared, prepared.content | concepts(prepared.content)) if need else []
+        )
+        if clause_split and settings.split_clauses and self._clauses_may_cover(need, ids):
             by_clause = self._judge_clauses(prepared)
             if by_clause is not None:
                 return by_clause
-        if settings.coverage_check:
-            covered = self._covered(prepared)
+        if settings.coverage_check and ids:
+            covered = self._covered(prepared, need, ids)
             if covered is not None:
                 return covered
         return best
@@ -365,7 +375,10 @@ class Ledger:
             # A reversal of a claim past the few scored ones: "no Americans were injured" inside
             # a long sentence, turned into "three Americans were injured".
             for _, index in overlaps[settings.scored_candidate_limit :]:
-                earlier = entries[index].prepared
+                entry = entries[index]
+                if not may_be_reversed(entry.normalized, entry.content):
+                    continue  # preparing it in full costs more than this screen
+                earlier = entry.prepared
                 turned = reversal_kind(earlier, prepared)
                 if turned is not None:
                     p = self.model.probability(pair_features(earlier, prepared))
@@ -378,7 +391,7 @@ class Ledger:
             near = Verdict("new", index, p, probability=p)
         return seen or changed or near
 
-    def _covered(self, prepared: Prepared) -> Verdict | None:
+    def _covered(self, prepared: Prepared, need: frozenset[str], ids: list[int]) -> Verdict | None:
         """Seen when one earlier claim, with at most one more, carries every role word of the sentence.
 
         Feature-free: a restatement in other words ("pre-screens raids" / "missions were reviewed
@@ -386,11 +399,7 @@ class Ledger:
         in polarity and figures, and must not be turned around by it.
         """
         settings = self.settings
-        need = claim_concepts(prepared.core)
         if len(need) < settings.coverage_min_words:
-            return None
-        ids = self.candidates(prepared, prepared.content | concepts(prepared.content))
-        if not ids:
             return None
         entries = self.entries
         # Among claims carrying as many role words, the one carrying the rarer ones is the claim
@@ -427,15 +436,15 @@ class Ledger:
             return Verdict("seen", first, max(p, top / len(need)), probability=p, how="coverage")
         return None
 
-    def _clauses_may_cover(self, prepared: Prepared) -> bool:
+    def _clauses_may_cover(self, need: frozenset[str], ids: list[int]) -> bool:
         """Whether earlier claims together carry enough of the sentence for clauses to be tried."""
-        need = claim_concepts(prepared.core)
-        if not need:
+        if not need or not ids:
             return False
-        ids = self.candidates(prepared, prepared.content | concepts(prepared.content))
         covered: set[str] = set()
         for i in ids:
-            covered |= need & self.entries[i].concepts
+            shared = need & self.entries[i].concepts
+            if len(shared) >= 2:  # one shared word ("Syria") says nothing about a clause
+                covered |= shared
         return len(covered) * 100 >= self.settings.clause_split_min_coverage_pct * len(need)
 
     def _judge_clauses(self, prepared: Prepared) -> Verdict | None:

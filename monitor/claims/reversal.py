@@ -188,6 +188,11 @@ def modal_negation(earlier: Prepared, later: Prepared) -> bool:
     return any(w in _NEGATORS and i > 0 and words[i - 1] in _MODALS for i, w in enumerate(words))
 
 
+def may_be_reversed(normalized: str, content: frozenset[str]) -> bool:
+    """Whether a stored claim has a quantifier or antonym a later sentence could turn around."""
+    return not content.isdisjoint(_ANTONYMS) or not _QUANTIFIER_FIRST.isdisjoint(normalized.split())
+
+
 def may_reverse(prepared: Prepared) -> bool:
     """Whether a sentence has any word a reversal turns on (a cheap screen before the checks)."""
     return bool(_quantifiers(prepared.words) or not prepared.content.isdisjoint(_ANTONYMS))

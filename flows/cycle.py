@@ -26,8 +26,14 @@ from prefect.utilities.annotations import quote
 from monitor import alerts, analysis, articles, db, feeds, stories
 from monitor import claims as claim_stage
 from monitor.settings import Settings, load_settings
+from monitor.state import PipelineState
 
 PAGE_BATCH_SIZE = 200  # pages per batch on the Dask path, per shard
+
+# The one owner of this process's caches and extraction workers (monitor/state.py): every cycle
+# run in this process passes it to its stages. Nothing else may hold a PipelineState for the
+# cycle; `PROCESS_STATE.reset()` empties it.
+PROCESS_STATE = PipelineState()
 
 
 @dataclasses.dataclass
@@ -63,10 +69,6 @@ def _report_dict(report: Any) -> dict[str, Any]:
     return dict(report or {})
 
 
-# Modules the extraction workers' fork server imports once: the `analyze` hook lives there.
-WORKER_ANALYSIS_MODULES = ("monitor.analysis",)
-
-
 @contextmanager
 def _timed(summary: CycleSummary, stage: str) -> Iterator[None]:
     started = time.perf_counter()
@@ -79,10 +81,12 @@ def _timed(summary: CycleSummary, stage: str) -> Iterator[None]:
 
 
 @task(cache_policy=NO_CACHE)
-def prepare_database(settings: Settings, poll_all_now: bool) -> list[feeds.DueFeed]:
+def prepare_database(
+    settings: Settings, poll_all_now: bool, state: PipelineState
+) -> list[feeds.DueFeed]:
     """Apply migrations, sync configured feeds and stories, and pick the feeds due now."""
     if not settings.scale.dask_address:
-        articles.warm_extraction_pool(settings.scale.extraction_processes, preload=WORKER_ANALYSIS_MODULES)
+        state.extraction.warm(settings.scale.extraction_processes)
     now = db.utcnow()
     with db.open_db(settings.database) as con:
         feeds.sync_feeds(con, settings.feeds, settings.polling, now)
@@ -113,17 +117,17 @@ def select_pending_entries(settings: Settings, limit: int) -> list[articles.Pend
 
 
 @task(cache_policy=NO_CACHE)
-def link_stories(settings: Settings) -> Any:
+def link_stories(settings: Settings, state: PipelineState) -> Any:
     """Link every new article version to a story."""
     with db.open_db(settings.database) as con:
-        return stories.link_articles(con, settings.linking, db.utcnow())
+        return stories.link_articles(con, settings.linking, db.utcnow(), state.stories)
 
 
 @task(cache_policy=NO_CACHE)
-def detect_claims(settings: Settings) -> Any:
+def detect_claims(settings: Settings, state: PipelineState) -> Any:
     """Judge every sentence of the new article versions against its story's claim ledger."""
     with db.open_db(settings.database) as con:
-        return claim_stage.detect_claims(con, settings.claims, db.utcnow())
+        return claim_stage.detect_claims(con, settings.claims, db.utcnow(), state.claims)
 
 
 @task(cache_policy=NO_CACHE)
@@ -159,7 +163,9 @@ def refresh_search_index(settings: Settings) -> None:
         )
 
 
-def _ingest_here(settings: Settings, poll_all_now: bool, summary: CycleSummary) -> None:
+def _ingest_here(
+    settings: Settings, poll_all_now: bool, summary: CycleSummary, state: PipelineState
+) -> None:
     """Poll feeds, then fetch/extract/save pages, link stories and judge claims, batch by batch.
 
     While one batch is linked and judged here, the next one downloads and extracts on the
@@ -167,7 +173,7 @@ def _ingest_here(settings: Settings, poll_all_now: bool, summary: CycleSummary) 
     this thread: DuckDB has one writer.
     """
     with _timed(summary, "feeds"):
-        due = prepare_database(quote(settings), poll_all_now)
+        due = prepare_database(quote(settings), poll_all_now, quote(state))
         fetched_feeds = fetch_feeds(quote(due), quote(settings))
         summary.feeds = _report_dict(save_feeds(quote(fetched_feeds), quote(settings)))
     processes = settings.scale.extraction_processes
@@ -184,7 +190,9 @@ def _ingest_here(settings: Settings, poll_all_now: bool, summary: CycleSummary) 
         if not pending:
             return None
         seen_entries.update(p.entry_id for p in pending)
-        return fetch_and_extract_pages.submit(quote(pending), quote(settings), processes)
+        return fetch_and_extract_pages.submit(
+            quote(pending), quote(settings), processes, quote(state.extraction)
+        )
 
     with _timed(summary, "articles"):
         batch = submit_next_batch()
@@ -196,16 +204,17 @@ def _ingest_here(settings: Settings, poll_all_now: bool, summary: CycleSummary) 
         if batch is not None:
             with _timed(summary, "articles"):
                 pages = batch.result()
-                _add_up(summary.articles, _report_dict(save_pages(quote(pages), quote(settings))))
+                saved = save_pages(quote(pages), quote(settings), quote(state))
+                _add_up(summary.articles, _report_dict(saved))
                 # Prefect keeps each task's return value until the flow run ends; emptying the
                 # list lets a stored batch's HTML and texts go (about 100 MB per 1,000 pages).
                 pages.clear()
                 summary.articles["batches"] = summary.articles.get("batches", 0) + 1
                 batch = submit_next_batch()
         with _timed(summary, "stories"):
-            _add_up(summary.stories, _report_dict(link_stories(quote(settings))))
+            _add_up(summary.stories, _report_dict(link_stories(quote(settings), quote(state))))
         with _timed(summary, "claims"):
-            _add_up(summary.claims, _report_dict(detect_claims(quote(settings))))
+            _add_up(summary.claims, _report_dict(detect_claims(quote(settings), quote(state))))
 
 
 def _add_up(totals: dict[str, Any], batch: dict[str, Any]) -> None:
@@ -231,28 +240,36 @@ def _shards(items: list[Any], shards: int) -> list[list[Any]]:
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def fetch_and_extract_pages(
-    pending: list[articles.PendingEntry], settings: Settings, processes: int = 1
+    pending: list[articles.PendingEntry],
+    settings: Settings,
+    processes: int = 1,
+    pool: articles.ExtractionPool | None = None,
 ) -> list[articles.PageResult]:
-    """Fetch a batch of pages and extract their text (on PROCESSES workers); no database access.
+    """Fetch a batch of pages and extract their text (on PROCESSES workers of POOL); no database access.
 
-    The workers also extract each article's story terms and prepare its claim sentences.
+    The workers also extract each article's story terms and prepare its claim sentences. On a
+    Dask worker there is no POOL: extraction runs in the task (PROCESSES is 1).
     """
     analyze = functools.partial(analysis.analyze_article, settings.linking, settings.claims)
-    return articles.fetch_and_extract_pages(pending, settings.fetch, processes, analyze)
+    return articles.fetch_and_extract_pages(pending, settings.fetch, processes, analyze, pool)
 
 
 @task(cache_policy=NO_CACHE)
-def save_pages(results: list[articles.PageResult], settings: Settings) -> Any:
+def save_pages(
+    results: list[articles.PageResult], settings: Settings, state: PipelineState
+) -> Any:
     """Store extracted articles and versions (in the flow process: the single writer)."""
     with db.open_db(settings.database) as con:
         report = articles.save_articles(con, results, settings.fetch, db.utcnow())
-    analysis.remember_analyses((r.analysis for r in results), settings.linking, settings.claims)
+    analysis.remember_analyses(
+        (r.analysis for r in results), settings.linking, settings.claims, state
+    )
     return report
 
 
 @flow(name="monitor-fetch-extract", log_prints=False)
 def fetch_extract_flow(
-    due: list[feeds.DueFeed], settings: Settings
+    due: list[feeds.DueFeed], settings: Settings, state: PipelineState
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Fan feed polls and page fetch+extract out per host shard; save each batch here."""
     shards = settings.scale.feed_shards
@@ -269,18 +286,18 @@ def fetch_extract_flow(
         seen_entries.update(p.entry_id for p in pending)
         futures = [fetch_and_extract_pages.submit(shard, settings) for shard in _shards(pending, shards)]
         results = [result for future in futures for result in future.result()]
-        _add_up(totals, _report_dict(save_pages(quote(results), quote(settings))))
+        _add_up(totals, _report_dict(save_pages(quote(results), quote(settings), quote(state))))
     return feeds_report, totals
 
 
 def _fetch_extract_on_dask(
-    due: list[feeds.DueFeed], settings: Settings
+    due: list[feeds.DueFeed], settings: Settings, state: PipelineState
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run fetch_extract_flow with its tasks on the Dask cluster at [scale] dask_address."""
     from prefect_dask.task_runners import DaskTaskRunner
 
     runner = DaskTaskRunner(address=settings.scale.dask_address)
-    return fetch_extract_flow.with_options(task_runner=runner)(due, settings)
+    return fetch_extract_flow.with_options(task_runner=runner)(due, settings, state)
 
 
 def _start_run(settings: Settings, started_at: datetime) -> int:
@@ -302,13 +319,13 @@ def cycle_flow(
     settings = load_settings(config_path)
     try:
         with db.cycle_lock(settings.database.path, wait_s=lock_wait_seconds), db.hold_open(settings.database):
-            return _run_stages(settings, poll_all_now)
+            return _run_stages(settings, poll_all_now, PROCESS_STATE)
     except db.CycleLockedError as e:
         logger.warning("%s", e)
         return CycleSummary(skipped=str(e)).as_dict()
 
 
-def _run_stages(settings: Settings, poll_all_now: bool) -> dict[str, Any]:
+def _run_stages(settings: Settings, poll_all_now: bool, state: PipelineState) -> dict[str, Any]:
     """Every stage in order, recorded in the runs table as completed or failed."""
     summary = CycleSummary()
     started_at = db.utcnow()
@@ -316,14 +333,14 @@ def _run_stages(settings: Settings, poll_all_now: bool) -> dict[str, Any]:
     try:
         if settings.scale.dask_address:
             with _timed(summary, "feeds_and_articles"):
-                due = prepare_database(settings, poll_all_now)
-                summary.feeds, summary.articles = _fetch_extract_on_dask(due, settings)
+                due = prepare_database(settings, poll_all_now, quote(state))
+                summary.feeds, summary.articles = _fetch_extract_on_dask(due, settings, state)
             with _timed(summary, "stories"):
-                summary.stories = _report_dict(link_stories(settings))
+                summary.stories = _report_dict(link_stories(settings, quote(state)))
             with _timed(summary, "claims"):
-                summary.claims = _report_dict(detect_claims(settings))
+                summary.claims = _report_dict(detect_claims(settings, quote(state)))
         else:
-            _ingest_here(settings, poll_all_now, summary)
+            _ingest_here(settings, poll_all_now, summary, state)
         with _timed(summary, "alerts"):
             report, summary_md = send_alerts(quote(settings), started_at)
             summary.alerts = _report_dict(report)

@@ -543,16 +543,36 @@ def fetch_and_extract_pages(
     settings: FetchSettings,
     processes: int = 1,
     analyze: Callable[[ExtractedArticle], Any] | None = None,
+    pool: ExtractionPool | None = None,
 ) -> list[PageResult]:
     """Fetch pages concurrently and extract each one as soon as it arrives, on PROCESSES workers.
 
     With more than one process, extraction of the first pages overlaps the download of the rest,
     and trafilatura uses every core instead of one. ANALYZE (picklable, pure) also runs on the
-    workers for each extracted article; its result comes back as `PageResult.analysis`.
+    workers for each extracted article; its result comes back as `PageResult.analysis`. POOL is
+    a standing pool to use (the cycle's); without one, a pool is started for this call and shut
+    down at its end.
     """
-    pool = extraction_pool(processes)
-    if pool is None:
+    own = pool is None
+    pool = ExtractionPool() if pool is None else pool
+    try:
+        return _fetch_and_extract(entries, settings, processes, analyze, pool)
+    finally:
+        if own:
+            pool.shutdown(wait=True)
+
+
+def _fetch_and_extract(
+    entries: list[PendingEntry],
+    settings: FetchSettings,
+    processes: int,
+    analyze: Callable[[ExtractedArticle], Any] | None,
+    pool: ExtractionPool,
+) -> list[PageResult]:
+    workers = pool.executor(processes)
+    if workers is None:
         return extract_pages(fetch_pages(entries, settings), analyze)
+    submit = workers.submit
     by_url = _entries_by_url(entries)
     urls = list(by_url)
     fetch_one = _page_fetcher(settings, client := make_client(settings))
@@ -561,7 +581,7 @@ def fetch_and_extract_pages(
         response = fetch_one(url)
         if non_html_reason(response):
             return response, None
-        return response, pool.submit(extract_response, response, analyze)
+        return response, submit(extract_response, response, analyze)
 
     with client:
         outcomes = fetch_concurrently(urls, lambda url: url, fetch_then_submit, settings)
@@ -572,7 +592,7 @@ def fetch_and_extract_pages(
                 results[entry.entry_id] = page_result(_page_fetch(entry, url, outcome))
             continue
         response, future = outcome
-        extracted = _collect(future, response.url) if future is not None else None
+        extracted = _collect(future, response.url, pool) if future is not None else None
         for entry in by_url[url]:
             results[entry.entry_id] = page_result(_page_fetch(entry, url, response), extracted)
     return [results[entry.entry_id] for entry in entries]
@@ -599,14 +619,13 @@ def _page_fetcher(settings: FetchSettings, client: httpx.Client) -> Callable[[st
     return fetch_one
 
 
-def _collect(future: Future[ExtractedPage], url: str) -> ExtractedPage:
+def _collect(future: Future[ExtractedPage], url: str, pool: ExtractionPool) -> ExtractedPage:
     try:
         return future.result()
     except BrokenProcessPool:
         # A worker died (a page crashed lxml, or the OOM killer): the page is retried next cycle
         # and the next batch gets a fresh pool.
-        with _POOL_LOCK:
-            _discard_extraction_pool()
+        pool.shutdown()
         return ExtractedPage(None, None, f"extraction worker process died while extracting {url}")
     except Exception as e:  # noqa: BLE001 - e.g. a result too large to send back: data, not a crash
         return ExtractedPage(None, None, f"extraction in a worker process failed: {type(e).__name__}: {e}")
@@ -707,32 +726,64 @@ def extract_pages(
     return [page_result(fetch, None, analyze) for fetch in fetches]
 
 
-_POOL: tuple[int, ProcessPoolExecutor] | None = None
-_POOL_LOCK = threading.Lock()
+class ExtractionPool:
+    """Extraction worker processes, started on first use and kept until `shutdown`.
 
-
-def extraction_pool(processes: int, preload: Sequence[str] = ()) -> ProcessPoolExecutor | None:
-    """The standing pool of PROCESSES extraction workers (0: one per CPU); None for in-process.
-
-    PRELOAD names modules the fork server imports once, so workers share them (e.g. the module of
-    an `analyze` function).
+    One owner holds it (the cycle's `monitor.state.PipelineState`) and passes it in; a call
+    given none starts its own and shuts it down. PRELOAD names modules the fork server imports
+    once, so workers share them (e.g. the module of an `analyze` function).
     """
-    global _POOL
-    wanted = processes or os.cpu_count() or 1
-    if wanted <= 1:
-        return None
-    with _POOL_LOCK:
-        if _POOL is not None and _POOL[0] == wanted:
-            return _POOL[1]
-        _discard_extraction_pool()
-        # forkserver, not fork: the cycle process runs Prefect's threads, and forking a threaded
-        # process can copy a held lock into the child. The server preloads this module once.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__, *preload])
-        _POOL = (wanted, ProcessPoolExecutor(
-            wanted, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
-        ))
-        return _POOL[1]
+
+    def __init__(self, preload: Sequence[str] = ()) -> None:
+        self.preload = tuple(preload)
+        self._lock = threading.Lock()
+        self._running: tuple[int, ProcessPoolExecutor] | None = None
+
+    @property
+    def started(self) -> bool:
+        """Whether worker processes are running (or starting)."""
+        return self._running is not None
+
+    def executor(self, processes: int) -> ProcessPoolExecutor | None:
+        """The pool of PROCESSES workers (0: one per CPU), started if needed; None for in-process."""
+        wanted = processes or os.cpu_count() or 1
+        if wanted <= 1:
+            return None
+        with self._lock:
+            if self._running is not None and self._running[0] == wanted:
+                return self._running[1]
+            self._discard()
+            # forkserver, not fork: the cycle process runs Prefect's threads, and forking a
+            # threaded process can copy a held lock into the child. The server preloads this
+            # module once.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__, *self.preload])
+            workers = ProcessPoolExecutor(
+                wanted, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+            )
+            self._running = (wanted, workers)
+            return workers
+
+    def warm(self, processes: int) -> None:
+        """Start the workers in the background, so their start-up overlaps feed polling."""
+
+        def start() -> None:
+            workers = self.executor(processes)
+            if workers is not None:
+                for _ in range(processes or os.cpu_count() or 1):
+                    workers.submit(int)
+
+        threading.Thread(target=start, name="extraction-pool-warm-up", daemon=True).start()
+
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop the workers (cancelling queued work); the next `executor` call starts new ones."""
+        with self._lock:
+            self._discard(wait)
+
+    def _discard(self, wait: bool = False) -> None:
+        if self._running is not None:
+            self._running[1].shutdown(wait=wait, cancel_futures=True)
+            self._running = None
 
 
 def _exit_with_parent(parent_pid: int, check_every_s: float = 2.0) -> None:
@@ -753,26 +804,6 @@ def _exit_with_parent(parent_pid: int, check_every_s: float = 2.0) -> None:
                 continue
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
-def warm_extraction_pool(processes: int, preload: Sequence[str] = ()) -> None:
-    """Start the extraction workers in the background, so their start-up overlaps feed polling."""
-
-    def start() -> None:
-        pool = extraction_pool(processes, preload)
-        if pool is not None:
-            for _ in range(processes or os.cpu_count() or 1):
-                pool.submit(int)
-
-    threading.Thread(target=start, name="extraction-pool-warm-up", daemon=True).start()
-
-
-def _discard_extraction_pool() -> None:
-    """Shut the pool down without waiting (the caller holds _POOL_LOCK or owns the pool)."""
-    global _POOL
-    if _POOL is not None:
-        _POOL[1].shutdown(wait=False, cancel_futures=True)
-        _POOL = None
 
 
 # --- saving -------------------------------------------------------------------------------------

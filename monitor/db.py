@@ -653,3 +653,15 @@ def _create_id_sequences(con: duckdb.DuckDBPyConnection) -> None:
         starts.update(dict(con.execute(" UNION ALL ".join(reads)).fetchall()))
     con.execute("".join(f"CREATE TEMP SEQUENCE IF NOT EXISTS {sequence} START {int(start)};"
                         for sequence, start in starts.items()))
+
+
+def reset_connections() -> None:
+    """Forget which files this process migrated and close its DuckLake instances (between cycles).
+
+    A connection held by an open `hold_open` block is left to that block, which closes it.
+    """
+    _MIGRATED.clear()
+    with _LAKE_INSTANCES_LOCK:
+        for instance in _LAKE_INSTANCES.values():
+            instance.close()
+        _LAKE_INSTANCES.clear()

@@ -15,6 +15,7 @@ import pytest
 from monitor import db
 from monitor.articles import (
     ArticleReport,
+    ExtractionPool,
     PendingEntry,
     _collect,
     article_from_document,
@@ -22,7 +23,6 @@ from monitor.articles import (
     extract_article,
     extract_document,
     extract_pages,
-    extraction_pool,
     fetch_and_extract_pages,
     fetch_pages,
     is_boilerplate_line,
@@ -525,16 +525,36 @@ def test_the_analyze_hook_runs_on_the_workers_and_a_failing_one_loses_no_page(
 
 
 def test_a_dead_extraction_worker_is_a_retryable_page_error_and_the_pool_is_replaced() -> None:
-    pool = extraction_pool(2)
-    assert pool is not None
-    future = pool.submit(os._exit, 3)  # what a page that crashes lxml would do to the worker
+    pool = ExtractionPool()
+    try:
+        workers = pool.executor(2)
+        assert workers is not None and pool.executor(2) is workers  # kept between batches
+        future = workers.submit(os._exit, 3)  # what a page that crashes lxml would do to the worker
 
-    extracted = _collect(future, "https://example.test/crashing-page")
+        extracted = _collect(future, "https://example.test/crashing-page", pool)
 
-    assert extracted.article is None and "worker process died" in (extracted.error or "")
-    fresh = extraction_pool(2)
-    assert fresh is not None and fresh is not pool
-    assert fresh.submit(sum, [1, 2]).result(timeout=60) == 3
+        assert extracted.article is None and "worker process died" in (extracted.error or "")
+        assert not pool.started
+        fresh = pool.executor(2)
+        assert fresh is not None and fresh is not workers
+        assert fresh.submit(sum, [1, 2]).result(timeout=60) == 3
+    finally:
+        pool.shutdown(wait=True)
+    assert not pool.started
+
+
+def test_a_call_without_a_pool_leaves_no_worker_running(
+    server: FixtureServer, fetch_settings: FetchSettings
+) -> None:
+    import multiprocessing
+
+    url = server.add("/alone", paragraphs_page("Harbour story alone", LONG_PARAGRAPHS))
+    before = set(multiprocessing.active_children())
+
+    results = fetch_and_extract_pages([PendingEntry(1, 1, url, None, None, 0)], fetch_settings, processes=2)
+
+    assert results[0].article is not None
+    assert set(multiprocessing.active_children()) <= before
 
 
 def test_a_batch_that_cannot_be_written_is_saved_page_by_page(
@@ -576,9 +596,9 @@ def test_extraction_workers_exit_when_the_cycle_process_is_killed(tmp_path: Path
     script = tmp_path / "pool_owner.py"
     script.write_text(
         "import os, sys, time\n"
-        "from monitor.articles import extraction_pool\n"
+        "from monitor.articles import ExtractionPool\n"
         "if __name__ == '__main__':\n"
-        "    pool = extraction_pool(2)\n"
+        "    pool = ExtractionPool().executor(2)\n"
         "    pids = [pool.submit(os.getpid).result(timeout=60) for _ in range(8)]\n"
         "    print(' '.join(str(p) for p in sorted(set(pids))), flush=True)\n"
         "    time.sleep(600)\n"

@@ -14,8 +14,8 @@ from monitor.cli import main
 from monitor.settings import LinkingSettings, StoryConfig
 from monitor.stories import (
     Doc,
+    StoryCaches,
     StoryLinker,
-    caches,
     cluster_documents,
     compact_term_df,
     extract_terms,
@@ -385,22 +385,23 @@ def _link_in_two_cycles(db_path: Path, forget_between: bool) -> tuple[object, ..
     """Link half the articles, let another connection fold the DF and drop rare terms, link the rest."""
     settings = LinkingSettings()
     docs = _docs()
+    kept = StoryCaches()  # as one process's cycles keep it
     with db.open_db(db_path) as con:
         for _, doc in docs[:4]:
             _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
-        link_articles(con, settings, T0)
+        link_articles(con, settings, T0, kept)
     # As `monitor maintenance` would, in its own connection: terms of one document lose their DF,
     # and another writer adds to a term this process has already read.
     with db.open_db(db_path) as other:
         compact_term_df(other, settings.model_copy(update={"term_df_terms_max": 1, "term_df_min_docs": 2}), T0)
         other.execute("INSERT INTO story_term_df VALUES ('e:bima', 40)")
     if forget_between:
-        caches._DF.df.clear()
+        kept.df.clear()
     with db.open_db(db_path) as con:
         for _, doc in docs[4:]:
             _add_article(con, str(doc.id), doc.title, doc.text, doc.published)
-        link_articles(con, settings, T0)
-        cached = {t: n for t, n in caches._DF.df.items()}
+        link_articles(con, settings, T0, kept)
+        cached = dict(kept.df.df)
         assert cached and cached == {t: _term_df(con).get(t, 0) for t in cached}
         return _vectors(con), con.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall()
 

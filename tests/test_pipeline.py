@@ -172,7 +172,14 @@ def _run_story_cycle(tmp_path: Path, name: str, batch_size: int) -> tuple[dict, 
 def test_a_cycle_in_small_batches_stores_and_judges_what_one_batch_does(
     prefect_harness: None, tmp_path: Path
 ) -> None:
+    from flows.cycle import PROCESS_STATE
+
     whole, whole_claims = _run_story_cycle(tmp_path, "one-batch", 200)
+    # The cycle handed its process state to the stages; the next cycle starts from a reset one,
+    # so the comparison below is also warm caches against cold ones.
+    assert PROCESS_STATE.claims.ledgers.ledgers and PROCESS_STATE.stories.terms.items
+    PROCESS_STATE.reset()
+    assert not (PROCESS_STATE.claims.ledgers.ledgers or PROCESS_STATE.stories.terms.items)
     batched, batched_claims = _run_story_cycle(tmp_path, "batches-of-2", 2)
 
     assert whole["articles"]["stored_new_articles"] == batched["articles"]["stored_new_articles"] == 5

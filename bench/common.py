@@ -23,7 +23,15 @@ except ImportError:  # optional: without it only this process's own peak is know
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
+SQL_DIR = BENCH_DIR / "sql"  # the bench's own named queries (bench_*), not shipped in the wheel
 LATEST_PATH = RESULTS_DIR / "latest.json"
+
+
+def use_bench_sql() -> None:
+    """Let db.query and db.execute find the bench's named queries in bench/sql as well."""
+    from monitor import db  # not at import: the memory sampler imports this module and stays small
+
+    db.add_query_dir(SQL_DIR)
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.common import use_bench_sql
 from bench.site import StoryDoc, load_corpus
 from monitor import db
 
@@ -78,6 +79,7 @@ def load_history(con: Any, articles: int, feed_ids: list[int], now: dt.datetime 
     """Insert `articles` synthetic history articles and everything hanging off them; seconds per step."""
     import time
 
+    use_bench_sql()
     now = now or db.utcnow()
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:

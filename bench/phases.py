@@ -236,7 +236,7 @@ def history_cache_key(size: int) -> str:
 
     digest = hashlib.sha256()
     paths = sorted((REPO_DIR / "sql" / "schema").glob("*.sql"))
-    paths += sorted((REPO_DIR / "sql" / "queries").glob("bench_history_*.sql"))
+    paths += sorted((REPO_DIR / "bench" / "sql").glob("bench_history_*.sql"))
     paths += [REPO_DIR / "bench" / "history.py"]
     for path in paths:
         digest.update(path.name.encode())
@@ -246,9 +246,12 @@ def history_cache_key(size: int) -> str:
 
 def build_history(size: int, path: Path) -> dict[str, Any]:
     """Create a database holding `size` history articles (from feeds no longer configured)."""
+    from bench.common import use_bench_sql
     from bench.history import load_history
     from monitor import db, feeds
     from monitor.settings import FeedConfig, PollingSettings
+
+    use_bench_sql()
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
@@ -275,8 +278,10 @@ def run_growth(spec: dict[str, Any]) -> dict[str, Any]:
     database = Path(spec["database_path"])
     with stopwatch() as copy:
         shutil.copyfile(cache, database)
+    from bench.common import use_bench_sql
     from monitor import db
 
+    use_bench_sql()
     with db.open_db(database) as con:
         index_builds = {row[0]: round(float(row[4]), 2) for row in db.query(con, "search_index_state")}
         db.execute(con, "bench_growth_index_fresh", {"now": db.utcnow()})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
-from monitor import alerts, analysis, articles, db, feeds, stories
+from monitor import alerts, analysis, articles, db, feeds, runs, stories
 from monitor import claims as claim_stage
 from monitor.settings import Settings, load_settings
 from monitor.state import PipelineState
@@ -106,7 +105,8 @@ def fetch_feeds(due: list[feeds.DueFeed], settings: Settings) -> list[feeds.Feed
 def save_feeds(fetches: list[feeds.FeedFetch], settings: Settings) -> Any:
     """Parse fetched feeds and store polling state and new entries."""
     with db.open_db(settings.database) as con:
-        return feeds.save_feed_results(con, fetches, settings.polling, db.utcnow())
+        return feeds.save_feed_results(con, fetches, settings.polling, db.utcnow(),
+                                       parse_timeout_s=settings.fetch.parse_timeout_s)
 
 
 @task(cache_policy=NO_CACHE)
@@ -302,12 +302,12 @@ def _fetch_extract_on_dask(
 
 def _start_run(settings: Settings, started_at: datetime) -> int:
     with db.open_db(settings.database) as con:
-        return db.insert_with_id(con, "runs_start", "run_ids", [started_at])
+        return runs.start_run(con, started_at)
 
 
 def _finish_run(settings: Settings, run_id: int, status: str, summary: CycleSummary) -> None:
     with db.open_db(settings.database) as con:
-        db.execute(con, "runs_finish", [db.utcnow(), status, json.dumps(summary.as_dict(), default=str), run_id])
+        runs.finish_run(con, run_id, status, summary.as_dict(), db.utcnow())
 
 
 @flow(name="monitor-cycle", log_prints=False)

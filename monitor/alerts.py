@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -38,6 +39,7 @@ from monitor.alerts_render import (  # noqa: F401 - composing lives there; these
     see_more,
     story_url,
 )
+from monitor.deadlines import alert_send_deadline_s, call_with_deadline
 from monitor.errors import ConfigError
 from monitor.settings import AlertSettings, ChannelConfig, Settings
 
@@ -499,8 +501,11 @@ def send_message(channel: Channel, message: Message) -> tuple[bool, str]:
                 server.socket_connect_timeout = channel.policy.send_timeout_s
             notifier = apprise.Apprise()
             notifier.add(server)
-            accepted = bool(notifier.notify(title=message.title, body=message.body,
-                                            body_format=body_format))
+            # A hard deadline: apprise's socket timeouts apply per read, not to the whole send.
+            accepted = bool(call_with_deadline(
+                functools.partial(notifier.notify, title=message.title, body=message.body,
+                                  body_format=body_format),
+                alert_send_deadline_s(channel.policy.send_timeout_s), channel.key))
         if accepted:
             LOGGER.info("alert sent to %s: %s", channel.label, message.title)
             return True, ""

@@ -23,7 +23,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from html import unescape
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,7 +51,7 @@ from monitor.http import (
     make_client,
     media_type,
 )
-from monitor.settings import FetchSettings, Settings
+from monitor.settings import FetchSettings
 
 LOGGER = logging.getLogger(__name__)
 
@@ -995,42 +994,3 @@ def host_of(url: str) -> str:
 
 def _truncate(text: str) -> str:
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
-
-
-# --- documents for `claims diff` and the demo ---------------------------------------------------
-
-
-def load_document(path_or_url: str, settings: Settings | None = None) -> str:
-    """Plain text of a .txt file, an .html file (extracted) or an http(s) URL (fetched, extracted)."""
-    if path_or_url.startswith(("http://", "https://")):
-        return _load_url(path_or_url, settings)
-    path = Path(path_or_url)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ParseError(f"{path}: cannot read document: {e.strerror or e}") from e
-    if path.suffix.lower() in (".html", ".htm", ".xhtml"):
-        article = extract_article(data, url=None)
-        if article is None:
-            raise ParseError(f"{path}: no article text could be extracted")
-        return article.text
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ParseError(f"{path}: not UTF-8 text ({e})") from e
-
-
-def _load_url(url: str, settings: Settings | None) -> str:
-    fetch_settings = (settings or Settings()).fetch
-    response = fetch_url(
-        url, fetch_settings, max_bytes=fetch_settings.max_page_bytes, accept=PAGE_ACCEPT
-    )
-    reason = non_html_reason(response)
-    if reason:
-        if (response.content_type or "").startswith("text/plain"):
-            return decode_html(response.body, response.headers)
-        raise ParseError(reason)
-    article = extract_article(decode_html(response.body, response.headers), response.url)
-    if article is None:
-        raise ParseError(f"no article text could be extracted from {url}")
-    return article.text

@@ -52,7 +52,18 @@ class DatabaseConfig(Protocol):
     @property
     def ducklake_data_path(self) -> Path | None: ...
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+def _sql_root() -> Path:
+    """The sql/ folder: inside the package when installed from a wheel, else beside it in the tree."""
+    package_dir = Path(__file__).resolve().parent
+    shipped = package_dir / "sql"  # pyproject maps the top-level sql/ to the package monitor.sql
+    return shipped if shipped.is_dir() else package_dir.parent / "sql"
+
+
+SQL_DIR = _sql_root()
+QUERY_DIR = SQL_DIR / "queries"
+# Folders searched for named queries: the package's own, then any a caller adds (tests/sql, bench/sql).
+_query_dirs: list[Path] = [QUERY_DIR]
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 LOCK_RETRY_TIMEOUT_S = 10.0
 
@@ -62,15 +73,41 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def add_query_dir(path: Path) -> None:
+    """Also resolve named queries from the .sql files under PATH (how tests/ and bench/ add theirs)."""
+    path = path.resolve()
+    if path in _query_dirs:
+        return
+    _query_dirs.append(path)
+    query_files.cache_clear()
+    try:
+        query_files()  # a name clash fails here, not at the first query that uses the name
+    except StoreError:
+        _query_dirs.remove(path)
+        query_files.cache_clear()
+        raise
+
+
 @functools.cache
+def query_files() -> dict[str, Path]:
+    """Every named query, file stem -> path, found anywhere under the query folders."""
+    found: dict[str, Path] = {}
+    for root in _query_dirs:
+        for path in sorted(root.rglob("*.sql")):
+            other = found.setdefault(path.stem, path)
+            if other != path:
+                raise StoreError(f"named query {path.stem!r} is defined twice: {other} and {path}")
+    return found
+
+
 @functools.cache
 def load_sql(name: str) -> str:
-    """Return the text of sql/queries/NAME.sql (read once per process: they ship with the code)."""
-    path = SQL_DIR / "queries" / f"{name}.sql"
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as e:
-        raise StoreError(f"named query {name!r} not found at {path}") from e
+    """Return the text of the named query, e.g. sql/queries/alerts/alerts_due.sql for "alerts_due"."""
+    path = query_files().get(name)
+    if path is None:
+        searched = ", ".join(str(root) for root in _query_dirs)
+        raise StoreError(f"named query {name!r} not found: no {name}.sql under {searched}")
+    return path.read_text(encoding="utf-8")
 
 
 def connect(
@@ -364,7 +401,7 @@ def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
 def query(
     con: duckdb.DuckDBPyConnection, name: str, params: Sequence[Any] | dict[str, Any] | None = None
 ) -> list[tuple[Any, ...]]:
-    """Run the named query from sql/queries with bound parameters and return all rows."""
+    """Run the named query with bound parameters and return all rows."""
     try:
         return con.execute(load_sql(name), params or []).fetchall()
     except duckdb.Error as e:
@@ -374,7 +411,7 @@ def query(
 def execute(
     con: duckdb.DuckDBPyConnection, name: str, params: Sequence[Any] | dict[str, Any] | None = None
 ) -> None:
-    """Run the named statement from sql/queries with bound parameters."""
+    """Run the named statement with bound parameters."""
     try:
         con.execute(load_sql(name), params or [])
     except duckdb.Error as e:
@@ -434,18 +471,6 @@ def insert_with_id(
     new_id = next_id(con, sequence)
     execute(con, name, {**params, "id": new_id} if isinstance(params, dict) else [new_id, *params])
     return new_id
-
-
-def execute_many(
-    con: duckdb.DuckDBPyConnection, name: str, rows: Sequence[Sequence[Any]]
-) -> None:
-    """Run the named statement once per row, in one call."""
-    if not rows:
-        return
-    try:
-        con.executemany(load_sql(name), rows)
-    except duckdb.Error as e:
-        raise StoreError(f"statement {name} failed: {e}") from e
 
 
 class CycleLockedError(StoreError):

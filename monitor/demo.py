@@ -14,7 +14,9 @@ from typing import Any
 from monitor import db
 from monitor.localserver import FixtureServer, WebhookReceiver
 
-SEED_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "seeds"
+# A wheel ships tests/data/seeds as monitor/demo_seeds (see pyproject); the tree keeps them in tests/.
+_SHIPPED_SEEDS = Path(__file__).resolve().parent / "demo_seeds"
+SEED_DIR = _SHIPPED_SEEDS if _SHIPPED_SEEDS.is_dir() else _SHIPPED_SEEDS.parent.parent / "tests" / "data" / "seeds"
 EARLIER_SEED = "000_d6164f0e30076554.txt"
 LATER_SEED = "003_430f1404d43e94c3.txt"
 DEMO_STORY = "US review of Israeli strikes in Syria"

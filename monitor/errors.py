@@ -8,9 +8,9 @@ The tree, converted from library errors at the boundaries (``raise ... from e``)
      ├── FetchError       a feed, page or URL could not be fetched
      │    ├── BlockedURLError   scheme or address refused by the network guard
      │    ├── TooLargeError     body exceeded its size cap while streaming
+     │    ├── DeadlineError     the whole exchange outlived total_timeout_s
      │    └── HTTPStatusError   the server answered with an error status
-     ├── ParseError       a feed or page was fetched but could not be understood
-     └── DeliveryError    an alert channel did not accept a message
+     └── ParseError       a feed or page was fetched but could not be understood
 
 One broken feed, page or channel is recorded on its row; only ConfigError and StoreError
 stop a run.
@@ -48,6 +48,10 @@ class TooLargeError(FetchError):
     """The response body exceeded its size cap."""
 
 
+class DeadlineError(FetchError):
+    """The whole exchange (DNS, connect, TLS, headers, redirects, body) outlived its deadline."""
+
+
 class HTTPStatusError(FetchError):
     """The server answered with an error status."""
 
@@ -61,7 +65,3 @@ class HTTPStatusError(FetchError):
 
 class ParseError(MonitorError):
     """A fetched feed or page could not be parsed."""
-
-
-class DeliveryError(MonitorError):
-    """An alert channel did not accept a message."""

@@ -7,6 +7,9 @@ import datetime as dt
 import importlib.util
 import json
 import logging
+import multiprocessing
+import multiprocessing.connection
+import os
 import re
 import time
 import urllib.parse
@@ -47,6 +50,10 @@ MAX_DTD_BYTES = 64 * 1024
 MAX_ENTITY_EXPANSION_BYTES = 1_000_000
 MAX_BACKOFF_DOUBLINGS = 16
 MAX_REPORTED_ERRORS = 100  # every error is on its feed row; the run summary keeps a sample
+# Bodies up to this size are parsed in the cycle's process (feedparser needs at most about 8 s
+# of CPU per MB of the densest feed, so about 0.5 s here); larger ones in a worker process that
+# is killed at the parse deadline.
+PARSE_INLINE_MAX_BYTES = 64 * 1024
 _ERROR_MESSAGE_CHARS = 1000
 
 _PROLOG_TOKEN = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE", re.DOTALL | re.IGNORECASE)
@@ -343,11 +350,16 @@ def next_check_at(
 
 def save_feed_results(
     con: duckdb.DuckDBPyConnection, fetches: Sequence[FeedFetch], polling: PollingSettings,
-    now: dt.datetime,
+    now: dt.datetime, parse_timeout_s: float | None = None,
 ) -> PollReport:
-    """Parse fetched feeds, then store polling state and new entries of the batch in one transaction."""
+    """Parse fetched feeds, then store polling state and new entries of the batch in one transaction.
+
+    With PARSE_TIMEOUT_S, a large feed is parsed in a worker process and recorded as a parse
+    timeout on its row (retried at its next check) if it takes longer.
+    """
     report = PollReport(feeds_polled=len(fetches))
-    outcomes = [_outcome(fetch, polling, now) for fetch in fetches]
+    parsed = parse_fetched_feeds(fetches, parse_timeout_s)
+    outcomes = [_outcome(fetch, polling, now, parsed.get(i)) for i, fetch in enumerate(fetches)]
     if not outcomes:
         return report
     parsed_outcomes = [o for o in outcomes if o.parsed is not None]
@@ -470,7 +482,10 @@ def reset_parked_feeds(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list
     return [int(row[0]) for row in rows]
 
 
-def _outcome(fetch: FeedFetch, polling: PollingSettings, now: dt.datetime) -> _Outcome:
+def _outcome(
+    fetch: FeedFetch, polling: PollingSettings, now: dt.datetime,
+    parsed_already: ParsedFeed | ParseError | None = None,
+) -> _Outcome:
     """Classify one fetch and compute its next check time (pure)."""
     feed = fetch.feed
     response = fetch.response
@@ -479,14 +494,12 @@ def _outcome(fetch: FeedFetch, polling: PollingSettings, now: dt.datetime) -> _O
         error = FetchError(f"{feed.url}: no response recorded", feed.url)
     parsed = None
     if error is None and response is not None and response.status != 304:
-        try:
-            parsed = parse_feed(response.body, response.url, response.headers)
-        except ParseError as e:
-            error = e
-        except Exception as e:  # a parser bug on one hostile feed must not fail the batch
-            LOGGER.exception("feed %s %s: unexpected error while parsing", feed.id, feed.url)
-            error = ParseError(f"{response.url}: unexpected error while parsing: "
-                               f"{type(e).__name__}: {e}")
+        if parsed_already is None:
+            parsed_already = _parse_safely(response.body, response.url, response.headers)
+        if isinstance(parsed_already, ParseError):
+            error = parsed_already
+        else:
+            parsed = parsed_already
     if error is not None:
         retry_after = error.retry_after_s if isinstance(error, HTTPStatusError) else None
         status = getattr(error, "status", None)
@@ -506,6 +519,154 @@ def _outcome(fetch: FeedFetch, polling: PollingSettings, now: dt.datetime) -> _O
     when = next_check_at(now, polling, interval_minutes=feed.interval_minutes,
                          ttl_minutes=parsed.ttl_minutes, max_age_s=max_age)
     return _Outcome(fetch, "ok", when, parsed=parsed, status=response.status)
+
+
+def _parse_safely(body: bytes, url: str, headers: dict[str, str]) -> ParsedFeed | ParseError:
+    """parse_feed, with every failure returned as a ParseError."""
+    try:
+        return parse_feed(body, url, headers)
+    except ParseError as e:
+        return e
+    except Exception as e:  # a parser bug on one hostile feed must not fail the batch
+        LOGGER.exception("feed %s: unexpected error while parsing", url)
+        return ParseError(f"{url}: unexpected error while parsing: {type(e).__name__}: {e}")
+
+
+def parse_fetched_feeds(
+    fetches: Sequence[FeedFetch], parse_timeout_s: float | None,
+) -> dict[int, ParsedFeed | ParseError]:
+    """Parse every fetched body (by index in FETCHES); with PARSE_TIMEOUT_S, large ones in worker
+    processes that are killed when they outlive it."""
+    jobs: list[tuple[int, bytes, str, dict[str, str]]] = []
+    results: dict[int, ParsedFeed | ParseError] = {}
+    for index, fetch in enumerate(fetches):
+        response = fetch.response
+        if fetch.error is not None or response is None or response.status == 304:
+            continue
+        if parse_timeout_s is None or len(response.body) <= PARSE_INLINE_MAX_BYTES:
+            results[index] = _parse_safely(response.body, response.url, response.headers)
+        else:
+            jobs.append((index, response.body, response.url, response.headers))
+    if jobs:
+        assert parse_timeout_s is not None
+        results.update(_parse_in_workers(jobs, parse_timeout_s))
+    return results
+
+
+def _parse_in_workers(
+    jobs: list[tuple[int, bytes, str, dict[str, str]]], timeout_s: float,
+) -> dict[int, ParsedFeed | ParseError]:
+    """Parse JOBS on up to one worker process per CPU; a worker past TIMEOUT_S on a job is killed.
+
+    A job's clock starts when a started worker takes it, so the imports of a new worker do not
+    count against the feed.
+    """
+    context = multiprocessing.get_context("forkserver")
+    pending = list(reversed(jobs))
+    results: dict[int, ParsedFeed | ParseError] = {}
+    starting: dict[Any, tuple[Any, float]] = {}  # connection -> (process, start deadline)
+    idle: list[tuple[Any, Any]] = []  # (process, connection)
+    # connection -> (process, index, url, body size, deadline)
+    busy: dict[Any, tuple[Any, int, str, int, float]] = {}
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    try:
+        while pending or busy:
+            while pending and idle:
+                process, conn = idle.pop()
+                index, body, url, headers = pending.pop()
+                try:
+                    conn.send((body, url, headers))
+                except OSError as e:
+                    process.kill()
+                    results[index] = ParseError(f"{url}: the feed parser process died: {e}")
+                    continue
+                busy[conn] = (process, index, url, len(body), time.monotonic() + timeout_s)
+            while len(pending) > len(starting) and len(busy) + len(starting) + len(idle) < workers:
+                conn, child_conn = context.Pipe()
+                process = context.Process(target=_parse_worker, args=(child_conn,), daemon=True)
+                process.start()
+                child_conn.close()
+                starting[conn] = (process, time.monotonic() + PARSE_WORKER_START_S)
+            if not busy and not starting:
+                continue
+            deadlines = [job[-1] for job in busy.values()] + [d for _, d in starting.values()]
+            waiting = [*busy, *starting]
+            answered = multiprocessing.connection.wait(
+                waiting, timeout=max(0.0, min(deadlines) - time.monotonic()))
+            for conn in [c for c in waiting if c in answered]:
+                if conn in starting:
+                    process, _ = starting.pop(conn)
+                    try:
+                        conn.recv()
+                        idle.append((process, conn))
+                    except (EOFError, OSError):
+                        process.kill()
+                        _fail_all(pending, results, "the feed parser process did not start")
+                    continue
+                process, index, url, _, _ = busy.pop(conn)
+                try:
+                    results[index] = conn.recv()
+                    idle.append((process, conn))
+                except (EOFError, OSError) as e:
+                    results[index] = ParseError(f"{url}: the feed parser process died: {e!r}")
+                    process.kill()
+            now = time.monotonic()
+            for conn, (process, index, url, size, deadline) in list(busy.items()):
+                if now >= deadline:
+                    process.kill()
+                    process.join()
+                    del busy[conn]
+                    results[index] = ParseError(
+                        f"{url}: parse timeout: parsing the {size:,}-byte feed took longer than "
+                        f"{timeout_s:g}s (parse_timeout_s); retried at its next check"
+                    )
+                    LOGGER.warning("feed %s: parse timeout after %.1fs", url, timeout_s)
+            for conn, (process, deadline) in list(starting.items()):
+                if now >= deadline:
+                    process.kill()
+                    del starting[conn]
+                    _fail_all(pending, results, "the feed parser process did not start in time")
+    finally:
+        for process, conn in idle:
+            conn.close()  # the worker sees EOF and exits
+        for process, conn in idle:
+            process.join(timeout=1)
+            if process.is_alive():
+                process.kill()
+        for process, *_ in busy.values():
+            process.kill()
+        for process, _ in starting.values():
+            process.kill()
+    return results
+
+
+PARSE_WORKER_START_S = 60.0  # a parser process that cannot start in this long fails its feeds
+_WARM_UP_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>w</title><item>'
+                 b"<title>w</title><link>http://warm-up.invalid/1</link><pubDate>Thu, 16 Jun 2022 "
+                 b"08:00:00 GMT</pubDate></item></channel></rss>")
+
+
+def _fail_all(
+    pending: list[tuple[int, bytes, str, dict[str, str]]],
+    results: dict[int, ParsedFeed | ParseError], reason: str,
+) -> None:
+    while pending:
+        index, _, url, _ = pending.pop()
+        results[index] = ParseError(f"{url}: {reason}; retried at its next check")
+
+
+def _parse_worker(conn: Any) -> None:
+    """In a feed parser process: parse each (body, url, headers) received and send the result back."""
+    # One small parse first: feedparser imports parts of itself on first use, and that start-up
+    # must not count against the first real feed's deadline.
+    _parse_safely(_WARM_UP_FEED, "http://warm-up.invalid/", {})
+    conn.send("ready")
+    while True:
+        try:
+            body, url, headers = conn.recv()
+        except EOFError:
+            return
+        conn.send(_parse_safely(body, url, headers))
 
 
 def _known_entries(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import concurrent.futures
+import contextvars
 import email.utils
 import functools
 import ipaddress
@@ -13,8 +14,9 @@ import socket
 import ssl
 import time
 import urllib.parse
+import zlib
 from collections import defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -23,6 +25,7 @@ import httpx
 
 from monitor.errors import (
     BlockedURLError,
+    DeadlineError,
     FetchError,
     HTTPStatusError,
     MonitorError,
@@ -83,6 +86,16 @@ _BOMS = (
 _ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
                      "ascii": "cp1252", "us-ascii": "cp1252", "iso8859-1": "cp1252"}
 
+# The most decoded bytes one step of gzip/deflate decoding may produce: a compressed chunk of
+# 64 KB can inflate to 64 MB, so the body cap is checked after every slice this size.
+DECODE_SLICE_BYTES = 64 * 1024
+# Content codings fetch_url decodes itself, slice by slice; it asks for no others.
+ACCEPT_ENCODING = "gzip, deflate"
+
+# The wall-clock moment (time.monotonic()) the fetch running in this thread must end by; every
+# DNS lookup, connect, TLS handshake and socket read below is cut short to fit before it.
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("fetch_deadline", default=None)
+
 
 @dataclass
 class FetchResponse:
@@ -107,10 +120,30 @@ def fetch_url(
     client: httpx.Client | None = None,
     resolve: Resolver | None = None,
 ) -> FetchResponse:
-    """GET a URL through the network guard, following redirects by hand and capping the body."""
+    """GET a URL through the network guard, following redirects by hand and capping the body.
+
+    The whole exchange (DNS, connect, TLS, headers, redirects, body) ends within
+    settings.total_timeout_s, or DeadlineError is raised.
+    """
     started = time.monotonic()
-    resolver = resolve or resolve_host
-    headers = {"User-Agent": settings.user_agent}
+    token = _DEADLINE.set(started + settings.total_timeout_s)
+    try:
+        return _fetch(url, settings, max_bytes, etag, last_modified, accept, client, resolve, started)
+    except FetchError as e:
+        if isinstance(e, DeadlineError) or not _past_deadline():
+            raise
+        raise _deadline_error(url, settings) from e
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _fetch(
+    url: str, settings: FetchSettings, max_bytes: int, etag: str | None,
+    last_modified: str | None, accept: str | None, client: httpx.Client | None,
+    resolve: Resolver | None, started: float,
+) -> FetchResponse:
+    resolver = _resolver_within_deadline(resolve or resolve_host)
+    headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
     if accept:
         headers["Accept"] = accept
     if etag:
@@ -126,7 +159,7 @@ def fetch_url(
             # Refuse early with a clear message; a client from make_client checks again at
             # connect time, on the address it actually connects to.
             check_url(current, settings, resolver)
-            response = _send(http, current, headers, current, settings)
+            response = _send(http, current, headers, current, settings, url)
             try:
                 if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
                     location = _join(current, response.headers["location"])
@@ -189,16 +222,107 @@ class _GuardedBackend(httpcore.SyncBackend):
         local_address: str | None = None, socket_options: Any = None,
     ) -> httpcore.NetworkStream:
         if self._settings.allow_private_networks:
-            return super().connect_tcp(host, port, timeout, local_address, socket_options)
-        addresses = check_host(host, port, self._settings, self._resolve, f"{host}:{port}")
+            stream = super().connect_tcp(
+                host, port, _within_deadline(timeout, httpcore.ConnectTimeout),
+                local_address, socket_options,
+            )
+            return _DeadlineStream(stream)
+        resolve = _resolver_within_deadline(self._resolve)
+        addresses = check_host(host, port, self._settings, resolve, f"{host}:{port}")
         error: Exception | None = None
         for address in addresses:
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(
+                    address, port, _within_deadline(timeout, httpcore.ConnectTimeout),
+                    local_address, socket_options,
+                )
+                return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
                 error = e
         assert error is not None
         raise error
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read, write and TLS handshake ends by the fetch's deadline.
+
+    httpx's read timeout applies to each socket read, so a server sending one byte a second
+    would never trip it; here each call gets at most the time left before the deadline.
+    """
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within_deadline(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        bounded = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, bounded))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+def _time_left() -> float | None:
+    """Seconds until this thread's fetch deadline, or None outside fetch_url."""
+    deadline = _DEADLINE.get()
+    return None if deadline is None else deadline - time.monotonic()
+
+
+def _past_deadline() -> bool:
+    left = _time_left()
+    return left is not None and left <= 0
+
+
+def _within_deadline(timeout: float | None, expired: type[Exception]) -> float | None:
+    """TIMEOUT shortened to the time left before the deadline; EXPIRED raised once none is left."""
+    left = _time_left()
+    if left is None:
+        return timeout
+    if left <= 0:
+        raise expired("the fetch deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+# DNS lookups run here so a deadline can stop waiting for one; getaddrinfo has no timeout of its
+# own, but the system resolver gives up after its own retries, so no lookup thread runs forever.
+_RESOLVER_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="resolve")
+
+
+def _resolver_within_deadline(resolve: Resolver) -> Resolver:
+    """RESOLVE, given up on (as a failed lookup) when the fetch deadline passes first."""
+
+    def bounded(host: str, port: int) -> list[str]:
+        left = _time_left()
+        if left is None:
+            return resolve(host, port)
+        if left <= 0:
+            raise OSError("the fetch deadline passed before the host name was looked up")
+        future = _RESOLVER_POOL.submit(resolve, host, port)
+        try:
+            return future.result(timeout=left)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise OSError(f"no DNS answer within the fetch deadline ({left:.1f}s left)") from None
+
+    return bounded
+
+
+def _deadline_error(url: str, settings: FetchSettings) -> DeadlineError:
+    return DeadlineError(
+        f"{url}: deadline exceeded: the exchange took longer than {settings.total_timeout_s:g}s "
+        "(total_timeout_s); the server was too slow or stopped sending", url,
+    )
 
 
 @functools.cache
@@ -461,16 +585,26 @@ def parse_max_age(cache_control: str | None) -> int | None:
 
 def _send(
     http: httpx.Client, url: str, headers: dict[str, str], logical_url: str,
-    settings: FetchSettings,
+    settings: FetchSettings, requested_url: str,
 ) -> httpx.Response:
+    left = _time_left()
+    if left is not None and left <= 0:
+        raise _deadline_error(requested_url, settings)
+    # Waiting for a pooled connection is bounded by the deadline too (socket calls are
+    # bounded by _DeadlineStream).
+    pool_s = settings.connect_timeout_s if left is None else min(settings.connect_timeout_s, left)
+    timeout = httpx.Timeout(connect=settings.connect_timeout_s, read=settings.read_timeout_s,
+                            write=settings.read_timeout_s, pool=pool_s)
     try:
-        return http.send(http.build_request("GET", url, headers=headers), stream=True)
-    except httpx.ConnectTimeout as e:
-        raise FetchError(
-            f"connect timeout after {settings.connect_timeout_s:g}s fetching {logical_url}",
-            logical_url,
-        ) from e
+        return http.send(http.build_request("GET", url, headers=headers, timeout=timeout), stream=True)
     except httpx.TimeoutException as e:
+        if _past_deadline():
+            raise _deadline_error(requested_url, settings) from e
+        if isinstance(e, httpx.ConnectTimeout):
+            raise FetchError(
+                f"connect timeout after {settings.connect_timeout_s:g}s fetching {logical_url}",
+                logical_url,
+            ) from e
         raise FetchError(
             f"read timeout after {settings.read_timeout_s:g}s fetching {logical_url}", logical_url
         ) from e
@@ -513,9 +647,14 @@ def _read_capped(
 ) -> bytes:
     chunks: list[bytes] = []
     received = 0
+    encodings = [
+        value.strip().lower()
+        for value in response.headers.get_list("content-encoding", split_commas=True)
+    ]
     try:
-        # iter_bytes yields decompressed data, so the cap also stops gzip bombs.
-        for chunk in response.iter_bytes():
+        # Decoded here in slices of at most DECODE_SLICE_BYTES, so a gzip bomb is stopped by the
+        # cap after one slice, not after inflating a whole network chunk.
+        for chunk in decode_content(response.iter_raw(), encodings, url):
             received += len(chunk)
             if received > max_bytes:
                 raise TooLargeError(
@@ -523,17 +662,62 @@ def _read_capped(
                     f"{received} bytes)", url, response.status_code,
                 )
             if time.monotonic() - started > settings.total_timeout_s:
-                raise FetchError(
-                    f"{url}: download took longer than {settings.total_timeout_s:g}s", url
-                )
+                raise _deadline_error(url, settings)
             chunks.append(chunk)
     except httpx.TimeoutException as e:
+        if _past_deadline():
+            raise _deadline_error(url, settings) from e
         raise FetchError(
             f"read timeout after {settings.read_timeout_s:g}s fetching {url}", url
         ) from e
     except httpx.HTTPError as e:
         raise FetchError(f"connection error reading {url}: {type(e).__name__}: {e}", url) from e
     return b"".join(chunks)
+
+
+def decode_content(chunks: Iterator[bytes], encodings: Sequence[str], url: str) -> Iterator[bytes]:
+    """Undo the Content-Encoding ENCODINGS (gzip, deflate; others pass through as httpx does),
+    yielding at most DECODE_SLICE_BYTES at a time."""
+    for encoding in reversed(encodings):  # the last coding applied is undone first
+        if encoding in ("gzip", "deflate"):
+            chunks = _inflate(chunks, encoding, url)
+    return chunks
+
+
+def _inflate(chunks: Iterator[bytes], encoding: str, url: str) -> Iterator[bytes]:
+    wbits = zlib.MAX_WBITS | 16 if encoding == "gzip" else zlib.MAX_WBITS
+    decoder = zlib.decompressobj(wbits)
+    fresh = True  # nothing decoded yet by this decoder
+    later_member = False  # a gzip member already ended before this decoder
+    try:
+        for chunk in chunks:
+            data = chunk
+            while data:
+                if decoder.eof:
+                    if encoding != "gzip":
+                        return  # bytes after the end of a deflate stream are ignored, as by httpx
+                    decoder, fresh, later_member = zlib.decompressobj(wbits), True, True
+                try:
+                    out = decoder.decompress(data, DECODE_SLICE_BYTES)
+                except zlib.error:
+                    if not fresh:
+                        raise
+                    if later_member:
+                        return  # garbage after a complete gzip member is ignored, as by httpx
+                    if encoding == "gzip":
+                        raise
+                    # Some servers send raw deflate without the zlib header (httpx allows it).
+                    decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                    out = decoder.decompress(data, DECODE_SLICE_BYTES)
+                fresh = False
+                data = decoder.unused_data if decoder.eof else decoder.unconsumed_tail
+                if out:
+                    yield out
+        tail = decoder.flush()
+        if tail:
+            yield tail
+    except zlib.error as e:
+        raise FetchError(f"{url}: cannot decode the {encoding} body: {e}", url) from e
 
 
 def _join(current: str, location: str) -> str:
@@ -596,4 +780,5 @@ __all__ = [
     "FetchResponse", "fetch_url", "fetch_concurrently", "canonicalize_url", "decode_html",
     "is_feed_or_html", "content_skip_reason", "binary_skip_reason", "media_type", "check_url", "blocked_address_reason",
     "parse_retry_after", "parse_max_age", "make_client", "resolve_host", "host_key", "check_host",
+    "decode_content",
 ]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass
@@ -194,3 +195,105 @@ class WebhookReceiver(_LoopbackServer):
         with self._lock:
             self.messages.append(payload)
         return Response(200, b'{"ok": true}', {"Content-Type": "application/json"})
+
+
+HOSTILE_MODES = ("header-drip", "body-drip", "silent", "connect-stall")
+
+
+class HostileServer:
+    """A raw-socket server on 127.0.0.1 that never finishes a response, in one of HOSTILE_MODES.
+
+    header-drip: a status line, then one header line every DRIP_S, forever.
+    body-drip: complete headers, then one body byte every DRIP_S, forever.
+    silent: accepts and reads the request, then sends nothing (also stalls a TLS handshake).
+    connect-stall: a listen backlog kept full, so a new connection never completes.
+    """
+
+    def __init__(self, mode: str, drip_s: float = 0.5, host: str = "127.0.0.1") -> None:
+        if mode not in HOSTILE_MODES:
+            raise ValueError(f"mode must be one of {HOSTILE_MODES}, not {mode!r}")
+        self.mode = mode
+        self.drip_s = drip_s
+        self.accepted = 0
+        self._stop = threading.Event()
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.host = host
+        self._listener.bind((host, 0))
+        self._listener.listen(0 if mode == "connect-stall" else 16)
+        self._port = int(self._listener.getsockname()[1])
+        self._fillers: list[Any] = []
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    def url(self, path: str = "/", scheme: str = "http") -> str:
+        return f"{scheme}://{self.host}:{self.port}{path}"
+
+    def start(self) -> Self:
+        if self.mode == "connect-stall":
+            # The kernel queues at most backlog+1 connections that were never accepted; with
+            # those taken, a new connection's SYN is dropped and its connect() hangs.
+            for _ in range(3):
+                filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                filler.setblocking(False)
+                try:
+                    filler.connect((self.host, self.port))
+                except BlockingIOError:
+                    pass
+                self._fillers.append(filler)
+            time.sleep(0.1)
+            return self
+        thread = threading.Thread(target=self._accept_loop, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return self
+
+    def _accept_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            thread = threading.Thread(target=self._serve, args=(connection,), daemon=True)
+            thread.start()
+
+    def _serve(self, connection: Any) -> None:
+        try:
+            connection.settimeout(0.5)
+            try:
+                connection.recv(65536)
+            except TimeoutError:
+                pass  # a TLS client waits for us to speak first: stall it just the same
+            if self.mode == "header-drip":
+                connection.sendall(b"HTTP/1.1 200 OK\r\n")
+                beat = (f"X-Drip-{i}: {i}\r\n".encode() for i in range(10**9))
+            elif self.mode == "body-drip":
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                   b"Connection: close\r\n\r\n<html>")
+                beat = (b"x" for _ in range(10**9))
+            else:
+                beat = (b"" for _ in range(10**9))
+            for piece in beat:
+                if self._stop.wait(self.drip_s):
+                    return
+                if piece:
+                    connection.sendall(piece)
+        except OSError:
+            return
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._listener.close()
+        for filler in self._fillers:
+            filler.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -26,7 +26,10 @@ from monitor.errors import StoreError
 
 LOGGER = logging.getLogger(__name__)
 
-QUERY_WAIT_S = 10.0
+QUERY_WAIT_S = 10.0  # a sensible --wait for a fresh read during a cycle
+# How long a default read waits for the file itself before it reads a copy of the last committed
+# state instead: one try, no wait.
+READ_LOCK_TRY_S = 0.0
 SNAPSHOT_ATTEMPTS = 5
 CELL_MAX_CHARS = 60
 _FTS_MACRO = re.compile(r"\bfts_main_", re.IGNORECASE)
@@ -42,28 +45,39 @@ class QueryResult:
 
 @contextlib.contextmanager
 def open_for_query(
-    path: str | Path, wait_s: float = QUERY_WAIT_S, snapshot: bool = False
+    path: str | Path, wait_s: float | None = None, snapshot: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection: to the file itself (waiting up to WAIT_S for a cycle's write
-    lock to go), or with SNAPSHOT to a private copy that a running cycle cannot block."""
+    """A read-only connection that a running cycle never holds up for long.
+
+    By default: the file itself when no cycle is writing it, else at once a private copy of its
+    last committed state (what the cycle has committed so far). With WAIT_S, a fresh read: wait
+    up to WAIT_S seconds for a cycle's write lock to go, and fail after. With SNAPSHOT, always
+    the copy.
+    """
     path = Path(path)
     if not path.exists():
         raise StoreError(f"{path}: database not found (run `monitor init` or `monitor run` first)")
     if not snapshot:
+        fresh = wait_s is not None
         try:
-            con = db.connect(path, read_only=True, lock_timeout_s=wait_s)
+            con = db.connect(path, read_only=True,
+                             lock_timeout_s=wait_s if wait_s is not None else READ_LOCK_TRY_S)
         except StoreError as e:
-            if "lock" in str(e).lower():
+            if "lock" not in str(e).lower():
+                raise
+            if fresh:
                 raise StoreError(
                     f"{path}: a cycle is still writing after {wait_s:g}s; retry, raise --wait, "
-                    "or query a copy with --snapshot"
+                    "or leave --wait out to read the last committed state"
                 ) from e
-            raise
-        try:
-            yield con
-        finally:
-            con.close()
-        return
+            LOGGER.info("%s: a cycle is writing; reading a copy of its last committed state", path)
+            con = None
+        if con is not None:
+            try:
+                yield con
+            finally:
+                con.close()
+            return
     with tempfile.TemporaryDirectory(prefix="monitor-snapshot-") as tmp:
         con = _open_snapshot(path, Path(tmp))
         try:

@@ -75,7 +75,14 @@ class FetchSettings(_Section):
     total_timeout_s: float = Field(
         default=120.0,
         gt=0,
-        description="Seconds a whole response may take; stops servers that drip bytes.",
+        description="Hard deadline in seconds for a whole exchange: DNS, connect, TLS, headers, "
+        "redirects and body; stops servers that drip bytes or never answer.",
+    )
+    parse_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a feed larger than 64 KB may take to parse (in a worker process, "
+        "stopped after this); the feed is recorded as a parse timeout and retried later.",
     )
     max_feed_bytes: int = Field(
         default=10_000_000,

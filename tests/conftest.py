@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from monitor import db
+
 if TYPE_CHECKING:
     from monitor.demo import DemoResult
 
@@ -16,6 +18,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+TEST_SQL_DIR = REPO_ROOT / "tests" / "sql"  # named queries only the tests run (test_*, *_test_*)
+
+db.add_query_dir(TEST_SQL_DIR)
 
 
 @pytest.fixture(scope="session")

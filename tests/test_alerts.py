@@ -536,3 +536,28 @@ def test_each_format_reaches_the_receiver_with_each_article_once_and_the_story_l
         assert body.count("<p>") == body.count("</p>") and "**" not in body
     if fmt == "slack":
         assert "**" not in body and "](" not in body
+
+
+def test_a_channel_that_drips_its_answer_fails_at_the_send_deadline(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    import time
+
+    from monitor.deadlines import alert_send_deadline_s
+    from monitor.localserver import HostileServer
+
+    send_timeout_s = 0.5
+    with HostileServer("header-drip", drip_s=0.2, host="127.0.0.2") as dripping:
+        url = f"json://{dripping.host}:{dripping.port}/hook"
+        channels = alerts.build_channels(make_settings([{"url": url, "name": "drip"}],
+                                                       send_timeout_s=send_timeout_s))
+        alerts.queue_alerts(con, channels, NOW)
+        started = time.monotonic()
+        report = alerts.deliver_alerts(con, channels, NOW)
+        elapsed = time.monotonic() - started
+    # apprise's read timeout (0.5 s) never fires against a header every 0.2 s; the deadline does.
+    assert report.failed_channels == ["drip"]
+    assert elapsed < alert_send_deadline_s(send_timeout_s) + 2.0, elapsed
+    state = rows(con)
+    assert {r["status"] for r in state} == {"failed"}
+    assert "deadline" in state[0]["last_error"]

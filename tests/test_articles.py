@@ -26,14 +26,13 @@ from monitor.articles import (
     fetch_and_extract_pages,
     fetch_pages,
     is_boilerplate_line,
-    load_document,
     requeue_failed_entries,
     save_articles,
     select_pending_entries,
 )
 from monitor.errors import StoreError
 from monitor.localserver import FixtureServer, Request, Response
-from monitor.settings import FetchSettings, Settings
+from monitor.settings import FetchSettings
 
 DATA = Path(__file__).parent / "data"
 HARBOUR_PAGE = DATA / "articles" / "harbour-fire.html"
@@ -423,19 +422,6 @@ def test_windows_1252_pages_decode(
 
     assert report.stored_new_articles == 1
     assert CP1252_TEXT in versions(con)[0]["text"]
-
-
-def test_load_document_reads_text_html_and_urls(tmp_path: Path, server: FixtureServer) -> None:
-    text_file = tmp_path / "earlier.txt"
-    text_file.write_text("Plain text claim one.\n\nClaim two.", encoding="utf-8")
-    assert load_document(str(text_file), None) == "Plain text claim one.\n\nClaim two."
-
-    html_text = load_document(str(HARBOUR_PAGE), None)
-    assert "Helen Varga" in html_text and "Read next" not in html_text
-
-    url = server.add("/doc", paragraphs_page("Harbour budget approved", LONG_PARAGRAPHS))
-    settings = Settings(fetch=FetchSettings(allow_private_networks=True))
-    assert LONG_PARAGRAPHS[1] in load_document(url, settings)
 
 
 def test_pending_entry_fields(con: duckdb.DuckDBPyConnection) -> None:

@@ -424,7 +424,12 @@ def test_added_figure_makes_a_repeated_sentence_new() -> None:
         _judge(earlier, "Israeli jets struck the Damascus airport early on Friday.").status
         == "seen"
     )
-    assert diff_claims([earlier], later, ClaimSettings(new_number_is_new=False))[0].status == "seen"
+    # With the rule off the paraphrase model decides alone. The model fitted on the project's pairs
+    # already calls `later` new (it adds a clause), so the switch shows on a pair it calls seen.
+    unframed = "Israeli jets struck the Damascus airport early on Friday, killing three soldiers."
+    assert _judge(earlier, unframed).status == "new"
+    off = ClaimSettings(new_number_is_new=False)
+    assert diff_claims([earlier], unframed, off)[0].status == "seen"
 
 
 def test_changed_place_with_everything_else_equal() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import signal
@@ -133,3 +134,54 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
     # commit of `sent`: at most one repeat per kill.
     assert min(deliveries) >= 1, deliveries
     assert sum(count - 1 for count in deliveries) <= kills, deliveries
+
+
+def test_a_killed_run_is_marked_crashed_by_the_next_cycle_and_not_while_alive(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.cycle import run_cycle
+    from monitor import query
+
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    paragraphs = [f"Paragraph {i} of the report on the harbour wall and the cargo ships held."
+                  for i in range(8)]
+    with FixtureServer() as site:
+        def slow_page(request: Request) -> Response:
+            index = int(request.path.rsplit("/", 1)[1].split(".")[0])
+            time.sleep(1.0)  # keeps the cycle inside its article stage while the test looks
+            return Response(200, _article_page(index, paragraphs).encode(), {"Content-Type": "text/html"})
+
+        for i in range(ARTICLE_COUNT):
+            site.route(f"/a/{i}.html", slow_page)
+        feed_url = site.add("/feed.xml", _feed(site.base_url), "application/rss+xml")
+        database = tmp_path / "crash.duckdb"
+        config = tmp_path / "monitor.toml"
+        config.write_text(f'[database]\npath = "{database}"\n[fetch]\nallow_private_networks = true\n'
+                          f'[[feeds]]\nurl = "{feed_url}"\n')
+        process = _run_cycle_process(config, env)
+        deadline = time.monotonic() + 120
+        while (process.poll() is None and time.monotonic() < deadline
+               and not any(site.hits(f"/a/{i}.html") for i in range(ARTICLE_COUNT))):
+            time.sleep(0.05)
+        assert process.poll() is None, "the cycle ended before it could be killed"
+        # While it lives: a second cycle is skipped by the cycle lock and marks nothing.
+        assert run_cycle(config, poll_all_now=True)["skipped"]
+        with query.open_for_query(database) as con:
+            live = db.query(con, "test_runs")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        killed_at = db.utcnow()
+        summary = run_cycle(config, poll_all_now=True)
+
+    assert [(status, pid) for _, status, pid, _ in live] == [("running", process.pid)]
+    assert summary["skipped"] is None
+    with db.open_db(database, read_only=True) as con:
+        after = db.query(con, "test_runs")
+        history = [row[:2] for row in db.query(con, "runs_history", {"limit": 10})]
+    (first_id, first_status, first_pid, found_at), (second_id, second_status, _, second_found) = after
+    assert (first_status, first_pid, second_status, second_found) == ("crashed", process.pid, "completed", None)
+    assert found_at is not None and found_at >= killed_at - dt.timedelta(seconds=1)
+    assert history == [(second_id, "completed"), (first_id, "crashed")]

@@ -372,3 +372,38 @@ def test_feeds_check_reads_a_file_or_url_and_writes_nothing(
     assert cli.main(["feeds", "check", str(DATA / "billion-laughs.xml")]) == 2
     assert "billion laughs" in capsys.readouterr().err
     assert not (tmp_path / "db.duckdb").exists()
+
+
+# --- bounded parsing: a feed that parses for too long fails alone --------------------------------
+
+
+def dense_feed(items: int, prefix: str = "dense") -> bytes:
+    """An RSS document of ITEMS small items: about 150 bytes each, the costliest kind to parse."""
+    body = "".join(
+        f"<item><title>t{i}</title><link>http://dense.example/{prefix}/{i}</link><guid>{prefix}-{i}</guid>"
+        f"<description>&lt;b&gt;{i}&lt;/b&gt;</description></item>" for i in range(items)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>d</title>{body}</channel></rss>'.encode()
+
+
+def test_a_feed_parsing_past_its_deadline_is_recorded_and_the_others_are_stored(
+    server: FixtureServer, con: duckdb.DuckDBPyConnection,
+) -> None:
+    # About 6 MB of dense items: feedparser needs about 9 s of CPU for it.
+    slow = server.add(unique("dense.xml"), dense_feed(40_000), "application/rss+xml")
+    quick = server.add(unique("world.rss"), fixture("world.rss"), "application/rss+xml")
+    # Larger than PARSE_INLINE_MAX_BYTES, so it goes to a worker process too, and finishes there.
+    medium = server.add(unique("medium.xml"), dense_feed(600, "medium"), "application/rss+xml")
+    feeds.sync_feeds(con, [FeedConfig(url=u) for u in (slow, quick, medium)], POLLING, NOW)
+    due = feeds.select_due_feeds(con, POLLING, NOW)
+    fetched = feeds.fetch_feeds(due, FETCH)
+    started = time.monotonic()
+    report = feeds.save_feed_results(con, fetched, POLLING, NOW, parse_timeout_s=3.0)
+    elapsed = time.monotonic() - started
+    slow_row = row(con, slow)
+    assert slow_row.last_error is not None and "parse timeout" in slow_row.last_error
+    assert slow_row.error_count == 1 and slow_row.next_check_at > NOW  # retried at a later check
+    assert report.failed == 1 and report.new_entries > 600
+    assert row(con, quick).last_error is None and row(con, medium).last_error is None
+    # Worker start-up is not counted against a feed, so allow for it on a busy machine.
+    assert elapsed < 30, elapsed

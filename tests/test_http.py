@@ -358,3 +358,83 @@ def test_declared_utf8_that_is_really_latin1_falls_back_to_detection() -> None:
 def test_undeclared_central_european_page_keeps_its_code_page() -> None:
     page = "<p>Příliš žluťoučký kůň úpěl ďábelské ódy, řekl včera ministr.</p>" * 20
     assert "žluťoučký" in decode_html(page.encode("cp1250"), {})
+
+
+# --- the hard deadline: total_timeout_s bounds the whole exchange ---------------------------
+
+DEADLINE_S = 1.5
+# Past the deadline, fetch_url may still finish the socket call it is in and build its error.
+DEADLINE_MARGIN_S = 1.0
+HOSTILE = FetchSettings(allow_private_networks=True, connect_timeout_s=30, read_timeout_s=30,
+                        total_timeout_s=DEADLINE_S)
+
+
+@pytest.mark.parametrize(("mode", "scheme"), [
+    ("header-drip", "http"), ("body-drip", "http"), ("silent", "http"), ("silent", "https"),
+    ("connect-stall", "http"),
+])
+def test_a_hostile_server_is_cut_off_at_the_deadline(mode: str, scheme: str) -> None:
+    from monitor.errors import DeadlineError
+    from monitor.localserver import HostileServer
+
+    # Per-read and connect timeouts (30 s) never fire here: only the whole-exchange deadline can.
+    with HostileServer(mode, drip_s=0.2) as hostile:
+        started = time.monotonic()
+        with pytest.raises(DeadlineError) as caught:
+            fetch_url(hostile.url("/story", scheme), HOSTILE, max_bytes=5_000_000)
+        elapsed = time.monotonic() - started
+    assert hostile.url("/story", scheme) in str(caught.value)
+    assert f"{DEADLINE_S:g}s" in str(caught.value)
+    assert DEADLINE_S - 0.1 <= elapsed <= DEADLINE_S + DEADLINE_MARGIN_S, elapsed
+
+
+def test_the_deadline_covers_redirect_hops_together(server: FixtureServer) -> None:
+    from monitor.errors import DeadlineError
+
+    # Each hop answers in 0.6 s, well inside the read timeout; four hops outlive 1.5 s.
+    for hop in range(4):
+        target = f"/hop{hop + 1}" if hop < 3 else "/landed"
+        server.route(f"/hop{hop}", lambda r, t=target: Response(302, b"", {"Location": t}, delay_s=0.6))
+    server.add("/landed", "<p>done</p>", "text/html")
+    started = time.monotonic()
+    with pytest.raises(DeadlineError):
+        fetch_url(server.url("/hop0"), HOSTILE, max_bytes=1000)
+    assert time.monotonic() - started <= DEADLINE_S + DEADLINE_MARGIN_S
+
+
+def test_gzip_bomb_decoding_holds_no_more_than_the_cap(server: FixtureServer) -> None:
+    import gzip
+    import tracemalloc
+
+    cap = 1_000_000
+    bomb = gzip.compress(b"\0" * 200_000_000, compresslevel=9)  # ~200 kB on the wire
+    server.add("/bomb2.xml", bomb, "application/xml", headers={"Content-Encoding": "gzip"})
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLargeError):
+            fetch_url(server.url("/bomb2.xml"), LOOPBACK_OK, max_bytes=cap)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # The kept body (at most the cap) plus one 64 kB decoded slice and the raw chunks; inflating
+    # a whole 64 kB network chunk at once would hold about 64 MB.
+    assert peak < cap + 3_000_000, peak
+
+
+@pytest.mark.parametrize("encoding", ["gzip-members", "deflate-zlib", "deflate-raw"])
+def test_compressed_bodies_decode_in_slices(server: FixtureServer, encoding: str) -> None:
+    import gzip
+    import zlib
+
+    text = b"<rss>" + b"story " * 50_000 + b"</rss>"
+    if encoding == "gzip-members":
+        half = len(text) // 2
+        body, header = gzip.compress(text[:half]) + gzip.compress(text[half:]), "gzip"
+    elif encoding == "deflate-zlib":
+        body, header = zlib.compress(text), "deflate"
+    else:
+        raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        body, header = raw.compress(text) + raw.flush(), "deflate"
+    server.add(f"/enc-{encoding}", body, "application/xml", headers={"Content-Encoding": header})
+    response = fetch_url(server.url(f"/enc-{encoding}"), LOOPBACK_OK, max_bytes=1_000_000)
+    assert response.body == text

@@ -8,43 +8,137 @@ import re
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from monitor import db
+from monitor.errors import StoreError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAMED_QUERY_CALL = re.compile(
-    r"""(?:db\.)?(?:query|query_rows|execute|execute_many|load_sql)\(\s*(?:con\s*,\s*|[a-z_]+\s*,\s*)?["']([a-z0-9_]+)["']"""
+    r"""(?:db\.)?(?:query|query_rows|execute|insert_with_id|load_sql)\(\s*(?:con\s*,\s*|[a-z_]+\s*,\s*)?["']([a-z0-9_]+)["']"""
 )
 
 
-def _imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+# monitor.cli and monitor.demo are the application layer: they run flows, so they may import them.
+APPLICATION_LAYER = ("monitor.cli", "monitor.demo")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(REPO_ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_names(path: Path, module: str) -> set[str]:
+    """Dotted names imported anywhere in the file, function bodies included."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module.split(".")[0])
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
     return found
 
 
-def test_library_never_imports_prefect() -> None:
-    offenders = [
-        str(path.relative_to(REPO_ROOT))
-        for path in (REPO_ROOT / "monitor").rglob("*.py")
-        if "prefect" in _imported_modules(path)
-    ]
-    assert offenders == [], f"monitor/ must stay plain Python; Prefect imported in {offenders}"
+def _import_graph() -> dict[str, set[str]]:
+    """Each module of monitor/ and flows/ -> the modules importing it loads (parent packages too)."""
+    names = {
+        _module_name(path): path
+        for folder in ("monitor", "flows")
+        for path in (REPO_ROOT / folder).rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for module, path in names.items():
+        targets: set[str] = set()
+        for name in _imported_names(path, module):
+            parts = name.split(".")
+            prefixes = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+            local = [prefix for prefix in prefixes if prefix in names]
+            targets.update(local if local else [name])
+        graph[module] = targets
+    return graph
+
+
+def _chain_to(graph: dict[str, set[str]], start: str, tops: tuple[str, ...]) -> list[str] | None:
+    """The import chain from `start` to a module under one of `tops`, or None."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        module = queue.pop(0)
+        if module.split(".")[0] in tops:
+            chain = [module]
+            while (parent := came_from[chain[-1]]) is not None:
+                chain.append(parent)
+            return chain[::-1]
+        for target in sorted(graph.get(module, ())):
+            if target not in came_from:
+                came_from[target] = module
+                queue.append(target)
+    return None
+
+
+def test_library_never_imports_prefect_or_flows_even_indirectly() -> None:
+    graph = _import_graph()
+    # The walk sees function-local imports and follows chains: the application layer does reach Prefect.
+    reaches_prefect = _chain_to(graph, "monitor.cli.core", ("prefect",))
+    assert reaches_prefect is not None and reaches_prefect[1].startswith("flows.")
+    offenders = {
+        module: " -> ".join(chain)
+        for module in sorted(graph)
+        if module.startswith("monitor")
+        and not module.startswith(APPLICATION_LAYER)
+        and (chain := _chain_to(graph, module, ("flows", "prefect")))
+    }
+    assert offenders == {}, f"monitor/ outside {APPLICATION_LAYER} must stay plain Python"
 
 
 def test_every_named_query_used_in_code_exists() -> None:
+    shipped = {path.stem for path in db.QUERY_DIR.rglob("*.sql")}
+    bench_only = {path.stem for path in (REPO_ROOT / "bench" / "sql").glob("*.sql")}
+    # The package may use only what the wheel ships; the bench may add its own bench/sql.
+    allowed = {"monitor": shipped, "flows": shipped, "bench": shipped | bench_only}
     missing = []
-    for folder in ("monitor", "flows", "bench"):
+    for folder, names in allowed.items():
         for path in (REPO_ROOT / folder).rglob("*.py"):
             for name in NAMED_QUERY_CALL.findall(path.read_text(encoding="utf-8")):
-                if not (db.SQL_DIR / "queries" / f"{name}.sql").exists():
+                if name not in names:
                     missing.append(f"{path.relative_to(REPO_ROOT)}: {name}")
     assert missing == []
+
+
+def test_each_shipped_query_sits_in_the_folder_its_name_starts_with() -> None:
+    misplaced = [
+        str(path.relative_to(db.QUERY_DIR))
+        for path in db.QUERY_DIR.rglob("*.sql")
+        if path.parent.parent != db.QUERY_DIR or not path.stem.startswith(f"{path.parent.name}_")
+    ]
+    assert misplaced == [], "a query named stage_x belongs in sql/queries/stage/stage_x.sql"
+
+
+def test_test_and_bench_sql_stay_out_of_the_package() -> None:
+    stray = [
+        str(path.relative_to(db.SQL_DIR))
+        for path in db.SQL_DIR.rglob("*.sql")
+        if re.match(r"(test|bench)_|[a-z]+_test_", path.stem)
+    ]
+    assert stray == [], "test SQL goes in tests/sql, bench SQL in bench/sql"
+
+
+def test_names_resolve_across_stage_folders_and_clashes_fail_clearly(tmp_path: Path) -> None:
+    assert db.load_sql("alerts_due") == (db.QUERY_DIR / "alerts" / "alerts_due.sql").read_text()
+    assert db.load_sql("test_row_groups")  # from tests/sql, added by conftest
+    with pytest.raises(StoreError, match="'no_such_query' not found"):
+        db.load_sql("no_such_query")
+    (tmp_path / "alerts_due.sql").write_text("SELECT 1")
+    with pytest.raises(StoreError, match=r"'alerts_due' is defined twice: .*alerts_due\.sql and .*alerts_due\.sql"):
+        db.add_query_dir(tmp_path)
+    assert db.query_files()["alerts_due"] == db.QUERY_DIR / "alerts" / "alerts_due.sql"
+    assert all(not path.is_relative_to(tmp_path) for path in db.query_files().values())
 
 
 def test_migrations_are_numbered_uniquely_and_apply_to_a_fresh_file(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,12 +102,17 @@ def test_bad_sql_and_missing_database_are_clear_errors(
     assert "database not found" in capsys.readouterr().err
 
 
-def test_a_running_cycle_blocks_a_plain_read_but_not_a_snapshot(
+def test_a_running_cycle_fails_a_fresh_read_but_not_a_default_or_snapshot_read(
     fixture_db: Path, lock_holder: subprocess.Popen[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(StoreError, match="--snapshot"):
+    with pytest.raises(StoreError, match="last committed state"):
         with query.open_for_query(fixture_db, wait_s=0.3):
             pass
+    # The default read neither waits for the writer nor fails: it reads the committed state.
+    started = time.monotonic()
+    with query.open_for_query(fixture_db) as con:
+        assert query.run_query(con, "SELECT status FROM runs WHERE id = 900").rows == [("running",)]
+    assert time.monotonic() - started < 5
     # The snapshot also carries what the cycle committed to its write-ahead log.
     with query.open_for_query(fixture_db, snapshot=True) as con:
         assert query.run_query(con, "SELECT status FROM runs WHERE id = 900").rows == [("running",)]

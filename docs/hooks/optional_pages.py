@@ -10,6 +10,7 @@ from typing import Any
 # the page has landed for good.
 OPTIONAL_PAGES: dict[str, list[str]] = {
     "Stages": ["alerts-format.md"],
+    "Evaluation": ["claims-eval.md", "model-card.md"],
     "Analyst guide": ["site.md"],
     "Production": ["deadlines.md"],
     "Development": ["sql.md"],

@@ -1,0 +1,97 @@
+"""The `monitor` command: the one entry point for people."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Callable, Collection, Sequence
+
+from monitor import __version__
+from monitor.errors import MonitorError
+
+# Every top-level command: the monitor.cli module that declares its options and runs it, and its
+# one-line help. main() imports only the chosen command's module, so a command loads just the
+# libraries it uses and `monitor --help` loads none of them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("core", "write a starter config and create the database"),
+    "run": ("core", "run one polling cycle now, as a Prefect flow"),
+    "serve": ("core", "run the cycle on a schedule with Prefect (one process)"),
+    "demo": ("core", "offline demo: fixture feeds on loopback, two cycles, one alert"),
+    "migrate": ("core", "apply pending schema migrations and recreate the views"),
+    "maintenance": ("core", "prune old raw HTML, compact the database, print feed health"),
+    "articles": ("core", "the page queue: retry failed or parked pages"),
+    "claims": ("claims", "judge claims: diff documents, show a story's ledger"),
+    "cluster": (
+        "stories",
+        "cluster articles from JSONL into stories with the pipeline's online linker",
+    ),
+    "stories": ("stories", "list, merge or split stories"),
+    "feeds": ("feeds", "list feeds with their polling health (errors, parked, next check)"),
+    "alerts": ("alerts", "list recent and pending alert deliveries (the outbox)"),
+    "query": ("analyst", "run read-only SQL on the database and print the rows"),
+    "search": ("analyst", "full-text search over claims and articles"),
+    "export": ("analyst", "write every analyst view as a Parquet file"),
+    "report": ("analyst", "write a story's timeline as one self-contained HTML page"),
+    "eval": ("evals", "score claim detection, story linking or extraction"),
+}
+
+# Prefect reads these at import; they are defaults a user's own environment overrides.
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # The ephemeral API server can take longer than Prefect's 20 s default on a busy 2-core machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
+
+
+def build_parser(filled: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every command, and the options of those in `filled` (default all)."""
+    parser = argparse.ArgumentParser(
+        prog="monitor",
+        description="Watch news feeds for developing stories and flag the new claims.",
+    )
+    parser.add_argument("--version", action="version", version=f"story-monitor {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if filled is None or name in filled:
+            _declare(module, name)(command)
+    return parser
+
+
+def _declare(module: str, name: str) -> Callable[[argparse.ArgumentParser], None]:
+    declarations: dict[str, Callable[[argparse.ArgumentParser], None]] = importlib.import_module(
+        f"monitor.cli.{module}"
+    ).COMMANDS
+    return declarations[name]
+
+
+def _chosen_command(argv: Sequence[str]) -> list[str]:
+    # The global options take no value, so the first word that is not an option is the command.
+    return [word for word in argv if not word.startswith("-")][:1]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_chosen_command(words)).parse_args(words)
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "DEBUG" if args.verbose else "WARNING")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args))
+    except MonitorError as e:
+        print(f"monitor: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+__all__ = ["COMMANDS", "build_parser", "main"]

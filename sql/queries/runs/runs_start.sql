@@ -1,0 +1,1 @@
+INSERT INTO runs (id, started_at, status, pid, host) VALUES (?, ?, 'running', ?, ?);

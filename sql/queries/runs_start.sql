@@ -1,1 +1,0 @@
-INSERT INTO runs (id, started_at, status) VALUES (?, ?, 'running');

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,6 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 from monitor import alerts, analysis, articles, db, feeds, runs, stories
@@ -163,36 +162,46 @@ def refresh_search_index(settings: Settings) -> None:
         )
 
 
-def _ingest_here(
-    settings: Settings, poll_all_now: bool, summary: CycleSummary, state: PipelineState
+# How a runner does the network and extraction work: poll a list of due feeds, and start one
+# batch of pending pages, returning a call that waits for that batch's results.
+PollFeeds = Callable[[list[feeds.DueFeed]], list[feeds.FeedFetch]]
+SubmitPages = Callable[[list[articles.PendingEntry]], Callable[[], list[articles.PageResult]]]
+
+
+def _ingest(
+    settings: Settings,
+    poll_all_now: bool,
+    summary: CycleSummary,
+    state: PipelineState,
+    poll: PollFeeds,
+    submit: SubmitPages,
+    batch_size: int,
 ) -> None:
     """Poll feeds, then fetch/extract/save pages, link stories and judge claims, batch by batch.
 
-    While one batch is linked and judged here, the next one downloads and extracts on the
-    extraction workers, so the network and trafilatura are kept busy. Every database write stays in
-    this thread: DuckDB has one writer.
+    The one select/dedupe/submit loop of both runners: POLL and SUBMIT say where the network and
+    extraction work runs (this process's extraction workers, or the Dask cluster). While one batch
+    is linked and judged here, the next one downloads and extracts, so the network and trafilatura
+    are kept busy. Every database write stays in this thread: DuckDB has one writer.
     """
     with _timed(summary, "feeds"):
         due = prepare_database(quote(settings), poll_all_now, quote(state))
-        fetched_feeds = fetch_feeds(quote(due), quote(settings))
+        fetched_feeds = poll(due)
         summary.feeds = _report_dict(save_feeds(quote(fetched_feeds), quote(settings)))
-    processes = settings.scale.extraction_processes
     seen_entries: set[int] = set()
     drained = False
 
-    def submit_next_batch() -> PrefectFuture[list[articles.PageResult]] | None:
+    def submit_next_batch() -> Callable[[], list[articles.PageResult]] | None:
         nonlocal drained
         if drained:
             return None
-        selected = select_pending_entries(quote(settings), settings.scale.page_batch_size)
-        drained = len(selected) < settings.scale.page_batch_size
+        selected = select_pending_entries(quote(settings), batch_size)
+        drained = len(selected) < batch_size
         pending = [p for p in selected if p.entry_id not in seen_entries]
         if not pending:
             return None
         seen_entries.update(p.entry_id for p in pending)
-        return fetch_and_extract_pages.submit(
-            quote(pending), quote(settings), processes, quote(state.extraction)
-        )
+        return submit(pending)
 
     with _timed(summary, "articles"):
         batch = submit_next_batch()
@@ -203,7 +212,7 @@ def _ingest_here(
         first = False
         if batch is not None:
             with _timed(summary, "articles"):
-                pages = batch.result()
+                pages = batch()
                 saved = save_pages(quote(pages), quote(settings), quote(state))
                 _add_up(summary.articles, _report_dict(saved))
                 # Prefect keeps each task's return value until the flow run ends; emptying the
@@ -215,6 +224,23 @@ def _ingest_here(
             _add_up(summary.stories, _report_dict(link_stories(quote(settings), quote(state))))
         with _timed(summary, "claims"):
             _add_up(summary.claims, _report_dict(detect_claims(quote(settings), quote(state))))
+
+
+def _ingest_here(
+    settings: Settings, poll_all_now: bool, summary: CycleSummary, state: PipelineState
+) -> None:
+    """`_ingest` with one feed-poll task and page batches extracted on STATE's worker processes."""
+    processes = settings.scale.extraction_processes
+
+    def poll(due: list[feeds.DueFeed]) -> list[feeds.FeedFetch]:
+        return fetch_feeds(quote(due), quote(settings))
+
+    def submit(pending: list[articles.PendingEntry]) -> Callable[[], list[articles.PageResult]]:
+        return fetch_and_extract_pages.submit(
+            quote(pending), quote(settings), processes, quote(state.extraction)
+        ).result
+
+    _ingest(settings, poll_all_now, summary, state, poll, submit, settings.scale.page_batch_size)
 
 
 def _add_up(totals: dict[str, Any], batch: dict[str, Any]) -> None:
@@ -245,7 +271,7 @@ def fetch_and_extract_pages(
     processes: int = 1,
     pool: articles.ExtractionPool | None = None,
 ) -> list[articles.PageResult]:
-    """Fetch a batch of pages and extract their text (on PROCESSES workers of POOL); no database access.
+    """Fetch a batch of pages and extract their text on PROCESSES workers of POOL; no database.
 
     The workers also extract each article's story terms and prepare its claim sentences. On a
     Dask worker there is no POOL: extraction runs in the task (PROCESSES is 1).
@@ -269,35 +295,35 @@ def save_pages(
 
 @flow(name="monitor-fetch-extract", log_prints=False)
 def fetch_extract_flow(
-    due: list[feeds.DueFeed], settings: Settings, state: PipelineState
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Fan feed polls and page fetch+extract out per host shard; save each batch here."""
+    settings: Settings, poll_all_now: bool, state: PipelineState
+) -> CycleSummary:
+    """`_ingest` with feed polls and page fetch+extract fanned out by host shard (Dask runner)."""
     shards = settings.scale.feed_shards
-    polls = [fetch_feeds.submit(shard, settings) for shard in _shards(due, shards)]
-    fetched_feeds = [fetch for poll in polls for fetch in poll.result()]
-    feeds_report = _report_dict(save_feeds(quote(fetched_feeds), quote(settings)))
-    totals: dict[str, Any] = {}
-    seen_entries: set[int] = set()
-    while True:
-        pending = select_pending_entries(settings, PAGE_BATCH_SIZE * shards)
-        pending = [p for p in pending if p.entry_id not in seen_entries]
-        if not pending:
-            break
-        seen_entries.update(p.entry_id for p in pending)
+    summary = CycleSummary()
+
+    def poll(due: list[feeds.DueFeed]) -> list[feeds.FeedFetch]:
+        polls = [fetch_feeds.submit(shard, settings) for shard in _shards(due, shards)]
+        return [fetch for poll in polls for fetch in poll.result()]
+
+    def submit(pending: list[articles.PendingEntry]) -> Callable[[], list[articles.PageResult]]:
         futures = [fetch_and_extract_pages.submit(shard, settings) for shard in _shards(pending, shards)]
-        results = [result for future in futures for result in future.result()]
-        _add_up(totals, _report_dict(save_pages(quote(results), quote(settings), quote(state))))
-    return feeds_report, totals
+        return lambda: [result for future in futures for result in future.result()]
+
+    _ingest(settings, poll_all_now, summary, state, poll, submit, PAGE_BATCH_SIZE * shards)
+    return summary
 
 
-def _fetch_extract_on_dask(
-    due: list[feeds.DueFeed], settings: Settings, state: PipelineState
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def _ingest_on_dask(
+    settings: Settings, poll_all_now: bool, summary: CycleSummary, state: PipelineState
+) -> None:
     """Run fetch_extract_flow with its tasks on the Dask cluster at [scale] dask_address."""
     from prefect_dask.task_runners import DaskTaskRunner
 
     runner = DaskTaskRunner(address=settings.scale.dask_address)
-    return fetch_extract_flow.with_options(task_runner=runner)(due, settings, state)
+    done = fetch_extract_flow.with_options(task_runner=runner)(settings, poll_all_now, state)
+    summary.feeds, summary.articles = done.feeds, done.articles
+    summary.stories, summary.claims = done.stories, done.claims
+    summary.stage_seconds.update(done.stage_seconds)
 
 
 def _start_run(settings: Settings, started_at: datetime) -> int:
@@ -331,16 +357,8 @@ def _run_stages(settings: Settings, poll_all_now: bool, state: PipelineState) ->
     started_at = db.utcnow()
     summary.run_id = _start_run(settings, started_at)
     try:
-        if settings.scale.dask_address:
-            with _timed(summary, "feeds_and_articles"):
-                due = prepare_database(settings, poll_all_now, quote(state))
-                summary.feeds, summary.articles = _fetch_extract_on_dask(due, settings, state)
-            with _timed(summary, "stories"):
-                summary.stories = _report_dict(link_stories(settings, quote(state)))
-            with _timed(summary, "claims"):
-                summary.claims = _report_dict(detect_claims(settings, quote(state)))
-        else:
-            _ingest_here(settings, poll_all_now, summary, state)
+        ingest = _ingest_on_dask if settings.scale.dask_address else _ingest_here
+        ingest(settings, poll_all_now, summary, state)
         with _timed(summary, "alerts"):
             report, summary_md = send_alerts(quote(settings), started_at)
             summary.alerts = _report_dict(report)

@@ -47,6 +47,11 @@ class PipelineState:
         self.stories = StoryCaches()
         self.extraction = ExtractionPool(preload=WORKER_PRELOAD)
 
+    def __reduce__(self) -> tuple[type[PipelineState], tuple[()]]:
+        # Process state never crosses a process: a copy unpickled elsewhere (Prefect sends the
+        # flow run's parameters with each Dask task) is that process's own, empty state.
+        return PipelineState, ()
+
     def reset(self) -> None:
         """Empty every cache, stop the extraction workers and drop the db connection plumbing."""
         self.claims.clear()

@@ -258,7 +258,7 @@ def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
     def x_of(when: dt.datetime) -> float:
         if span_s <= 0:
             return (plot_left + plot_right) / 2
-        return plot_left + (when - start).total_seconds() / span_s * (plot_right - plot_left)
+        return float(plot_left + (when - start).total_seconds() / span_s * (plot_right - plot_left))
 
     def y_of(outlet: str) -> float:
         return CHART_TOP_PX + CHART_ROW_PX * outlets.index(outlet) + CHART_ROW_PX / 2

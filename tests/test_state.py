@@ -24,15 +24,15 @@ T0 = dt.datetime(2024, 3, 4, 8, 0)
 # Written for these tests: two reports of one event, and an unrelated one.
 ARTICLES = [
     ("Ferry sinks off Lombok, 14 rescued",
-     "A passenger ferry sank off the coast of Lombok on Monday, the Indonesian coast guard said. "
-     "Rescuers pulled 14 people from the water near Lembar harbour.\n\n"
-     "The ferry carried 40 passengers when it left Padangbai on Sunday night."),
+     ("A passenger ferry sank off the coast of Lombok on Monday, the Indonesian coast guard said. "
+      "Rescuers pulled 14 people from the water near Lembar harbour.\n\n"
+      "The ferry carried 40 passengers when it left Padangbai on Sunday night.")),
     ("Lombok ferry: coast guard searches for missing passengers",
-     "The Indonesian coast guard searched the sea off Lombok for passengers missing after a "
-     "ferry sank near Lembar harbour on Monday. 14 people were rescued, officials said."),
+     ("The Indonesian coast guard searched the sea off Lombok for passengers missing after a "
+      "ferry sank near Lembar harbour on Monday. 14 people were rescued, officials said.")),
     ("Lisbon council approves new tram line",
-     "Lisbon's city council approved a new tram line to Alcantara on Friday. The line will cost "
-     "90 million euros and open in 2027, the mayor said."),
+     ("Lisbon's city council approved a new tram line to Alcantara on Friday. The line will cost "
+      "90 million euros and open in 2027, the mayor said.")),
 ]
 REPEATED = "Rescuers pulled 14 people from the water near Lembar harbour."
 

@@ -35,6 +35,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("analyst", "full-text search over claims and articles"),
     "export": ("analyst", "write every analyst view as a Parquet file"),
     "report": ("analyst", "write a story's timeline as one self-contained HTML page"),
+    "site": ("analyst", "write the static story site: index, story pages, feed health"),
+    "runs": ("ops", "list recent cycles: completed, failed, crashed or running"),
+    "deploy": ("ops", "write deploy/prefect.yaml for `prefect deploy --all`"),
     "eval": ("evals", "score claim detection, story linking or extraction"),
 }
 

@@ -8,6 +8,7 @@ text adds nothing, a changed text adds version N+1, nothing is ever overwritten.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import hashlib
@@ -760,10 +761,26 @@ def warm_extraction_pool(processes: int, preload: Sequence[str] = ()) -> None:
     def start() -> None:
         pool = extraction_pool(processes, preload)
         if pool is not None:
-            for _ in range(processes or os.cpu_count() or 1):
-                pool.submit(int)
+            started = [pool.submit(int) for _ in range(processes or os.cpu_count() or 1)]
+            concurrent.futures.wait(started)
 
-    threading.Thread(target=start, name="extraction-pool-warm-up", daemon=True).start()
+    thread = threading.Thread(target=start, name="extraction-pool-warm-up", daemon=True)
+    _WARM_UPS.append(thread)
+    thread.start()
+
+
+def finish_extraction_warm_up() -> None:
+    """Wait until the workers warm_extraction_pool started are up.
+
+    A process that exits while they start leaves tracebacks behind: the warm-up thread's submit
+    fails ("cannot schedule new futures after interpreter shutdown") and a half-started worker
+    finds its semaphore gone (FileNotFoundError).
+    """
+    while _WARM_UPS:
+        _WARM_UPS.pop().join()
+
+
+_WARM_UPS: list[threading.Thread] = []
 
 
 def _discard_extraction_pool() -> None:

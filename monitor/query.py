@@ -33,6 +33,7 @@ READ_LOCK_TRY_S = 0.0
 SNAPSHOT_ATTEMPTS = 5
 CELL_MAX_CHARS = 60
 _FTS_MACRO = re.compile(r"\bfts_main_", re.IGNORECASE)
+_VIEW_NAME = re.compile(r"CREATE\s+OR\s+REPLACE\s+VIEW\s+(\w+)", re.IGNORECASE)
 
 
 class QueryError(StoreError):
@@ -190,6 +191,16 @@ def _extension_loaded(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         "SELECT count(*) FROM duckdb_extensions() WHERE extension_name = ? AND loaded", [name]
     ).fetchone()
     return bool(row and row[0])
+
+
+def view_summaries() -> list[tuple[str, str]]:
+    """Each analyst view under sql/views: its name and the first line of its comment."""
+    summaries = []
+    for path in db.view_files():
+        text = path.read_text(encoding="utf-8")
+        comment = next((line[2:].strip() for line in text.splitlines() if line.startswith("--")), "")
+        summaries.extend((name, comment) for name in _VIEW_NAME.findall(text))
+    return summaries
 
 
 def format_table(result: QueryResult, max_cell_chars: int = CELL_MAX_CHARS) -> str:

@@ -15,9 +15,17 @@ from monitor.errors import StoreError
 
 def add_query(parser: argparse.ArgumentParser) -> None:
     """Options of `monitor query`."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.description = (
+        "Run one read-only SQL statement on the database and print the rows. The query cannot "
+        "write: files, ATTACH, INSTALL and LOAD are refused (`monitor export` writes Parquet)."
+    )
+    parser.epilog = "views (columns: `monitor query \"DESCRIBE <view>\"`):\n" + "\n".join(
+        f"  {name:<16} {common.clip(comment, 60)}" for name, comment in query.view_summaries()
+    )
     common.add_config(parser)
     parser.add_argument(
-        "sql", metavar="SQL", help="the SQL to run; '-' reads it from standard input"
+        "sql", metavar="SQL", help="one SQL statement; '-' reads it from standard input"
     )
     common.add_format(parser, ("table", "csv", "json"))
     parser.add_argument(

@@ -164,8 +164,9 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
         columns = [d[0] for d in cursor.description]
         return QueryResult(columns, cursor.fetchall())
     except duckdb.PermissionException as e:
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise QueryError(
-            f"refused: {e}. `monitor query` only reads the monitor database: it cannot write or "
+            f"refused: {reason}. `monitor query` only reads the monitor database: it cannot write or "
             "read files, ATTACH other databases or INSTALL/LOAD extensions; use `monitor export` "
             "for Parquet files"
         ) from e

@@ -196,7 +196,7 @@ def _extension_loaded(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def view_summaries() -> list[tuple[str, str]]:
     """Each analyst view under sql/views: its name and the first line of its comment."""
-    summaries = []
+    summaries: list[tuple[str, str]] = []
     for path in db.view_files():
         text = path.read_text(encoding="utf-8")
         comment = next((line[2:].strip() for line in text.splitlines() if line.startswith("--")), "")

@@ -45,7 +45,7 @@ def _env() -> dict[str, str]:
 def _monitor(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "monitor.cli", *args], capture_output=True, text=True,
-        cwd=cwd, env=env or _env(), timeout=300,
+        cwd=cwd, env=env or _env(), timeout=300, check=False,
     )
 
 
@@ -435,7 +435,8 @@ def test_exit_during_the_extraction_warm_up_leaves_no_traceback() -> None:
         "articles.finish_extraction_warm_up()"
     )
     for _ in range(3):
-        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=_env(), timeout=120)
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=_env(),
+                              timeout=120, check=False)
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
 
 

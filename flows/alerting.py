@@ -17,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.blocks.core import Block
 from prefect.blocks.system import Secret
 
-from monitor import alerts, db
+from monitor import alerts, alerts_render, db
 from monitor.settings import Settings, load_settings
 
 LOGGER = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def digest_flow(
         now = db.utcnow()
         with db.open_db(settings.database) as con:
             alerts.queue_alerts(con, channels, now)
-            summary = alerts.render_summary_markdown(con, now - dt.timedelta(hours=period), settings.alerts)
+            summary = alerts_render.render_summary_markdown(con, now - dt.timedelta(hours=period), settings.alerts)
             report = alerts.deliver_digest(con, channels, now, period, force=force)
     publish_summary_artifact(summary, key=DIGEST_ARTIFACT_KEY,
                              description=f"New and changed claims of the last {period:g} hours")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import datetime as dt
 import functools
+import gc
 import hashlib
 import importlib
 import importlib.util
@@ -408,6 +408,18 @@ def query(
         raise StoreError(f"query {name} failed: {e}") from e
 
 
+def query_dicts(
+    con: duckdb.DuckDBPyConnection, name: str, params: Sequence[Any] | dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Run the named query with bound parameters and return each row as a column -> value dict."""
+    try:
+        cursor = con.execute(load_sql(name), params or [])
+        columns = [d[0] for d in cursor.description or []]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    except duckdb.Error as e:
+        raise StoreError(f"query {name} failed: {e}") from e
+
+
 def execute(
     con: duckdb.DuckDBPyConnection, name: str, params: Sequence[Any] | dict[str, Any] | None = None
 ) -> None:
@@ -485,7 +497,7 @@ class CycleLock:
         self.wait_s = wait_s
         self._file: Any = None
 
-    def __enter__(self) -> "CycleLock":
+    def __enter__(self) -> CycleLock:
         import fcntl
         import os
 

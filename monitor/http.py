@@ -542,14 +542,14 @@ def decode_html(body: bytes, headers: dict[str, str]) -> str:
         _sniff_declared_charset(body[:4096]),
     ]
     for name in declared:
-        encoding = _lookup_encoding(name)
-        if encoding:
+        named = _lookup_encoding(name)
+        if named:
             try:
-                return body.decode(encoding)
+                return body.decode(named)
             except UnicodeDecodeError:
-                if encoding != "utf-8" or _mostly_utf8(body):
+                if named != "utf-8" or _mostly_utf8(body):
                     # Browsers keep a declared charset and replace the odd bad byte.
-                    return body.decode(encoding, errors="replace")
+                    return body.decode(named, errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from monitor import __version__, db
-from monitor.errors import MonitorError, StoreError
+from monitor.errors import MonitorError
 
 CHART_WIDTH_PX = 960
 CHART_LABEL_PX = 190
@@ -47,24 +47,15 @@ class StoryData:
     mentions: dict[int, list[dict[str, Any]]]  # version_id -> judged sentences in order
 
 
-def _records(con: duckdb.DuckDBPyConnection, name: str, params: list[Any]) -> list[dict[str, Any]]:
-    try:
-        cursor = con.execute(db.load_sql(name), params)
-        columns = [d[0] for d in cursor.description or []]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    except duckdb.Error as e:
-        raise StoreError(f"query {name} failed: {e}") from e
-
-
 def find_story(con: duckdb.DuckDBPyConnection, story: str | int) -> dict[str, Any]:
     """The story_overview row for an id, or for the one story whose name contains the text."""
     text = str(story).strip()
     if text.isdigit():
-        rows = _records(con, "report_story_by_id", [int(text)])
+        rows = db.query_dicts(con, "report_story_by_id", [int(text)])
         if not rows:
             raise StoryNotFoundError(f"no story with id {text} (see {LIST_STORIES})")
         return rows[0]
-    matches = _records(con, "report_stories_by_name", [text])
+    matches = db.query_dicts(con, "report_stories_by_name", [text])
     if not matches:
         raise StoryNotFoundError(f"no story name contains {text!r} (see {LIST_STORIES})")
     exact = [m for m in matches if m["name"].casefold() == text.casefold()]
@@ -72,7 +63,7 @@ def find_story(con: duckdb.DuckDBPyConnection, story: str | int) -> dict[str, An
         listed = "; ".join(f"{m['story_id']}: {m['name']}" for m in matches[:10])
         raise StoryNotFoundError(f"{len(matches)} stories match {text!r}, give an id: {listed}")
     chosen = exact[0] if exact else matches[0]
-    return _records(con, "report_story_by_id", [chosen["story_id"]])[0]
+    return db.query_dicts(con, "report_story_by_id", [chosen["story_id"]])[0]
 
 
 def load_story(con: duckdb.DuckDBPyConnection, story: str | int) -> StoryData:
@@ -80,12 +71,12 @@ def load_story(con: duckdb.DuckDBPyConnection, story: str | int) -> StoryData:
     row = find_story(con, story)
     story_id = row["story_id"]
     mentions: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for mention in _records(con, "report_story_mentions", [story_id]):
+    for mention in db.query_dicts(con, "report_story_mentions", [story_id]):
         mentions[mention["version_id"]].append(mention)
     return StoryData(
         story=row,
-        timeline=_records(con, "report_story_timeline", [story_id]),
-        claims=_records(con, "report_story_claims", [story_id]),
+        timeline=db.query_dicts(con, "report_story_timeline", [story_id]),
+        claims=db.query_dicts(con, "report_story_claims", [story_id]),
         mentions=dict(mentions),
     )
 
@@ -258,7 +249,7 @@ def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
     def x_of(when: dt.datetime) -> float:
         if span_s <= 0:
             return (plot_left + plot_right) / 2
-        return plot_left + (when - start).total_seconds() / span_s * (plot_right - plot_left)
+        return float(plot_left + (when - start).total_seconds() / span_s * (plot_right - plot_left))
 
     def y_of(outlet: str) -> float:
         return CHART_TOP_PX + CHART_ROW_PX * outlets.index(outlet) + CHART_ROW_PX / 2

@@ -27,7 +27,8 @@ from typing import Any
 import duckdb
 
 from monitor import __version__, db, report
-from monitor.errors import ConfigError, MonitorError, StoreError
+from monitor.errors import ConfigError, MonitorError
+from monitor.runs import process_alive
 from monitor.settings import Settings, SiteSettings, load_settings, resolve_config_path
 
 LOGGER = logging.getLogger(__name__)
@@ -140,15 +141,15 @@ def _build(con: duckdb.DuckDBPyConnection, out: Path, site: SiteSettings, now: d
         out = out.resolve()  # swap the folder a web server's configured path leads to
     previous = _read_manifest(out)
     summary = SiteSummary(out_dir=out)
-    stories = _records(con, "site_stories", {
+    stories = db.query_dicts(con, "site_stories", {
         "stories_max": site.stories_max, "recent_since": now - dt.timedelta(hours=RECENT_HOURS),
     })
     shown_ids = [s["story_id"] for s in stories]
     first_day = _chart_end(now, stories) - dt.timedelta(days=site.chart_days - 1)
     days = _story_days(con, shown_ids, first_day)
-    feeds = _records(con, "site_feeds", {})
-    totals = _records(con, "site_totals", {})[0]
-    merged = _merged_targets(_records(con, "site_merged_stories", {}), set(shown_ids))
+    feeds = db.query_dicts(con, "site_feeds", {})
+    totals = db.query_dicts(con, "site_totals", {})[0]
+    merged = _merged_targets(db.query_dicts(con, "site_merged_stories", {}), set(shown_ids))
 
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_staging(out)
@@ -194,15 +195,6 @@ def _build(con: duckdb.DuckDBPyConnection, out: Path, site: SiteSettings, now: d
     return summary
 
 
-def _records(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    try:
-        cursor = con.execute(db.load_sql(name), params)
-        columns = [d[0] for d in cursor.description or []]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    except duckdb.Error as e:
-        raise StoreError(f"query {name} failed: {e}") from e
-
-
 def _chart_end(now: dt.datetime, stories: list[dict[str, Any]]) -> dt.datetime:
     """The charts end today, or on the latest activity if the clock is behind the data."""
     latest = max((s["last_seen_at"] for s in stories if s["last_seen_at"]), default=now)
@@ -215,7 +207,7 @@ def _story_days(
     days: dict[int, dict[dt.date, tuple[int, int]]] = {}
     if not story_ids:
         return days
-    for row in _records(con, "site_story_days", {"story_ids": story_ids, "since": first_day}):
+    for row in db.query_dicts(con, "site_story_days", {"story_ids": story_ids, "since": first_day}):
         days.setdefault(row["story_id"], {})[row["day"]] = (row["versions"], row["claims_added"])
     return days
 
@@ -356,18 +348,9 @@ def _remove_abandoned_staging(out: Path) -> None:
     prefix = f".{out.name}{STAGING_MARK}"
     for path in out.parent.glob(f"{prefix}*"):
         pid = path.name[len(prefix):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # --- pages ------------------------------------------------------------------------------------

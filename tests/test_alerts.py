@@ -49,12 +49,6 @@ def db_path(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture()
-def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with db.open_db(db_path) as connection:
-        yield connection
-
-
 def make_settings(channels: list[dict[str, Any]], db_path: Path | None = None,
                   **alert_settings: Any) -> Settings:
     data: dict[str, Any] = {"channels": channels, "alerts": alert_settings}

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pytest
 
 from monitor import db
 from monitor.articles import (
@@ -29,18 +27,6 @@ PAGES = Path(__file__).parent / "data" / "articles" / "dates"
 NOW = dt.datetime(2022, 6, 16, 12, 0)
 FEED_MORNING = dt.datetime(2022, 6, 14, 9, 0)
 FEED_EVENING = dt.datetime(2022, 6, 14, 18, 30)
-
-
-@pytest.fixture()
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as fixture_server:
-        yield fixture_server
-
-
-@pytest.fixture()
-def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with db.open_db(tmp_path / "monitor.duckdb") as connection:
-        yield connection
 
 
 def add_feed(con: duckdb.DuckDBPyConnection, url: str, title: str | None = None) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -177,18 +176,6 @@ def test_content_hash_ignores_layout_whitespace_only() -> None:
 
 
 # --- the pipeline on a loopback server and a real DuckDB file ---------------------------------
-
-
-@pytest.fixture()
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as fixture_server:
-        yield fixture_server
-
-
-@pytest.fixture()
-def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with db.open_db(tmp_path / "monitor.duckdb") as connection:
-        yield connection
 
 
 @pytest.fixture()

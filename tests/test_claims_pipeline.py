@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,6 @@ LATER = (SEEDS / "003_430f1404d43e94c3.txt").read_text(encoding="utf-8")
 T0 = dt.datetime(2022, 6, 16, 8, 0)
 PAUSE = "The US urged “Israel” to pause its strikes at least twice"
 MAJORITY = "The vast majority of those Israeli airstrikes were authorized by the United States"
-
-
-@pytest.fixture
-def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with db.open_db(tmp_path / "claims.duckdb") as connection:
-        yield connection
 
 
 def _story(con: duckdb.DuckDBPyConnection, name: str = "US review of Israeli strikes") -> int:

@@ -6,7 +6,6 @@ import datetime as dt
 import itertools
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -23,18 +22,6 @@ FETCH = FetchSettings(allow_private_networks=True, connect_timeout_s=2, read_tim
 POLLING = PollingSettings(default_interval_minutes=15, min_interval_minutes=5,
                           max_interval_minutes=24 * 60, error_limit=3, backoff_base_minutes=5)
 _paths = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as running:
-        yield running
-
-
-@pytest.fixture()
-def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with db.open_db(tmp_path / "monitor.duckdb") as connection:
-        yield connection
 
 
 def fixture(name: str) -> bytes:

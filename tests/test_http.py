@@ -5,7 +5,6 @@ from __future__ import annotations
 import ssl
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,12 +24,6 @@ from monitor.localserver import FixtureServer, Request, Response
 from monitor.settings import FetchSettings
 
 LOOPBACK_OK = FetchSettings(allow_private_networks=True, connect_timeout_s=2, read_timeout_s=2)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as running:
-        yield running
 
 
 def test_fetch_sends_user_agent_and_reports_media_type(server: FixtureServer) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from monitor import db
 from monitor.demo import DemoResult
-from monitor.localserver import FixtureServer, Request, Response
+from monitor.localserver import FixtureServer, Response
 
 PAUSE_CLAIM = "The US urged “Israel” to pause its strikes at least twice"
 PARAPHRASE = "The vast majority of those Israeli airstrikes were authorized by the United States"

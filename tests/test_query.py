@@ -14,20 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from monitor import db, query
+from monitor import query
 from monitor.cli import main
 from monitor.errors import StoreError
 
 ANALYST_DATA = Path(__file__).parent / "data" / "analyst"
 OVERVIEW_SQL = "SELECT story_id, name, articles, claims, tracked FROM story_overview ORDER BY story_id"
-
-
-@pytest.fixture()
-def fixture_db(tmp_path: Path) -> Path:
-    path = tmp_path / "monitor.duckdb"
-    with db.open_db(path) as con:
-        con.execute((ANALYST_DATA / "two_cycle_story.sql").read_text(encoding="utf-8"))
-    return path
 
 
 @pytest.fixture()

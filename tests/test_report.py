@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from monitor import db, report
+from monitor import report
 from monitor.cli import main
 
 ANALYST_DATA = Path(__file__).parent / "data" / "analyst"
@@ -22,16 +22,8 @@ IRAQ = "airstrikes in Iraq"
 
 
 @pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("report") / "monitor.duckdb"
-    with db.open_db(path) as con:
-        con.execute((ANALYST_DATA / "two_cycle_story.sql").read_text(encoding="utf-8"))
-    return path
-
-
-@pytest.fixture(scope="module")
-def fixture_page(fixture_db: Path) -> str:
-    con = duckdb.connect(str(fixture_db), read_only=True)
+def fixture_page(module_fixture_db: Path) -> str:
+    con = duckdb.connect(str(module_fixture_db), read_only=True)
     try:
         return report.render_story_report(con, 1)
     finally:
@@ -134,8 +126,8 @@ def test_source_links_point_at_the_sentence() -> None:
     assert report.text_fragment_url("http://x.org/#top", "Al-Tanf, again.") == "http://x.org/#:~:text=Al%2DTanf%2C%20again."
 
 
-def test_story_is_found_by_id_or_name_part(fixture_db: Path) -> None:
-    con = duckdb.connect(str(fixture_db), read_only=True)
+def test_story_is_found_by_id_or_name_part(module_fixture_db: Path) -> None:
+    con = duckdb.connect(str(module_fixture_db), read_only=True)
     try:
         assert report.find_story(con, "1")["name"] == DEMO_STORY
         assert report.find_story(con, "israeli STRIKES")["story_id"] == 1
@@ -149,12 +141,12 @@ def test_story_is_found_by_id_or_name_part(fixture_db: Path) -> None:
     assert "No articles yet." in empty and "Only one article so far" in empty
 
 
-def test_cli_writes_the_page(fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_the_page(module_fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "reports" / "syria.html"
-    assert main(["report", "--db", str(fixture_db), "Syria", "--out", str(out)]) == 0
+    assert main(["report", "--db", str(module_fixture_db), "Syria", "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"wrote {out}"
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert main(["report", "--db", str(fixture_db), "volcano"]) == 2
+    assert main(["report", "--db", str(module_fixture_db), "volcano"]) == 2
     assert "no story name contains 'volcano'" in capsys.readouterr().err
 
 
@@ -226,10 +218,10 @@ def test_demo_report_renders_in_headless_chromium(demo_page: Path, tmp_path: Pat
 
 @pytest.mark.slow
 def test_fixture_report_with_a_changed_claim_renders_in_headless_chromium(
-    fixture_db: Path, tmp_path: Path
+    module_fixture_db: Path, tmp_path: Path
 ) -> None:
     binary = _chromium()
-    con = duckdb.connect(str(fixture_db), read_only=True)
+    con = duckdb.connect(str(module_fixture_db), read_only=True)
     try:
         page = report.write_story_report(con, 1, tmp_path / "story.html")
     finally:

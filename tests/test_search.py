@@ -16,15 +16,6 @@ from monitor.errors import StoreError
 ANALYST_DATA = Path(__file__).parent / "data" / "analyst"
 
 
-@pytest.fixture()
-def fixture_db(tmp_path: Path) -> Path:
-    """A migrated database holding the two-cycle fixture story; its index is not built yet."""
-    path = tmp_path / "monitor.duckdb"
-    with db.open_db(path) as con:
-        con.execute((ANALYST_DATA / "two_cycle_story.sql").read_text(encoding="utf-8"))
-    return path
-
-
 def test_search_needs_a_built_index(fixture_db: Path) -> None:
     with db.open_db(fixture_db) as con:
         assert search.index_lag(con) == {"article_versions": None, "claims": None}

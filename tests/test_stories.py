@@ -139,11 +139,6 @@ def _add_article(con: duckdb.DuckDBPyConnection, key: str, title: str, text: str
     return article_id
 
 
-@pytest.fixture()
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "monitor.duckdb"
-
-
 def test_pipeline_tracked_new_stories_and_state_survives_reopen(db_path: Path) -> None:
     settings = LinkingSettings()
     tracked = [StoryConfig(name="Turkey earthquake", keywords=["Kahramanmaras", "Elbistan", "AFAD"])]

@@ -18,18 +18,9 @@ PAUSE = "pause its strikes"
 IRAQ = "airstrikes in Iraq"
 
 
-@pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated database holding tests/data/analyst/two_cycle_story.sql."""
-    path = tmp_path_factory.mktemp("analyst") / "monitor.duckdb"
-    with db.open_db(path) as con:
-        con.execute((ANALYST_DATA / "two_cycle_story.sql").read_text(encoding="utf-8"))
-    return path
-
-
 @pytest.fixture()
-def con(fixture_db: Path) -> Any:
-    connection = duckdb.connect(str(fixture_db), read_only=True)
+def con(module_fixture_db: Path) -> Any:
+    connection = duckdb.connect(str(module_fixture_db), read_only=True)
     yield connection
     connection.close()
 

@@ -152,7 +152,9 @@ def kmeans(matrix: np.ndarray, k: int, rng: np.random.Generator, restarts: int =
     tries = 2 + int(math.log(k))  # candidates per greedy k-means++ step, as scikit-learn does
 
     def distances_to(rows: np.ndarray) -> np.ndarray:
-        return np.maximum(squared[:, None] - 2.0 * (matrix @ rows.T) + (rows.astype(np.float64) ** 2).sum(axis=1), 0.0)
+        gram = squared[:, None] - 2.0 * (matrix @ rows.T)
+        result: np.ndarray = np.maximum(gram + (rows.astype(np.float64) ** 2).sum(axis=1), 0.0)
+        return result
 
     best_labels, best_inertia = np.zeros(n, dtype=np.int64), math.inf
     for _ in range(restarts):

@@ -415,6 +415,22 @@ def test_verbosity_levels() -> None:
     assert levels[2] == ["10", "10", "10"]
 
 
+def test_verbose_run_logs_keep_the_projects_lines_and_drop_prefects_own() -> None:
+    import prefect
+
+    import flows.cycle
+    from monitor.cli.progress import ProjectRecords
+
+    keep = ProjectRecords()
+
+    def record(path: str, level: int = logging.INFO) -> logging.LogRecord:
+        return logging.LogRecord("prefect.flow_runs", level, path, 1, "m", None, None)
+
+    assert keep.filter(record(flows.cycle.__file__))
+    assert not keep.filter(record(str(Path(prefect.__file__).parent / "task_engine.py")))
+    assert keep.filter(record(str(Path(prefect.__file__).parent / "task_engine.py"), logging.WARNING))
+
+
 def test_serve_flow_runs_print_their_progress() -> None:
     probe = (
         "from flows.cycle import PROGRESS, _progress_to_stdout; _progress_to_stdout(); "

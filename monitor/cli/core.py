@@ -11,7 +11,7 @@ from typing import Any
 
 from monitor import cycle_report, db, feeds, maintenance, stories
 from monitor.cli import common
-from monitor.cli.progress import PROGRESS_ENV, print_progress
+from monitor.cli.progress import PROGRESS_ENV, print_progress, show_run_logs
 from monitor.demo import run_demo
 from monitor.settings import resolve_config_path
 
@@ -152,6 +152,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Prefect takes seconds to import: only `run` and `serve` pay for it.
     from flows.cycle import run_cycle
 
+    if args.verbose == 1:
+        show_run_logs()
     summary = run_cycle(
         resolve_config_path(args.config), poll_all_now=args.now, lock_wait_seconds=args.wait
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import TextIO
 
 # flows.cycle.PROGRESS and PROGRESS_ENV, named here so that commands without Prefect import no flows.
@@ -52,3 +53,29 @@ def print_progress(stream: TextIO | None = None) -> ProgressPrinter:
     logger.setLevel(logging.INFO)
     logger.propagate = False
     return handler
+
+
+# Where the monitor's own code lives: the run loggers' records from here are the project's lines.
+_PROJECT_DIRS = tuple(
+    str(path) for path in (Path(__file__).resolve().parents[1], Path(__file__).resolve().parents[2] / "flows")
+)
+RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
+
+
+class ProjectRecords(logging.Filter):
+    """Keeps warnings, and INFO lines logged by the monitor's own code; drops Prefect's own INFO."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.pathname.startswith(_PROJECT_DIRS)
+
+
+def show_run_logs() -> None:
+    """`-v`: print what the flows log through Prefect's run logger, without Prefect's own lines.
+
+    Call it after Prefect is imported: Prefect's logging setup resets these loggers' levels.
+    """
+    for name in RUN_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        if not any(isinstance(f, ProjectRecords) for f in logger.filters):
+            logger.addFilter(ProjectRecords())

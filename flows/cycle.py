@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
+import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,12 +24,18 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from monitor import alerts, analysis, articles, db, feeds, runs, stories
+from monitor import alerts, analysis, articles, cycle_report, db, feeds, runs, stories
 from monitor import claims as claim_stage
 from monitor.settings import Settings, load_settings
 from monitor.state import PipelineState
 
 PAGE_BATCH_SIZE = 200  # pages per batch on the Dask path, per shard
+# What the cycle is doing, for people: one line per stage, page progress, the closing summary.
+# `monitor run` prints this logger's records as they come; `monitor serve` sets PROGRESS_ENV so
+# its flow-run processes print them too. The Prefect run logger keeps the machine-readable counts.
+PROGRESS = logging.getLogger("flows.progress")
+PROGRESS_ENV = "MONITOR_PROGRESS"
+PROGRESS_MIN_PAGES = 100  # below this many pages a cycle reports no per-batch page progress
 
 # The one owner of this process's caches and extraction workers (monitor/state.py): every cycle
 # run in this process passes it to its stages. Nothing else may hold a PipelineState for the
@@ -188,6 +197,9 @@ def _ingest(
         due = prepare_database(quote(settings), poll_all_now, quote(state))
         fetched_feeds = poll(due)
         summary.feeds = _report_dict(save_feeds(quote(fetched_feeds), quote(settings)))
+    _report_stage(summary, "feeds")
+    pages_total = _pending_pages(settings)
+    pages_done = 0
     seen_entries: set[int] = set()
     drained = False
 
@@ -213,8 +225,10 @@ def _ingest(
         if batch is not None:
             with _timed(summary, "articles"):
                 pages = batch()
+                pages_done += len(pages)
                 saved = save_pages(quote(pages), quote(settings), quote(state))
                 _add_up(summary.articles, _report_dict(saved))
+                _report_pages(pages_done, max(pages_total, pages_done))
                 # Prefect keeps each task's return value until the flow run ends; emptying the
                 # list lets a stored batch's HTML and texts go (about 100 MB per 1,000 pages).
                 pages.clear()
@@ -224,6 +238,8 @@ def _ingest(
             _add_up(summary.stories, _report_dict(link_stories(quote(settings), quote(state))))
         with _timed(summary, "claims"):
             _add_up(summary.claims, _report_dict(detect_claims(quote(settings), quote(state))))
+    for stage in ("articles", "stories", "claims"):
+        _report_stage(summary, stage)
 
 
 def _ingest_here(
@@ -241,6 +257,33 @@ def _ingest_here(
         ).result
 
     _ingest(settings, poll_all_now, summary, state, poll, submit, settings.scale.page_batch_size)
+
+
+def _pending_pages(settings: Settings) -> int:
+    with db.open_db(settings.database) as con:
+        return int(db.query(con, "runs_pending_pages", {"now": db.utcnow()})[0][0])
+
+
+def _report_stage(summary: CycleSummary, stage: str) -> None:
+    """One progress line for a finished stage."""
+    report = getattr(summary, stage, None) or {}
+    PROGRESS.info("%s", cycle_report.stage_line(stage, report, summary.stage_seconds.get(stage, 0.0)))
+
+
+def _report_pages(done: int, total: int) -> None:
+    """Page progress on a large cycle (the CLI draws it as a bar on a terminal)."""
+    if total >= PROGRESS_MIN_PAGES:
+        PROGRESS.info("articles: %d of %d pages", done, total, extra={"progress": (done, total)})
+
+
+def _progress_to_stdout() -> None:
+    """In a `monitor serve` flow-run process, print the progress lines (the runner relays them)."""
+    if os.environ.get(PROGRESS_ENV) and not PROGRESS.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        PROGRESS.addHandler(handler)
+        PROGRESS.setLevel(logging.INFO)
+        PROGRESS.propagate = False
 
 
 def _add_up(totals: dict[str, Any], batch: dict[str, Any]) -> None:
@@ -342,12 +385,18 @@ def cycle_flow(
 ) -> dict[str, Any]:
     """Run one polling cycle over every due feed and return what it did."""
     logger = get_run_logger()
+    _progress_to_stdout()
     settings = load_settings(config_path)
     try:
         with db.cycle_lock(settings.database.path, wait_s=lock_wait_seconds), db.hold_open(settings.database):
-            return _run_stages(settings, poll_all_now, PROCESS_STATE)
+            try:
+                return _run_stages(settings, poll_all_now, PROCESS_STATE)
+            finally:
+                # A process may exit right after a fast cycle: the workers must be up by then.
+                PROCESS_STATE.extraction.finish_warm_up()
     except db.CycleLockedError as e:
         logger.warning("%s", e)
+        PROGRESS.info("cycle skipped: %s", e)
         return CycleSummary(skipped=str(e)).as_dict()
 
 
@@ -362,13 +411,16 @@ def _run_stages(settings: Settings, poll_all_now: bool, state: PipelineState) ->
         with _timed(summary, "alerts"):
             report, summary_md = send_alerts(quote(settings), started_at)
             summary.alerts = _report_dict(report)
+        _report_stage(summary, "alerts")
         with _timed(summary, "search_index"):
             refresh_search_index(quote(settings))
+        _report_stage(summary, "search_index")
         if settings.site.dir is not None:  # the static story site (docs/site.md)
             from flows.site import refresh_site
 
             with _timed(summary, "site"):
                 refresh_site(quote(settings))
+            _report_stage(summary, "site")
         create_markdown_artifact(
             key="monitor-cycle-summary",
             markdown=summary_md or "No new or changed claims this cycle.",
@@ -380,7 +432,20 @@ def _run_stages(settings: Settings, poll_all_now: bool, state: PipelineState) ->
     _finish_run(settings, summary.run_id, "completed", summary)
     # The id lists run to thousands of entries on a first cycle: the log gets their lengths.
     get_run_logger().info("cycle %s done: %s", summary.run_id, summary.as_counts())
+    _report_summary(settings, summary.as_dict())
     return summary.as_dict()
+
+
+def _report_summary(settings: Settings, summary: dict[str, Any]) -> None:
+    """The closing per-story summary as progress lines; a failure here never fails the cycle."""
+    try:
+        with db.open_db(settings.database, read_only=True) as con:
+            lines = cycle_report.describe_cycle(con, summary)
+    except Exception as e:  # noqa: BLE001 - the cycle's work is stored; only the words are lost
+        get_run_logger().warning("cycle summary not written: %s", e)
+        lines = cycle_report.describe_cycle(None, summary)
+    for line in lines:
+        PROGRESS.info("%s", line)
 
 
 def run_cycle(config_path: str | Path | None = None, poll_all_now: bool = False,

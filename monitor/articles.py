@@ -8,6 +8,7 @@ text adds nothing, a changed text adds version N+1, nothing is ever overwritten.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import hashlib
@@ -737,6 +738,7 @@ class ExtractionPool:
         self.preload = tuple(preload)
         self._lock = threading.Lock()
         self._running: tuple[int, ProcessPoolExecutor] | None = None
+        self._warm_ups: list[threading.Thread] = []
 
     @property
     def started(self) -> bool:
@@ -769,10 +771,22 @@ class ExtractionPool:
         def start() -> None:
             workers = self.executor(processes)
             if workers is not None:
-                for _ in range(processes or os.cpu_count() or 1):
-                    workers.submit(int)
+                started = [workers.submit(int) for _ in range(processes or os.cpu_count() or 1)]
+                concurrent.futures.wait(started)
 
-        threading.Thread(target=start, name="extraction-pool-warm-up", daemon=True).start()
+        thread = threading.Thread(target=start, name="extraction-pool-warm-up", daemon=True)
+        self._warm_ups.append(thread)
+        thread.start()
+
+    def finish_warm_up(self) -> None:
+        """Wait until the workers `warm` started are up.
+
+        A process that exits while they start leaves tracebacks behind: the warm-up thread's submit
+        fails ("cannot schedule new futures after interpreter shutdown") and a half-started worker
+        finds its semaphore gone (FileNotFoundError).
+        """
+        while self._warm_ups:
+            self._warm_ups.pop().join()
 
     def shutdown(self, wait: bool = False) -> None:
         """Stop the workers (cancelling queued work); the next `executor` call starts new ones."""

@@ -168,4 +168,6 @@ def test_ledger_command_lists_claims_with_corroboration(
         (claim, 2, "A")
     ]
     assert main(["claims", "ledger", str(story), "--config", str(config)]) == 0
-    assert "x2" in capsys.readouterr().out
+    header, row = capsys.readouterr().out.splitlines()[1:3]
+    assert header.split()[:3] == ["claim", "kind", "outlets"]
+    assert row.split()[:3] == ["#1", "new", "2"] and row.endswith(claim)

@@ -12,7 +12,7 @@ OPTIONAL_PAGES: dict[str, list[str]] = {
     "Stages": ["alerts-format.md"],
     "Evaluation": ["claims-eval.md", "model-card.md"],
     "Analyst guide": ["site.md"],
-    "Production": ["deadlines.md"],
+    "Production": ["deadlines.md", "cli.md"],
     "Development": ["sql.md"],
 }
 

@@ -111,13 +111,16 @@ class SentenceEncoder:
     """An ONNX sentence encoder: WordPiece tokens, one transformer pass, mean pooling, L2 norm."""
 
     def __init__(self, spec: ModelSpec, threads: int = DEFAULT_THREADS) -> None:
+        # The extra may be missing, and onnxruntime ships no type hints: hence the ignores.
         try:
-            import onnxruntime
-            from tokenizers import Tokenizer
+            import onnxruntime  # type: ignore[import-not-found, import-untyped, unused-ignore]
+            from tokenizers import (  # type: ignore[import-not-found, unused-ignore]
+                Tokenizer,
+            )
         except ImportError as e:
             raise ConfigError(
                 f"[claims] model = {spec.name!r} needs onnxruntime and tokenizers, which are not "
-                f"installed: {EXTRA_HINT}, or set model = \"none\""
+                f'installed: {EXTRA_HINT}, or set model = "none"'
             ) from e
         model_path = package_file(spec.onnx_package, spec.onnx_file, spec.onnx_sha256)
         tokenizer_path = package_file(
@@ -137,7 +140,9 @@ class SentenceEncoder:
         self._inputs = {i.name for i in self._session.get_inputs()}
         missing = {"input_ids", "attention_mask"} - self._inputs
         if missing:
-            raise ConfigError(f"{model_path}: not a BERT-style encoder (no input {sorted(missing)})")
+            raise ConfigError(
+                f"{model_path}: not a BERT-style encoder (no input {sorted(missing)})"
+            )
 
     @property
     def name(self) -> str:
@@ -181,7 +186,8 @@ def normalise(vectors: npt.ArrayLike) -> Vectors:
     """Rows scaled to unit length (a zero row stays zero)."""
     array = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(array, axis=1, keepdims=True)
-    return (array / np.maximum(norms, 1e-12)).astype(np.float32)
+    unit: Vectors = (array / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit
 
 
 def load_encoder(model: str, threads: int = DEFAULT_THREADS) -> SentenceEncoder | None:

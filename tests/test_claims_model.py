@@ -86,8 +86,8 @@ def test_embed_missing_stores_each_claim_once_with_its_exact_vector(con: object)
 def test_a_stored_vector_is_kept_when_stored_again(con: object) -> None:
     first = normalise(np.eye(4, dtype=np.float32)[:1])
     second = normalise(np.eye(4, dtype=np.float32)[1:2])
-    store_vectors(con, "m", [1], [1], first)  # type: ignore[arg-type]
-    store_vectors(con, "m", [1], [1], second)  # type: ignore[arg-type]
+    store_vectors(con, "m", [1], first)  # type: ignore[arg-type]
+    store_vectors(con, "m", [1], second)  # type: ignore[arg-type]
     ids, vectors = story_vectors(con, "m", 1)  # type: ignore[arg-type]
     assert ids == [1]
     assert np.array_equal(vectors, first)
@@ -216,3 +216,15 @@ def test_real_model_matches_the_fp32_reference(minilm: SentenceEncoder) -> None:
         ]
     )
     assert float(a @ b) == pytest.approx(0.792, abs=0.01)
+
+
+def test_a_vector_follows_its_claim_into_another_story(con: object) -> None:
+    encoder = WordHashEncoder()
+    embed_missing(con, encoder, [1, 2])  # type: ignore[arg-type]
+    db.execute(con, "claims_model_test_move_claim", {"id": 4, "story_id": 1})  # type: ignore[arg-type]
+    ids, _ = story_vectors(con, encoder.name, 1)  # type: ignore[arg-type]
+    assert ids == [1, 2, 3, 4]
+    found = nearest_claims(con, encoder.name, [1], encoder.encode(STORY_B), per_query=1)  # type: ignore[arg-type]
+    assert [n.claim_id for n in found[0]] == [4]
+    assert found[0][0].cosine == pytest.approx(1.0, abs=1e-5)
+    assert embed_missing(con, encoder, [1, 2]) == 0  # type: ignore[arg-type]

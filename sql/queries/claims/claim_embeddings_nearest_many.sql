@@ -1,8 +1,7 @@
 -- Semantic candidates: for each query sentence, the claims of its story whose $model vectors are
--- closest by cosine, at least $min_cosine, best $per_query first (ties: the earliest claim).
+-- closest by cosine, at least $min_cosine, best $per_query first (ties: the lower claim id).
 -- batch_rows holds one row per query vector component: query_no, story_id, pos (0-based), value.
--- A brute-force scan of the story's vectors: measured fast enough for stories of 10,000 claims
--- (docs/claims-model.md), so no vector index is needed.
+-- A brute-force scan of the story's vectors; docs/claims-model.md has its measured cost.
 WITH queries AS (
     SELECT query_no::BIGINT AS query_no, any_value(story_id::BIGINT) AS story_id,
            list(value::FLOAT ORDER BY pos::INTEGER) AS vector
@@ -10,9 +9,10 @@ WITH queries AS (
     GROUP BY query_no::BIGINT
 ),
 scored AS (
-    SELECT q.query_no, e.claim_id, list_dot_product(e.vector, q.vector) AS cosine
+    SELECT q.query_no, c.id AS claim_id, list_dot_product(e.vector, q.vector) AS cosine
     FROM queries q
-    JOIN claim_embeddings e ON e.story_id = q.story_id AND e.model = $model
+    JOIN claims c ON c.story_id = q.story_id
+    JOIN claim_embeddings e ON e.claim_id = c.id AND e.model = $model
 )
 SELECT query_no, claim_id, cosine
 FROM scored

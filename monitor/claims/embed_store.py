@@ -60,7 +60,7 @@ def store_vectors(
         return
     db.query_rows(
         con,
-        "claim_embeddings_insert_many",
+        "claims_embeddings_insert_many",
         _component_rows("claim_id", claim_ids, vectors),
         {"model": model, "created_at": db.utcnow()},
     )
@@ -74,7 +74,7 @@ def embed_missing(
         return 0
     rows = db.query_rows(
         con,
-        "claim_embeddings_missing",
+        "claims_embeddings_missing",
         {"story_id": sorted(set(story_ids))},
         {"model": encoder.name},
     )
@@ -99,7 +99,7 @@ def nearest_claims(
         return found
     rows = db.query_rows(
         con,
-        "claim_embeddings_nearest_many",
+        "claims_embeddings_nearest_many",
         _component_rows("query_no", range(len(story_ids)), vectors, story_ids),
         {"model": model, "min_cosine": min_cosine, "per_query": per_query},
     )
@@ -116,10 +116,10 @@ def story_vectors(
         # fetchnumpy hands over each FLOAT[] as a float32 array: 0.2 s for 10,000 claims, against
         # 0.9 s for the same rows as Python lists.
         columns = con.execute(
-            db.load_sql("claim_embeddings_story_vectors"), {"story_id": story_id, "model": model}
+            db.load_sql("claims_embeddings_story_vectors"), {"story_id": story_id, "model": model}
         ).fetchnumpy()
     except duckdb.Error as e:
-        raise StoreError(f"query claim_embeddings_story_vectors failed: {e}") from e
+        raise StoreError(f"query claims_embeddings_story_vectors failed: {e}") from e
     if not len(columns["claim_id"]):
         return [], np.zeros((0, 0), dtype=np.float32)
     rows: list[Vectors] = list(columns["vector"])

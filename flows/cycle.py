@@ -1,7 +1,7 @@
 """The polling cycle as one Prefect flow: feeds → articles → stories → claims → alerts.
 
 Each task wraps one batch of a `monitor` stage; only the network fetches carry retries. Large
-arguments are passed in `quote(...)`: Prefect would otherwise walk every object inside them to
+arguments are passed in `_unwalked(...)`: Prefect would otherwise walk every object inside them to
 look for upstream futures, which cost about 0.5 s per batch of 200 pages.
 """
 
@@ -17,17 +17,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from monitor import alerts, analysis, articles, cycle_report, db, feeds, runs, stories
+from monitor import alerts, alerts_render, analysis, articles, cycle_report, db, feeds, runs, stories
 from monitor import claims as claim_stage
 from monitor.settings import Settings, load_settings
 from monitor.state import PipelineState
+
+_T = TypeVar("_T")
+
+
+def _unwalked(value: _T) -> _T:
+    """VALUE wrapped in Prefect's quote(): the task gets it as it is, without Prefect walking it."""
+    return cast(_T, quote(value))
+
 
 PAGE_BATCH_SIZE = 200  # pages per batch on the Dask path, per shard
 # What the cycle is doing, for people: one line per stage, page progress, the closing summary.
@@ -67,7 +75,8 @@ class CycleSummary:
                 return {k: counted(v) for k, v in value.items()}
             return len(value) if isinstance(value, (list, tuple)) else value
 
-        return counted(self.as_dict())
+        counts: dict[str, Any] = counted(self.as_dict())
+        return counts
 
 
 def _report_dict(report: Any) -> dict[str, Any]:
@@ -147,7 +156,7 @@ def send_alerts(settings: Settings, run_started_at: datetime) -> tuple[Any, str]
     now = db.utcnow()
     with db.open_db(settings.database) as con:
         alerts.queue_alerts(con, channels, now)
-        summary_md = alerts.render_summary_markdown(con, run_started_at, settings.alerts)
+        summary_md = alerts_render.render_summary_markdown(con, run_started_at, settings.alerts)
         report = alerts.deliver_alerts(con, channels, now)
     return report, summary_md
 
@@ -194,9 +203,9 @@ def _ingest(
     are kept busy. Every database write stays in this thread: DuckDB has one writer.
     """
     with _timed(summary, "feeds"):
-        due = prepare_database(quote(settings), poll_all_now, quote(state))
+        due = prepare_database(_unwalked(settings), poll_all_now, _unwalked(state))
         fetched_feeds = poll(due)
-        summary.feeds = _report_dict(save_feeds(quote(fetched_feeds), quote(settings)))
+        summary.feeds = _report_dict(save_feeds(_unwalked(fetched_feeds), _unwalked(settings)))
     _report_stage(summary, "feeds")
     pages_total = _pending_pages(settings)
     pages_done = 0
@@ -207,7 +216,7 @@ def _ingest(
         nonlocal drained
         if drained:
             return None
-        selected = select_pending_entries(quote(settings), batch_size)
+        selected = select_pending_entries(_unwalked(settings), batch_size)
         drained = len(selected) < batch_size
         pending = [p for p in selected if p.entry_id not in seen_entries]
         if not pending:
@@ -226,7 +235,7 @@ def _ingest(
             with _timed(summary, "articles"):
                 pages = batch()
                 pages_done += len(pages)
-                saved = save_pages(quote(pages), quote(settings), quote(state))
+                saved = save_pages(_unwalked(pages), _unwalked(settings), _unwalked(state))
                 _add_up(summary.articles, _report_dict(saved))
                 _report_pages(pages_done, max(pages_total, pages_done))
                 # Prefect keeps each task's return value until the flow run ends; emptying the
@@ -235,9 +244,9 @@ def _ingest(
                 summary.articles["batches"] = summary.articles.get("batches", 0) + 1
                 batch = submit_next_batch()
         with _timed(summary, "stories"):
-            _add_up(summary.stories, _report_dict(link_stories(quote(settings), quote(state))))
+            _add_up(summary.stories, _report_dict(link_stories(_unwalked(settings), _unwalked(state))))
         with _timed(summary, "claims"):
-            _add_up(summary.claims, _report_dict(detect_claims(quote(settings), quote(state))))
+            _add_up(summary.claims, _report_dict(detect_claims(_unwalked(settings), _unwalked(state))))
     for stage in ("articles", "stories", "claims"):
         _report_stage(summary, stage)
 
@@ -249,11 +258,11 @@ def _ingest_here(
     processes = settings.scale.extraction_processes
 
     def poll(due: list[feeds.DueFeed]) -> list[feeds.FeedFetch]:
-        return fetch_feeds(quote(due), quote(settings))
+        return fetch_feeds(_unwalked(due), _unwalked(settings))
 
     def submit(pending: list[articles.PendingEntry]) -> Callable[[], list[articles.PageResult]]:
         return fetch_and_extract_pages.submit(
-            quote(pending), quote(settings), processes, quote(state.extraction)
+            _unwalked(pending), _unwalked(settings), processes, _unwalked(state.extraction)
         ).result
 
     _ingest(settings, poll_all_now, summary, state, poll, submit, settings.scale.page_batch_size)
@@ -363,7 +372,8 @@ def _ingest_on_dask(
     from prefect_dask.task_runners import DaskTaskRunner
 
     runner = DaskTaskRunner(address=settings.scale.dask_address)
-    done = fetch_extract_flow.with_options(task_runner=runner)(settings, poll_all_now, state)
+    # DaskTaskRunner is a TaskRunner at run time; its stubs type its futures more narrowly.
+    done = fetch_extract_flow.with_options(task_runner=cast(Any, runner))(settings, poll_all_now, state)
     summary.feeds, summary.articles = done.feeds, done.articles
     summary.stories, summary.claims = done.stories, done.claims
     summary.stage_seconds.update(done.stage_seconds)
@@ -409,17 +419,17 @@ def _run_stages(settings: Settings, poll_all_now: bool, state: PipelineState) ->
         ingest = _ingest_on_dask if settings.scale.dask_address else _ingest_here
         ingest(settings, poll_all_now, summary, state)
         with _timed(summary, "alerts"):
-            report, summary_md = send_alerts(quote(settings), started_at)
+            report, summary_md = send_alerts(_unwalked(settings), started_at)
             summary.alerts = _report_dict(report)
         _report_stage(summary, "alerts")
         with _timed(summary, "search_index"):
-            refresh_search_index(quote(settings))
+            refresh_search_index(_unwalked(settings))
         _report_stage(summary, "search_index")
         if settings.site.dir is not None:  # the static story site (docs/site.md)
             from flows.site import refresh_site
 
             with _timed(summary, "site"):
-                refresh_site(quote(settings))
+                refresh_site(_unwalked(settings))
             _report_stage(summary, "site")
         create_markdown_artifact(
             key="monitor-cycle-summary",

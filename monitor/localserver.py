@@ -104,7 +104,7 @@ class _LoopbackServer:
     def respond(self, request: Request) -> Response:
         raise NotImplementedError
 
-    def start(self) -> "_LoopbackServer":
+    def start(self) -> Self:
         self._thread.start()
         return self
 

@@ -126,7 +126,7 @@ def _open_snapshot(path: Path, dest_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _file_stamps(*paths: Path) -> tuple[tuple[int, int] | None, ...]:
-    stamps = []
+    stamps: list[tuple[int, int] | None] = []
     for p in paths:
         try:
             st = os.stat(p)

@@ -24,7 +24,17 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from monitor import alerts, alerts_render, analysis, articles, cycle_report, db, feeds, runs, stories
+from monitor import (
+    alerts,
+    alerts_render,
+    analysis,
+    articles,
+    cycle_report,
+    db,
+    feeds,
+    runs,
+    stories,
+)
 from monitor import claims as claim_stage
 from monitor.settings import Settings, load_settings
 from monitor.state import PipelineState
@@ -122,8 +132,13 @@ def fetch_feeds(due: list[feeds.DueFeed], settings: Settings) -> list[feeds.Feed
 def save_feeds(fetches: list[feeds.FeedFetch], settings: Settings) -> Any:
     """Parse fetched feeds and store polling state and new entries."""
     with db.open_db(settings.database) as con:
-        return feeds.save_feed_results(con, fetches, settings.polling, db.utcnow(),
-                                       parse_timeout_s=settings.fetch.parse_timeout_s)
+        return feeds.save_feed_results(
+            con,
+            fetches,
+            settings.polling,
+            db.utcnow(),
+            parse_timeout_s=settings.fetch.parse_timeout_s,
+        )
 
 
 @task(cache_policy=NO_CACHE)
@@ -244,9 +259,13 @@ def _ingest(
                 summary.articles["batches"] = summary.articles.get("batches", 0) + 1
                 batch = submit_next_batch()
         with _timed(summary, "stories"):
-            _add_up(summary.stories, _report_dict(link_stories(_unwalked(settings), _unwalked(state))))
+            _add_up(
+                summary.stories, _report_dict(link_stories(_unwalked(settings), _unwalked(state)))
+            )
         with _timed(summary, "claims"):
-            _add_up(summary.claims, _report_dict(detect_claims(_unwalked(settings), _unwalked(state))))
+            _add_up(
+                summary.claims, _report_dict(detect_claims(_unwalked(settings), _unwalked(state)))
+            )
     for stage in ("articles", "stories", "claims"):
         _report_stage(summary, stage)
 
@@ -276,7 +295,9 @@ def _pending_pages(settings: Settings) -> int:
 def _report_stage(summary: CycleSummary, stage: str) -> None:
     """One progress line for a finished stage."""
     report = getattr(summary, stage, None) or {}
-    PROGRESS.info("%s", cycle_report.stage_line(stage, report, summary.stage_seconds.get(stage, 0.0)))
+    PROGRESS.info(
+        "%s", cycle_report.stage_line(stage, report, summary.stage_seconds.get(stage, 0.0))
+    )
 
 
 def _report_pages(done: int, total: int) -> None:
@@ -333,9 +354,7 @@ def fetch_and_extract_pages(
 
 
 @task(cache_policy=NO_CACHE)
-def save_pages(
-    results: list[articles.PageResult], settings: Settings, state: PipelineState
-) -> Any:
+def save_pages(results: list[articles.PageResult], settings: Settings, state: PipelineState) -> Any:
     """Store extracted articles and versions (in the flow process: the single writer)."""
     with db.open_db(settings.database) as con:
         report = articles.save_articles(con, results, settings.fetch, db.utcnow())
@@ -358,7 +377,9 @@ def fetch_extract_flow(
         return [fetch for poll in polls for fetch in poll.result()]
 
     def submit(pending: list[articles.PendingEntry]) -> Callable[[], list[articles.PageResult]]:
-        futures = [fetch_and_extract_pages.submit(shard, settings) for shard in _shards(pending, shards)]
+        futures = [
+            fetch_and_extract_pages.submit(shard, settings) for shard in _shards(pending, shards)
+        ]
         return lambda: [result for future in futures for result in future.result()]
 
     _ingest(settings, poll_all_now, summary, state, poll, submit, PAGE_BATCH_SIZE * shards)
@@ -373,7 +394,9 @@ def _ingest_on_dask(
 
     runner = DaskTaskRunner(address=settings.scale.dask_address)
     # DaskTaskRunner is a TaskRunner at run time; its stubs type its futures more narrowly.
-    done = fetch_extract_flow.with_options(task_runner=cast(Any, runner))(settings, poll_all_now, state)
+    done = fetch_extract_flow.with_options(task_runner=cast(Any, runner))(
+        settings, poll_all_now, state
+    )
     summary.feeds, summary.articles = done.feeds, done.articles
     summary.stories, summary.claims = done.stories, done.claims
     summary.stage_seconds.update(done.stage_seconds)
@@ -398,7 +421,10 @@ def cycle_flow(
     _progress_to_stdout()
     settings = load_settings(config_path)
     try:
-        with db.cycle_lock(settings.database.path, wait_s=lock_wait_seconds), db.hold_open(settings.database):
+        with (
+            db.cycle_lock(settings.database.path, wait_s=lock_wait_seconds),
+            db.hold_open(settings.database),
+        ):
             try:
                 return _run_stages(settings, poll_all_now, PROCESS_STATE)
             finally:
@@ -458,8 +484,11 @@ def _report_summary(settings: Settings, summary: dict[str, Any]) -> None:
         PROGRESS.info("%s", line)
 
 
-def run_cycle(config_path: str | Path | None = None, poll_all_now: bool = False,
-              lock_wait_seconds: float = 0.0) -> dict[str, Any]:
+def run_cycle(
+    config_path: str | Path | None = None,
+    poll_all_now: bool = False,
+    lock_wait_seconds: float = 0.0,
+) -> dict[str, Any]:
     """Run one cycle as a Prefect flow from plain Python (the CLI and tests use this)."""
     return cycle_flow(
         config_path=str(config_path) if config_path else None,

@@ -16,7 +16,11 @@ from monitor.localserver import FixtureServer, WebhookReceiver
 
 # A wheel ships tests/data/seeds as monitor/demo_seeds (see pyproject); the tree keeps them in tests/.
 _SHIPPED_SEEDS = Path(__file__).resolve().parent / "demo_seeds"
-SEED_DIR = _SHIPPED_SEEDS if _SHIPPED_SEEDS.is_dir() else _SHIPPED_SEEDS.parent.parent / "tests" / "data" / "seeds"
+SEED_DIR = (
+    _SHIPPED_SEEDS
+    if _SHIPPED_SEEDS.is_dir()
+    else _SHIPPED_SEEDS.parent.parent / "tests" / "data" / "seeds"
+)
 EARLIER_SEED = "000_d6164f0e30076554.txt"
 LATER_SEED = "003_430f1404d43e94c3.txt"
 DEMO_STORY = "US review of Israeli strikes in Syria"
@@ -163,13 +167,17 @@ keywords = [{keywords}]
 [[channels]]
 name = "demo-webhook"
 url = "{channel_url}"
-""" + ("" if site_dir is None else f"""
+""" + (
+        ""
+        if site_dir is None
+        else f"""
 [site]
 dir = "{site_dir.resolve()}"
 
 [alerts]
 report_base_url = "{site_dir.resolve().as_uri()}"   # alerts end with a link to the story page
-""")
+"""
+    )
 
 
 @dataclass
@@ -185,8 +193,11 @@ class DemoSite:
 
     def publish(self, articles: list[DemoArticle]) -> None:
         """Make the feed list exactly these articles."""
-        self.server.add("/feeds/middle-east.xml", render_feed(self.server.base_url, articles),
-                        "application/rss+xml; charset=utf-8")
+        self.server.add(
+            "/feeds/middle-east.xml",
+            render_feed(self.server.base_url, articles),
+            "application/rss+xml; charset=utf-8",
+        )
 
 
 def start_demo_site(workdir: Path) -> DemoSite:
@@ -270,8 +281,15 @@ def run_demo(
 
 
 PIPELINE_TABLES = (
-    "feeds", "entries", "articles", "article_versions", "stories", "story_links",
-    "claims", "claim_mentions", "alerts",
+    "feeds",
+    "entries",
+    "articles",
+    "article_versions",
+    "stories",
+    "story_links",
+    "claims",
+    "claim_mentions",
+    "alerts",
 )
 
 
@@ -309,7 +327,9 @@ def _print_findings(result: DemoResult, out: Callable[[str], None]) -> None:
         out(f"  ... plus {earlier_count} claims first reported by the earlier article")
     out(f"\nAlerts received by the channel: {len(result.messages)}")
     for message in result.messages[:-1]:
-        out(f"  earlier: {message.get('title', '')} ({len(str(message.get('message', '')))} characters)")
+        out(
+            f"  earlier: {message.get('title', '')} ({len(str(message.get('message', '')))} characters)"
+        )
     if result.messages:
         out("The latest one, in full:")
         out("-" * 72)
@@ -319,5 +339,5 @@ def _print_findings(result: DemoResult, out: Callable[[str], None]) -> None:
     config = result.workdir / "monitor.toml"
     out(f"\nStory site: {result.site_dir / 'index.html'} (open it in a browser)")
     out(f"Database kept at {result.database_path}; try:")
-    out(f"  monitor query --config {config} \"SELECT outlet, text FROM new_claims\"")
-    out(f"  monitor report --config {config} \"{DEMO_STORY}\" --out story.html")
+    out(f'  monitor query --config {config} "SELECT outlet, text FROM new_claims"')
+    out(f'  monitor report --config {config} "{DEMO_STORY}" --out story.html')

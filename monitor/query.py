@@ -65,8 +65,11 @@ def open_for_query(
     if not snapshot:
         fresh = wait_s is not None
         try:
-            con = db.connect(path, read_only=True,
-                             lock_timeout_s=wait_s if wait_s is not None else READ_LOCK_TRY_S)
+            con = db.connect(
+                path,
+                read_only=True,
+                lock_timeout_s=wait_s if wait_s is not None else READ_LOCK_TRY_S,
+            )
         except StoreError as e:
             if "lock" not in str(e).lower():
                 raise
@@ -148,7 +151,7 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
     except duckdb.Error as e:
         raise QueryError(f"query failed: {e}") from e
     if not statements:
-        raise QueryError("the SQL is empty: give one statement, e.g. \"SELECT * FROM new_claims\"")
+        raise QueryError('the SQL is empty: give one statement, e.g. "SELECT * FROM new_claims"')
     if len(statements) > 1:
         raise QueryError(
             f"the SQL holds {len(statements)} statements; `monitor query` runs one at a time "
@@ -199,7 +202,9 @@ def view_summaries() -> list[tuple[str, str]]:
     summaries: list[tuple[str, str]] = []
     for path in db.view_files():
         text = path.read_text(encoding="utf-8")
-        comment = next((line[2:].strip() for line in text.splitlines() if line.startswith("--")), "")
+        comment = next(
+            (line[2:].strip() for line in text.splitlines() if line.startswith("--")), ""
+        )
         summaries.extend((name, comment) for name in _VIEW_NAME.findall(text))
     return summaries
 
@@ -239,8 +244,11 @@ def format_csv(result: QueryResult) -> str:
     writer.writerow(result.columns)
     for row in result.rows:
         writer.writerow(
-            "" if v is None else json.dumps(v, default=_json_default, ensure_ascii=False)
-            if isinstance(v, (list, dict)) else _scalar_text(v)
+            ""
+            if v is None
+            else json.dumps(v, default=_json_default, ensure_ascii=False)
+            if isinstance(v, (list, dict))
+            else _scalar_text(v)
             for v in row
         )
     return buffer.getvalue()

@@ -43,7 +43,10 @@ def start_run(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> int:
 
 
 def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: int, status: str, summary: dict[str, Any],
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    status: str,
+    summary: dict[str, Any],
     now: dt.datetime,
 ) -> None:
     """Record how a run ended (completed or failed) with its summary."""
@@ -58,7 +61,8 @@ def mark_crashed_runs(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[
     """
     here = socket.gethostname()
     dead = [
-        int(run_id) for run_id, pid, host, _ in db.query(con, "runs_running")
+        int(run_id)
+        for run_id, pid, host, _ in db.query(con, "runs_running")
         if not (host == here and pid is not None and pid != os.getpid() and process_alive(int(pid)))
     ]
     if dead:

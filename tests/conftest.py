@@ -37,7 +37,7 @@ def prefect_harness() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def demo_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> "DemoResult":
+def demo_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
     """The offline demo run end to end: cycle 1 (earlier article), 2 (later), 3 (nothing new)."""
     from monitor.demo import run_demo
 
@@ -45,10 +45,9 @@ def demo_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="session")
-def demo_database(demo_run: "DemoResult") -> Path:
+def demo_database(demo_run: DemoResult) -> Path:
     """Path to the DuckDB file left by the demo run (read it with read_only=True)."""
     return demo_run.database_path
-
 
 
 @pytest.fixture()

@@ -38,8 +38,14 @@ def test_remembered_analyses_are_used_by_linking_and_judging_in_this_process() -
     remember_analyses([result, None, "not an analysis"], linking, claim_settings, state)
 
     assert state.stories.terms.terms(result.title, result.text, linking) is result.terms
-    assert state.claims.prepared.take(ARTICLE.text, ARTICLE.title, claim_settings) == (result.prepared, True)
+    assert state.claims.prepared.take(ARTICLE.text, ARTICLE.title, claim_settings) == (
+        result.prepared,
+        True,
+    )
     assert isinstance(result, ArticleAnalysis)
     # Another state holds none of it: the text is prepared again, not taken from the workers.
-    assert other.claims.prepared.take(ARTICLE.text, ARTICLE.title, claim_settings) == (result.prepared, False)
+    assert other.claims.prepared.take(ARTICLE.text, ARTICLE.title, claim_settings) == (
+        result.prepared,
+        False,
+    )
     assert other.stories.terms.items == {}

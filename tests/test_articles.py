@@ -458,7 +458,10 @@ def test_pages_extracted_in_worker_processes_match_in_process_extraction(
     server: FixtureServer, fetch_settings: FetchSettings
 ) -> None:
     urls = [
-        server.add(f"/story-{i}", paragraphs_page(f"Harbour story {i}", LONG_PARAGRAPHS[i % 3:] + LONG_PARAGRAPHS))
+        server.add(
+            f"/story-{i}",
+            paragraphs_page(f"Harbour story {i}", LONG_PARAGRAPHS[i % 3 :] + LONG_PARAGRAPHS),
+        )
         for i in range(6)
     ]
     urls.append(server.url("/missing"))
@@ -470,8 +473,13 @@ def test_pages_extracted_in_worker_processes_match_in_process_extraction(
 
     def outcome(result: Any) -> tuple[Any, ...]:
         article = result.article
-        return (result.entry.entry_id, result.url, article and (article.title, article.text),
-                result.skip_reason, type(result.error).__name__ if result.error else None)
+        return (
+            result.entry.entry_id,
+            result.url,
+            article and (article.title, article.text),
+            result.skip_reason,
+            type(result.error).__name__ if result.error else None,
+        )
 
     assert [outcome(r) for r in in_workers] == [outcome(r) for r in in_process]
     assert sum(r.article is not None for r in in_workers) == 6
@@ -481,19 +489,30 @@ def test_pages_extracted_in_worker_processes_match_in_process_extraction(
 def test_the_analyze_hook_runs_on_the_workers_and_a_failing_one_loses_no_page(
     server: FixtureServer, fetch_settings: FetchSettings
 ) -> None:
-    urls = [server.add(f"/analysed-{i}", paragraphs_page(f"Ferry story {i}", LONG_PARAGRAPHS)) for i in range(3)]
+    urls = [
+        server.add(f"/analysed-{i}", paragraphs_page(f"Ferry story {i}", LONG_PARAGRAPHS))
+        for i in range(3)
+    ]
     pending = [PendingEntry(i, 1, url, None, None, 0) for i, url in enumerate(urls)]
 
-    titled = fetch_and_extract_pages(pending, fetch_settings, processes=2, analyze=operator.attrgetter("title"))
-    broken = fetch_and_extract_pages(pending, fetch_settings, processes=2, analyze=operator.attrgetter("no_such"))
+    titled = fetch_and_extract_pages(
+        pending, fetch_settings, processes=2, analyze=operator.attrgetter("title")
+    )
+    broken = fetch_and_extract_pages(
+        pending, fetch_settings, processes=2, analyze=operator.attrgetter("no_such")
+    )
 
-    assert [r.analysis for r in titled] == [r.article.title for r in titled if r.article] == [
-        f"Ferry story {i}" for i in range(3)
-    ]
+    assert (
+        [r.analysis for r in titled]
+        == [r.article.title for r in titled if r.article]
+        == [f"Ferry story {i}" for i in range(3)]
+    )
     assert [r.analysis for r in broken] == [None] * 3
     assert all(r.article is not None for r in broken)
     # In-process extraction (one process, or a Dask worker) runs the hook too.
-    in_process = fetch_and_extract_pages(pending, fetch_settings, processes=1, analyze=operator.attrgetter("title"))
+    in_process = fetch_and_extract_pages(
+        pending, fetch_settings, processes=1, analyze=operator.attrgetter("title")
+    )
     assert [r.analysis for r in in_process] == [r.analysis for r in titled]
 
 
@@ -524,23 +543,32 @@ def test_a_call_without_a_pool_leaves_no_worker_running(
     url = server.add("/alone", paragraphs_page("Harbour story alone", LONG_PARAGRAPHS))
     before = set(multiprocessing.active_children())
 
-    results = fetch_and_extract_pages([PendingEntry(1, 1, url, None, None, 0)], fetch_settings, processes=2)
+    results = fetch_and_extract_pages(
+        [PendingEntry(1, 1, url, None, None, 0)], fetch_settings, processes=2
+    )
 
     assert results[0].article is not None
     assert set(multiprocessing.active_children()) <= before
 
 
 def test_a_batch_that_cannot_be_written_is_saved_page_by_page(
-    server: FixtureServer, con: duckdb.DuckDBPyConnection, fetch_settings: FetchSettings,
+    server: FixtureServer,
+    con: duckdb.DuckDBPyConnection,
+    fetch_settings: FetchSettings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    good = [server.add(f"/good-{i}", paragraphs_page(f"Budget story {i}", LONG_PARAGRAPHS)) for i in range(2)]
+    good = [
+        server.add(f"/good-{i}", paragraphs_page(f"Budget story {i}", LONG_PARAGRAPHS))
+        for i in range(2)
+    ]
     bad = server.add("/bad", paragraphs_page("Poisoned story", LONG_PARAGRAPHS[:2]))
     add_entries(con, [good[0], bad, good[1]])
     real_execute = db.execute
 
     def fail_on_the_bad_page(connection: Any, name: str, params: Any = None) -> None:
-        if name == "articles_insert_version_batch" and any("Poisoned" in (t or "") for t in params["titles"]):
+        if name == "articles_insert_version_batch" and any(
+            "Poisoned" in (t or "") for t in params["titles"]
+        ):
             raise StoreError("simulated write failure for one row")
         real_execute(connection, name, params)
 
@@ -551,7 +579,10 @@ def test_a_batch_that_cannot_be_written_is_saved_page_by_page(
     assert (report.stored_new_articles, report.failed) == (2, 1)
     states = {row["id"]: row for row in entries(con)}
     bad_entry = sorted(states)[1]
-    assert states[bad_entry]["state"] == "failed" and "simulated write failure" in states[bad_entry]["last_error"]
+    assert (
+        states[bad_entry]["state"] == "failed"
+        and "simulated write failure" in states[bad_entry]["last_error"]
+    )
     assert states[bad_entry]["next_attempt_at"] is not None  # retried later
     assert [row["state"] for i, row in states.items() if i != bad_entry] == ["stored", "stored"]
     assert len(versions(con)) == 2
@@ -595,7 +626,9 @@ def test_extraction_workers_exit_when_the_cycle_process_is_killed(tmp_path: Path
         deadline = time.monotonic() + 30
         while any(alive(pid) for pid in worker_pids) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not any(alive(pid) for pid in worker_pids), "orphaned extraction workers kept running"
+        assert not any(alive(pid) for pid in worker_pids), (
+            "orphaned extraction workers kept running"
+        )
     finally:
         if owner.poll() is None:
             owner.kill()

@@ -42,10 +42,17 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _monitor(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _monitor(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "monitor.cli", *args], capture_output=True, text=True,
-        cwd=cwd, env=env or _env(), timeout=300, check=False,
+        [sys.executable, "-m", "monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env or _env(),
+        timeout=300,
+        check=False,
     )
 
 
@@ -56,7 +63,7 @@ def news_site() -> Iterator[tuple[FixtureServer, WebhookReceiver]]:
         body = "".join(f"<p>{PARAGRAPH.format(i=i)}</p>" for i in range(4))
         site.add(
             "/a/1.html",
-            '<html><head><title>Depot fire near the airport | The Daily Ledger</title>'
+            "<html><head><title>Depot fire near the airport | The Daily Ledger</title>"
             '<meta property="og:site_name" content="The Daily Ledger"></head><body><article>'
             f"<h1>Depot fire near the airport</h1>{body}</article></body></html>",
         )
@@ -87,7 +94,9 @@ def _config(tmp_path: Path, feed_url: str, channel_url: str | None) -> Path:
 # --- help and small things -------------------------------------------------------------------
 
 
-def test_top_help_starts_here_and_query_help_lists_every_view(capsys: pytest.CaptureFixture[str]) -> None:
+def test_top_help_starts_here_and_query_help_lists_every_view(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
@@ -98,7 +107,14 @@ def test_top_help_starts_here_and_query_help_lists_every_view(capsys: pytest.Cap
     out = capsys.readouterr().out
     views = [p.read_text() for p in db.view_files()]
     assert len(views) >= 6
-    for name in ("story_overview", "story_timeline", "claim_ledger", "new_claims", "feed_health", "run_history"):
+    for name in (
+        "story_overview",
+        "story_timeline",
+        "claim_ledger",
+        "new_claims",
+        "feed_health",
+        "run_history",
+    ):
         assert f"  {name} " in out
     assert "wait up to SECONDS for a running cycle and read the live file" in " ".join(out.split())
 
@@ -106,15 +122,23 @@ def test_top_help_starts_here_and_query_help_lists_every_view(capsys: pytest.Cap
 def test_reader_commands_default_to_no_wait(capsys: pytest.CaptureFixture[str]) -> None:
     from monitor.cli import build_parser
 
-    for command in (["query", "SELECT 1"], ["search", "x"], ["export", "--parquet", "d"],
-                    ["report", "1"], ["site"], ["runs"]):
+    for command in (
+        ["query", "SELECT 1"],
+        ["search", "x"],
+        ["export", "--parquet", "d"],
+        ["report", "1"],
+        ["site"],
+        ["runs"],
+    ):
         args = build_parser([command[0]]).parse_args(command)
         assert args.wait is None and args.snapshot is False, command
     args = build_parser(["query"]).parse_args(["query", "SELECT 1", "--wait", "2.5"])
     assert args.wait == 2.5
 
 
-def test_init_says_what_it_did_and_the_next_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_says_what_it_did_and_the_next_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "monitor.toml"
     assert main(["init", "--config", str(config)]) == 0
     out = capsys.readouterr().out
@@ -221,15 +245,28 @@ def test_output_paths_that_cannot_work_are_one_line_errors(
 ) -> None:
     assert main(["deploy", "--out", str(tmp_path / "missing" / "prefect.yaml")]) == 2
     assert "does not exist; create it first" in capsys.readouterr().err
-    assert main(["site", "--db", str(tmp_path / "absent.duckdb"), "--out", str(tmp_path / "s")]) == 2
+    assert (
+        main(["site", "--db", str(tmp_path / "absent.duckdb"), "--out", str(tmp_path / "s")]) == 2
+    )
     assert "database not found" in capsys.readouterr().err
 
 
 def test_broken_pipe_exits_quietly(demo_database: Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", "query", "--db", str(demo_database), "--format", "json",
-         "SELECT * FROM claim_ledger"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+        [
+            sys.executable,
+            "-m",
+            "monitor.cli",
+            "query",
+            "--db",
+            str(demo_database),
+            "--format",
+            "json",
+            "SELECT * FROM claim_ledger",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
     )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # the reader is gone before the first line, as with `| head -0`
@@ -241,7 +278,9 @@ def test_broken_pipe_exits_quietly(demo_database: Path) -> None:
 # --- the demo database: site, runs, ledger, report ----------------------------------------------
 
 
-def test_site_command_builds_the_site(demo_database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_site_command_builds_the_site(
+    demo_database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out_dir = tmp_path / "public"
     assert main(["site", "--db", str(demo_database), "--out", str(out_dir)]) == 0
     line = capsys.readouterr().out
@@ -255,10 +294,16 @@ def test_runs_lists_completed_and_crashed_runs(
 ) -> None:
     copy = tmp_path / "runs.duckdb"
     shutil.copyfile(demo_database, copy)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     with db.open_db(copy) as con:
-        crashed = db.insert_with_id(con, "runs_start", "run_ids", [db.utcnow(), int(dead.stdout), "elsewhere"])
+        crashed = db.insert_with_id(
+            con, "runs_start", "run_ids", [db.utcnow(), int(dead.stdout), "elsewhere"]
+        )
         db.execute(con, "runs_mark_crashed", {"ids": [crashed], "now": db.utcnow()})
     assert main(["runs", "--db", str(copy)]) == 0
     table = capsys.readouterr().out.splitlines()
@@ -287,13 +332,23 @@ def test_claims_ledger_has_a_header_takes_a_name_and_refuses_unknown_stories(
     for unknown in ("999", "no such story"):
         assert main(["claims", "ledger", "--config", config, unknown]) == 2
         assert "monitor: error: no story" in capsys.readouterr().err
-        assert main(["report", "--config", config, unknown, "--out", str(demo_run.workdir / "x.html")]) == 2
+        assert (
+            main(["report", "--config", config, unknown, "--out", str(demo_run.workdir / "x.html")])
+            == 2
+        )
         assert "monitor: error: no story" in capsys.readouterr().err
 
 
 def test_report_into_a_path_under_a_file_is_one_line(demo_run: DemoResult, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("")
-    done = _monitor("report", "--db", str(demo_run.database_path), "1", "--out", str(tmp_path / "afile" / "r.html"))
+    done = _monitor(
+        "report",
+        "--db",
+        str(demo_run.database_path),
+        "1",
+        "--out",
+        str(tmp_path / "afile" / "r.html"),
+    )
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert "Traceback" not in done.stderr and str(tmp_path / "afile") in done.stderr
 
@@ -303,13 +358,17 @@ def test_demo_alert_links_the_story_page_of_the_demo_site(demo_run: DemoResult) 
     link = last_line.split()[-1]
     assert link.startswith("file://") and link.endswith(".html")
     assert Path(link.removeprefix("file://")).is_file()
-    assert any("Story site: " in line and str(demo_run.site_dir) in line for line in demo_run.output)
+    assert any(
+        "Story site: " in line and str(demo_run.site_dir) in line for line in demo_run.output
+    )
 
 
 # --- deploy and eval ----------------------------------------------------------------------------
 
 
-def test_deploy_writes_the_committed_prefect_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deploy_writes_the_committed_prefect_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MONITOR_CONFIG", raising=False)
     assert main(["deploy", "--out", "x.yaml"]) == 0
@@ -324,7 +383,13 @@ def test_eval_claims_takes_data_set_options(capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(SystemExit):
         main(["eval", "claims", "--help"])
     out = capsys.readouterr().out
-    for option in ("--sts DIR", "--restatements DIR", "--own-pairs FILE", "--seed DIR", "--model FILE"):
+    for option in (
+        "--sts DIR",
+        "--restatements DIR",
+        "--own-pairs FILE",
+        "--seed DIR",
+        "--model FILE",
+    ):
         assert option in out
 
 
@@ -332,7 +397,9 @@ def test_eval_claims_takes_data_set_options(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_run_prints_progress_and_a_per_story_summary(
-    prefect_harness: None, news_site: tuple[FixtureServer, WebhookReceiver], tmp_path: Path,
+    prefect_harness: None,
+    news_site: tuple[FixtureServer, WebhookReceiver],
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     site, receiver = news_site
@@ -356,7 +423,9 @@ def test_run_prints_progress_and_a_per_story_summary(
 
 
 def test_run_exits_4_when_every_feed_fails_and_5_when_every_channel_fails(
-    prefect_harness: None, news_site: tuple[FixtureServer, WebhookReceiver], tmp_path: Path,
+    prefect_harness: None,
+    news_site: tuple[FixtureServer, WebhookReceiver],
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     site, _receiver = news_site
@@ -371,7 +440,10 @@ def test_run_exits_4_when_every_feed_fails_and_5_when_every_channel_fails(
     out = capsys.readouterr().out
     assert "  channel failing: desk: " in out and "every alert channel failed" in out
     # Partial failure: one feed of two failed, the channel worked: exit 0 with the failure shown.
-    assert run_exit_code({"feeds": {"feeds_polled": 2, "failed": 1}, "alerts": {"sent_messages": 1}}) == 0
+    assert (
+        run_exit_code({"feeds": {"feeds_polled": 2, "failed": 1}, "alerts": {"sent_messages": 1}})
+        == 0
+    )
     assert run_exit_code({"skipped": "locked"}) == 3
 
 
@@ -406,8 +478,13 @@ def test_verbosity_levels() -> None:
         "logging.getLogger('flows.cycle').getEffectiveLevel(), logging.getLogger('httpx').getEffectiveLevel())"
     )
     levels = {
-        v: subprocess.run([sys.executable, "-c", probe, str(v)], capture_output=True, text=True,
-                          env=_env(), check=True).stdout.split()
+        v: subprocess.run(
+            [sys.executable, "-c", probe, str(v)],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            check=True,
+        ).stdout.split()
         for v in (0, 1, 2)
     }
     assert levels[0] == ["30", "30", "30"]
@@ -428,7 +505,9 @@ def test_verbose_run_logs_keep_the_projects_lines_and_drop_prefects_own() -> Non
 
     assert keep.filter(record(flows.cycle.__file__))
     assert not keep.filter(record(str(Path(prefect.__file__).parent / "task_engine.py")))
-    assert keep.filter(record(str(Path(prefect.__file__).parent / "task_engine.py"), logging.WARNING))
+    assert keep.filter(
+        record(str(Path(prefect.__file__).parent / "task_engine.py"), logging.WARNING)
+    )
 
 
 def test_serve_flow_runs_print_their_progress() -> None:
@@ -437,7 +516,9 @@ def test_serve_flow_runs_print_their_progress() -> None:
         "PROGRESS.info('feeds  0.1 s  1 polled')"
     )
     env = {**_env(), "MONITOR_PROGRESS": "1"}
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
     assert done.stdout == "feeds  0.1 s  1 polled\n"
 
 
@@ -451,8 +532,14 @@ def test_exit_during_the_extraction_warm_up_leaves_no_traceback() -> None:
         "articles.finish_extraction_warm_up()"
     )
     for _ in range(3):
-        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=_env(),
-                              timeout=120, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
 
 

@@ -170,7 +170,9 @@ def test_digest_schedule_comes_from_the_config_in_both_paths(tmp_path: Path) -> 
     from flows.serve import build_deployments
     from monitor.settings import load_settings
 
-    config = _config(tmp_path, '[alerts]\ndigest_cron = "30 17 * * 1-5"\ntimezone = "Europe/Berlin"\n')
+    config = _config(
+        tmp_path, '[alerts]\ndigest_cron = "30 17 * * 1-5"\ntimezone = "Europe/Berlin"\n'
+    )
     rendered = yaml.safe_load(render_prefect_yaml(load_settings(str(config))))
     digest = {d["name"]: d for d in rendered["deployments"]}["monitor-digest"]
     assert digest["schedules"] == [{"cron": "30 17 * * 1-5", "timezone": "Europe/Berlin"}]
@@ -180,9 +182,7 @@ def test_digest_schedule_comes_from_the_config_in_both_paths(tmp_path: Path) -> 
     assert schedule.schedule.timezone == "Europe/Berlin"
 
 
-def test_prefect_deploy_all_registers_into_a_process_pool(
-    prefect_server: dict[str, str]
-) -> None:
+def test_prefect_deploy_all_registers_into_a_process_pool(prefect_server: dict[str, str]) -> None:
     env = {**prefect_server, "STORY_MONITOR_HOME": str(REPO_ROOT)}
     prefect = str(VENV_BIN / "prefect")
     subprocess.run(

@@ -12,10 +12,19 @@ from monitor.cli import main
 from monitor.errors import StoreError
 
 ANALYST_DATA = Path(__file__).parent / "data" / "analyst"
-VIEWS = ["claim_ledger", "feed_health", "new_claims", "run_history", "story_overview", "story_timeline"]
+VIEWS = [
+    "claim_ledger",
+    "feed_health",
+    "new_claims",
+    "run_history",
+    "story_overview",
+    "story_timeline",
+]
 
 
-def test_every_view_becomes_a_parquet_file_with_the_same_rows(module_fixture_db: Path, tmp_path: Path) -> None:
+def test_every_view_becomes_a_parquet_file_with_the_same_rows(
+    module_fixture_db: Path, tmp_path: Path
+) -> None:
     con = duckdb.connect(str(module_fixture_db), read_only=True)
     try:
         paths = export.export_parquet(con, tmp_path / "out")
@@ -30,8 +39,23 @@ def test_every_view_becomes_a_parquet_file_with_the_same_rows(module_fixture_db:
     assert not list((tmp_path / "out").glob("*.tmp"))
 
 
-def test_nested_history_survives_as_parquet_structs(module_fixture_db: Path, tmp_path: Path) -> None:
-    assert main(["export", "--db", str(module_fixture_db), "--parquet", str(tmp_path), "--view", "claim_ledger"]) == 0
+def test_nested_history_survives_as_parquet_structs(
+    module_fixture_db: Path, tmp_path: Path
+) -> None:
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(module_fixture_db),
+                "--parquet",
+                str(tmp_path),
+                "--view",
+                "claim_ledger",
+            ]
+        )
+        == 0
+    )
     ledger = duckdb.read_parquet(str(tmp_path / "claim_ledger.parquet"))
     column = ledger.columns.index("status_history")
     assert "STRUCT" in str(ledger.types[column])

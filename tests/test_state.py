@@ -23,26 +23,45 @@ from monitor.stories import DfCache, StoryCaches, TermCache, link_articles
 T0 = dt.datetime(2024, 3, 4, 8, 0)
 # Written for these tests: two reports of one event, and an unrelated one.
 ARTICLES = [
-    ("Ferry sinks off Lombok, 14 rescued",
-     ("A passenger ferry sank off the coast of Lombok on Monday, the Indonesian coast guard said. "
-      "Rescuers pulled 14 people from the water near Lembar harbour.\n\n"
-      "The ferry carried 40 passengers when it left Padangbai on Sunday night.")),
-    ("Lombok ferry: coast guard searches for missing passengers",
-     ("The Indonesian coast guard searched the sea off Lombok for passengers missing after a "
-      "ferry sank near Lembar harbour on Monday. 14 people were rescued, officials said.")),
-    ("Lisbon council approves new tram line",
-     ("Lisbon's city council approved a new tram line to Alcantara on Friday. The line will cost "
-      "90 million euros and open in 2027, the mayor said.")),
+    (
+        "Ferry sinks off Lombok, 14 rescued",
+        (
+            "A passenger ferry sank off the coast of Lombok on Monday, the Indonesian coast guard said. "
+            "Rescuers pulled 14 people from the water near Lembar harbour.\n\n"
+            "The ferry carried 40 passengers when it left Padangbai on Sunday night."
+        ),
+    ),
+    (
+        "Lombok ferry: coast guard searches for missing passengers",
+        (
+            "The Indonesian coast guard searched the sea off Lombok for passengers missing after a "
+            "ferry sank near Lembar harbour on Monday. 14 people were rescued, officials said."
+        ),
+    ),
+    (
+        "Lisbon council approves new tram line",
+        (
+            "Lisbon's city council approved a new tram line to Alcantara on Friday. The line will cost "
+            "90 million euros and open in 2027, the mayor said."
+        ),
+    ),
 ]
 REPEATED = "Rescuers pulled 14 people from the water near Lembar harbour."
 
 
-def _add_article(con: duckdb.DuckDBPyConnection, key: str, title: str, text: str, hours: int) -> None:
+def _add_article(
+    con: duckdb.DuckDBPyConnection, key: str, title: str, text: str, hours: int
+) -> None:
     when = T0 + dt.timedelta(hours=hours)
-    article_id = db.insert_with_id(con, "articles_insert", "article_ids",
-                                   [f"https://news.example/{key}", "Example", when])
-    db.insert_with_id(con, "articles_insert_version", "version_ids",
-                      [article_id, 1, f"hash-{key}", title, None, when, "Example", text, None, when])
+    article_id = db.insert_with_id(
+        con, "articles_insert", "article_ids", [f"https://news.example/{key}", "Example", when]
+    )
+    db.insert_with_id(
+        con,
+        "articles_insert_version",
+        "version_ids",
+        [article_id, 1, f"hash-{key}", title, None, when, "Example", text, None, when],
+    )
 
 
 def _run_stages(con: duckdb.DuckDBPyConnection, state: PipelineState | None) -> tuple[Any, Any]:
@@ -60,9 +79,12 @@ def test_reset_empties_every_cache_and_stops_the_workers(tmp_path: Path) -> None
             _add_article(con, str(i), title, text, hours=i)
         linked, judged = _run_stages(con, state)
     assert linked.linked == 3 and judged.new > 0
-    waiting = ExtractedArticle(text="The mayor said the tram line would open in 2027.", title="Tram")
-    analysis.remember_analyses([analysis.analyze_article(linking, claim_settings, waiting)],
-                               linking, claim_settings, state)
+    waiting = ExtractedArticle(
+        text="The mayor said the tram line would open in 2027.", title="Tram"
+    )
+    analysis.remember_analyses(
+        [analysis.analyze_article(linking, claim_settings, waiting)], linking, claim_settings, state
+    )
     assert state.extraction.executor(2) is not None
     parts: dict[str, Callable[[], object]] = {
         "claim ledgers": lambda: state.claims.ledgers.ledgers,
@@ -90,8 +112,10 @@ def _judge_after_the_ledger_goes_stale(path: Path, state: PipelineState | None) 
             _add_article(con, str(i), title, text, hours=i)
         _run_stages(con, state)
         # Same claim ids, so a kept ledger's fingerprint still matches: only a fresh read sees this.
-        con.execute("UPDATE claims SET text = 'The harbour was closed ' || id || ' times.', "
-                    "normalized = 'harbour closed ' || id")
+        con.execute(
+            "UPDATE claims SET text = 'The harbour was closed ' || id || ' times.', "
+            "normalized = 'harbour closed ' || id"
+        )
         _add_article(con, "repeat", "Lombok ferry", REPEATED, hours=5)
         _, judged = _run_stages(con, state)
     return judged.new, judged.seen
@@ -116,22 +140,38 @@ def test_results_are_the_same_with_warm_and_cold_caches(tmp_path: Path) -> None:
             return [
                 con.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall(),
                 con.execute("SELECT story_id, text, kind FROM claims ORDER BY id").fetchall(),
-                con.execute("SELECT claim_id, status, score FROM claim_mentions ORDER BY id").fetchall(),
+                con.execute(
+                    "SELECT claim_id, status, score FROM claim_mentions ORDER BY id"
+                ).fetchall(),
             ]
 
-    assert cycles(tmp_path / "warm.duckdb", PipelineState()) == cycles(tmp_path / "cold.duckdb", None)
+    assert cycles(tmp_path / "warm.duckdb", PipelineState()) == cycles(
+        tmp_path / "cold.duckdb", None
+    )
 
 
 def test_no_module_of_monitor_holds_a_cache_of_its_own() -> None:
-    kinds = (PipelineState, ClaimCaches, StoryCaches, LedgerCache, PreparedVersions, TermCache,
-             DfCache, ExtractionPool, ProcessPoolExecutor)
+    kinds = (
+        PipelineState,
+        ClaimCaches,
+        StoryCaches,
+        LedgerCache,
+        PreparedVersions,
+        TermCache,
+        DfCache,
+        ExtractionPool,
+        ProcessPoolExecutor,
+    )
     found = []
     for module_info in pkgutil.walk_packages(monitor.__path__, "monitor."):
         if module_info.name.endswith("__main__"):
             continue  # runs the CLI when imported
         module = importlib.import_module(module_info.name)
-        found += [f"{module_info.name}.{name}" for name, value in vars(module).items()
-                  if isinstance(value, kinds)]
+        found += [
+            f"{module_info.name}.{name}"
+            for name, value in vars(module).items()
+            if isinstance(value, kinds)
+        ]
     assert found == []
 
 

@@ -20,7 +20,7 @@ def add_query(parser: argparse.ArgumentParser) -> None:
         "Run one read-only SQL statement on the database and print the rows. The query cannot "
         "write: files, ATTACH, INSTALL and LOAD are refused (`monitor export` writes Parquet)."
     )
-    parser.epilog = "views (columns: `monitor query \"DESCRIBE <view>\"`):\n" + "\n".join(
+    parser.epilog = 'views (columns: `monitor query "DESCRIBE <view>"`):\n' + "\n".join(
         f"  {name:<16} {common.clip(comment, 60)}" for name, comment in query.view_summaries()
     )
     common.add_config(parser)

@@ -18,6 +18,7 @@ Handler = Callable[[argparse.Namespace], int]
 if TYPE_CHECKING:
     Actions: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
+
 class UsageError(MonitorError):
     """A command-line argument names a path or value that cannot work (exit 2)."""
 

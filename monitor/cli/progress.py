@@ -57,7 +57,8 @@ def print_progress(stream: TextIO | None = None) -> ProgressPrinter:
 
 # Where the monitor's own code lives: the run loggers' records from here are the project's lines.
 _PROJECT_DIRS = tuple(
-    str(path) for path in (Path(__file__).resolve().parents[1], Path(__file__).resolve().parents[2] / "flows")
+    str(path)
+    for path in (Path(__file__).resolve().parents[1], Path(__file__).resolve().parents[2] / "flows")
 )
 RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 

@@ -35,7 +35,9 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick
 
 eval: $(STAMP)
-	$(BIN)/monitor eval claims --pairs ../shared/data/mrpc-train/msr_paraphrase_train.txt --folds 5
+	$(BIN)/monitor eval claims --pairs ../shared/data/mrpc-train/msr_paraphrase_train.txt --folds 5 \
+		--sts ../shared/data/sts-headlines --restatements ../shared/data/ecbplus-traindev \
+		--seed ../shared/seeds
 	$(BIN)/monitor eval stories ../shared/data/ecbplus-traindev/docs.jsonl
 	$(BIN)/monitor eval extraction ../shared/data/trafilatura-eval
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from itertools import pairwise
 
 import numpy as np
 
@@ -36,7 +37,7 @@ def main() -> None:
         p[held] = [model.probability(row) for row in x[held]]
     print("| p bin | pairs | mean p | share paraphrase |")
     print("|---|---|---|---|")
-    for low, high in zip(BIN_EDGES, BIN_EDGES[1:]):
+    for low, high in pairwise(BIN_EDGES):
         inside = (p >= low) & ((p < high) if high < 1.0 else (p <= high))
         if inside.any():
             print(

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 try:
     import psutil
@@ -105,7 +105,9 @@ class TreeMemorySampler:
                 rss += info.rss
                 pss += getattr(info, "pss", info.rss)
                 name = _process_label(process, root)
-                breakdown[name] = breakdown.get(name, 0.0) + round(getattr(info, "pss", info.rss) / 2**20, 1)
+                breakdown[name] = breakdown.get(name, 0.0) + round(
+                    getattr(info, "pss", info.rss) / 2**20, 1
+                )
         self.pss_readings += 1
         self._rss_at_pss_mb = rss / 2**20
         self._pss_read_at = time.perf_counter()
@@ -123,7 +125,7 @@ class TreeMemorySampler:
             if grown or time.perf_counter() - self._pss_read_at >= self.pss_interval_s:
                 self._sample()
 
-    def __enter__(self) -> "TreeMemorySampler":
+    def __enter__(self) -> Self:
         self._sample()
         self._thread.start()
         return self
@@ -177,13 +179,21 @@ def machine_info() -> dict[str, Any]:
     """Where and on what code the numbers were taken."""
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_DIR, capture_output=True, text=True,
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
             check=False,
         ).stdout.strip()
-        dirty = bool(subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_DIR,
-            capture_output=True, text=True, check=False,
-        ).stdout.strip())
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no"],
+                cwd=REPO_DIR,
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip()
+        )
     except OSError:
         commit, dirty = "", False
     return {
@@ -209,13 +219,18 @@ def write_json(results: dict[str, Any], path: Path = LATEST_PATH) -> Path:
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain-text table with right-aligned numbers."""
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max(len(str(h)), *(len(r[i]) for r in cells)) if cells else len(str(h))
-              for i, h in enumerate(headers)]
-    numeric = [all(_is_number(row[i]) for row in rows) if rows else False for i in range(len(headers))]
+    widths = [
+        max(len(str(h)), *(len(r[i]) for r in cells)) if cells else len(str(h))
+        for i, h in enumerate(headers)
+    ]
+    numeric = [
+        all(_is_number(row[i]) for row in rows) if rows else False for i in range(len(headers))
+    ]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w)
-                         for i, (v, w) in enumerate(zip(values, widths))).rstrip()
+        return "  ".join(
+            v.rjust(w) if numeric[i] else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths))
+        ).rstrip()
 
     out = [line([str(h) for h in headers]), line(["-" * w for w in widths])]
     out.extend(line(row) for row in cells)

@@ -23,8 +23,17 @@ SENTENCES_PER_ARTICLE = 8
 SPAN_DAYS = 365
 HISTORY_CHANNEL = "bench-webhook"
 
-_STEPS = ("stories", "vectors", "articles", "versions", "entries", "links", "claims", "mentions",
-          "alerts")
+_STEPS = (
+    "stories",
+    "vectors",
+    "articles",
+    "versions",
+    "entries",
+    "links",
+    "claims",
+    "mentions",
+    "alerts",
+)
 
 
 def _normalizer() -> Any:
@@ -62,20 +71,34 @@ def write_corpus_pool(corpus: list[StoryDoc], path: Path, df_path: Path) -> int:
             vector = stories.weigh_terms(counts[story], lambda t: df[t], len(corpus))
             strongest = sorted(vector.items(), key=lambda item: item[1], reverse=True)
             strongest = strongest[: linking.story_terms_max]
-            handle.write(json.dumps({
-                "topic_no": topic_no, "story": story, "title": titles[story][0][:100],
-                "sentences": sentences, "normalized": [normalize(s) for s in sentences],
-                "terms": [t for t, _ in strongest], "weights": [w for _, w in strongest],
-                "titles": titles[story][: stories.TITLES_KEPT],
-            }) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "topic_no": topic_no,
+                        "story": story,
+                        "title": titles[story][0][:100],
+                        "sentences": sentences,
+                        "normalized": [normalize(s) for s in sentences],
+                        "terms": [t for t, _ in strongest],
+                        "weights": [w for _, w in strongest],
+                        "titles": titles[story][: stories.TITLES_KEPT],
+                    }
+                )
+                + "\n"
+            )
     with df_path.open("w", encoding="utf-8") as handle:
         for term, count in df.items():
             handle.write(json.dumps({"term": term, "df": count}) + "\n")
     return len(corpus)
 
 
-def load_history(con: Any, articles: int, feed_ids: list[int], now: dt.datetime | None = None,
-                 corpus: list[StoryDoc] | None = None) -> dict[str, float]:
+def load_history(
+    con: Any,
+    articles: int,
+    feed_ids: list[int],
+    now: dt.datetime | None = None,
+    corpus: list[StoryDoc] | None = None,
+) -> dict[str, float]:
     """Insert `articles` synthetic history articles and everything hanging off them; seconds per step."""
     import time
 
@@ -85,21 +108,33 @@ def load_history(con: Any, articles: int, feed_ids: list[int], now: dt.datetime 
     with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
         pool_path = Path(tmp) / "pool.jsonl"
         df_path = Path(tmp) / "df.jsonl"
-        corpus_docs = write_corpus_pool(corpus if corpus is not None else load_corpus(), pool_path,
-                                        df_path)
+        corpus_docs = write_corpus_pool(
+            corpus if corpus is not None else load_corpus(), pool_path, df_path
+        )
         started = time.perf_counter()
         db.execute(con, "bench_history_corpus", {"path": str(pool_path)})
         with db.transaction(con):
-            db.execute(con, "bench_history_term_df",
-                       {"path": str(df_path), "scale": articles / max(1, corpus_docs)})
+            db.execute(
+                con,
+                "bench_history_term_df",
+                {"path": str(df_path), "scale": articles / max(1, corpus_docs)},
+            )
             db.execute(con, "bench_history_corpus_docs", {"docs": articles})
-        db.execute(con, "bench_history_plan", {
-            "articles": articles, "per_story": ARTICLES_PER_STORY, "span_days": SPAN_DAYS,
-            "now": now, "sentences": SENTENCES_PER_ARTICLE,
-        })
+        db.execute(
+            con,
+            "bench_history_plan",
+            {
+                "articles": articles,
+                "per_story": ARTICLES_PER_STORY,
+                "span_days": SPAN_DAYS,
+                "now": now,
+                "sentences": SENTENCES_PER_ARTICLE,
+            },
+        )
         timings["plan"] = time.perf_counter() - started
     params: dict[str, dict[str, Any]] = {
-        "entries": {"feed_ids": feed_ids}, "alerts": {"channel": HISTORY_CHANNEL},
+        "entries": {"feed_ids": feed_ids},
+        "alerts": {"channel": HISTORY_CHANNEL},
     }
     for step in _STEPS:
         started = time.perf_counter()

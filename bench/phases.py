@@ -18,7 +18,7 @@ from typing import Any
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from bench.common import IntervalUnion, TreeMemorySampler, own_peak_rss_mb, stopwatch  # noqa: E402
+from bench.common import IntervalUnion, TreeMemorySampler, own_peak_rss_mb, stopwatch
 
 
 def extract_text(page: str, url: str) -> int:
@@ -28,8 +28,9 @@ def extract_text(page: str, url: str) -> int:
     except ImportError:  # the articles stage is not there yet: trafilatura with the same options
         import trafilatura
 
-        document = trafilatura.bare_extraction(page, url=url, with_metadata=True,
-                                               include_comments=False, include_tables=True)
+        document = trafilatura.bare_extraction(
+            page, url=url, with_metadata=True, include_comments=False, include_tables=True
+        )
     else:
         document = extract_document(page, url)
     if document is None or isinstance(document, dict):
@@ -71,8 +72,13 @@ def run_floor(spec: dict[str, Any]) -> dict[str, Any]:
     pool = concurrent.futures.ProcessPoolExecutor(processes) if processes else None
     if pool is not None:
         # Start the workers before timing, as a pipeline with a standing pool would have them.
-        list(pool.map(extract_text, ["<html><body><p>warm up</p></body></html>"] * processes,
-                      ["http://127.0.0.1/"] * processes))
+        list(
+            pool.map(
+                extract_text,
+                ["<html><body><p>warm up</p></body></html>"] * processes,
+                ["http://127.0.0.1/"] * processes,
+            )
+        )
     client = http.make_client(settings)
 
     def work(url: str) -> int:
@@ -91,11 +97,15 @@ def run_floor(spec: dict[str, Any]) -> dict[str, Any]:
         pool.shutdown()
     failed = [str(r) for r in results if not isinstance(r, int)]
     return {
-        "seconds": round(wall["s"], 3), "pages": len(urls), "failed": len(failed),
+        "seconds": round(wall["s"], 3),
+        "pages": len(urls),
+        "failed": len(failed),
         "first_failure": failed[0] if failed else None,
         "text_chars": sum(r for r in results if isinstance(r, int)),
-        "extraction_processes": processes, "cpu_s": cpu,
-        "peak_rss_mb": round(memory.peak_mb, 1), "pss_readings": memory.pss_readings,
+        "extraction_processes": processes,
+        "cpu_s": cpu,
+        "peak_rss_mb": round(memory.peak_mb, 1),
+        "pss_readings": memory.pss_readings,
     }
 
 
@@ -159,7 +169,9 @@ def _warm_up_prefect() -> float:
     return t["s"]
 
 
-def _one_cycle(config_path: str, timer: TaskTimer, profile_to: Path | None = None) -> dict[str, Any]:
+def _one_cycle(
+    config_path: str, timer: TaskTimer, profile_to: Path | None = None
+) -> dict[str, Any]:
     from flows.cycle import run_cycle
 
     timer.reset()
@@ -188,7 +200,9 @@ def _one_cycle(config_path: str, timer: TaskTimer, profile_to: Path | None = Non
         "prefect_share": round(max(0.0, wall["s"] - inside) / wall["s"], 4) if wall["s"] else None,
         "task_seconds": {k: round(v, 3) for k, v in sorted(timer.seconds.items())},
         "task_calls": dict(sorted(timer.calls.items())),
-        "stage_seconds": {k: round(float(v), 3) for k, v in (summary.get("stage_seconds") or {}).items()},
+        "stage_seconds": {
+            k: round(float(v), 3) for k, v in (summary.get("stage_seconds") or {}).items()
+        },
         "summary": _compact(summary),
         "cpu_s": cpu,
         "peak_rss_tree_mb": round(memory.peak_mb, 1),
@@ -214,15 +228,24 @@ def run_cycles(spec: dict[str, Any]) -> dict[str, Any]:
     timed_names = timer.install(flows.cycle)
     startup_s = _warm_up_prefect()
     profile = Path(spec["profile_dir"]) if spec.get("profile_dir") else None
-    cold = _one_cycle(spec["config_path"], timer, profile / "profile-cold-cycle.txt" if profile else None)
+    cold = _one_cycle(
+        spec["config_path"], timer, profile / "profile-cold-cycle.txt" if profile else None
+    )
     runs = int(spec.get("steady_runs", 2))
     steady = [
-        _one_cycle(spec["config_path"], timer,
-                   profile / "profile-steady-cycle.txt" if profile and i == runs - 1 else None)
+        _one_cycle(
+            spec["config_path"],
+            timer,
+            profile / "profile-steady-cycle.txt" if profile and i == runs - 1 else None,
+        )
         for i in range(runs)
     ]
-    return {"prefect_startup_s": round(startup_s, 3), "timed_functions": timed_names,
-            "cold": cold, "steady": steady}
+    return {
+        "prefect_startup_s": round(startup_s, 3),
+        "timed_functions": timed_names,
+        "cold": cold,
+        "steady": steady,
+    }
 
 
 # ---------------------------------------------------------------- growth
@@ -262,8 +285,11 @@ def build_history(size: int, path: Path) -> dict[str, Any]:
         feed_ids = [int(row[0]) for row in db.query(con, "bench_feed_ids")]
         steps = load_history(con, size, feed_ids)
     partial.rename(path)
-    return {"seconds": round(wall["s"], 2), "steps_s": {k: round(v, 2) for k, v in steps.items()},
-            "bytes": path.stat().st_size}
+    return {
+        "seconds": round(wall["s"], 2),
+        "steps_s": {k: round(v, 2) for k, v in steps.items()},
+        "bytes": path.stat().st_size,
+    }
 
 
 def run_growth(spec: dict[str, Any]) -> dict[str, Any]:
@@ -283,19 +309,26 @@ def run_growth(spec: dict[str, Any]) -> dict[str, Any]:
 
     use_bench_sql()
     with db.open_db(database) as con:
-        index_builds = {row[0]: round(float(row[4]), 2) for row in db.query(con, "search_index_state")}
+        index_builds = {
+            row[0]: round(float(row[4]), 2) for row in db.query(con, "search_index_state")
+        }
         db.execute(con, "bench_growth_index_fresh", {"now": db.utcnow()})
     timer = TaskTimer()
     timer.install(flows.cycle)
     startup_s = _warm_up_prefect()
     profile = Path(spec["profile_dir"]) if spec.get("profile_dir") else None
-    cycle = _one_cycle(spec["config_path"], timer,
-                       profile / f"profile-growth-{size}.txt" if profile else None)
+    cycle = _one_cycle(
+        spec["config_path"], timer, profile / f"profile-growth-{size}.txt" if profile else None
+    )
     stored = int((cycle["summary"].get("articles") or {}).get("stored_new_articles") or 0)
     return {
-        "size": size, "history_built": built, "history_copy_s": round(copy["s"], 2),
+        "size": size,
+        "history_built": built,
+        "history_copy_s": round(copy["s"], 2),
         "search_index_build_s": index_builds,
-        "prefect_startup_s": round(startup_s, 3), "cycle": cycle, "new_articles": stored,
+        "prefect_startup_s": round(startup_s, 3),
+        "cycle": cycle,
+        "new_articles": stored,
         "seconds_per_article": round(cycle["seconds"] / stored, 5) if stored else None,
     }
 

@@ -19,7 +19,7 @@ import random
 import re
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 ECB_DOCS = REPO_DIR.parent / "shared" / "data" / "ecbplus-traindev" / "docs.jsonl"
@@ -31,23 +31,88 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 _NUMBER = re.compile(r"\b\d{1,4}\b")
 
 OUTLETS = [
-    "Daily Ledger", "Metro Courier", "Northern Tribune", "Harbor Post", "Capital Observer",
-    "Evening Standard Wire", "Valley Chronicle", "Coastal Herald", "Union Gazette", "Globe Dispatch",
-    "Riverside Times", "Plains Record", "Summit Journal", "Bay Reporter", "Frontier News",
+    "Daily Ledger",
+    "Metro Courier",
+    "Northern Tribune",
+    "Harbor Post",
+    "Capital Observer",
+    "Evening Standard Wire",
+    "Valley Chronicle",
+    "Coastal Herald",
+    "Union Gazette",
+    "Globe Dispatch",
+    "Riverside Times",
+    "Plains Record",
+    "Summit Journal",
+    "Bay Reporter",
+    "Frontier News",
     "Central Bulletin",
 ]
-SECTIONS = ["world", "us", "politics", "business", "tech", "science", "health", "sports",
-            "entertainment", "local"]
-FIRST_NAMES = ["Anna", "Ben", "Carla", "David", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jon",
-               "Kemal", "Lucia", "Mark", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara"]
-LAST_NAMES = ["Adams", "Baker", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Haddad", "Ito",
-              "Jensen", "Khan", "Lopez", "Moreau", "Novak", "Okafor", "Patel", "Rossi", "Silva"]
+SECTIONS = [
+    "world",
+    "us",
+    "politics",
+    "business",
+    "tech",
+    "science",
+    "health",
+    "sports",
+    "entertainment",
+    "local",
+]
+FIRST_NAMES = [
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jon",
+    "Kemal",
+    "Lucia",
+    "Mark",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+]
+LAST_NAMES = [
+    "Adams",
+    "Baker",
+    "Chen",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Khan",
+    "Lopez",
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Patel",
+    "Rossi",
+    "Silva",
+]
 COMMENT_LINES = [
-    "This is exactly what I expected would happen.", "Does anyone have a link to the full report?",
-    "Great reporting, thank you.", "I'll believe it when I see it.",
-    "Why is nobody talking about the cost of this?", "Same thing happened in my town last year.",
-    "Please fix the typo in the third paragraph.", "Who is going to pay for all this?",
-    "The headline is misleading, read the whole piece.", "Finally some good news.",
+    "This is exactly what I expected would happen.",
+    "Does anyone have a link to the full report?",
+    "Great reporting, thank you.",
+    "I'll believe it when I see it.",
+    "Why is nobody talking about the cost of this?",
+    "Same thing happened in my town last year.",
+    "Please fix the typo in the third paragraph.",
+    "Who is going to pay for all this?",
+    "The headline is misleading, read the whole piece.",
+    "Finally some good news.",
 ]
 
 
@@ -122,12 +187,36 @@ def load_corpus(path: Path = ECB_DOCS) -> list[StoryDoc]:
 def synthetic_corpus(stories: int = 60, docs_per_story: int = 10, seed: int = 7) -> list[StoryDoc]:
     """Generated event reports: each story has its own actors, place and numbers."""
     rng = random.Random(seed)
-    places = ["Lisbon", "Nairobi", "Osaka", "Quito", "Tbilisi", "Dakar", "Hanoi", "Perth",
-              "Bergen", "Cusco", "Tunis", "Izmir", "Leeds", "Manaus", "Pune", "Graz"]
-    events = [("fire", "burned through"), ("strike", "shut down"), ("flood", "swamped"),
-              ("earthquake", "shook"), ("merger", "reshaped"), ("protest", "filled"),
-              ("election", "divided"), ("outbreak", "hit"), ("recall", "affected"),
-              ("blackout", "darkened")]
+    places = [
+        "Lisbon",
+        "Nairobi",
+        "Osaka",
+        "Quito",
+        "Tbilisi",
+        "Dakar",
+        "Hanoi",
+        "Perth",
+        "Bergen",
+        "Cusco",
+        "Tunis",
+        "Izmir",
+        "Leeds",
+        "Manaus",
+        "Pune",
+        "Graz",
+    ]
+    events = [
+        ("fire", "burned through"),
+        ("strike", "shut down"),
+        ("flood", "swamped"),
+        ("earthquake", "shook"),
+        ("merger", "reshaped"),
+        ("protest", "filled"),
+        ("election", "divided"),
+        ("outbreak", "hit"),
+        ("recall", "affected"),
+        ("blackout", "darkened"),
+    ]
     docs = []
     for story_index in range(stories):
         place = rng.choice(places)
@@ -176,8 +265,9 @@ def build_site(spec: SiteSpec, corpus: list[StoryDoc] | None = None) -> Site:
                 sentences.extend(extra[: rng.randint(2, 6)])
         if rng.random() < 0.3:
             at = rng.randrange(len(sentences))
-            sentences[at] = _NUMBER.sub(lambda m: str(int(m.group()) + rng.randint(1, 9)),
-                                        sentences[at], count=1)
+            sentences[at] = _NUMBER.sub(
+                lambda m: str(int(m.group()) + rng.randint(1, 9)), sentences[at], count=1
+            )
         host = index % spec.hosts
         outlet = OUTLETS[host % len(OUTLETS)]
         section = SECTIONS[index % len(SECTIONS)]
@@ -186,12 +276,30 @@ def build_site(spec: SiteSpec, corpus: list[StoryDoc] | None = None) -> Site:
         path = f"{spec.prefix}/{section}/{published:%Y/%m/%d}/{slug}-{index}.html"
         title = base.title if len(base.title) < 140 else base.title[:137] + "..."
         author = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        paragraphs = [" ".join(sentences[i:i + rng.randint(2, 3)]) for i in range(1, len(sentences), 3)]
-        articles.append(Article(index, story, host, path, title, outlet, author, published,
-                                [p for p in paragraphs if p]))
+        paragraphs = [
+            " ".join(sentences[i : i + rng.randint(2, 3)]) for i in range(1, len(sentences), 3)
+        ]
+        articles.append(
+            Article(
+                index,
+                story,
+                host,
+                path,
+                title,
+                outlet,
+                author,
+                published,
+                [p for p in paragraphs if p],
+            )
+        )
     pages = {
-        (a.host, a.path): render_page(a, headlines, random.Random(spec.seed * 100_003 + a.index),
-                                      spec.min_page_bytes, spec.max_page_bytes)
+        (a.host, a.path): render_page(
+            a,
+            headlines,
+            random.Random(spec.seed * 100_003 + a.index),
+            spec.min_page_bytes,
+            spec.max_page_bytes,
+        )
         for a in articles
     }
     feed_count = max(1, spec.feeds)
@@ -218,7 +326,7 @@ def render_feed(feed_index: int, articles: list[Article]) -> str:
             "  <item>\n"
             f"    <title>{html.escape(article.title)}</title>\n"
             f"    <link>{html.escape(link)}?utm_source=rss&amp;utm_medium=feed</link>\n"
-            f"    <guid isPermaLink=\"false\">bench-{article.index}</guid>\n"
+            f'    <guid isPermaLink="false">bench-{article.index}</guid>\n'
             f"    <pubDate>{format_datetime(article.published.replace(tzinfo=dt.UTC), usegmt=True)}</pubDate>\n"
             f"    <description>{html.escape(article.paragraphs[0][:240] if article.paragraphs else '')}</description>\n"
             "  </item>"
@@ -227,18 +335,45 @@ def render_feed(feed_index: int, articles: list[Article]) -> str:
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">\n<channel>\n'
         f"  <title>Bench feed {feed_index}</title>\n  <link>http://example.invalid/</link>\n"
         "  <description>Generated by bench/site.py</description>\n  <ttl>15</ttl>\n"
-        + "\n".join(items) + "\n</channel>\n</rss>\n"
+        + "\n".join(items)
+        + "\n</channel>\n</rss>\n"
     )
 
 
 def _css(rng: random.Random, rules: int) -> str:
-    props = ["margin", "padding", "color", "font-size", "line-height", "border", "display",
-             "background", "max-width", "letter-spacing", "grid-template-columns", "transition"]
-    values = ["0", "1rem", "#1a1a1a", "14px", "1.5", "1px solid #ddd", "flex", "#fafafa", "1200px",
-              ".02em", "repeat(3,1fr)", "all .2s ease"]
+    props = [
+        "margin",
+        "padding",
+        "color",
+        "font-size",
+        "line-height",
+        "border",
+        "display",
+        "background",
+        "max-width",
+        "letter-spacing",
+        "grid-template-columns",
+        "transition",
+    ]
+    values = [
+        "0",
+        "1rem",
+        "#1a1a1a",
+        "14px",
+        "1.5",
+        "1px solid #ddd",
+        "flex",
+        "#fafafa",
+        "1200px",
+        ".02em",
+        "repeat(3,1fr)",
+        "all .2s ease",
+    ]
     out = []
     for i in range(rules):
-        body = ";".join(f"{rng.choice(props)}:{rng.choice(values)}" for _ in range(rng.randint(2, 6)))
+        body = ";".join(
+            f"{rng.choice(props)}:{rng.choice(values)}" for _ in range(rng.randint(2, 6))
+        )
         out.append(f".c-{rng.randrange(10**6):x}-{i}{{{body}}}")
     return "\n".join(out)
 
@@ -259,13 +394,20 @@ def _links(rng: random.Random, headlines: list[str], count: int, css: str) -> st
     items = []
     for _ in range(count):
         headline = html.escape(rng.choice(headlines)[:110])
-        items.append(f'<li class="{css}"><a href="/{rng.choice(SECTIONS)}/{rng.randrange(10**6)}.html">'
-                     f"{headline}</a></li>")
+        items.append(
+            f'<li class="{css}"><a href="/{rng.choice(SECTIONS)}/{rng.randrange(10**6)}.html">'
+            f"{headline}</a></li>"
+        )
     return "\n".join(items)
 
 
-def render_page(article: Article, headlines: list[str], rng: random.Random,
-                min_bytes: int = MIN_PAGE_BYTES, max_bytes: int = MAX_PAGE_BYTES) -> str:
+def render_page(
+    article: Article,
+    headlines: list[str],
+    rng: random.Random,
+    min_bytes: int = MIN_PAGE_BYTES,
+    max_bytes: int = MAX_PAGE_BYTES,
+) -> str:
     """A news article page of min_bytes..max_bytes with typical boilerplate around the text."""
     target = rng.randint(min_bytes, max_bytes)
     title = html.escape(article.title)
@@ -274,17 +416,21 @@ def render_page(article: Article, headlines: list[str], rng: random.Random,
     nav = "".join(
         f'<li class="nav-item"><a href="/{s}">{s.title()}</a><ul class="sub">'
         + "".join(f'<li><a href="/{s}/{t}">{t.title()}</a></li>' for t in rng.sample(SECTIONS, 5))
-        + "</ul></li>" for s in SECTIONS
+        + "</ul></li>"
+        for s in SECTIONS
     )
     body_parts = []
     for number, paragraph in enumerate(article.paragraphs):
         body_parts.append(f"<p>{html.escape(paragraph)}</p>")
         if number == 1:
-            body_parts.append('<div class="ad-slot" id="ad-inline-1"><script>googletag.display("ad-inline-1");</script></div>')
+            body_parts.append(
+                '<div class="ad-slot" id="ad-inline-1"><script>googletag.display("ad-inline-1");</script></div>'
+            )
         if number == 2:
             body_parts.append(
                 '<aside class="related-inline"><h4>Read more</h4><ul>'
-                + _links(rng, headlines, 3, "related-inline-item") + "</ul></aside>"
+                + _links(rng, headlines, 3, "related-inline-item")
+                + "</ul></aside>"
             )
     comments = "".join(
         f'<li class="comment"><div class="comment-author">{rng.choice(FIRST_NAMES)}{rng.randrange(99)}</div>'
@@ -292,18 +438,23 @@ def render_page(article: Article, headlines: list[str], rng: random.Random,
         f'<div class="comment-actions"><a href="#">Reply</a> <a href="#">Report</a></div></li>'
         for _ in range(rng.randint(3, 20))
     )
-    json_ld = json.dumps({
-        "@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
-        "datePublished": published, "author": {"@type": "Person", "name": article.author},
-        "publisher": {"@type": "Organization", "name": article.outlet},
-    })
+    json_ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "datePublished": published,
+            "author": {"@type": "Person", "name": article.author},
+            "publisher": {"@type": "Organization", "name": article.outlet},
+        }
+    )
     head = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} | {outlet}</title>
-<meta name="description" content="{html.escape(article.paragraphs[0][:200] if article.paragraphs else '')}">
+<meta name="description" content="{html.escape(article.paragraphs[0][:200] if article.paragraphs else "")}">
 <meta property="og:title" content="{title}">
 <meta property="og:site_name" content="{outlet}">
 <meta property="og:type" content="article">
@@ -344,15 +495,19 @@ def render_page(article: Article, headlines: list[str], rng: random.Random,
 </body>
 </html>
 """
-    related = ('<aside class="related"><h3>Most read</h3><ul>'
-               + _links(rng, headlines, rng.randint(8, 20), "most-read") + "</ul></aside>\n")
+    related = (
+        '<aside class="related"><h3>Most read</h3><ul>'
+        + _links(rng, headlines, rng.randint(8, 20), "most-read")
+        + "</ul></aside>\n"
+    )
     size = len(head) + len(top) + len(related) + len(bottom)
     # Fill up to the target size the way real pages do: inline CSS and ad/analytics scripts.
     remaining = max(0, target - size)
     css = _css(rng, max(1, remaining // 2 // 70))
     script = _script(rng, max(1, (remaining - len(css)) // 230))
-    page = (head + f"<style>{css}</style>\n" + top + related
-            + f"<script>{script}</script>\n" + bottom)
+    page = (
+        head + f"<style>{css}</style>\n" + top + related + f"<script>{script}</script>\n" + bottom
+    )
     return page
 
 
@@ -364,15 +519,15 @@ def fill_hosts(text: str, host_urls: list[str]) -> str:
 
 
 def _serve(specs: list[SiteSpec], hosts: int, conn: Any) -> None:
-    from monitor.localserver import FixtureServer
-
-    from monitor.localserver import WebhookReceiver
+    from monitor.localserver import FixtureServer, WebhookReceiver
 
     servers = [FixtureServer(host=f"127.0.0.{index + 1}").start() for index in range(hosts)]
     receiver = WebhookReceiver().start()
     try:
         # FixtureServer.base_url always names 127.0.0.1; each outlet has its own address.
-        bases = [f"http://127.0.0.{index + 1}:{server.port}" for index, server in enumerate(servers)]
+        bases = [
+            f"http://127.0.0.{index + 1}:{server.port}" for index, server in enumerate(servers)
+        ]
         corpus = load_corpus()
         answer: list[dict[str, Any]] = []
         for spec in specs:
@@ -380,21 +535,31 @@ def _serve(specs: list[SiteSpec], hosts: int, conn: Any) -> None:
             for (host, path), body in site.pages.items():
                 servers[host].add(path, body)
             for (host, path), body in site.feed_bodies.items():
-                servers[host].add(path, fill_hosts(body, bases), "application/rss+xml; charset=utf-8")
-            answer.append({
-                "feed_urls": [bases[h] + p for h, p in site.feeds],
-                "page_urls": [bases[a.host] + a.path for a in site.articles],
-                "page_bytes": [len(site.pages[(a.host, a.path)].encode("utf-8")) for a in site.articles],
-                "stories": len({a.story for a in site.articles}),
-            })
+                servers[host].add(
+                    path, fill_hosts(body, bases), "application/rss+xml; charset=utf-8"
+                )
+            answer.append(
+                {
+                    "feed_urls": [bases[h] + p for h, p in site.feeds],
+                    "page_urls": [bases[a.host] + a.path for a in site.articles],
+                    "page_bytes": [
+                        len(site.pages[(a.host, a.path)].encode("utf-8")) for a in site.articles
+                    ],
+                    "stories": len({a.story for a in site.articles}),
+                }
+            )
         conn.send({"sites": answer, "channel_url": receiver.apprise_url("/bench-hook")})
         while True:
             message = conn.recv()
             if message == "stop":
                 break
             if message == "counts":
-                conn.send({"requests": sum(len(server.requests) for server in servers),
-                           "alerts_received": len(receiver.messages)})
+                conn.send(
+                    {
+                        "requests": sum(len(server.requests) for server in servers),
+                        "alerts_received": len(receiver.messages),
+                    }
+                )
     finally:
         receiver.stop()
         for server in servers:
@@ -412,11 +577,12 @@ class SiteServer:
         self._process: multiprocessing.Process | None = None
         self._conn: Any = None
 
-    def start(self) -> "SiteServer":
+    def start(self) -> SiteServer:
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(self.specs, self.hosts, child),
-                                        daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(self.specs, self.hosts, child), daemon=True
+        )
         self._process.start()
         self._conn = parent
         if not parent.poll(600):
@@ -443,7 +609,7 @@ class SiteServer:
             self._process.terminate()
         self._process = None
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

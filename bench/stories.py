@@ -17,7 +17,6 @@ import json
 import multiprocessing
 import random
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -71,7 +70,8 @@ def build_database(path: str, stories: int, stories_per_day: int) -> dict[str, f
         # The synthetic log is one row per term, as a maintained store's is after a fold.
         con.execute("DELETE FROM story_term_df_last_fold")
         con.execute(
-            "INSERT INTO story_term_df_last_fold SELECT ?, count(*), count(*), 0, 1 FROM story_term_df", [END]
+            "INSERT INTO story_term_df_last_fold SELECT ?, count(*), count(*), 0, 1 FROM story_term_df",
+            [END],
         )
         # Move the story id sequence past the bulk-inserted ids.
         con.execute("SELECT max(nextval('story_ids')) FROM range(?)", [stories])
@@ -92,14 +92,16 @@ def _article_text(rng: random.Random, story_id: int | None) -> tuple[str, str]:
     title = " ".join(names[:3] + words[:4])
     body = []
     for i in range(12):
-        chunk = words[i * 5:(i + 1) * 5] + [names[i % len(names)]]
+        chunk = words[i * 5 : (i + 1) * 5] + [names[i % len(names)]]
         if numbers:
             chunk.append(numbers[i % len(numbers)])
         body.append(" ".join(chunk).capitalize() + ".")
     return title, " ".join(body)
 
 
-def measure_linking(path: str, stories: int, articles: int, stories_per_day: int, seed: int = 7) -> dict[str, Any]:
+def measure_linking(
+    path: str, stories: int, articles: int, stories_per_day: int, seed: int = 7
+) -> dict[str, Any]:
     """Insert ARTICLES new articles (half about stored stories) and time link_articles on them."""
     from monitor import db
     from monitor.settings import LinkingSettings
@@ -117,14 +119,23 @@ def measure_linking(path: str, stories: int, articles: int, stories_per_day: int
                 row = con.execute(
                     "SELECT terms FROM story_vectors WHERE story_id = ?", [target]
                 ).fetchone()
-                named = [t[2:].capitalize() if t.startswith("e:") else t[2:] for t in row[0] if not t.startswith("w:")]
+                named = [
+                    t[2:].capitalize() if t.startswith("e:") else t[2:]
+                    for t in row[0]
+                    if not t.startswith("w:")
+                ]
                 text = text + " " + " ".join(f"{n} said." for n in named)
                 title = " ".join(named[:4]) + " " + title
             when = END + dt.timedelta(minutes=i)
-            article_id = db.insert_with_id(con, "articles_insert", "article_ids",
-                                           [f"https://bench.example/{i}", "Bench", when])
-            db.insert_with_id(con, "articles_insert_version", "version_ids",
-                              [article_id, 1, f"h{i}", title, None, when, "Bench", text, None, when])
+            article_id = db.insert_with_id(
+                con, "articles_insert", "article_ids", [f"https://bench.example/{i}", "Bench", when]
+            )
+            db.insert_with_id(
+                con,
+                "articles_insert_version",
+                "version_ids",
+                [article_id, 1, f"h{i}", title, None, when, "Bench", text, None, when],
+            )
         report = link_articles(con, settings, END)
         active = con.execute(
             "SELECT count(*) FROM story_vectors WHERE last_article_at >= ?",
@@ -136,7 +147,9 @@ def measure_linking(path: str, stories: int, articles: int, stories_per_day: int
     revise_share_ms = report.revise_seconds * 1000.0 / linked
     merge_share_ms = report.merge_seconds * 1000.0 / linked
     decide_ms = sorted(s * 1000.0 for s in report.article_seconds)
-    total_ms = sorted(d + write_share_ms + load_share_ms + revise_share_ms + merge_share_ms for d in decide_ms)
+    total_ms = sorted(
+        d + write_share_ms + load_share_ms + revise_share_ms + merge_share_ms for d in decide_ms
+    )
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "stored_stories": stories,

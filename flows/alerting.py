@@ -17,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.blocks.core import Block
 from prefect.blocks.system import Secret
 
-from monitor import alerts, db
+from monitor import alerts, alerts_render, db
 from monitor.settings import Settings, load_settings
 
 LOGGER = logging.getLogger(__name__)
@@ -50,8 +50,9 @@ def resolve_block_urls(settings: Settings) -> dict[str, str]:
             try:
                 resolved[reference] = block_url(cast(Block, Block.load(config.block)))
             except Exception as e:  # noqa: BLE001 - the channel records the failure on its rows
-                LOGGER.warning("Prefect block %r could not be loaded: %s", config.block,
-                               type(e).__name__)
+                LOGGER.warning(
+                    "Prefect block %r could not be loaded: %s", config.block, type(e).__name__
+                )
         for name in alerts.secret_references(config):
             key = f"prefect-secret:{name}"
             if key in resolved:
@@ -59,8 +60,9 @@ def resolve_block_urls(settings: Settings) -> dict[str, str]:
             try:
                 resolved[key] = str(cast(Secret[str], Secret.load(name)).get())
             except Exception as e:  # noqa: BLE001 - the channel records the failure on its rows
-                LOGGER.warning("Prefect Secret block %r could not be loaded: %s", name,
-                               type(e).__name__)
+                LOGGER.warning(
+                    "Prefect Secret block %r could not be loaded: %s", name, type(e).__name__
+                )
     return resolved
 
 
@@ -70,8 +72,11 @@ def channels_for(settings: Settings) -> list[alerts.Channel]:
     return alerts.build_channels(settings, resolve_block_urls(settings) if needs_prefect else None)
 
 
-def publish_summary_artifact(markdown: str, key: str = SUMMARY_ARTIFACT_KEY,
-                             description: str = "New and changed claims this run") -> UUID:
+def publish_summary_artifact(
+    markdown: str,
+    key: str = SUMMARY_ARTIFACT_KEY,
+    description: str = "New and changed claims this run",
+) -> UUID:
     """Create the Prefect markdown artifact that shows the alert summary in the UI."""
     body = markdown or "No new or changed claims in this run."
     return cast(UUID, create_markdown_artifact(markdown=body, key=key, description=description))
@@ -87,15 +92,20 @@ def digest_flow(
     period = period_hours or settings.alerts.digest_period_hours
     channels = channels_for(settings)
     if not any(c.mode == "digest" for c in channels):
-        logger.info("no [[channels]] with mode = \"digest\"; nothing to send")
+        logger.info('no [[channels]] with mode = "digest"; nothing to send')
         return alerts.DeliveryReport().as_dict()
     with db.cycle_lock(settings.database.path, wait_s=DIGEST_LOCK_WAIT_S):
         now = db.utcnow()
         with db.open_db(settings.database) as con:
             alerts.queue_alerts(con, channels, now)
-            summary = alerts.render_summary_markdown(con, now - dt.timedelta(hours=period), settings.alerts)
+            summary = alerts_render.render_summary_markdown(
+                con, now - dt.timedelta(hours=period), settings.alerts
+            )
             report = alerts.deliver_digest(con, channels, now, period, force=force)
-    publish_summary_artifact(summary, key=DIGEST_ARTIFACT_KEY,
-                             description=f"New and changed claims of the last {period:g} hours")
+    publish_summary_artifact(
+        summary,
+        key=DIGEST_ARTIFACT_KEY,
+        description=f"New and changed claims of the last {period:g} hours",
+    )
     logger.info("digest: %s", report.as_dict())
     return report.as_dict()

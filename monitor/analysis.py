@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor import claims, stories
 from monitor.articles import ExtractedArticle
 from monitor.settings import ClaimSettings, LinkingSettings
+
+if TYPE_CHECKING:
+    from monitor.state import PipelineState
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,12 @@ def analyze_article(
 
 
 def remember_analyses(
-    analyses: Iterable[Any], linking: LinkingSettings, claim_settings: ClaimSettings
+    analyses: Iterable[Any],
+    linking: LinkingSettings,
+    claim_settings: ClaimSettings,
+    state: PipelineState,
 ) -> None:
-    """Hand the workers' results to the linking and judging caches of this process."""
+    """Hand the workers' results to the linking and judging caches of STATE."""
     done = [a for a in analyses if isinstance(a, ArticleAnalysis)]
-    stories.remember_terms(((a.title, a.text, a.terms) for a in done), linking)
-    claims.remember_prepared_versions((a.prepared for a in done), claim_settings)
+    stories.remember_terms(state.stories, ((a.title, a.text, a.terms) for a in done), linking)
+    claims.remember_prepared_versions(state.claims, (a.prepared for a in done), claim_settings)

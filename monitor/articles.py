@@ -8,6 +8,7 @@ text adds nothing, a changed text adds version N+1, nothing is ever overwritten.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import hashlib
@@ -89,7 +90,9 @@ class ExtractedArticle:
     published_at: dt.datetime | None = None  # naive UTC
     site_name: str | None = None  # as the page names itself (og:site_name, JSON-LD publisher)
     language: str | None = None
-    published_source: str | None = None  # page-meta | page-markup | page-guess (see PUBLISHED_SOURCES)
+    published_source: str | None = (
+        None  # page-meta | page-markup | page-guess (see PUBLISHED_SOURCES)
+    )
     published_has_time: bool = False  # the page gave a time of day, not just a date
     title_suffix: str | None = None  # "The Daily Ledger" of "<title>Headline | The Daily Ledger"
 
@@ -152,7 +155,14 @@ class ArticleReport:
 
     def merge(self, other: ArticleReport) -> None:
         """Add another report's counts to this one."""
-        for name in ("fetched", "stored_new_articles", "new_versions", "unchanged", "skipped", "failed"):
+        for name in (
+            "fetched",
+            "stored_new_articles",
+            "new_versions",
+            "unchanged",
+            "skipped",
+            "failed",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.new_version_ids.extend(other.new_version_ids)
 
@@ -226,26 +236,69 @@ PUBLISHED_SOURCES = {
     "page-guess": "a date found in the page text (htmldate's heuristics; may be a copyright year)",
     "fetched": "no publication date: the monitor's fetch time stands in",
 }
-PUBLISHED_META_NAMES = frozenset({
-    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
-    "pubdate", "publishdate", "publish-date", "publish_date", "dc.date.issued", "dcterms.issued",
-    "dc.date", "dcterms.date", "date", "parsely-pub-date", "sailthru.date", "article.published",
-})
+PUBLISHED_META_NAMES = frozenset(
+    {
+        "article:published_time",
+        "og:article:published_time",
+        "og:published_time",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "publish_date",
+        "dc.date.issued",
+        "dcterms.issued",
+        "dc.date",
+        "dcterms.date",
+        "date",
+        "parsely-pub-date",
+        "sailthru.date",
+        "article.published",
+    }
+)
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _JSON_LD_PUBLISHED = re.compile(r"\"datePublished\"\s*:\s*\"([^\"]{8,40})\"", re.IGNORECASE)
-_TIME_ELEMENT = re.compile(r"<time\b[^>]*?\bdatetime\s*=\s*[\"']\s*([^\"']{8,40})[\"']", re.IGNORECASE)
+_TIME_ELEMENT = re.compile(
+    r"<time\b[^>]*?\bdatetime\s*=\s*[\"']\s*([^\"']{8,40})[\"']", re.IGNORECASE
+)
 _TITLE_ELEMENT = re.compile(r"<title\b[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 # "Headline | Outlet", "Headline - Outlet", "Headline — Outlet", "Headline – Outlet", "Headline · Outlet"
 _TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|—|–|·|::)\s+")
 # An outlet name is short: "The Daily Ledger", "Al Mayadeen English", "ledger.example".
 OUTLET_NAME_MAX_CHARS = 50
 OUTLET_NAME_MAX_WORDS = 6
-_NAME_FILLER_WORDS = frozenset({
-    "of", "the", "and", "&", "for", "on", "in", "at", "de", "la", "le", "les", "du", "des", "der",
-    "die", "das", "del", "el", "y", "di", "da", "van", "von",
-})
-_HOST_LIKE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]+\]|localhost)(?::\d+)?$", re.IGNORECASE)
+_NAME_FILLER_WORDS = frozenset(
+    {
+        "of",
+        "the",
+        "and",
+        "&",
+        "for",
+        "on",
+        "in",
+        "at",
+        "de",
+        "la",
+        "le",
+        "les",
+        "du",
+        "des",
+        "der",
+        "die",
+        "das",
+        "del",
+        "el",
+        "y",
+        "di",
+        "da",
+        "van",
+        "von",
+    }
+)
+_HOST_LIKE = re.compile(
+    r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]+\]|localhost)(?::\d+)?$", re.IGNORECASE
+)
 # A feed date at exactly midnight is usually a date without a time ("2022-06-14").
 _MIDNIGHT = dt.time(0, 0)
 _HTML_LANG = re.compile(
@@ -356,7 +409,9 @@ def page_published(
     metas = _meta_values(head)
     declared = [metas[name] for name in PUBLISHED_META_NAMES if name in metas]
     declared += _JSON_LD_PUBLISHED.findall(head)
-    parsed = [stamp for stamp in (parse_timestamp(value) for value in declared) if stamp is not None]
+    parsed = [
+        stamp for stamp in (parse_timestamp(value) for value in declared) if stamp is not None
+    ]
     if parsed:
         # A time of day beats a bare date; among equals the first declared wins.
         stamp, has_time = max(parsed, key=lambda item: item[1])
@@ -380,7 +435,11 @@ def parse_timestamp(value: str) -> tuple[dt.datetime, bool] | None:
         return None
     has_time = len(value) > 10 and value[10] in "T "
     try:
-        stamp = dt.datetime.fromisoformat(value.replace("z", "Z")) if has_time else dt.datetime.fromisoformat(value[:10])
+        stamp = (
+            dt.datetime.fromisoformat(value.replace("z", "Z"))
+            if has_time
+            else dt.datetime.fromisoformat(value[:10])
+        )
     except ValueError:
         return None
     if stamp.tzinfo is not None:
@@ -435,12 +494,16 @@ def plausible_outlet_name(name: str, headline: str | None = None) -> bool:
         return False
     if "." in name and " " not in name:
         return True  # a domain name: "ledger.example"
-    return all(word[0].isupper() or word[0].isdigit() or word.casefold() in _NAME_FILLER_WORDS
-               for word in words)
+    return all(
+        word[0].isupper() or word[0].isdigit() or word.casefold() in _NAME_FILLER_WORDS
+        for word in words
+    )
 
 
 def outlet_name(
-    article: ExtractedArticle | None, url: str, feed_title: str | None = None,
+    article: ExtractedArticle | None,
+    url: str,
+    feed_title: str | None = None,
     repeated_suffixes: frozenset[str] = frozenset(),
 ) -> str:
     """The outlet's name: the page's site name, its <title> suffix, the feed's title, else the host.
@@ -466,8 +529,10 @@ def _meta_values(html: str) -> dict[str, str]:
     """First content of each <meta> by lower-cased property/name/itemprop."""
     values: dict[str, str] = {}
     for tag in _META_TAG.findall(html[:200_000]):
-        attributes = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
-                      for m in _ATTRIBUTE.finditer(tag)}
+        attributes = {
+            m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
+            for m in _ATTRIBUTE.finditer(tag)
+        }
         content = attributes.get("content")
         if content is None:
             continue
@@ -529,7 +594,9 @@ def fetch_pages(entries: list[PendingEntry], settings: FetchSettings) -> list[Pa
     by_url = _entries_by_url(entries)
     urls = list(by_url)
     with make_client(settings) as client:
-        outcomes = fetch_concurrently(urls, lambda url: url, _page_fetcher(settings, client), settings)
+        outcomes = fetch_concurrently(
+            urls, lambda url: url, _page_fetcher(settings, client), settings
+        )
     fetches: dict[int, PageFetch] = {}
     for url, outcome in zip(urls, outcomes, strict=True):
         for entry in by_url[url]:
@@ -542,16 +609,36 @@ def fetch_and_extract_pages(
     settings: FetchSettings,
     processes: int = 1,
     analyze: Callable[[ExtractedArticle], Any] | None = None,
+    pool: ExtractionPool | None = None,
 ) -> list[PageResult]:
     """Fetch pages concurrently and extract each one as soon as it arrives, on PROCESSES workers.
 
     With more than one process, extraction of the first pages overlaps the download of the rest,
     and trafilatura uses every core instead of one. ANALYZE (picklable, pure) also runs on the
-    workers for each extracted article; its result comes back as `PageResult.analysis`.
+    workers for each extracted article; its result comes back as `PageResult.analysis`. POOL is
+    a standing pool to use (the cycle's); without one, a pool is started for this call and shut
+    down at its end.
     """
-    pool = extraction_pool(processes)
-    if pool is None:
+    own = pool is None
+    pool = ExtractionPool() if pool is None else pool
+    try:
+        return _fetch_and_extract(entries, settings, processes, analyze, pool)
+    finally:
+        if own:
+            pool.shutdown(wait=True)
+
+
+def _fetch_and_extract(
+    entries: list[PendingEntry],
+    settings: FetchSettings,
+    processes: int,
+    analyze: Callable[[ExtractedArticle], Any] | None,
+    pool: ExtractionPool,
+) -> list[PageResult]:
+    workers = pool.executor(processes)
+    if workers is None:
         return extract_pages(fetch_pages(entries, settings), analyze)
+    submit = workers.submit
     by_url = _entries_by_url(entries)
     urls = list(by_url)
     fetch_one = _page_fetcher(settings, client := make_client(settings))
@@ -560,7 +647,7 @@ def fetch_and_extract_pages(
         response = fetch_one(url)
         if non_html_reason(response):
             return response, None
-        return response, pool.submit(extract_response, response, analyze)
+        return response, submit(extract_response, response, analyze)
 
     with client:
         outcomes = fetch_concurrently(urls, lambda url: url, fetch_then_submit, settings)
@@ -571,7 +658,7 @@ def fetch_and_extract_pages(
                 results[entry.entry_id] = page_result(_page_fetch(entry, url, outcome))
             continue
         response, future = outcome
-        extracted = _collect(future, response.url) if future is not None else None
+        extracted = _collect(future, response.url, pool) if future is not None else None
         for entry in by_url[url]:
             results[entry.entry_id] = page_result(_page_fetch(entry, url, response), extracted)
     return [results[entry.entry_id] for entry in entries]
@@ -598,17 +685,18 @@ def _page_fetcher(settings: FetchSettings, client: httpx.Client) -> Callable[[st
     return fetch_one
 
 
-def _collect(future: Future[ExtractedPage], url: str) -> ExtractedPage:
+def _collect(future: Future[ExtractedPage], url: str, pool: ExtractionPool) -> ExtractedPage:
     try:
         return future.result()
     except BrokenProcessPool:
         # A worker died (a page crashed lxml, or the OOM killer): the page is retried next cycle
         # and the next batch gets a fresh pool.
-        with _POOL_LOCK:
-            _discard_extraction_pool()
+        pool.shutdown()
         return ExtractedPage(None, None, f"extraction worker process died while extracting {url}")
     except Exception as e:  # noqa: BLE001 - e.g. a result too large to send back: data, not a crash
-        return ExtractedPage(None, None, f"extraction in a worker process failed: {type(e).__name__}: {e}")
+        return ExtractedPage(
+            None, None, f"extraction in a worker process failed: {type(e).__name__}: {e}"
+        )
 
 
 def _canonical_or_raw(url: str) -> str:
@@ -669,7 +757,12 @@ def extract_response(
         try:
             analysis = analyze(article)
         except Exception as e:  # noqa: BLE001 - the later stage does the work itself instead
-            LOGGER.warning("analysing %s in the extraction worker failed: %s: %s", response.url, type(e).__name__, e)
+            LOGGER.warning(
+                "analysing %s in the extraction worker failed: %s: %s",
+                response.url,
+                type(e).__name__,
+                e,
+            )
     return ExtractedPage(article, html, analysis=analysis)
 
 
@@ -683,14 +776,18 @@ def page_result(
     response = fetch.response
     url = _canonical_or_raw(response.url if response else entry.url)
     if fetch.error is not None or response is None:
-        return PageResult(entry, url, error=fetch.error or FetchError(f"{entry.url}: no response", entry.url))
+        return PageResult(
+            entry, url, error=fetch.error or FetchError(f"{entry.url}: no response", entry.url)
+        )
     if fetch.skip_reason:
         return PageResult(entry, url, skip_reason=fetch.skip_reason)
     if extracted is None:
         extracted = extract_response(response, analyze)
     if extracted.error is not None:
         LOGGER.warning("entry %s: extracting %s failed: %s", entry.entry_id, url, extracted.error)
-        return PageResult(entry, url, error=ParseError(f"{url}: extraction failed: {extracted.error}"))
+        return PageResult(
+            entry, url, error=ParseError(f"{url}: extraction failed: {extracted.error}")
+        )
     if extracted.article is None:
         reason = f"no article text could be extracted from {url}"
         return PageResult(entry, url, raw_html=extracted.html, skip_reason=reason)
@@ -706,32 +803,77 @@ def extract_pages(
     return [page_result(fetch, None, analyze) for fetch in fetches]
 
 
-_POOL: tuple[int, ProcessPoolExecutor] | None = None
-_POOL_LOCK = threading.Lock()
+class ExtractionPool:
+    """Extraction worker processes, started on first use and kept until `shutdown`.
 
-
-def extraction_pool(processes: int, preload: Sequence[str] = ()) -> ProcessPoolExecutor | None:
-    """The standing pool of PROCESSES extraction workers (0: one per CPU); None for in-process.
-
-    PRELOAD names modules the fork server imports once, so workers share them (e.g. the module of
-    an `analyze` function).
+    One owner holds it (the cycle's `monitor.state.PipelineState`) and passes it in; a call
+    given none starts its own and shuts it down. PRELOAD names modules the fork server imports
+    once, so workers share them (e.g. the module of an `analyze` function).
     """
-    global _POOL
-    wanted = processes or os.cpu_count() or 1
-    if wanted <= 1:
-        return None
-    with _POOL_LOCK:
-        if _POOL is not None and _POOL[0] == wanted:
-            return _POOL[1]
-        _discard_extraction_pool()
-        # forkserver, not fork: the cycle process runs Prefect's threads, and forking a threaded
-        # process can copy a held lock into the child. The server preloads this module once.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__, *preload])
-        _POOL = (wanted, ProcessPoolExecutor(
-            wanted, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
-        ))
-        return _POOL[1]
+
+    def __init__(self, preload: Sequence[str] = ()) -> None:
+        self.preload = tuple(preload)
+        self._lock = threading.Lock()
+        self._running: tuple[int, ProcessPoolExecutor] | None = None
+        self._warm_ups: list[threading.Thread] = []
+
+    @property
+    def started(self) -> bool:
+        """Whether worker processes are running (or starting)."""
+        return self._running is not None
+
+    def executor(self, processes: int) -> ProcessPoolExecutor | None:
+        """The pool of PROCESSES workers (0: one per CPU), started if needed; None for in-process."""
+        wanted = processes or os.cpu_count() or 1
+        if wanted <= 1:
+            return None
+        with self._lock:
+            if self._running is not None and self._running[0] == wanted:
+                return self._running[1]
+            self._discard()
+            # forkserver, not fork: the cycle process runs Prefect's threads, and forking a
+            # threaded process can copy a held lock into the child. The server preloads this
+            # module once.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__, *self.preload])
+            workers = ProcessPoolExecutor(
+                wanted, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+            )
+            self._running = (wanted, workers)
+            return workers
+
+    def warm(self, processes: int) -> None:
+        """Start the workers in the background, so their start-up overlaps feed polling."""
+
+        def start() -> None:
+            workers = self.executor(processes)
+            if workers is not None:
+                started = [workers.submit(int) for _ in range(processes or os.cpu_count() or 1)]
+                concurrent.futures.wait(started)
+
+        thread = threading.Thread(target=start, name="extraction-pool-warm-up", daemon=True)
+        self._warm_ups.append(thread)
+        thread.start()
+
+    def finish_warm_up(self) -> None:
+        """Wait until the workers `warm` started are up.
+
+        A process that exits while they start leaves tracebacks behind: the warm-up thread's submit
+        fails ("cannot schedule new futures after interpreter shutdown") and a half-started worker
+        finds its semaphore gone (FileNotFoundError).
+        """
+        while self._warm_ups:
+            self._warm_ups.pop().join()
+
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop the workers (cancelling queued work); the next `executor` call starts new ones."""
+        with self._lock:
+            self._discard(wait)
+
+    def _discard(self, wait: bool = False) -> None:
+        if self._running is not None:
+            self._running[1].shutdown(wait=wait, cancel_futures=True)
+            self._running = None
 
 
 def _exit_with_parent(parent_pid: int, check_every_s: float = 2.0) -> None:
@@ -754,26 +896,6 @@ def _exit_with_parent(parent_pid: int, check_every_s: float = 2.0) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def warm_extraction_pool(processes: int, preload: Sequence[str] = ()) -> None:
-    """Start the extraction workers in the background, so their start-up overlaps feed polling."""
-
-    def start() -> None:
-        pool = extraction_pool(processes, preload)
-        if pool is not None:
-            for _ in range(processes or os.cpu_count() or 1):
-                pool.submit(int)
-
-    threading.Thread(target=start, name="extraction-pool-warm-up", daemon=True).start()
-
-
-def _discard_extraction_pool() -> None:
-    """Shut the pool down without waiting (the caller holds _POOL_LOCK or owns the pool)."""
-    global _POOL
-    if _POOL is not None:
-        _POOL[1].shutdown(wait=False, cancel_futures=True)
-        _POOL = None
-
-
 # --- saving -------------------------------------------------------------------------------------
 
 
@@ -794,7 +916,9 @@ def save_articles(
         with db.transaction(con):
             _save_article_batch(con, extracted, now, report)
     except (StoreError, duckdb.Error) as e:
-        LOGGER.warning("storing %d articles at once failed (%s); storing them one by one", len(extracted), e)
+        LOGGER.warning(
+            "storing %d articles at once failed (%s); storing them one by one", len(extracted), e
+        )
         report = ArticleReport()
         for result in extracted:
             one = ArticleReport()
@@ -804,8 +928,12 @@ def save_articles(
                 report.merge(one)
             except (StoreError, duckdb.Error) as one_error:
                 report.failed += 1
-                error = StoreError(f"storing article {result.url} (entry {result.entry.entry_id}) failed: {one_error}")
-                _record_failure(con, dataclasses.replace(result, article=None, error=error), settings, now)
+                error = StoreError(
+                    f"storing article {result.url} (entry {result.entry.entry_id}) failed: {one_error}"
+                )
+                _record_failure(
+                    con, dataclasses.replace(result, article=None, error=error), settings, now
+                )
     for result in results:
         if result.article is not None:
             continue
@@ -827,13 +955,19 @@ def save_articles(
 
 
 def _save_article_batch(
-    con: duckdb.DuckDBPyConnection, results: list[PageResult], now: dt.datetime, report: ArticleReport
+    con: duckdb.DuckDBPyConnection,
+    results: list[PageResult],
+    now: dt.datetime,
+    report: ArticleReport,
 ) -> None:
     """Write the articles and versions of RESULTS (inside the caller's transaction)."""
     if not results:
         return
     urls = list(dict.fromkeys(result.url for result in results))
-    article_ids = {url: int(article_id) for url, article_id in db.query(con, "articles_ids_by_url", {"urls": urls})}
+    article_ids = {
+        url: int(article_id)
+        for url, article_id in db.query(con, "articles_ids_by_url", {"urls": urls})
+    }
     known_hashes: set[tuple[int, str]] = set()
     last_version: dict[int, int] = {}
     if article_ids:
@@ -849,14 +983,24 @@ def _save_article_batch(
         if result.url in article_ids or result.url in new_outlets:
             continue
         new_outlets[result.url] = outlet_name(
-            result.article, result.url, result.entry.feed_title, repeated.get(outlet_host(result.url), frozenset())
+            result.article,
+            result.url,
+            result.entry.feed_title,
+            repeated.get(outlet_host(result.url), frozenset()),
         )
     if new_urls:
         ids = _reserve(con, "articles_reserve_ids", len(new_urls))
         article_ids.update(zip(new_urls, ids, strict=True))
-        db.execute(con, "articles_insert_batch", {
-            "ids": ids, "urls": new_urls, "outlets": [new_outlets[url] for url in new_urls], "now": now,
-        })
+        db.execute(
+            con,
+            "articles_insert_batch",
+            {
+                "ids": ids,
+                "urls": new_urls,
+                "outlets": [new_outlets[url] for url in new_urls],
+                "now": now,
+            },
+        )
     versions: list[tuple[int, int, str, PageResult]] = []
     for result in results:
         article = result.article
@@ -873,21 +1017,27 @@ def _save_article_batch(
     if versions:
         version_ids = _reserve(con, "articles_reserve_version_ids", len(versions))
         published = [choose_published(v[3].entry.published_at, v[3].article) for v in versions]
-        db.execute(con, "articles_insert_version_batch", {
-            "ids": version_ids,
-            "article_ids": [v[0] for v in versions],
-            "versions": [v[1] for v in versions],
-            "hashes": [v[2] for v in versions],
-            "titles": [v[3].article.title or v[3].entry.title for v in versions],  # type: ignore[union-attr]
-            "authors": [v[3].article.author for v in versions],  # type: ignore[union-attr]
-            "published": [chosen[0] for chosen in published],
-            "published_sources": [chosen[1] for chosen in published],
-            "site_names": [v[3].article.site_name for v in versions],  # type: ignore[union-attr]
-            "texts": [v[3].article.text for v in versions],  # type: ignore[union-attr]
-            "raw_html": [v[3].raw_html for v in versions],
-            "now": now,
-        })
-        for version_id, (article_id, version, _digest, result) in zip(version_ids, versions, strict=True):
+        db.execute(
+            con,
+            "articles_insert_version_batch",
+            {
+                "ids": version_ids,
+                "article_ids": [v[0] for v in versions],
+                "versions": [v[1] for v in versions],
+                "hashes": [v[2] for v in versions],
+                "titles": [v[3].article.title or v[3].entry.title for v in versions],  # type: ignore[union-attr]
+                "authors": [v[3].article.author for v in versions],  # type: ignore[union-attr]
+                "published": [chosen[0] for chosen in published],
+                "published_sources": [chosen[1] for chosen in published],
+                "site_names": [v[3].article.site_name for v in versions],  # type: ignore[union-attr]
+                "texts": [v[3].article.text for v in versions],  # type: ignore[union-attr]
+                "raw_html": [v[3].raw_html for v in versions],
+                "now": now,
+            },
+        )
+        for version_id, (article_id, version, _digest, result) in zip(
+            version_ids, versions, strict=True
+        ):
             report.new_version_ids.append(version_id)
             if version == 1:
                 report.stored_new_articles += 1
@@ -895,13 +1045,20 @@ def _save_article_batch(
                 report.new_versions += 1
             LOGGER.info(
                 "entry %s: stored %s as article %s version %s",
-                result.entry.entry_id, result.url, article_id, version,
+                result.entry.entry_id,
+                result.url,
+                article_id,
+                version,
             )
-    db.execute(con, "articles_entries_mark_stored_batch", {
-        "entry_ids": [result.entry.entry_id for result in results],
-        "article_ids": [article_ids[result.url] for result in results],
-        "now": now,
-    })
+    db.execute(
+        con,
+        "articles_entries_mark_stored_batch",
+        {
+            "entry_ids": [result.entry.entry_id for result in results],
+            "article_ids": [article_ids[result.url] for result in results],
+            "now": now,
+        },
+    )
 
 
 def _repeated_title_suffixes(results: list[PageResult]) -> dict[str, frozenset[str]]:
@@ -910,7 +1067,9 @@ def _repeated_title_suffixes(results: list[PageResult]) -> dict[str, frozenset[s
     for result in results:
         article = result.article
         if article is not None and article.title_suffix:
-            titles.setdefault((outlet_host(result.url), article.title_suffix), set()).add(result.url)
+            titles.setdefault((outlet_host(result.url), article.title_suffix), set()).add(
+                result.url
+            )
     repeated: dict[str, set[str]] = {}
     for (host, suffix), urls in titles.items():
         if len(urls) >= 2:

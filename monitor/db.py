@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import datetime as dt
 import functools
+import gc
 import hashlib
 import importlib
 import importlib.util
@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import duckdb
 import numpy as np
@@ -390,7 +390,9 @@ def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
             f"DuckDB extension {name!r} is not installed: pip install duckdb-extension-{name}"
         ) from e
     version = duckdb.__version__
-    candidates = list(Path(package.__file__ or "").parent.glob(f"extensions/v{version}/*.duckdb_extension"))
+    candidates = list(
+        Path(package.__file__ or "").parent.glob(f"extensions/v{version}/*.duckdb_extension")
+    )
     if not candidates:
         raise StoreError(f"DuckDB extension {name!r} has no build for duckdb {version}")
     # The extension name is a fixed identifier and the path comes from the installed package,
@@ -404,6 +406,18 @@ def query(
     """Run the named query with bound parameters and return all rows."""
     try:
         return con.execute(load_sql(name), params or []).fetchall()
+    except duckdb.Error as e:
+        raise StoreError(f"query {name} failed: {e}") from e
+
+
+def query_dicts(
+    con: duckdb.DuckDBPyConnection, name: str, params: Sequence[Any] | dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Run the named query with bound parameters and return each row as a column -> value dict."""
+    try:
+        cursor = con.execute(load_sql(name), params or [])
+        columns = [d[0] for d in cursor.description or []]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     except duckdb.Error as e:
         raise StoreError(f"query {name} failed: {e}") from e
 
@@ -443,10 +457,14 @@ def _column_array(values: Sequence[Any]) -> np.ndarray[Any, Any]:
     # Typed arrays where the values allow: DuckDB reads an object array of floats or datetimes
     # at about 7 µs per value, a typed one at memory speed.
     kinds = {type(v) for v in values}
-    if kinds and all(issubclass(k, (int, float, np.integer, np.floating)) and k is not bool for k in kinds):
+    if kinds and all(
+        issubclass(k, (int, float, np.integer, np.floating)) and k is not bool for k in kinds
+    ):
         return np.asarray(values)  # int64, or float64 once any value is a float
     if kinds and kinds <= {dt.datetime, type(None)} and dt.datetime in kinds:
-        return np.array([np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[us]")
+        return np.array(
+            [np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[us]"
+        )
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array
@@ -485,7 +503,7 @@ class CycleLock:
         self.wait_s = wait_s
         self._file: Any = None
 
-    def __enter__(self) -> "CycleLock":
+    def __enter__(self) -> Self:
         import fcntl
         import os
 
@@ -586,8 +604,10 @@ def _ducklake_target(settings: DatabaseConfig) -> tuple[str, str | None]:
     """The ATTACH target ('ducklake:...') and the extension its catalog database needs."""
     catalog = settings.ducklake_catalog
     if not catalog:
-        raise StoreError('[database] backend = "ducklake" needs ducklake_catalog '
-                         '(e.g. "sqlite:catalog.sqlite" or "postgres:dbname=monitor host=...")')
+        raise StoreError(
+            '[database] backend = "ducklake" needs ducklake_catalog '
+            '(e.g. "sqlite:catalog.sqlite" or "postgres:dbname=monitor host=...")'
+        )
     kind, _, rest = catalog.partition(":")
     base = Path(settings.path).parent
     if kind == "sqlite":
@@ -672,9 +692,28 @@ def _create_id_sequences(con: duckdb.DuckDBPyConnection) -> None:
     # Identifiers come from sql/schema (matched as \w+), never from user input. One statement
     # each for reading and creating: every statement costs a catalog round trip on DuckLake.
     starts = {sequence: 1 for sequence, _, _ in sequences}
-    reads = [f"SELECT '{sequence}', coalesce(max({column}), 0) + 1 FROM {table}"
-             for sequence, table, column in sequences if table in existing]
+    reads = [
+        f"SELECT '{sequence}', coalesce(max({column}), 0) + 1 FROM {table}"
+        for sequence, table, column in sequences
+        if table in existing
+    ]
     if reads:
         starts.update(dict(con.execute(" UNION ALL ".join(reads)).fetchall()))
-    con.execute("".join(f"CREATE TEMP SEQUENCE IF NOT EXISTS {sequence} START {int(start)};"
-                        for sequence, start in starts.items()))
+    con.execute(
+        "".join(
+            f"CREATE TEMP SEQUENCE IF NOT EXISTS {sequence} START {int(start)};"
+            for sequence, start in starts.items()
+        )
+    )
+
+
+def reset_connections() -> None:
+    """Forget which files this process migrated and close its DuckLake instances (between cycles).
+
+    A connection held by an open `hold_open` block is left to that block, which closes it.
+    """
+    _MIGRATED.clear()
+    with _LAKE_INSTANCES_LOCK:
+        for instance in _LAKE_INSTANCES.values():
+            instance.close()
+        _LAKE_INSTANCES.clear()

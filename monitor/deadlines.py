@@ -32,7 +32,9 @@ def call_with_deadline(call: Callable[[], T], deadline_s: float, key: str) -> T:
     with _STUCK_LOCK:
         stuck = _STUCK.get(key)
         if stuck is not None and stuck.is_alive():
-            raise DeadlineError(f"{key}: an earlier call is still stuck past its {deadline_s:g}s deadline")
+            raise DeadlineError(
+                f"{key}: an earlier call is still stuck past its {deadline_s:g}s deadline"
+            )
         _STUCK.pop(key, None)
     outcome: dict[str, object] = {}
 

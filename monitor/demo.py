@@ -16,7 +16,11 @@ from monitor.localserver import FixtureServer, WebhookReceiver
 
 # A wheel ships tests/data/seeds as monitor/demo_seeds (see pyproject); the tree keeps them in tests/.
 _SHIPPED_SEEDS = Path(__file__).resolve().parent / "demo_seeds"
-SEED_DIR = _SHIPPED_SEEDS if _SHIPPED_SEEDS.is_dir() else _SHIPPED_SEEDS.parent.parent / "tests" / "data" / "seeds"
+SEED_DIR = (
+    _SHIPPED_SEEDS
+    if _SHIPPED_SEEDS.is_dir()
+    else _SHIPPED_SEEDS.parent.parent / "tests" / "data" / "seeds"
+)
 EARLIER_SEED = "000_d6164f0e30076554.txt"
 LATER_SEED = "003_430f1404d43e94c3.txt"
 DEMO_STORY = "US review of Israeli strikes in Syria"
@@ -140,8 +144,10 @@ def render_feed(base_url: str, articles: list[DemoArticle]) -> str:
 """
 
 
-def demo_config(database_path: Path, feed_url: str, channel_url: str) -> str:
-    """The TOML config the demo runs with."""
+def demo_config(
+    database_path: Path, feed_url: str, channel_url: str, site_dir: Path | None = None
+) -> str:
+    """The TOML config the demo runs with; with SITE_DIR, cycles write the site and alerts link it."""
     keywords = ", ".join(f'"{k}"' for k in DEMO_KEYWORDS)
     return f"""# Written by `monitor demo`: a temporary database, a loopback feed and a loopback channel.
 [database]
@@ -161,7 +167,17 @@ keywords = [{keywords}]
 [[channels]]
 name = "demo-webhook"
 url = "{channel_url}"
+""" + (
+        ""
+        if site_dir is None
+        else f"""
+[site]
+dir = "{site_dir.resolve()}"
+
+[alerts]
+report_base_url = "{site_dir.resolve().as_uri()}"   # alerts end with a link to the story page
 """
+    )
 
 
 @dataclass
@@ -173,11 +189,15 @@ class DemoSite:
     feed_url: str
     config_path: Path
     database_path: Path
+    site_dir: Path
 
     def publish(self, articles: list[DemoArticle]) -> None:
         """Make the feed list exactly these articles."""
-        self.server.add("/feeds/middle-east.xml", render_feed(self.server.base_url, articles),
-                        "application/rss+xml; charset=utf-8")
+        self.server.add(
+            "/feeds/middle-east.xml",
+            render_feed(self.server.base_url, articles),
+            "application/rss+xml; charset=utf-8",
+        )
 
 
 def start_demo_site(workdir: Path) -> DemoSite:
@@ -190,8 +210,11 @@ def start_demo_site(workdir: Path) -> DemoSite:
     feed_url = server.url("/feeds/middle-east.xml")
     database_path = workdir / "demo.duckdb"
     config_path = workdir / "monitor.toml"
-    config_path.write_text(demo_config(database_path, feed_url, receiver.apprise_url("/demo-hook")))
-    site = DemoSite(server, receiver, feed_url, config_path, database_path)
+    site_dir = workdir / "site"
+    config_path.write_text(
+        demo_config(database_path, feed_url, receiver.apprise_url("/demo-hook"), site_dir)
+    )
+    site = DemoSite(server, receiver, feed_url, config_path, database_path, site_dir)
     site.publish([EARLIER])
     return site
 
@@ -202,6 +225,7 @@ class DemoResult:
 
     workdir: Path
     database_path: Path
+    site_dir: Path
     cycles: list[dict[str, Any]] = field(default_factory=list)
     row_counts: list[dict[str, int]] = field(default_factory=list)  # after each cycle
     output: list[str] = field(default_factory=list)
@@ -220,10 +244,10 @@ def run_demo(
         from flows.cycle import run_cycle as run_cycle_flow
 
         run_cycle = run_cycle_flow
-    workdir = Path(workdir or tempfile.mkdtemp(prefix="story-monitor-demo-"))
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="story-monitor-demo-")).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     site = start_demo_site(workdir)
-    result = DemoResult(workdir=workdir, database_path=site.database_path)
+    result = DemoResult(workdir=workdir, database_path=site.database_path, site_dir=site.site_dir)
 
     def emit(line: str) -> None:
         result.output.append(line)
@@ -257,8 +281,15 @@ def run_demo(
 
 
 PIPELINE_TABLES = (
-    "feeds", "entries", "articles", "article_versions", "stories", "story_links",
-    "claims", "claim_mentions", "alerts",
+    "feeds",
+    "entries",
+    "articles",
+    "article_versions",
+    "stories",
+    "story_links",
+    "claims",
+    "claim_mentions",
+    "alerts",
 )
 
 
@@ -296,7 +327,9 @@ def _print_findings(result: DemoResult, out: Callable[[str], None]) -> None:
         out(f"  ... plus {earlier_count} claims first reported by the earlier article")
     out(f"\nAlerts received by the channel: {len(result.messages)}")
     for message in result.messages[:-1]:
-        out(f"  earlier: {message.get('title', '')} ({len(str(message.get('message', '')))} characters)")
+        out(
+            f"  earlier: {message.get('title', '')} ({len(str(message.get('message', '')))} characters)"
+        )
     if result.messages:
         out("The latest one, in full:")
         out("-" * 72)
@@ -304,6 +337,7 @@ def _print_findings(result: DemoResult, out: Callable[[str], None]) -> None:
         out(str(result.messages[-1].get("message", "")))
         out("-" * 72)
     config = result.workdir / "monitor.toml"
-    out(f"\nDatabase kept at {result.database_path}; try:")
-    out(f"  monitor query --config {config} \"SELECT outlet, text FROM new_claims\"")
-    out(f"  monitor report --config {config} \"{DEMO_STORY}\" --out story.html")
+    out(f"\nStory site: {result.site_dir / 'index.html'} (open it in a browser)")
+    out(f"Database kept at {result.database_path}; try:")
+    out(f'  monitor query --config {config} "SELECT outlet, text FROM new_claims"')
+    out(f'  monitor report --config {config} "{DEMO_STORY}" --out story.html')

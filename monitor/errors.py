@@ -56,7 +56,10 @@ class HTTPStatusError(FetchError):
     """The server answered with an error status."""
 
     def __init__(
-        self, message: str, url: str = "", status: int | None = None,
+        self,
+        message: str,
+        url: str = "",
+        status: int | None = None,
         retry_after_s: float | None = None,
     ) -> None:
         super().__init__(message, url, status)

@@ -64,8 +64,13 @@ _ENTITY_DECL = re.compile(
 _ENTITY_REF = re.compile(rb"[&%]([A-Za-z_:][\w.:-]*);")
 _LINK_TAG = re.compile(rb"<link\b([^>]*)>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(rb"""([\w:-]+)\s*=\s*(["']?)([^"'\s>]*)\2""")
-_SY_PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200,
-                      "yearly": 525600}
+_SY_PERIOD_MINUTES = {
+    "hourly": 60,
+    "daily": 1440,
+    "weekly": 10080,
+    "monthly": 43200,
+    "yearly": 525600,
+}
 
 
 @dataclass
@@ -161,7 +166,9 @@ class FeedHealth:
 
 
 def sync_feeds(
-    con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig], polling: PollingSettings,
+    con: duckdb.DuckDBPyConnection,
+    feeds: Sequence[FeedConfig],
+    polling: PollingSettings,
     now: dt.datetime,
 ) -> int:
     """Upsert the configured feeds (new ones due now), stop polling removed ones; return # added.
@@ -171,11 +178,19 @@ def sync_feeds(
     configured = {feed.url: feed for feed in feeds}  # a URL listed twice counts once
     with db.transaction(con):
         before = db.query(con, "count_feeds")[0][0]
-        db.execute(con, "feeds_upsert_configured", [
-            list(configured), [f.name for f in configured.values()],
-            [f.interval_minutes or polling.default_interval_minutes for f in configured.values()],
-            now,
-        ])
+        db.execute(
+            con,
+            "feeds_upsert_configured",
+            [
+                list(configured),
+                [f.name for f in configured.values()],
+                [
+                    f.interval_minutes or polling.default_interval_minutes
+                    for f in configured.values()
+                ],
+                now,
+            ],
+        )
         db.execute(con, "feeds_deactivate_unconfigured", {"urls": list(configured)})
         db.execute(con, "feeds_park_over_limit", {"error_limit": polling.error_limit})
         after = db.query(con, "count_feeds")[0][0]
@@ -183,7 +198,9 @@ def sync_feeds(
 
 
 def select_due_feeds(
-    con: duckdb.DuckDBPyConnection, polling: PollingSettings, now: dt.datetime,
+    con: duckdb.DuckDBPyConnection,
+    polling: PollingSettings,
+    now: dt.datetime,
     limit: int | None = None,
 ) -> list[DueFeed]:
     """Feeds that are configured, not parked and whose next check time has come."""
@@ -200,15 +217,21 @@ def fetch_feeds(due: Sequence[DueFeed], settings: FetchSettings) -> list[FeedFet
         def fetch_one(feed: DueFeed) -> FetchResponse:
             try:
                 return fetch_url(
-                    feed.url, settings, max_bytes=settings.max_feed_bytes, etag=feed.etag,
-                    last_modified=feed.last_modified, accept=FEED_ACCEPT, client=client,
+                    feed.url,
+                    settings,
+                    max_bytes=settings.max_feed_bytes,
+                    etag=feed.etag,
+                    last_modified=feed.last_modified,
+                    accept=FEED_ACCEPT,
+                    client=client,
                 )
             except MonitorError:
                 raise
             except Exception as e:  # one feed must never fail the batch
                 LOGGER.exception("feed %s %s: unexpected fetch failure", feed.id, feed.url)
-                raise FetchError(f"unexpected error fetching {feed.url}: "
-                                 f"{type(e).__name__}: {e}", feed.url) from e
+                raise FetchError(
+                    f"unexpected error fetching {feed.url}: {type(e).__name__}: {e}", feed.url
+                ) from e
 
         outcomes = fetch_concurrently(due, lambda f: f.url, fetch_one, settings)
     fetches = []
@@ -232,17 +255,22 @@ def parse_feed(body: bytes, base_url: str, headers: dict[str, str]) -> ParsedFee
     if _looks_like_json(body, lowered.get("content-type", "")):
         return _parse_json_feed(body, base_url)
     check_xml_prolog(body, base_url)
-    response_headers = {k: v for k, v in lowered.items()
-                        if k in ("content-type", "content-location", "content-language")}
+    response_headers = {
+        k: v
+        for k, v in lowered.items()
+        if k in ("content-type", "content-location", "content-language")
+    }
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = feedparser.parse(body, response_headers=response_headers,
-                                      sanitize_html=False, resolve_relative_uris=False)
+            result = feedparser.parse(
+                body,
+                response_headers=response_headers,
+                sanitize_html=False,
+                resolve_relative_uris=False,
+            )
     except Exception as e:  # feedparser has crashed on odd documents before; never fail the run
-        raise ParseError(
-            f"{base_url}: feedparser failed: {type(e).__name__}: {e}"
-        ) from e
+        raise ParseError(f"{base_url}: feedparser failed: {type(e).__name__}: {e}") from e
     bozo_message = _bozo_message(result) if result.get("bozo") else None
     feed = result.feed
     if not result.entries:
@@ -263,9 +291,13 @@ def parse_feed(body: bytes, base_url: str, headers: dict[str, str]) -> ParsedFee
         bozo_message=bozo_message,
     )
     raw_entries = [
-        (_entry_link(entry), entry.get("id") or entry.get("guid"), entry.get("title"),
-         _struct_to_datetime(entry.get("published_parsed")),
-         _struct_to_datetime(entry.get("updated_parsed")))
+        (
+            _entry_link(entry),
+            entry.get("id") or entry.get("guid"),
+            entry.get("title"),
+            _struct_to_datetime(entry.get("published_parsed")),
+            _struct_to_datetime(entry.get("updated_parsed")),
+        )
         for entry in result.entries
     ]
     _collect_entries(parsed, raw_entries, base_url)
@@ -275,13 +307,18 @@ def parse_feed(body: bytes, base_url: str, headers: dict[str, str]) -> ParsedFee
 def discover_feed_links(html: bytes, base_url: str) -> list[str]:
     """Feed URLs an HTML page advertises with <link rel="alternate" type="application/rss+xml">."""
     found: list[str] = []
-    for tag in _LINK_TAG.findall(html[:256 * 1024]):
+    for tag in _LINK_TAG.findall(html[: 256 * 1024]):
         attributes = {name.lower(): value for name, _, value in _ATTRIBUTE.findall(tag)}
         if b"alternate" not in attributes.get(b"rel", b"").lower().split():
             continue
         kind = attributes.get(b"type", b"").lower()
-        if kind not in (b"application/rss+xml", b"application/atom+xml", b"application/feed+json",
-                        b"application/rdf+xml", b"application/json"):
+        if kind not in (
+            b"application/rss+xml",
+            b"application/atom+xml",
+            b"application/feed+json",
+            b"application/rdf+xml",
+            b"application/json",
+        ):
             continue
         href = attributes.get(b"href", b"").decode("utf-8", "replace").strip()
         url = _absolute_http(href, base_url) if href else None
@@ -291,7 +328,9 @@ def discover_feed_links(html: bytes, base_url: str) -> list[str]:
 
 
 def check_xml_prolog(
-    body: bytes, where: str = "feed", max_dtd_bytes: int = MAX_DTD_BYTES,
+    body: bytes,
+    where: str = "feed",
+    max_dtd_bytes: int = MAX_DTD_BYTES,
     max_expansion_bytes: int = MAX_ENTITY_EXPANSION_BYTES,
 ) -> None:
     """Refuse XML bombs before parsing: huge DTDs, nested entities, large total expansion."""
@@ -301,7 +340,7 @@ def check_xml_prolog(
         return
     general: dict[bytes, int] = {}
     for match in _ENTITY_DECL.finditer(subset):
-        parameter, name, double_quoted, single_quoted, external = match.groups()
+        parameter, name, double_quoted, single_quoted, _external = match.groups()
         value = double_quoted if double_quoted is not None else single_quoted
         if value is None:
             continue  # external: feedparser drops it and expat never loads it
@@ -329,9 +368,14 @@ def check_xml_prolog(
 
 
 def next_check_at(
-    now: dt.datetime, polling: PollingSettings, *, interval_minutes: int,
-    ttl_minutes: int | None = None, max_age_s: float | None = None,
-    retry_after_s: float | None = None, error_count: int = 0,
+    now: dt.datetime,
+    polling: PollingSettings,
+    *,
+    interval_minutes: int,
+    ttl_minutes: int | None = None,
+    max_age_s: float | None = None,
+    retry_after_s: float | None = None,
+    error_count: int = 0,
 ) -> dt.datetime:
     """Largest of interval, <ttl>, max-age, Retry-After and error backoff, clamped to the bounds."""
     candidates = [float(interval_minutes)]
@@ -343,14 +387,17 @@ def next_check_at(
         candidates.append(retry_after_s / 60)
     if error_count > 0:
         doublings = min(error_count - 1, MAX_BACKOFF_DOUBLINGS)
-        candidates.append(polling.backoff_base_minutes * 2 ** doublings)
+        candidates.append(polling.backoff_base_minutes * 2**doublings)
     minutes = min(max(max(candidates), polling.min_interval_minutes), polling.max_interval_minutes)
     return now + dt.timedelta(minutes=minutes)
 
 
 def save_feed_results(
-    con: duckdb.DuckDBPyConnection, fetches: Sequence[FeedFetch], polling: PollingSettings,
-    now: dt.datetime, parse_timeout_s: float | None = None,
+    con: duckdb.DuckDBPyConnection,
+    fetches: Sequence[FeedFetch],
+    polling: PollingSettings,
+    now: dt.datetime,
+    parse_timeout_s: float | None = None,
 ) -> PollReport:
     """Parse fetched feeds, then store polling state and new entries of the batch in one transaction.
 
@@ -379,19 +426,31 @@ def save_feed_results(
                     if key not in known:
                         known[key] = entry.updated_at
                         outcome.new_entries += 1
-                        new_rows.append([feed_id, entry.guid, entry.url, entry.title,
-                                         entry.published_at, entry.updated_at])
+                        new_rows.append(
+                            [
+                                feed_id,
+                                entry.guid,
+                                entry.url,
+                                entry.title,
+                                entry.published_at,
+                                entry.updated_at,
+                            ]
+                        )
                     elif entry.updated_at is not None and entry.updated_at != known[key]:
                         outcome.updated_entries += 1
-                        requeue_rows.append([feed_id, entry.guid, entry.url, entry.title,
-                                             entry.updated_at])
+                        requeue_rows.append(
+                            [feed_id, entry.guid, entry.url, entry.title, entry.updated_at]
+                        )
             if new_rows:
                 db.execute(con, "entries_insert_batch", _columns(new_rows, 6) + [now])
             if requeue_rows:
                 db.execute(con, "entries_requeue_updated", _columns(requeue_rows, 5))
-            db.execute(con, "feeds_save_poll_results", _columns(
-                [o.row() for o in outcomes], len(_OUTCOME_COLUMNS)
-            ) + [now, polling.error_limit])
+            db.execute(
+                con,
+                "feeds_save_poll_results",
+                _columns([o.row() for o in outcomes], len(_OUTCOME_COLUMNS))
+                + [now, polling.error_limit],
+            )
     except StoreError as e:
         raise StoreError(f"could not save the results of {len(outcomes)} polled feeds: {e}") from e
     for outcome in outcomes:
@@ -412,8 +471,20 @@ def reset_feed(con: duckdb.DuckDBPyConnection, feed_id: int, now: dt.datetime) -
     return bool(rows)
 
 
-_OUTCOME_COLUMNS = ("id", "kind", "status", "etag", "last_modified", "title", "site_url",
-                    "ttl_minutes", "next_check_at", "error", "new_entries", "bad_entries")
+_OUTCOME_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "etag",
+    "last_modified",
+    "title",
+    "site_url",
+    "ttl_minutes",
+    "next_check_at",
+    "error",
+    "new_entries",
+    "bad_entries",
+)
 
 
 @dataclass
@@ -434,10 +505,17 @@ class _Outcome:
         headers = response.headers if response is not None else {}
         parsed = self.parsed
         return [
-            self.fetch.feed.id, self.kind, self.status, headers.get("etag"),
-            headers.get("last-modified"), parsed.title if parsed else None,
-            parsed.site_url if parsed else None, parsed.ttl_minutes if parsed else None,
-            self.next_check_at, self.error, self.new_entries,
+            self.fetch.feed.id,
+            self.kind,
+            self.status,
+            headers.get("etag"),
+            headers.get("last-modified"),
+            parsed.title if parsed else None,
+            parsed.site_url if parsed else None,
+            parsed.ttl_minutes if parsed else None,
+            self.next_check_at,
+            self.error,
+            self.new_entries,
             parsed.bad_entries if parsed else 0,
         ]
 
@@ -449,16 +527,28 @@ class _Outcome:
                 report.errors[feed.id] = self.error or ""
             if feed.error_count + 1 >= polling.error_limit:
                 report.parked += 1
-                LOGGER.warning("feed %s %s: parked after %s consecutive errors; last: %s",
-                               feed.id, feed.url, feed.error_count + 1, self.error)
+                LOGGER.warning(
+                    "feed %s %s: parked after %s consecutive errors; last: %s",
+                    feed.id,
+                    feed.url,
+                    feed.error_count + 1,
+                    self.error,
+                )
             else:
-                LOGGER.info("feed %s %s: error %s, next check %s: %s", feed.id, feed.url,
-                            feed.error_count + 1, self.next_check_at, self.error)
+                LOGGER.info(
+                    "feed %s %s: error %s, next check %s: %s",
+                    feed.id,
+                    feed.url,
+                    feed.error_count + 1,
+                    self.next_check_at,
+                    self.error,
+                )
             return
         if self.kind == "not_modified":
             report.not_modified += 1
-            LOGGER.debug("feed %s %s: not modified, next check %s", feed.id, feed.url,
-                         self.next_check_at)
+            LOGGER.debug(
+                "feed %s %s: not modified, next check %s", feed.id, feed.url, self.next_check_at
+            )
             return
         assert self.parsed is not None
         report.new_entries += self.new_entries
@@ -467,11 +557,22 @@ class _Outcome:
         report.relative_links += self.parsed.relative_links
         if self.parsed.bozo:
             report.recovered_malformed += 1
-            LOGGER.info("feed %s %s: recovered from a malformed document: %s",
-                        feed.id, feed.url, self.parsed.bozo_message)
-        LOGGER.info("feed %s %s: %s entries, %s new, %s updated, %s bad, next check %s",
-                    feed.id, feed.url, len(self.parsed.entries), self.new_entries,
-                    self.updated_entries, self.parsed.bad_entries, self.next_check_at)
+            LOGGER.info(
+                "feed %s %s: recovered from a malformed document: %s",
+                feed.id,
+                feed.url,
+                self.parsed.bozo_message,
+            )
+        LOGGER.info(
+            "feed %s %s: %s entries, %s new, %s updated, %s bad, next check %s",
+            feed.id,
+            feed.url,
+            len(self.parsed.entries),
+            self.new_entries,
+            self.updated_entries,
+            self.parsed.bad_entries,
+            self.next_check_at,
+        )
 
 
 def reset_parked_feeds(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[int]:
@@ -483,7 +584,9 @@ def reset_parked_feeds(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list
 
 
 def _outcome(
-    fetch: FeedFetch, polling: PollingSettings, now: dt.datetime,
+    fetch: FeedFetch,
+    polling: PollingSettings,
+    now: dt.datetime,
     parsed_already: ParsedFeed | ParseError | None = None,
 ) -> _Outcome:
     """Classify one fetch and compute its next check time (pure)."""
@@ -505,19 +608,35 @@ def _outcome(
         status = getattr(error, "status", None)
         if status is None and response is not None:
             status = response.status
-        when = next_check_at(now, polling, interval_minutes=feed.interval_minutes,
-                             ttl_minutes=feed.ttl_minutes, retry_after_s=retry_after,
-                             error_count=feed.error_count + 1)
-        return _Outcome(fetch, "error", when, error=str(error)[:_ERROR_MESSAGE_CHARS],
-                        status=status)
+        when = next_check_at(
+            now,
+            polling,
+            interval_minutes=feed.interval_minutes,
+            ttl_minutes=feed.ttl_minutes,
+            retry_after_s=retry_after,
+            error_count=feed.error_count + 1,
+        )
+        return _Outcome(
+            fetch, "error", when, error=str(error)[:_ERROR_MESSAGE_CHARS], status=status
+        )
     assert response is not None
     max_age = parse_max_age(response.headers.get("cache-control"))
     if parsed is None:
-        when = next_check_at(now, polling, interval_minutes=feed.interval_minutes,
-                             ttl_minutes=feed.ttl_minutes, max_age_s=max_age)
+        when = next_check_at(
+            now,
+            polling,
+            interval_minutes=feed.interval_minutes,
+            ttl_minutes=feed.ttl_minutes,
+            max_age_s=max_age,
+        )
         return _Outcome(fetch, "not_modified", when, status=304)
-    when = next_check_at(now, polling, interval_minutes=feed.interval_minutes,
-                         ttl_minutes=parsed.ttl_minutes, max_age_s=max_age)
+    when = next_check_at(
+        now,
+        polling,
+        interval_minutes=feed.interval_minutes,
+        ttl_minutes=parsed.ttl_minutes,
+        max_age_s=max_age,
+    )
     return _Outcome(fetch, "ok", when, parsed=parsed, status=response.status)
 
 
@@ -533,7 +652,8 @@ def _parse_safely(body: bytes, url: str, headers: dict[str, str]) -> ParsedFeed 
 
 
 def parse_fetched_feeds(
-    fetches: Sequence[FeedFetch], parse_timeout_s: float | None,
+    fetches: Sequence[FeedFetch],
+    parse_timeout_s: float | None,
 ) -> dict[int, ParsedFeed | ParseError]:
     """Parse every fetched body (by index in FETCHES); with PARSE_TIMEOUT_S, large ones in worker
     processes that are killed when they outlive it."""
@@ -554,7 +674,8 @@ def parse_fetched_feeds(
 
 
 def _parse_in_workers(
-    jobs: list[tuple[int, bytes, str, dict[str, str]]], timeout_s: float,
+    jobs: list[tuple[int, bytes, str, dict[str, str]]],
+    timeout_s: float,
 ) -> dict[int, ParsedFeed | ParseError]:
     """Parse JOBS on up to one worker process per CPU; a worker past TIMEOUT_S on a job is killed.
 
@@ -592,7 +713,8 @@ def _parse_in_workers(
             deadlines = [job[-1] for job in busy.values()] + [d for _, d in starting.values()]
             waiting = [*busy, *starting]
             answered = multiprocessing.connection.wait(
-                waiting, timeout=max(0.0, min(deadlines) - time.monotonic()))
+                waiting, timeout=max(0.0, min(deadlines) - time.monotonic())
+            )
             for conn in [c for c in waiting if c in answered]:
                 if conn in starting:
                     process, _ = starting.pop(conn)
@@ -641,14 +763,17 @@ def _parse_in_workers(
 
 
 PARSE_WORKER_START_S = 60.0  # a parser process that cannot start in this long fails its feeds
-_WARM_UP_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>w</title><item>'
-                 b"<title>w</title><link>http://warm-up.invalid/1</link><pubDate>Thu, 16 Jun 2022 "
-                 b"08:00:00 GMT</pubDate></item></channel></rss>")
+_WARM_UP_FEED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>w</title><item>'
+    b"<title>w</title><link>http://warm-up.invalid/1</link><pubDate>Thu, 16 Jun 2022 "
+    b"08:00:00 GMT</pubDate></item></channel></rss>"
+)
 
 
 def _fail_all(
     pending: list[tuple[int, bytes, str, dict[str, str]]],
-    results: dict[int, ParsedFeed | ParseError], reason: str,
+    results: dict[int, ParsedFeed | ParseError],
+    reason: str,
 ) -> None:
     while pending:
         index, _, url, _ = pending.pop()
@@ -760,26 +885,39 @@ def _parse_json_feed(body: bytes, base_url: str) -> ParsedFeed:
             parsed.missing_links += 1
             continue
         link = item.get("url") or item.get("external_url")
-        raw_entries.append((
-            link if isinstance(link, str) else None,
-            str(item["id"]) if item.get("id") is not None else None,
-            item.get("title"),
-            _iso_to_datetime(item.get("date_published")),
-            _iso_to_datetime(item.get("date_modified")),
-        ))
+        raw_entries.append(
+            (
+                link if isinstance(link, str) else None,
+                str(item["id"]) if item.get("id") is not None else None,
+                item.get("title"),
+                _iso_to_datetime(item.get("date_published")),
+                _iso_to_datetime(item.get("date_modified")),
+            )
+        )
     _collect_entries(parsed, raw_entries, base_url)
     return parsed
 
 
 def _as_utf8_for_scan(body: bytes) -> bytes:
     head = body[:4]
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if head.startswith(bom):
             return body.decode(codec, "replace").encode("utf-8")
     if head[:2] in (b"<\x00", b"\x00<"):
-        codec = "utf-32-le" if head == b"<\x00\x00\x00" else "utf-32-be" if head == b"\x00\x00\x00<" \
-            else "utf-16-le" if head[:2] == b"<\x00" else "utf-16-be"
+        codec = (
+            "utf-32-le"
+            if head == b"<\x00\x00\x00"
+            else "utf-32-be"
+            if head == b"\x00\x00\x00<"
+            else "utf-16-le"
+            if head[:2] == b"<\x00"
+            else "utf-16-be"
+        )
         return body.decode(codec, "replace").encode("utf-8")
     return body
 
@@ -804,11 +942,12 @@ def _internal_subset(data: bytes, where: str, max_dtd_bytes: int) -> bytes | Non
         token = _SUBSET_TOKEN.search(data, position, limit)
         if token is None:
             if len(data) > limit:
-                raise ParseError(f"{where}: refused document type definition larger than "
-                                 f"{max_dtd_bytes} bytes")
-            return data[start + 1:]
+                raise ParseError(
+                    f"{where}: refused document type definition larger than {max_dtd_bytes} bytes"
+                )
+            return data[start + 1 :]
         if token.group(0) == b"]":
-            return data[start + 1:token.start()]
+            return data[start + 1 : token.start()]
         position = token.end()
 
 
@@ -861,10 +1000,9 @@ def _iso_to_datetime(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        parsed = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         return None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed
-

@@ -45,23 +45,82 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Query parameters that only track the reader; they never change what a page shows.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
-    "mc_cid", "mc_eid", "ref", "ref_src", "ref_url", "referrer", "ocid", "igshid", "_ga", "_gl",
-    "cmpid", "s_cid", "smid", "smtyp", "sr_share", "at_medium", "at_campaign", "at_custom1",
-    "at_custom2", "at_custom3", "at_custom4", "__twitter_impression", "mkt_tok", "_hsenc",
-    "_hsmi", "hsctatracking", "vero_id", "oly_anon_id", "oly_enc_id", "rb_clickid", "wt_mc",
-    "wt.mc_id", "ncid", "cid_source", "taid", "share", "trk", "trkcampaign", "spm",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "ocid",
+        "igshid",
+        "_ga",
+        "_gl",
+        "cmpid",
+        "s_cid",
+        "smid",
+        "smtyp",
+        "sr_share",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        "__twitter_impression",
+        "mkt_tok",
+        "_hsenc",
+        "_hsmi",
+        "hsctatracking",
+        "vero_id",
+        "oly_anon_id",
+        "oly_enc_id",
+        "rb_clickid",
+        "wt_mc",
+        "wt.mc_id",
+        "ncid",
+        "cid_source",
+        "taid",
+        "share",
+        "trk",
+        "trkcampaign",
+        "spm",
+    }
+)
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_")
 
-FEED_OR_HTML_TYPES = frozenset({
-    "text/html", "application/xhtml+xml", "application/xml", "text/xml", "application/rss+xml",
-    "application/atom+xml", "application/rdf+xml", "application/feed+json", "application/json",
-    "text/plain", "application/x-rss+xml", "application/x-atom+xml", "application/rss",
-})
+FEED_OR_HTML_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "application/xml",
+        "text/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/feed+json",
+        "application/json",
+        "text/plain",
+        "application/x-rss+xml",
+        "application/x-atom+xml",
+        "application/rss",
+    }
+)
 _SKIP_TYPE_PREFIXES = {
-    "image/": "image", "audio/": "audio", "video/": "video", "font/": "font",
+    "image/": "image",
+    "audio/": "audio",
+    "video/": "video",
+    "font/": "font",
 }
 _SKIP_TYPES = {
     "application/pdf": "PDF document",
@@ -75,7 +134,9 @@ _SKIP_TYPES = {
     "application/epub+zip": "e-book",
 }
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE
+)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)["']""")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -83,8 +144,14 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # WHATWG Encoding: these labels mean windows-1252 on the web.
-_ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
-                     "ascii": "cp1252", "us-ascii": "cp1252", "iso8859-1": "cp1252"}
+_ENCODING_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "iso8859-1": "cp1252",
+}
 
 # The most decoded bytes one step of gzip/deflate decoding may produce: a compressed chunk of
 # 64 KB can inflate to 64 MB, so the body cap is checked after every slice this size.
@@ -94,7 +161,9 @@ ACCEPT_ENCODING = "gzip, deflate"
 
 # The wall-clock moment (time.monotonic()) the fetch running in this thread must end by; every
 # DNS lookup, connect, TLS handshake and socket read below is cut short to fit before it.
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("fetch_deadline", default=None)
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "fetch_deadline", default=None
+)
 
 
 @dataclass
@@ -128,7 +197,9 @@ def fetch_url(
     started = time.monotonic()
     token = _DEADLINE.set(started + settings.total_timeout_s)
     try:
-        return _fetch(url, settings, max_bytes, etag, last_modified, accept, client, resolve, started)
+        return _fetch(
+            url, settings, max_bytes, etag, last_modified, accept, client, resolve, started
+        )
     except FetchError as e:
         if isinstance(e, DeadlineError) or not _past_deadline():
             raise
@@ -138,9 +209,15 @@ def fetch_url(
 
 
 def _fetch(
-    url: str, settings: FetchSettings, max_bytes: int, etag: str | None,
-    last_modified: str | None, accept: str | None, client: httpx.Client | None,
-    resolve: Resolver | None, started: float,
+    url: str,
+    settings: FetchSettings,
+    max_bytes: int,
+    etag: str | None,
+    last_modified: str | None,
+    accept: str | None,
+    client: httpx.Client | None,
+    resolve: Resolver | None,
+    started: float,
 ) -> FetchResponse:
     resolver = _resolver_within_deadline(resolve or resolve_host)
     headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
@@ -183,13 +260,17 @@ def _fetch(
 
 
 def make_client(
-    settings: FetchSettings, *, resolve: Resolver | None = None,
+    settings: FetchSettings,
+    *,
+    resolve: Resolver | None = None,
     verify: ssl.SSLContext | None = None,
 ) -> httpx.Client:
     """An httpx client whose every connection goes through the network guard; no auto-redirects."""
     timeout = httpx.Timeout(
-        connect=settings.connect_timeout_s, read=settings.read_timeout_s,
-        write=settings.read_timeout_s, pool=settings.connect_timeout_s,
+        connect=settings.connect_timeout_s,
+        read=settings.read_timeout_s,
+        write=settings.read_timeout_s,
+        pool=settings.connect_timeout_s,
     )
     context = verify or _ssl_context()
     limits = httpx.Limits(max_connections=settings.global_limit * 2)
@@ -199,14 +280,18 @@ def make_client(
     # (rebinding). The URL keeps its host name, so Host, TLS SNI and certificate checks are
     # the normal ones, and pooled connections are never shared between host names.
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=context, max_connections=limits.max_connections,
+        ssl_context=context,
+        max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,
         network_backend=_GuardedBackend(settings, resolve or resolve_host),
     )
     # trust_env=False: an environment proxy would resolve hosts itself and bypass the guard.
     return httpx.Client(
-        transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
+        transport=transport,
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
     )
 
 
@@ -218,13 +303,20 @@ class _GuardedBackend(httpcore.SyncBackend):
         self._resolve = resolve
 
     def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None,
-        local_address: str | None = None, socket_options: Any = None,
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
     ) -> httpcore.NetworkStream:
         if self._settings.allow_private_networks:
             stream = super().connect_tcp(
-                host, port, _within_deadline(timeout, httpcore.ConnectTimeout),
-                local_address, socket_options,
+                host,
+                port,
+                _within_deadline(timeout, httpcore.ConnectTimeout),
+                local_address,
+                socket_options,
             )
             return _DeadlineStream(stream)
         resolve = _resolver_within_deadline(self._resolve)
@@ -233,8 +325,11 @@ class _GuardedBackend(httpcore.SyncBackend):
         for address in addresses:
             try:
                 stream = super().connect_tcp(
-                    address, port, _within_deadline(timeout, httpcore.ConnectTimeout),
-                    local_address, socket_options,
+                    address,
+                    port,
+                    _within_deadline(timeout, httpcore.ConnectTimeout),
+                    local_address,
+                    socket_options,
                 )
                 return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
@@ -263,7 +358,9 @@ class _DeadlineStream(httpcore.NetworkStream):
         self._stream.close()
 
     def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
         bounded = _within_deadline(timeout, httpcore.ConnectTimeout)
@@ -321,7 +418,8 @@ def _resolver_within_deadline(resolve: Resolver) -> Resolver:
 def _deadline_error(url: str, settings: FetchSettings) -> DeadlineError:
     return DeadlineError(
         f"{url}: deadline exceeded: the exchange took longer than {settings.total_timeout_s:g}s "
-        "(total_timeout_s); the server was too slow or stopped sending", url,
+        "(total_timeout_s); the server was too slow or stopped sending",
+        url,
     )
 
 
@@ -364,7 +462,9 @@ def check_url(url: str, settings: FetchSettings, resolve: Resolver | None = None
     parts = urllib.parse.urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
-        raise BlockedURLError(f"refused {url!r}: scheme {scheme or '(none)'!r} is not http or https", url)
+        raise BlockedURLError(
+            f"refused {url!r}: scheme {scheme or '(none)'!r} is not http or https", url
+        )
     try:
         host = parts.hostname
         port = parts.port or _DEFAULT_PORTS[scheme]
@@ -400,13 +500,16 @@ def check_host(
         if reason:
             raise BlockedURLError(
                 f"refused {url}: host {host!r} resolves to {reason} address {address} "
-                "(set [fetch] allow_private_networks = true to allow)", url,
+                "(set [fetch] allow_private_networks = true to allow)",
+                url,
             )
     return addresses
 
 
 def fetch_concurrently(
-    items: Sequence[T], url_of: Callable[[T], str], work: Callable[[T], R],
+    items: Sequence[T],
+    url_of: Callable[[T], str],
+    work: Callable[[T], R],
     settings: FetchSettings,
 ) -> list[R | MonitorError]:
     """Run work(item) on a pool of global_limit threads, at most per_host_limit per host, in order."""
@@ -492,7 +595,8 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     path = parts.path or ("/" if scheme in _DEFAULT_PORTS else "")
     query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     kept = sorted(
-        (k, v) for k, v in query
+        (k, v)
+        for k, v in query
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
     )
     return urllib.parse.urlunsplit((scheme, netloc, path, urllib.parse.urlencode(kept), ""))
@@ -535,21 +639,21 @@ def decode_html(body: bytes, headers: dict[str, str]) -> str:
     """Decode an HTML body: byte-order mark, then the header charset, then <meta>, then detection."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(encoding, errors="replace")
+            return body[len(bom) :].decode(encoding, errors="replace")
     lowered = {k.lower(): v for k, v in headers.items()}
     declared = [
         _charset_param(lowered.get("content-type", "")),
         _sniff_declared_charset(body[:4096]),
     ]
     for name in declared:
-        encoding = _lookup_encoding(name)
-        if encoding:
+        named = _lookup_encoding(name)
+        if named:
             try:
-                return body.decode(encoding)
+                return body.decode(named)
             except UnicodeDecodeError:
-                if encoding != "utf-8" or _mostly_utf8(body):
+                if named != "utf-8" or _mostly_utf8(body):
                     # Browsers keep a declared charset and replace the odd bad byte.
-                    return body.decode(encoding, errors="replace")
+                    return body.decode(named, errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
@@ -584,8 +688,12 @@ def parse_max_age(cache_control: str | None) -> int | None:
 
 
 def _send(
-    http: httpx.Client, url: str, headers: dict[str, str], logical_url: str,
-    settings: FetchSettings, requested_url: str,
+    http: httpx.Client,
+    url: str,
+    headers: dict[str, str],
+    logical_url: str,
+    settings: FetchSettings,
+    requested_url: str,
 ) -> httpx.Response:
     left = _time_left()
     if left is not None and left <= 0:
@@ -593,10 +701,16 @@ def _send(
     # Waiting for a pooled connection is bounded by the deadline too (socket calls are
     # bounded by _DeadlineStream).
     pool_s = settings.connect_timeout_s if left is None else min(settings.connect_timeout_s, left)
-    timeout = httpx.Timeout(connect=settings.connect_timeout_s, read=settings.read_timeout_s,
-                            write=settings.read_timeout_s, pool=pool_s)
+    timeout = httpx.Timeout(
+        connect=settings.connect_timeout_s,
+        read=settings.read_timeout_s,
+        write=settings.read_timeout_s,
+        pool=pool_s,
+    )
     try:
-        return http.send(http.build_request("GET", url, headers=headers, timeout=timeout), stream=True)
+        return http.send(
+            http.build_request("GET", url, headers=headers, timeout=timeout), stream=True
+        )
     except httpx.TimeoutException as e:
         if _past_deadline():
             raise _deadline_error(requested_url, settings) from e
@@ -617,29 +731,51 @@ def _send(
 
 
 def _finish(
-    response: httpx.Response, final_url: str, requested_url: str, settings: FetchSettings,
-    max_bytes: int, started: float,
+    response: httpx.Response,
+    final_url: str,
+    requested_url: str,
+    settings: FetchSettings,
+    max_bytes: int,
+    started: float,
 ) -> FetchResponse:
     headers = {k.lower(): v for k, v in response.headers.items()}
     status = response.status_code
     if status == 304:
-        return FetchResponse(final_url, 304, headers, b"", media_type(headers.get("content-type")),
-                             time.monotonic() - started)
+        return FetchResponse(
+            final_url,
+            304,
+            headers,
+            b"",
+            media_type(headers.get("content-type")),
+            time.monotonic() - started,
+        )
     if status >= 300 or status < 200:
-        retry_after = parse_retry_after(headers.get("retry-after")) if status in (429, 503) else None
+        retry_after = (
+            parse_retry_after(headers.get("retry-after")) if status in (429, 503) else None
+        )
         phrase = response.reason_phrase or ""
         raise HTTPStatusError(
-            f"HTTP {status} {phrase}".rstrip() + f" from {final_url}", final_url, status, retry_after
+            f"HTTP {status} {phrase}".rstrip() + f" from {final_url}",
+            final_url,
+            status,
+            retry_after,
         )
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise TooLargeError(
             f"{final_url}: Content-Length {int(declared)} bytes exceeds the cap of {max_bytes} bytes",
-            final_url, status,
+            final_url,
+            status,
         )
     body = _read_capped(response, final_url, settings, max_bytes, started)
-    return FetchResponse(final_url, status, headers, body, media_type(headers.get("content-type")),
-                         time.monotonic() - started)
+    return FetchResponse(
+        final_url,
+        status,
+        headers,
+        body,
+        media_type(headers.get("content-type")),
+        time.monotonic() - started,
+    )
 
 
 def _read_capped(
@@ -659,7 +795,9 @@ def _read_capped(
             if received > max_bytes:
                 raise TooLargeError(
                     f"{url}: body exceeds the cap of {max_bytes} bytes (stopped reading at "
-                    f"{received} bytes)", url, response.status_code,
+                    f"{received} bytes)",
+                    url,
+                    response.status_code,
                 )
             if time.monotonic() - started > settings.total_timeout_s:
                 raise _deadline_error(url, settings)
@@ -777,8 +915,22 @@ def _mostly_utf8(body: bytes) -> bool:
 
 
 __all__ = [
-    "FetchResponse", "fetch_url", "fetch_concurrently", "canonicalize_url", "decode_html",
-    "is_feed_or_html", "content_skip_reason", "binary_skip_reason", "media_type", "check_url", "blocked_address_reason",
-    "parse_retry_after", "parse_max_age", "make_client", "resolve_host", "host_key", "check_host",
+    "FetchResponse",
+    "binary_skip_reason",
+    "blocked_address_reason",
+    "canonicalize_url",
+    "check_host",
+    "check_url",
+    "content_skip_reason",
     "decode_content",
+    "decode_html",
+    "fetch_concurrently",
+    "fetch_url",
+    "host_key",
+    "is_feed_or_html",
+    "make_client",
+    "media_type",
+    "parse_max_age",
+    "parse_retry_after",
+    "resolve_host",
 ]

@@ -55,7 +55,7 @@ class _LoopbackServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def _handle(self) -> None:
@@ -104,7 +104,7 @@ class _LoopbackServer:
     def respond(self, request: Request) -> Response:
         raise NotImplementedError
 
-    def start(self) -> "_LoopbackServer":
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -116,7 +116,9 @@ class _LoopbackServer:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()
@@ -130,8 +132,12 @@ class FixtureServer(_LoopbackServer):
         self._routes: dict[str, RouteHandler] = {}
 
     def add(
-        self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8",
-        headers: dict[str, str] | None = None, status: int = 200,
+        self,
+        path: str,
+        body: bytes | str,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+        status: int = 200,
     ) -> str:
         """Serve a static body at path with conditional-GET support; return its full URL."""
         data = body.encode("utf-8") if isinstance(body, str) else body
@@ -177,7 +183,9 @@ class WebhookReceiver(_LoopbackServer):
     def fail_next(self, count: int = 1, status: int = 500, delay_s: float = 0.0) -> None:
         """Answer the next COUNT posts with STATUS (after DELAY_S) instead of accepting them."""
         with self._lock:
-            self._failures.extend(Response(status, b"failing on purpose", {}, delay_s) for _ in range(count))
+            self._failures.extend(
+                Response(status, b"failing on purpose", {}, delay_s) for _ in range(count)
+            )
 
     def apprise_url(self, path: str = "/hook") -> str:
         """The Apprise URL that posts JSON to this receiver."""
@@ -271,8 +279,9 @@ class HostileServer:
                 connection.sendall(b"HTTP/1.1 200 OK\r\n")
                 beat = (f"X-Drip-{i}: {i}\r\n".encode() for i in range(10**9))
             elif self.mode == "body-drip":
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                                   b"Connection: close\r\n\r\n<html>")
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html>"
+                )
                 beat = (b"x" for _ in range(10**9))
             else:
                 beat = (b"" for _ in range(10**9))

@@ -33,6 +33,11 @@ READ_LOCK_TRY_S = 0.0
 SNAPSHOT_ATTEMPTS = 5
 CELL_MAX_CHARS = 60
 _FTS_MACRO = re.compile(r"\bfts_main_", re.IGNORECASE)
+_VIEW_NAME = re.compile(r"CREATE\s+OR\s+REPLACE\s+VIEW\s+(\w+)", re.IGNORECASE)
+
+
+class QueryError(StoreError):
+    """An analyst's SQL was empty, several statements, refused (files, ATTACH, LOAD) or invalid."""
 
 
 @dataclasses.dataclass
@@ -60,8 +65,11 @@ def open_for_query(
     if not snapshot:
         fresh = wait_s is not None
         try:
-            con = db.connect(path, read_only=True,
-                             lock_timeout_s=wait_s if wait_s is not None else READ_LOCK_TRY_S)
+            con = db.connect(
+                path,
+                read_only=True,
+                lock_timeout_s=wait_s if wait_s is not None else READ_LOCK_TRY_S,
+            )
         except StoreError as e:
             if "lock" not in str(e).lower():
                 raise
@@ -121,7 +129,7 @@ def _open_snapshot(path: Path, dest_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _file_stamps(*paths: Path) -> tuple[tuple[int, int] | None, ...]:
-    stamps = []
+    stamps: list[tuple[int, int] | None] = []
     for p in paths:
         try:
             st = os.stat(p)
@@ -133,17 +141,72 @@ def _file_stamps(*paths: Path) -> tuple[tuple[int, int] | None, ...]:
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
-    """Run an analyst's SQL (the last statement's rows are returned)."""
-    if _FTS_MACRO.search(sql):
+    """Run one analyst statement on a connection locked down by restrict_to_reading first.
+
+    An empty text or several statements raise QueryError (`monitor query` runs one at a time);
+    so does anything that would reach outside the database: files, ATTACH, INSTALL/LOAD.
+    """
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as e:
+        raise QueryError(f"query failed: {e}") from e
+    if not statements:
+        raise QueryError('the SQL is empty: give one statement, e.g. "SELECT * FROM new_claims"')
+    if len(statements) > 1:
+        raise QueryError(
+            f"the SQL holds {len(statements)} statements; `monitor query` runs one at a time "
+            "(one command per statement, or join them into one SELECT)"
+        )
+    if _FTS_MACRO.search(sql) and not _extension_loaded(con, "fts"):
         db.load_extension(con, "fts")
+    restrict_to_reading(con)
     try:
         cursor = con.execute(sql)
         if cursor.description is None:
             return QueryResult([], [])
         columns = [d[0] for d in cursor.description]
         return QueryResult(columns, cursor.fetchall())
+    except duckdb.PermissionException as e:
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise QueryError(
+            f"refused: {reason}. `monitor query` only reads the monitor database: it cannot write or "
+            "read files, ATTACH other databases or INSTALL/LOAD extensions; use `monitor export` "
+            "for Parquet files"
+        ) from e
     except duckdb.Error as e:
-        raise StoreError(f"query failed: {e}") from e
+        raise QueryError(f"query failed: {e}") from e
+
+
+def restrict_to_reading(con: duckdb.DuckDBPyConnection) -> None:
+    """Turn off file, network and extension access on CON and lock its settings (idempotent)."""
+    if _setting(con, "lock_configuration"):
+        return
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+def _setting(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute("SELECT current_setting(?)::BOOLEAN", [name]).fetchone()
+    return bool(row and row[0])
+
+
+def _extension_loaded(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_extensions() WHERE extension_name = ? AND loaded", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def view_summaries() -> list[tuple[str, str]]:
+    """Each analyst view under sql/views: its name and the first line of its comment."""
+    summaries: list[tuple[str, str]] = []
+    for path in db.view_files():
+        text = path.read_text(encoding="utf-8")
+        comment = next(
+            (line[2:].strip() for line in text.splitlines() if line.startswith("--")), ""
+        )
+        summaries.extend((name, comment) for name in _VIEW_NAME.findall(text))
+    return summaries
 
 
 def format_table(result: QueryResult, max_cell_chars: int = CELL_MAX_CHARS) -> str:
@@ -181,8 +244,11 @@ def format_csv(result: QueryResult) -> str:
     writer.writerow(result.columns)
     for row in result.rows:
         writer.writerow(
-            "" if v is None else json.dumps(v, default=_json_default, ensure_ascii=False)
-            if isinstance(v, (list, dict)) else _scalar_text(v)
+            ""
+            if v is None
+            else json.dumps(v, default=_json_default, ensure_ascii=False)
+            if isinstance(v, (list, dict))
+            else _scalar_text(v)
             for v in row
         )
     return buffer.getvalue()

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import html
+import itertools
 import math
 import re
 import urllib.parse
@@ -17,7 +18,7 @@ from typing import Any
 import duckdb
 
 from monitor import __version__, db
-from monitor.errors import MonitorError, StoreError
+from monitor.errors import MonitorError
 
 CHART_WIDTH_PX = 960
 CHART_LABEL_PX = 190
@@ -47,24 +48,15 @@ class StoryData:
     mentions: dict[int, list[dict[str, Any]]]  # version_id -> judged sentences in order
 
 
-def _records(con: duckdb.DuckDBPyConnection, name: str, params: list[Any]) -> list[dict[str, Any]]:
-    try:
-        cursor = con.execute(db.load_sql(name), params)
-        columns = [d[0] for d in cursor.description or []]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    except duckdb.Error as e:
-        raise StoreError(f"query {name} failed: {e}") from e
-
-
 def find_story(con: duckdb.DuckDBPyConnection, story: str | int) -> dict[str, Any]:
     """The story_overview row for an id, or for the one story whose name contains the text."""
     text = str(story).strip()
     if text.isdigit():
-        rows = _records(con, "report_story_by_id", [int(text)])
+        rows = db.query_dicts(con, "report_story_by_id", [int(text)])
         if not rows:
             raise StoryNotFoundError(f"no story with id {text} (see {LIST_STORIES})")
         return rows[0]
-    matches = _records(con, "report_stories_by_name", [text])
+    matches = db.query_dicts(con, "report_stories_by_name", [text])
     if not matches:
         raise StoryNotFoundError(f"no story name contains {text!r} (see {LIST_STORIES})")
     exact = [m for m in matches if m["name"].casefold() == text.casefold()]
@@ -72,7 +64,7 @@ def find_story(con: duckdb.DuckDBPyConnection, story: str | int) -> dict[str, An
         listed = "; ".join(f"{m['story_id']}: {m['name']}" for m in matches[:10])
         raise StoryNotFoundError(f"{len(matches)} stories match {text!r}, give an id: {listed}")
     chosen = exact[0] if exact else matches[0]
-    return _records(con, "report_story_by_id", [chosen["story_id"]])[0]
+    return db.query_dicts(con, "report_story_by_id", [chosen["story_id"]])[0]
 
 
 def load_story(con: duckdb.DuckDBPyConnection, story: str | int) -> StoryData:
@@ -80,12 +72,12 @@ def load_story(con: duckdb.DuckDBPyConnection, story: str | int) -> StoryData:
     row = find_story(con, story)
     story_id = row["story_id"]
     mentions: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for mention in _records(con, "report_story_mentions", [story_id]):
+    for mention in db.query_dicts(con, "report_story_mentions", [story_id]):
         mentions[mention["version_id"]].append(mention)
     return StoryData(
         story=row,
-        timeline=_records(con, "report_story_timeline", [story_id]),
-        claims=_records(con, "report_story_claims", [story_id]),
+        timeline=db.query_dicts(con, "report_story_timeline", [story_id]),
+        claims=db.query_dicts(con, "report_story_claims", [story_id]),
         mentions=dict(mentions),
     )
 
@@ -114,39 +106,41 @@ def render_html(data: StoryData, nav: Sequence[tuple[str, str]] = ()) -> str:
     story = data.story
     opener = data.timeline[0]["version_id"] if data.timeline else None
     claim_by_id = {c["claim_id"]: c for c in data.claims}
-    body = "\n".join([
-        _header(story),
-        _chart(data.timeline, opener),
-        _glance(data, opener),
-        _articles(data, opener, claim_by_id),
-        _ledger(data.claims),
-        _footer(),
-    ])
+    body = "\n".join(
+        [
+            _header(story),
+            _chart(data.timeline, opener),
+            _glance(data, opener),
+            _articles(data, opener, claim_by_id),
+            _ledger(data.claims),
+            _footer(),
+        ]
+    )
     title = f"{story['name']} · story-monitor"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<meta name=\"generator\" content=\"story-monitor {_e(__version__)}\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="story-monitor {_e(__version__)}">\n'
         # On a served site, an inline icon saves a /favicon.ico request that would 404.
-        + ("<link rel=\"icon\" href=\"data:,\">\n" if nav else "")
+        + ('<link rel="icon" href="data:,">\n' if nav else "")
         + f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n"
-        f"<body data-story-id=\"{story['story_id']}\">\n{_nav(nav)}<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f'<body data-story-id="{story["story_id"]}">\n{_nav(nav)}<main>\n{body}\n</main>\n</body>\n</html>\n'
     )
 
 
 def _nav(links: Sequence[tuple[str, str]]) -> str:
     if not links:
         return ""
-    items = "".join(f"<a href=\"{_e(href)}\">{_e(label)}</a>" for href, label in links)
-    return f"<nav class=\"site-nav\">{items}</nav>\n"
+    items = "".join(f'<a href="{_e(href)}">{_e(label)}</a>' for href, label in links)
+    return f'<nav class="site-nav">{items}</nav>\n'
 
 
 def _header(story: dict[str, Any]) -> str:
-    badges = [f"<span class=\"badge\">story #{story['story_id']}</span>"]
+    badges = [f'<span class="badge">story #{story["story_id"]}</span>']
     if story.get("tracked"):
-        badges.append("<span class=\"badge badge-tracked\">tracked</span>")
+        badges.append('<span class="badge badge-tracked">tracked</span>')
     if story.get("merged_into"):
-        badges.append(f"<span class=\"badge\">merged into #{story['merged_into']}</span>")
+        badges.append(f'<span class="badge">merged into #{story["merged_into"]}</span>')
     keywords = ", ".join(story.get("keywords") or [])
     stats = [
         _stat(story["articles"], "article", "articles"),
@@ -159,18 +153,18 @@ def _header(story: dict[str, Any]) -> str:
     first, last = _when(story["first_seen_at"]), _when(story["last_seen_at"])
     span = f"first seen {first} · last seen {last} UTC"
     return (
-        "<header class=\"page-head\">\n"
-        f"<div class=\"eyebrow\">story-monitor · story report {' '.join(badges)}</div>\n"
+        '<header class="page-head">\n'
+        f'<div class="eyebrow">story-monitor · story report {" ".join(badges)}</div>\n'
         f"<h1>{_e(story['name'])}</h1>\n"
-        f"<p class=\"meta\">{_e(span)}"
+        f'<p class="meta">{_e(span)}'
         + (f" · keywords: {_e(keywords)}" if keywords else "")
         + "</p>\n"
-        f"<div class=\"stats\">{''.join(stats)}</div>\n</header>"
+        f'<div class="stats">{"".join(stats)}</div>\n</header>'
     )
 
 
 def _stat(value: int, one: str, many: str) -> str:
-    return f"<div class=\"stat\"><b>{value}</b><span>{one if value == 1 else many}</span></div>"
+    return f'<div class="stat"><b>{value}</b><span>{one if value == 1 else many}</span></div>'
 
 
 def _glance(data: StoryData, opener: int | None) -> str:
@@ -185,17 +179,20 @@ def _glance(data: StoryData, opener: int | None) -> str:
         if not added:
             continue
         claims = "".join(
-            f"<li class=\"glance-claim glance-{m['status']}\" data-claim-id=\"{m['claim_id']}\">"
-            f"<a href=\"#claim-{m['claim_id']}\">{_claim_tag(m['status'])}"
-            + (inline_diff_html(m.get("before_text") or "", m["sentence"]) if m["status"] == "changed"
-               else _e(m["sentence"]))
+            f'<li class="glance-claim glance-{m["status"]}" data-claim-id="{m["claim_id"]}">'
+            f'<a href="#claim-{m["claim_id"]}">{_claim_tag(m["status"])}'
+            + (
+                inline_diff_html(m.get("before_text") or "", m["sentence"])
+                if m["status"] == "changed"
+                else _e(m["sentence"])
+            )
             + "</a></li>"
             for m in added
         )
         items.append(
-            f"<div class=\"glance-item\"><div class=\"glance-who\">"
-            f"<a href=\"#v-{entry['version_id']}\"><b>{_e(entry['outlet'])}</b></a> "
-            f"<span class=\"muted\">{_when(entry[time_key])}</span> added "
+            f'<div class="glance-item"><div class="glance-who">'
+            f'<a href="#v-{entry["version_id"]}"><b>{_e(entry["outlet"])}</b></a> '
+            f'<span class="muted">{_when(entry[time_key])}</span> added '
             f"{_count_phrase(entry['new_claims'], entry['changed_claims'])}</div>"
             f"<ul>{claims}</ul></div>"
         )
@@ -205,19 +202,22 @@ def _glance(data: StoryData, opener: int | None) -> str:
             if len(data.timeline) <= 1
             else "Later coverage repeated the first report: no new or changed claims."
         )
-        return f"<section class=\"glance\"><h2>What later coverage added</h2><p>{text}</p></section>"
+        return f'<section class="glance"><h2>What later coverage added</h2><p>{text}</p></section>'
     return (
-        "<section class=\"glance\"><h2>What later coverage added</h2>\n"
-        + "\n".join(items) + "\n</section>"
+        '<section class="glance"><h2>What later coverage added</h2>\n'
+        + "\n".join(items)
+        + "\n</section>"
     )
 
 
 def _count_phrase(new: int, changed: int) -> str:
     parts = []
     if new:
-        parts.append(f"<b class=\"c-new\">{new} new claim{'s' if new != 1 else ''}</b>")
+        parts.append(f'<b class="c-new">{new} new claim{"s" if new != 1 else ""}</b>')
     if changed:
-        parts.append(f"<b class=\"c-changed\">{changed} changed claim{'s' if changed != 1 else ''}</b>")
+        parts.append(
+            f'<b class="c-changed">{changed} changed claim{"s" if changed != 1 else ""}</b>'
+        )
     return " and ".join(parts) or "nothing new"
 
 
@@ -233,7 +233,7 @@ def coverage_time_key(timeline: list[dict[str, Any]]) -> str:
         timeline
         and all(published)
         and all(entry["version"] == 1 for entry in timeline)
-        and all(a <= b for a, b in zip(published, published[1:]))  # type: ignore[operator]
+        and all(a <= b for a, b in itertools.pairwise(published))  # type: ignore[operator]
     ):
         return "published_at"
     return "seen_at"
@@ -242,7 +242,7 @@ def coverage_time_key(timeline: list[dict[str, Any]]) -> str:
 def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
     """Outlets down the side, time across, one mark per article version."""
     if not timeline:
-        return "<section class=\"chart\"><h2>Coverage over time</h2><p>No articles yet.</p></section>"
+        return '<section class="chart"><h2>Coverage over time</h2><p>No articles yet.</p></section>'
     outlets: list[str] = []
     for entry in timeline:
         if entry["outlet"] not in outlets:
@@ -258,37 +258,41 @@ def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
     def x_of(when: dt.datetime) -> float:
         if span_s <= 0:
             return (plot_left + plot_right) / 2
-        return plot_left + (when - start).total_seconds() / span_s * (plot_right - plot_left)
+        return float(plot_left + (when - start).total_seconds() / span_s * (plot_right - plot_left))
 
     def y_of(outlet: str) -> float:
         return CHART_TOP_PX + CHART_ROW_PX * outlets.index(outlet) + CHART_ROW_PX / 2
 
     parts = [
-        f"<svg class=\"coverage\" viewBox=\"0 0 {CHART_WIDTH_PX} {height}\" role=\"img\" "
-        f"aria-label=\"Coverage over time: {len(timeline)} article versions from {len(outlets)} outlets\">"
+        (
+            f'<svg class="coverage" viewBox="0 0 {CHART_WIDTH_PX} {height}" role="img" '
+            f'aria-label="Coverage over time: {len(timeline)} article versions from {len(outlets)} outlets">'
+        )
     ]
     for i, outlet in enumerate(outlets):
         y = y_of(outlet)
         if i % 2 == 0:
             parts.append(
-                f"<rect class=\"band\" x=\"0\" y=\"{y - CHART_ROW_PX / 2:.1f}\" "
-                f"width=\"{CHART_WIDTH_PX}\" height=\"{CHART_ROW_PX}\"/>"
+                f'<rect class="band" x="0" y="{y - CHART_ROW_PX / 2:.1f}" '
+                f'width="{CHART_WIDTH_PX}" height="{CHART_ROW_PX}"/>'
             )
         parts.append(
-            f"<line class=\"lane\" x1=\"{CHART_LABEL_PX}\" x2=\"{plot_right}\" y1=\"{y:.1f}\" y2=\"{y:.1f}\"/>"
-            f"<text class=\"outlet-label\" x=\"{CHART_LABEL_PX - 8}\" y=\"{y + 4:.1f}\" "
-            f"text-anchor=\"end\">{_e(_shorten(outlet, 24))}</text>"
+            f'<line class="lane" x1="{CHART_LABEL_PX}" x2="{plot_right}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<text class="outlet-label" x="{CHART_LABEL_PX - 8}" y="{y + 4:.1f}" '
+            f'text-anchor="end">{_e(_shorten(outlet, 24))}</text>'
         )
     axis_y = CHART_TOP_PX + CHART_ROW_PX * len(outlets) + 6
-    parts.append(f"<line class=\"axis\" x1=\"{CHART_LABEL_PX}\" x2=\"{plot_right}\" y1=\"{axis_y}\" y2=\"{axis_y}\"/>")
+    parts.append(
+        f'<line class="axis" x1="{CHART_LABEL_PX}" x2="{plot_right}" y1="{axis_y}" y2="{axis_y}"/>'
+    )
     for number, tick in enumerate(_ticks(start, end)):
         x = x_of(tick)
         label = _tick_label(tick, span_s)
         if number == 0 and 120 <= span_s < 36 * 3600:
             label = f"{tick:%d %b} {label}"  # the day, once, where the labels only give clock times
         parts.append(
-            f"<line class=\"tick\" x1=\"{x:.1f}\" x2=\"{x:.1f}\" y1=\"{CHART_TOP_PX - 8}\" y2=\"{axis_y + 5}\"/>"
-            f"<text class=\"tick-label\" x=\"{x:.1f}\" y=\"{axis_y + 22}\" text-anchor=\"middle\">"
+            f'<line class="tick" x1="{x:.1f}" x2="{x:.1f}" y1="{CHART_TOP_PX - 8}" y2="{axis_y + 5}"/>'
+            f'<text class="tick-label" x="{x:.1f}" y="{axis_y + 22}" text-anchor="middle">'
             f"{_e(label)}</text>"
         )
     last_label: dict[str, tuple[float, bool]] = {}  # outlet -> (x, below) of its latest label
@@ -302,17 +306,20 @@ def _chart(timeline: list[dict[str, Any]], opener: int | None) -> str:
         parts.append(_mark(entry, x, y_of(outlet), entry["version_id"] == opener, below))
     parts.append("</svg>")
     legend = (
-        "<div class=\"legend\">"
-        "<span><i class=\"dot dot-opener\"></i>first report</span>"
-        "<span><i class=\"dot dot-new\"></i>added new claims</span>"
-        "<span><i class=\"dot dot-changed\"></i>changed a claim</span>"
-        "<span><i class=\"dot dot-seen\"></i>repeated earlier claims</span>"
-        f"<span class=\"muted\">mark size = claims added · time = {TIME_BASIS[key]} (UTC)</span>"
+        '<div class="legend">'
+        '<span><i class="dot dot-opener"></i>first report</span>'
+        '<span><i class="dot dot-new"></i>added new claims</span>'
+        '<span><i class="dot dot-changed"></i>changed a claim</span>'
+        '<span><i class="dot dot-seen"></i>repeated earlier claims</span>'
+        f'<span class="muted">mark size = claims added · time = {TIME_BASIS[key]} (UTC)</span>'
         "</div>"
     )
     return (
-        "<section class=\"chart\"><h2>Coverage over time</h2>\n"
-        + "".join(parts) + "\n" + legend + "\n</section>"
+        '<section class="chart"><h2>Coverage over time</h2>\n'
+        + "".join(parts)
+        + "\n"
+        + legend
+        + "\n</section>"
     )
 
 
@@ -340,25 +347,47 @@ def _mark(entry: dict[str, Any], x: float, y: float, is_opener: bool, label_belo
         f"{new} new, {changed} changed, {entry['seen_claims']} seen"
     )
     text = (
-        f"<text class=\"mark-label mark-label-{kind}\" x=\"{x:.1f}\" "
-        f"y=\"{(y + radius + 15) if label_below else (y - radius - 7):.1f}\" "
-        f"text-anchor=\"middle\">{_e(label)}</text>"
-        if label else ""
+        f'<text class="mark-label mark-label-{kind}" x="{x:.1f}" '
+        f'y="{(y + radius + 15) if label_below else (y - radius - 7):.1f}" '
+        f'text-anchor="middle">{_e(label)}</text>'
+        if label
+        else ""
     )
     return (
-        f"<a href=\"#v-{entry['version_id']}\" class=\"mark mark-{kind}\" "
-        f"data-version-id=\"{entry['version_id']}\" data-article-url=\"{_e(entry['url'])}\" "
-        f"data-outlet=\"{_e(entry['outlet'])}\" data-new-claims=\"{new}\" data-changed-claims=\"{changed}\">"
+        f'<a href="#v-{entry["version_id"]}" class="mark mark-{kind}" '
+        f'data-version-id="{entry["version_id"]}" data-article-url="{_e(entry["url"])}" '
+        f'data-outlet="{_e(entry["outlet"])}" data-new-claims="{new}" data-changed-claims="{changed}">'
         f"<title>{_e(tooltip)}</title>"
-        f"<circle cx=\"{x:.1f}\" cy=\"{y:.1f}\" r=\"{radius:.1f}\"/>"
-        f"<text class=\"mark-pos\" x=\"{x:.1f}\" y=\"{y + 4:.1f}\" text-anchor=\"middle\">"
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}"/>'
+        f'<text class="mark-pos" x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">'
         f"{entry['position']}</text>{text}</a>"
     )
 
 
 TICK_STEPS_S = [
-    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600,
-    86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 91 * 86400, 365 * 86400,
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    3 * 3600,
+    6 * 3600,
+    12 * 3600,
+    86400,
+    2 * 86400,
+    7 * 86400,
+    14 * 86400,
+    30 * 86400,
+    91 * 86400,
+    365 * 86400,
 ]
 
 
@@ -397,21 +426,29 @@ def _articles(data: StoryData, opener: int | None, claim_by_id: dict[int, dict[s
         for entry in data.timeline
     ]
     return (
-        "<section class=\"articles\"><h2>Article by article</h2>\n"
-        + "\n".join(cards) + "\n</section>"
+        '<section class="articles"><h2>Article by article</h2>\n'
+        + "\n".join(cards)
+        + "\n</section>"
     )
 
 
 # How each article_versions.published_source reads next to "published ..." on an article card.
 DATE_SOURCE_LABELS = {
-    "feed": "feed date", "page-meta": "page metadata", "page-markup": "page markup",
-    "page-guess": "guessed from the page text", "page": "page date",
+    "feed": "feed date",
+    "page-meta": "page metadata",
+    "page-markup": "page markup",
+    "page-guess": "guessed from the page text",
+    "page": "page date",
 }
 
 
 def _date_source(entry: dict[str, Any]) -> str:
     label = DATE_SOURCE_LABELS.get(entry.get("published_source") or "")
-    return f" <span class=\"date-source\" title=\"where this date came from\">({label})</span>" if label else ""
+    return (
+        f' <span class="date-source" title="where this date came from">({label})</span>'
+        if label
+        else ""
+    )
 
 
 def _article_card(
@@ -436,62 +473,63 @@ def _article_card(
     if new:
         heading = "Claims in the first report" if is_opener else "New claims"
         sections.append(
-            f"<h4 class=\"{'h-opener' if is_opener else 'h-new'}\">{heading} ({len(new)})</h4><ol class=\"claims\">"
+            f'<h4 class="{"h-opener" if is_opener else "h-new"}">{heading} ({len(new)})</h4><ol class="claims">'
             + "".join(_claim_item(m, url, "opener" if is_opener else "new") for m in new)
             + "</ol>"
         )
     if changed:
         sections.append(
-            f"<h4 class=\"h-changed\">Changed claims ({len(changed)})</h4><ol class=\"claims\">"
-            + "".join(_changed_item(m, url) for m in changed) + "</ol>"
+            f'<h4 class="h-changed">Changed claims ({len(changed)})</h4><ol class="claims">'
+            + "".join(_changed_item(m, url) for m in changed)
+            + "</ol>"
         )
     if seen:
         sections.append(
-            f"<details class=\"seen\"><summary>{len(seen)} claim{'s' if len(seen) != 1 else ''} "
-            "repeated from earlier coverage</summary><ol class=\"claims\">"
-            + "".join(_seen_item(m, url, claim_by_id) for m in seen) + "</ol></details>"
+            f'<details class="seen"><summary>{len(seen)} claim{"s" if len(seen) != 1 else ""} '
+            'repeated from earlier coverage</summary><ol class="claims">'
+            + "".join(_seen_item(m, url, claim_by_id) for m in seen)
+            + "</ol></details>"
         )
     if not mentions:
         sections.append(
-            "<p class=\"muted\">"
+            '<p class="muted">'
             + ("Claims not checked yet." if not entry.get("claims_checked") else "No claims found.")
             + "</p>"
         )
     kind = "opener" if is_opener else ("new" if new else "changed" if changed else "seen")
     return (
-        f"<article class=\"card card-{kind}\" id=\"v-{entry['version_id']}\" "
-        f"data-version-id=\"{entry['version_id']}\" data-article-id=\"{entry['article_id']}\" "
-        f"data-article-url=\"{_e(url)}\">\n"
-        f"<div class=\"card-head\"><span class=\"pos\">{entry['position']}</span><div>"
-        f"<div class=\"outlet\">{_e(entry['outlet'])}</div>"
-        f"<h3><a href=\"{_e(url)}\" rel=\"noopener noreferrer\">{_e(entry['title'] or url)}</a></h3>"
-        f"<div class=\"meta\">{' · '.join(meta)}</div></div>"
-        f"<div class=\"chips\">{_chips(entry)}</div></div>\n"
-        + "\n".join(sections) + "\n</article>"
+        f'<article class="card card-{kind}" id="v-{entry["version_id"]}" '
+        f'data-version-id="{entry["version_id"]}" data-article-id="{entry["article_id"]}" '
+        f'data-article-url="{_e(url)}">\n'
+        f'<div class="card-head"><span class="pos">{entry["position"]}</span><div>'
+        f'<div class="outlet">{_e(entry["outlet"])}</div>'
+        f'<h3><a href="{_e(url)}" rel="noopener noreferrer">{_e(entry["title"] or url)}</a></h3>'
+        f'<div class="meta">{" · ".join(meta)}</div></div>'
+        f'<div class="chips">{_chips(entry)}</div></div>\n' + "\n".join(sections) + "\n</article>"
     )
 
 
 def _chips(entry: dict[str, Any]) -> str:
     return (
-        f"<span class=\"chip chip-new\">{entry['new_claims']} new</span>"
-        f"<span class=\"chip chip-changed\">{entry['changed_claims']} changed</span>"
-        f"<span class=\"chip chip-seen\">{entry['seen_claims']} seen</span>"
+        f'<span class="chip chip-new">{entry["new_claims"]} new</span>'
+        f'<span class="chip chip-changed">{entry["changed_claims"]} changed</span>'
+        f'<span class="chip chip-seen">{entry["seen_claims"]} seen</span>'
     )
 
 
 def _claim_attrs(m: dict[str, Any], url: str, anchor: bool) -> str:
     first_here = anchor and m["claim_first_version_id"] == m["version_id"]
     return (
-        (f"id=\"claim-{m['claim_id']}\" " if first_here else "")
-        + f"data-claim-id=\"{m['claim_id']}\" data-status=\"{m['status']}\" "
-        f"data-version-id=\"{m['version_id']}\" data-article-url=\"{_e(url)}\""
+        (f'id="claim-{m["claim_id"]}" ' if first_here else "")
+        + f'data-claim-id="{m["claim_id"]}" data-status="{m["status"]}" '
+        f'data-version-id="{m["version_id"]}" data-article-url="{_e(url)}"'
     )
 
 
 def _claim_item(m: dict[str, Any], url: str, kind: str) -> str:
     return (
-        f"<li class=\"claim claim-{kind}\" {_claim_attrs(m, url, True)}>"
-        f"{_claim_tag('new') if kind == 'new' else ''}<span class=\"text\">{_e(m['sentence'])}</span>"
+        f'<li class="claim claim-{kind}" {_claim_attrs(m, url, True)}>'
+        f'{_claim_tag("new") if kind == "new" else ""}<span class="text">{_e(m["sentence"])}</span>'
         f"{_source_link(url, m['sentence'])}</li>"
     )
 
@@ -499,14 +537,15 @@ def _claim_item(m: dict[str, Any], url: str, kind: str) -> str:
 def _changed_item(m: dict[str, Any], url: str) -> str:
     before_html, after_html = word_diff_html(m.get("before_text") or "", m["sentence"])
     earlier = (
-        f" <a class=\"was\" href=\"#claim-{m['changed_from']}\">first in {_e(m['before_outlet'] or 'earlier coverage')}</a>"
-        if m.get("changed_from") else ""
+        f' <a class="was" href="#claim-{m["changed_from"]}">first in {_e(m["before_outlet"] or "earlier coverage")}</a>'
+        if m.get("changed_from")
+        else ""
     )
     return (
-        f"<li class=\"claim claim-changed\" {_claim_attrs(m, url, True)}>{_claim_tag('changed')}"
-        f"<div class=\"diff\"><div class=\"before\"><span class=\"lbl\">before</span>{before_html}{earlier}</div>"
-        f"<div class=\"arrow\">→</div>"
-        f"<div class=\"after\"><span class=\"lbl\">after</span>{after_html}</div></div>"
+        f'<li class="claim claim-changed" {_claim_attrs(m, url, True)}>{_claim_tag("changed")}'
+        f'<div class="diff"><div class="before"><span class="lbl">before</span>{before_html}{earlier}</div>'
+        f'<div class="arrow">→</div>'
+        f'<div class="after"><span class="lbl">after</span>{after_html}</div></div>'
         f"{_source_link(url, m['sentence'])}</li>"
     )
 
@@ -515,17 +554,17 @@ def _seen_item(m: dict[str, Any], url: str, claim_by_id: dict[int, dict[str, Any
     claim = claim_by_id.get(m["claim_id"], {})
     score = f" · match {m['score']:.2f}" if m.get("score") is not None else ""
     return (
-        f"<li class=\"claim claim-seen\" {_claim_attrs(m, url, False)}>"
-        f"<span class=\"text\">{_e(m['sentence'])}</span>"
-        f"<div class=\"matched\">≈ <a href=\"#claim-{m['claim_id']}\">{_e(_shorten(claim.get('text') or m['claim_text'] or '', 110))}</a>"
-        f" <span class=\"muted\">first in {_e(m['claim_outlet'] or '?')}{score}</span></div></li>"
+        f'<li class="claim claim-seen" {_claim_attrs(m, url, False)}>'
+        f'<span class="text">{_e(m["sentence"])}</span>'
+        f'<div class="matched">≈ <a href="#claim-{m["claim_id"]}">{_e(_shorten(claim.get("text") or m["claim_text"] or "", 110))}</a>'
+        f' <span class="muted">first in {_e(m["claim_outlet"] or "?")}{score}</span></div></li>'
     )
 
 
 def _source_link(url: str, sentence: str) -> str:
     return (
-        f" <a class=\"src\" href=\"{_e(text_fragment_url(url, sentence))}\" rel=\"noopener noreferrer\" "
-        f"title=\"open the article at this sentence\">source ↗</a>"
+        f' <a class="src" href="{_e(text_fragment_url(url, sentence))}" rel="noopener noreferrer" '
+        f'title="open the article at this sentence">source ↗</a>'
     )
 
 
@@ -586,33 +625,35 @@ def _ledger(claims: list[dict[str, Any]]) -> str:
     rows = []
     for c in claims:
         history = "".join(
-            f"<span class=\"hs hs-{_e(step['status'])}\" title=\"{_e(step['outlet'])} · {_when(step['at'])}\">"
+            f'<span class="hs hs-{_e(step["status"])}" title="{_e(step["outlet"])} · {_when(step["at"])}">'
             f"{_e(step['status'])}</span>"
             for step in (c.get("status_history") or [])
         )
         before = (
-            f"<div class=\"muted small\">was: <a href=\"#claim-{c['changed_from']}\">"
+            f'<div class="muted small">was: <a href="#claim-{c["changed_from"]}">'
             f"{_e(_shorten(c['changed_from_text'] or '', 120))}</a></div>"
-            if c.get("changed_from") else ""
+            if c.get("changed_from")
+            else ""
         )
         rows.append(
-            f"<tr id=\"ledger-{c['claim_id']}\" data-claim-id=\"{c['claim_id']}\" "
-            f"data-article-url=\"{_e(c['first_url'] or '')}\">"
-            f"<td class=\"num\">{c['claim_id']}</td>"
-            f"<td><a href=\"#claim-{c['claim_id']}\">{_e(c['text'])}</a>{before}</td>"
-            f"<td><span class=\"kind kind-{_e(c['kind'])}\">{_e(c['kind'])}</span></td>"
-            f"<td class=\"first\"><a href=\"{_e(c['first_url'] or '#')}\" rel=\"noopener noreferrer\">"
+            f'<tr id="ledger-{c["claim_id"]}" data-claim-id="{c["claim_id"]}" '
+            f'data-article-url="{_e(c["first_url"] or "")}">'
+            f'<td class="num">{c["claim_id"]}</td>'
+            f'<td><a href="#claim-{c["claim_id"]}">{_e(c["text"])}</a>{before}</td>'
+            f'<td><span class="kind kind-{_e(c["kind"])}">{_e(c["kind"])}</span></td>'
+            f'<td class="first"><a href="{_e(c["first_url"] or "#")}" rel="noopener noreferrer">'
             f"{_e(c['first_outlet'])}</a>"
-            f"<div class=\"muted small\">{_when(c['first_seen_at'])}</div></td>"
-            f"<td class=\"num\" title=\"{_e(', '.join(c.get('outlets') or []))}\">{c['corroboration']}</td>"
-            f"<td class=\"hist\">{history}</td></tr>"
+            f'<div class="muted small">{_when(c["first_seen_at"])}</div></td>'
+            f'<td class="num" title="{_e(", ".join(c.get("outlets") or []))}">{c["corroboration"]}</td>'
+            f'<td class="hist">{history}</td></tr>'
         )
     return (
-        "<section class=\"ledger\"><h2>Claim ledger</h2>"
-        "<p class=\"muted\">Every distinct claim, where it first appeared, and how many outlets carried it.</p>"
+        '<section class="ledger"><h2>Claim ledger</h2>'
+        '<p class="muted">Every distinct claim, where it first appeared, and how many outlets carried it.</p>'
         "<table><thead><tr><th>#</th><th>claim</th><th>kind</th><th>first seen</th>"
-        "<th title=\"distinct outlets carrying it\">outlets</th><th>history</th></tr></thead><tbody>"
-        + "".join(rows) + "</tbody></table></section>"
+        '<th title="distinct outlets carrying it">outlets</th><th>history</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table></section>"
     )
 
 
@@ -628,7 +669,7 @@ def _footer() -> str:
 
 
 def _claim_tag(status: str) -> str:
-    return f"<span class=\"tag tag-{status}\">{status.upper()}</span>"
+    return f'<span class="tag tag-{status}">{status.upper()}</span>'
 
 
 def _e(value: object) -> str:

@@ -43,7 +43,10 @@ def start_run(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> int:
 
 
 def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: int, status: str, summary: dict[str, Any],
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    status: str,
+    summary: dict[str, Any],
     now: dt.datetime,
 ) -> None:
     """Record how a run ended (completed or failed) with its summary."""
@@ -58,8 +61,9 @@ def mark_crashed_runs(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[
     """
     here = socket.gethostname()
     dead = [
-        int(run_id) for run_id, pid, host, _ in db.query(con, "runs_running")
-        if not (host == here and pid is not None and pid != os.getpid() and _alive(int(pid)))
+        int(run_id)
+        for run_id, pid, host, _ in db.query(con, "runs_running")
+        if not (host == here and pid is not None and pid != os.getpid() and process_alive(int(pid)))
     ]
     if dead:
         db.execute(con, "runs_mark_crashed", {"ids": dead, "now": now})
@@ -72,7 +76,8 @@ def run_history(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[RunReco
     return [RunRecord(*row) for row in db.query(con, "runs_history", {"limit": limit})]
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this host (one we may not signal counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

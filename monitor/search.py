@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
 import logging
 import re
+import time
 from typing import Any
 
 import duckdb
@@ -87,10 +87,16 @@ def refresh_search_index(
     state = {row[0]: (row[3], float(row[4])) for row in db.query(con, "search_index_state")}
     now = db.utcnow()
     stale = [
-        source for source in SOURCES
-        if force or lag[source] is None
-        or (lag[source] != 0 and _rebuild_due(
-            now, *state[source], min_interval_s, rebuild_time_share_max, rebuild_always_below_s))
+        source
+        for source in SOURCES
+        if force
+        or lag[source] is None
+        or (
+            lag[source] != 0
+            and _rebuild_due(
+                now, *state[source], min_interval_s, rebuild_time_share_max, rebuild_always_below_s
+            )
+        )
     ]
     if not stale:
         return []
@@ -100,16 +106,23 @@ def refresh_search_index(
             started = time.perf_counter()
             db.execute(con, f"search_build_{source}")
             row_count, max_id = stats[source]
-            db.execute(con, "search_record_index",
-                       [source, row_count, max_id, now, time.perf_counter() - started])
+            db.execute(
+                con,
+                "search_record_index",
+                [source, row_count, max_id, now, time.perf_counter() - started],
+            )
     db.execute(con, "db_checkpoint")  # the rebuilt index is DDL: do not leave it in the WAL
     LOGGER.info("rebuilt search index for %s", ", ".join(stale))
     return stale
 
 
 def _rebuild_due(
-    now: dt.datetime, built_at: dt.datetime, build_seconds: float, min_interval_s: float,
-    share: float, always_below_s: float,
+    now: dt.datetime,
+    built_at: dt.datetime,
+    build_seconds: float,
+    min_interval_s: float,
+    share: float,
+    always_below_s: float,
 ) -> bool:
     wait_s = min_interval_s
     if share > 0 and build_seconds >= always_below_s:
@@ -149,8 +162,16 @@ def search(
 def _hit(row: tuple[Any, ...], text: str) -> Hit:
     kind, hit_id, article_id, story_id, story_name, outlet, url, title, body, seen_at, score = row
     return Hit(
-        kind=kind, id=hit_id, article_id=article_id, story_id=story_id, story_name=story_name,
-        outlet=outlet, url=url, title=title, snippet=make_snippet(body, text), seen_at=seen_at,
+        kind=kind,
+        id=hit_id,
+        article_id=article_id,
+        story_id=story_id,
+        story_name=story_name,
+        outlet=outlet,
+        url=url,
+        title=title,
+        snippet=make_snippet(body, text),
+        seen_at=seen_at,
         score=float(score),
     )
 

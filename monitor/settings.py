@@ -160,7 +160,7 @@ class FeedConfig(_Section):
 class StoryConfig(_Section):
     """One `[[stories]]` entry: a tracked story that exists before any article."""
 
-    name: str = Field(description="The story's name; its identity across config edits.")
+    name: str = Field(min_length=1, description="The story's name; its identity across config edits.")
     keywords: list[str] = Field(
         default_factory=list,
         description="Words or phrases; an article naming enough of them joins the story.",

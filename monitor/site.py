@@ -27,7 +27,8 @@ from typing import Any
 import duckdb
 
 from monitor import __version__, db, report
-from monitor.errors import ConfigError, MonitorError, StoreError
+from monitor.errors import ConfigError, MonitorError
+from monitor.runs import process_alive
 from monitor.settings import Settings, SiteSettings, load_settings, resolve_config_path
 
 LOGGER = logging.getLogger(__name__)
@@ -133,22 +134,29 @@ def build_from_config(
 # --- build ------------------------------------------------------------------------------------
 
 
-def _build(con: duckdb.DuckDBPyConnection, out: Path, site: SiteSettings, now: dt.datetime) -> SiteSummary:
+def _build(
+    con: duckdb.DuckDBPyConnection, out: Path, site: SiteSettings, now: dt.datetime
+) -> SiteSummary:
     started = time.perf_counter()
     out = out.absolute()
     if out.is_symlink():
         out = out.resolve()  # swap the folder a web server's configured path leads to
     previous = _read_manifest(out)
     summary = SiteSummary(out_dir=out)
-    stories = _records(con, "site_stories", {
-        "stories_max": site.stories_max, "recent_since": now - dt.timedelta(hours=RECENT_HOURS),
-    })
+    stories = db.query_dicts(
+        con,
+        "site_stories",
+        {
+            "stories_max": site.stories_max,
+            "recent_since": now - dt.timedelta(hours=RECENT_HOURS),
+        },
+    )
     shown_ids = [s["story_id"] for s in stories]
     first_day = _chart_end(now, stories) - dt.timedelta(days=site.chart_days - 1)
     days = _story_days(con, shown_ids, first_day)
-    feeds = _records(con, "site_feeds", {})
-    totals = _records(con, "site_totals", {})[0]
-    merged = _merged_targets(_records(con, "site_merged_stories", {}), set(shown_ids))
+    feeds = db.query_dicts(con, "site_feeds", {})
+    totals = db.query_dicts(con, "site_totals", {})[0]
+    merged = _merged_targets(db.query_dicts(con, "site_merged_stories", {}), set(shown_ids))
 
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_staging(out)
@@ -167,21 +175,34 @@ def _build(con: duckdb.DuckDBPyConnection, out: Path, site: SiteSettings, now: d
             pages.append(page)
         by_id = {s["story_id"]: s for s in stories}
         for row, target in merged:
-            page = _Page(f"stories/{row['story_id']}.html",
-                         _fingerprint({**row, "target": target, "target_name": by_id[target]["name"]}))
+            page = _Page(
+                f"stories/{row['story_id']}.html",
+                _fingerprint({**row, "target": target, "target_name": by_id[target]["name"]}),
+            )
             if not _carry_over(out, staging, page, previous):
                 _write(staging / page.path, _merged_page(row, by_id[target]))
             pages.append(page)
         _write(staging / "feeds.html", render_feeds(feeds, now))
-        _write(staging / "index.html", render_index(stories, days, first_day, site.chart_days, feeds,
-                                                     totals, now))
+        _write(
+            staging / "index.html",
+            render_index(stories, days, first_day, site.chart_days, feeds, totals, now),
+        )
         kept = {p.path for p in pages}
         summary.removed = sum(1 for path in previous if path not in kept)
         _carry_foreign_files(out, staging, previous)
-        _write(staging / MANIFEST_NAME, json.dumps({
-            "format": SITE_FORMAT, "generator": __version__, "built_at": now.isoformat(),
-            "pages": {p.path: p.fingerprint for p in pages},
-        }, indent=1) + "\n")
+        _write(
+            staging / MANIFEST_NAME,
+            json.dumps(
+                {
+                    "format": SITE_FORMAT,
+                    "generator": __version__,
+                    "built_at": now.isoformat(),
+                    "pages": {p.path: p.fingerprint for p in pages},
+                },
+                indent=1,
+            )
+            + "\n",
+        )
         _publish(staging, out, previous)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -192,15 +213,6 @@ def _build(con: duckdb.DuckDBPyConnection, out: Path, site: SiteSettings, now: d
     summary.seconds = time.perf_counter() - started
     LOGGER.info("%s", summary.describe())
     return summary
-
-
-def _records(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    try:
-        cursor = con.execute(db.load_sql(name), params)
-        columns = [d[0] for d in cursor.description or []]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    except duckdb.Error as e:
-        raise StoreError(f"query {name} failed: {e}") from e
 
 
 def _chart_end(now: dt.datetime, stories: list[dict[str, Any]]) -> dt.datetime:
@@ -215,7 +227,7 @@ def _story_days(
     days: dict[int, dict[dt.date, tuple[int, int]]] = {}
     if not story_ids:
         return days
-    for row in _records(con, "site_story_days", {"story_ids": story_ids, "since": first_day}):
+    for row in db.query_dicts(con, "site_story_days", {"story_ids": story_ids, "since": first_day}):
         days.setdefault(row["story_id"], {})[row["day"]] = (row["versions"], row["claims_added"])
     return days
 
@@ -268,7 +280,9 @@ def _read_manifest(out: Path) -> dict[str, str]:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         pages = data["pages"]
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise SiteError(f"{manifest}: unreadable site manifest ({e}); delete it to rebuild the site") from e
+        raise SiteError(
+            f"{manifest}: unreadable site manifest ({e}); delete it to rebuild the site"
+        ) from e
     if data.get("format") != SITE_FORMAT or data.get("generator") != __version__:
         # Another layout: every page is rendered again, but the old pages are still the site's.
         return {str(path): "" for path in pages}
@@ -355,19 +369,9 @@ def _remove_abandoned_staging(out: Path) -> None:
     """Staging folders left by a build that was killed (its process is gone)."""
     prefix = f".{out.name}{STAGING_MARK}"
     for path in out.parent.glob(f"{prefix}*"):
-        pid = path.name[len(prefix):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        pid = path.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -381,16 +385,16 @@ def _document(title: str, body: str, current: str, root: str = "") -> str:
     """A page of the site; ROOT leads from the page's folder back to the site's."""
     here = ' aria-current="page"'
     nav = "".join(
-        f"<a href=\"{root}{href}\"{here if href == current else ''}>{label}</a>"
+        f'<a href="{root}{href}"{here if href == current else ""}>{label}</a>'
         for href, label in (("index.html", "Stories"), ("feeds.html", "Feed health"))
     )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<meta name=\"generator\" content=\"story-monitor {_e(__version__)}\">\n"
-        f"<link rel=\"icon\" href=\"{FAVICON}\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="story-monitor {_e(__version__)}">\n'
+        f'<link rel="icon" href="{FAVICON}">\n'
         f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<nav class=\"site-nav\"><a class=\"brand\" href=\"{root}index.html\">story-monitor</a>{nav}</nav>\n"
+        f'<nav class="site-nav"><a class="brand" href="{root}index.html">story-monitor</a>{nav}</nav>\n'
         f"<main>\n{body}\n</main>\n"
         f"<footer>Built by story-monitor {_e(__version__)}. Times are UTC.</footer>\n"
         "</body>\n</html>\n"
@@ -418,53 +422,76 @@ def render_index(
         _stat(totals["claims"], "claim", "claims"),
     ]
     feed_note = (
-        f"<a class=\"stat stat-alert\" href=\"feeds.html\"><b>{len(failing)}</b>"
+        f'<a class="stat stat-alert" href="feeds.html"><b>{len(failing)}</b>'
         f"<span>of {len(feeds)} feeds failing</span></a>"
-        if failing else
-        f"<a class=\"stat\" href=\"feeds.html\"><b>{len(feeds)}</b>"
+        if failing
+        else f'<a class="stat" href="feeds.html"><b>{len(feeds)}</b>'
         f"<span>{'feed' if len(feeds) == 1 else 'feeds'}, all healthy</span></a>"
     )
     head = (
-        "<header class=\"page-head\"><h1>Stories</h1>"
-        f"<p class=\"meta\">Updated {_when(now)} · latest article stored {_when(totals['last_stored_at'])}</p>"
-        f"<div class=\"stats\">{''.join(stats)}{feed_note}</div></header>"
+        '<header class="page-head"><h1>Stories</h1>'
+        f'<p class="meta">Updated {_when(now)} · latest article stored {_when(totals["last_stored_at"])}</p>'
+        f'<div class="stats">{"".join(stats)}{feed_note}</div></header>'
     )
     sections = []
     if tracked:
-        sections.append(_story_table("Tracked stories", tracked, days, span,
-                                     "The stories named under [[stories]] in the config.", "tracked"))
+        sections.append(
+            _story_table(
+                "Tracked stories",
+                tracked,
+                days,
+                span,
+                "The stories named under [[stories]] in the config.",
+                "tracked",
+            )
+        )
     if others:
-        shown = f"The {len(others)} most recently active" if totals["stories"] > len(stories) else "All"
-        sections.append(_story_table("Latest stories", others, days, span,
-                                     f"{shown} stories the monitor found, most recent activity first.",
-                                     "latest"))
+        shown = (
+            f"The {len(others)} most recently active" if totals["stories"] > len(stories) else "All"
+        )
+        sections.append(
+            _story_table(
+                "Latest stories",
+                others,
+                days,
+                span,
+                f"{shown} stories the monitor found, most recent activity first.",
+                "latest",
+            )
+        )
     if not stories:
         sections.append(
-            "<section class=\"empty\"><h2>No stories yet</h2><p>Stories appear here after a cycle "
+            '<section class="empty"><h2>No stories yet</h2><p>Stories appear here after a cycle '
             "has stored articles (<code>monitor run</code>).</p></section>"
         )
     return _document("Stories · story-monitor", head + "\n" + "\n".join(sections), "index.html")
 
 
 def _story_table(
-    title: str, stories: Sequence[dict[str, Any]], days: dict[int, dict[dt.date, tuple[int, int]]],
-    span: list[dt.date], note: str, key: str,
+    title: str,
+    stories: Sequence[dict[str, Any]],
+    days: dict[int, dict[dt.date, tuple[int, int]]],
+    span: list[dt.date],
+    note: str,
+    key: str,
 ) -> str:
     rows = "\n".join(_story_row(s, days.get(s["story_id"], {}), span) for s in stories)
     chart_label = f"Last {len(span)} days"
     return (
-        f"<section class=\"stories\" id=\"{key}\"><h2>{_e(title)} <span class=\"count\">{len(stories)}</span></h2>"
-        f"<p class=\"note\">{_e(note)}</p>"
-        "<table><colgroup><col><col class=\"w-when\"><col class=\"w-num\"><col class=\"w-claims\">"
-        "<col class=\"chart-col\"></colgroup>"
-        "<thead><tr><th>Story</th><th>Latest activity</th><th class=\"num\">Articles</th>"
-        f"<th>Claims</th><th class=\"chart-col\" title=\"articles stored per day; amber: days that added claims\">"
+        f'<section class="stories" id="{key}"><h2>{_e(title)} <span class="count">{len(stories)}</span></h2>'
+        f'<p class="note">{_e(note)}</p>'
+        '<table><colgroup><col><col class="w-when"><col class="w-num"><col class="w-claims">'
+        '<col class="chart-col"></colgroup>'
+        '<thead><tr><th>Story</th><th>Latest activity</th><th class="num">Articles</th>'
+        f'<th>Claims</th><th class="chart-col" title="articles stored per day; amber: days that added claims">'
         f"{_e(chart_label)}</th></tr></thead>"
         f"<tbody>\n{rows}\n</tbody></table></section>"
     )
 
 
-def _story_row(story: dict[str, Any], days: dict[dt.date, tuple[int, int]], span: list[dt.date]) -> str:
+def _story_row(
+    story: dict[str, Any], days: dict[dt.date, tuple[int, int]], span: list[dt.date]
+) -> str:
     story_id = story["story_id"]
     keywords = list(story.get("keywords") or [])[:KEYWORDS_SHOWN]
     sub = [f"first seen {_day(story['first_seen_at'])}"]
@@ -472,25 +499,31 @@ def _story_row(story: dict[str, Any], days: dict[dt.date, tuple[int, int]], span
         sub.append(", ".join(keywords))
     claims = []
     if story["new_claims"]:
-        claims.append(f"<span class=\"n n-new\">{story['new_claims']} new</span>")
+        claims.append(f'<span class="n n-new">{story["new_claims"]} new</span>')
     if story["changed_claims"]:
-        claims.append(f"<span class=\"n n-changed\">{story['changed_claims']} changed</span>")
+        claims.append(f'<span class="n n-changed">{story["changed_claims"]} changed</span>')
     if not claims:
-        claims.append("<span class=\"muted\">none yet</span>")
+        claims.append('<span class="muted">none yet</span>')
     recent = [
-        f"+{n} {label}" for n, label in ((story["recent_new"], "new"), (story["recent_changed"], "changed")) if n
+        f"+{n} {label}"
+        for n, label in ((story["recent_new"], "new"), (story["recent_changed"], "changed"))
+        if n
     ]
-    recent_html = f"<div class=\"recent\">{', '.join(recent)} in the last {RECENT_HOURS} h</div>" if recent else ""
+    recent_html = (
+        f'<div class="recent">{", ".join(recent)} in the last {RECENT_HOURS} h</div>'
+        if recent
+        else ""
+    )
     outlets = story["outlets"]
     return (
-        f"<tr id=\"story-{story_id}\" data-story-id=\"{story_id}\">"
-        f"<td class=\"story\"><a href=\"stories/{story_id}.html\">{_e(story['name'])}</a>"
-        f"<div class=\"sub\">{_e(' · '.join(sub))}</div></td>"
-        f"<td class=\"when\"><time datetime=\"{story['last_seen_at']:%Y-%m-%dT%H:%M}Z\">{_day(story['last_seen_at'])}</time>"
-        f"<div class=\"sub\">{story['last_seen_at']:%H:%M}</div></td>"
-        f"<td class=\"num\"><b>{story['articles']}</b><div class=\"sub\">{outlets} outlet{'' if outlets == 1 else 's'}</div></td>"
-        f"<td class=\"claims\">{' '.join(claims)}{recent_html}</td>"
-        f"<td class=\"chart-col\">{sparkline(days, span)}</td></tr>"
+        f'<tr id="story-{story_id}" data-story-id="{story_id}">'
+        f'<td class="story"><a href="stories/{story_id}.html">{_e(story["name"])}</a>'
+        f'<div class="sub">{_e(" · ".join(sub))}</div></td>'
+        f'<td class="when"><time datetime="{story["last_seen_at"]:%Y-%m-%dT%H:%M}Z">{_day(story["last_seen_at"])}</time>'
+        f'<div class="sub">{story["last_seen_at"]:%H:%M}</div></td>'
+        f'<td class="num"><b>{story["articles"]}</b><div class="sub">{outlets} outlet{"" if outlets == 1 else "s"}</div></td>'
+        f'<td class="claims">{" ".join(claims)}{recent_html}</td>'
+        f'<td class="chart-col">{sparkline(days, span)}</td></tr>'
     )
 
 
@@ -509,15 +542,17 @@ def sparkline(days: dict[dt.date, tuple[int, int]], span: list[dt.date]) -> str:
         else:
             height, kind = 1, "bar-none"
         label = f"{day.day} {day:%b}: {versions} article{'' if versions == 1 else 's'}" + (
-            f", {claims} claims added" if claims else "")
+            f", {claims} claims added" if claims else ""
+        )
         bars.append(
-            f"<rect class=\"{kind}\" x=\"{x}\" y=\"{SPARK_HEIGHT_PX - height}\" width=\"{SPARK_BAR_PX}\" "
-            f"height=\"{height}\"><title>{_e(label)}</title></rect>"
+            f'<rect class="{kind}" x="{x}" y="{SPARK_HEIGHT_PX - height}" width="{SPARK_BAR_PX}" '
+            f'height="{height}"><title>{_e(label)}</title></rect>'
         )
     return (
-        f"<svg class=\"spark\" width=\"{width}\" height=\"{SPARK_HEIGHT_PX}\" viewBox=\"0 0 {width} {SPARK_HEIGHT_PX}\" "
-        f"role=\"img\" aria-label=\"{total} articles in {len(span)} days, at most {peak} a day\">"
-        + "".join(bars) + "</svg>"
+        f'<svg class="spark" width="{width}" height="{SPARK_HEIGHT_PX}" viewBox="0 0 {width} {SPARK_HEIGHT_PX}" '
+        f'role="img" aria-label="{total} articles in {len(span)} days, at most {peak} a day">'
+        + "".join(bars)
+        + "</svg>"
     )
 
 
@@ -526,25 +561,34 @@ def render_feeds(feeds: Sequence[dict[str, Any]], now: dt.datetime) -> str:
     counts: dict[str, int] = {}
     for feed in feeds:
         counts[feed["health"]] = counts.get(feed["health"], 0) + 1
-    summary = " · ".join(f"{n} {health}" for health, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    summary = " · ".join(
+        f"{n} {health}" for health, n in sorted(counts.items(), key=lambda kv: -kv[1])
+    )
     rows = "\n".join(_feed_row(feed) for feed in feeds)
     body = (
-        "<header class=\"page-head\"><h1>Feed health</h1>"
-        f"<p class=\"meta\">Updated {_when(now)} · {len(feeds)} feed{'' if len(feeds) == 1 else 's'}"
-        + (f": {_e(summary)}" if summary else "") + "</p></header>"
+        '<header class="page-head"><h1>Feed health</h1>'
+        f'<p class="meta">Updated {_when(now)} · {len(feeds)} feed{"" if len(feeds) == 1 else "s"}'
+        + (f": {_e(summary)}" if summary else "")
+        + "</p></header>"
     )
     if not feeds:
-        return _document("Feed health · story-monitor", body + (
-            "<section class=\"empty\"><p>No feeds yet: add <code>[[feeds]]</code> to the config and run a cycle."
-            "</p></section>"), "feeds.html")
+        return _document(
+            "Feed health · story-monitor",
+            body
+            + (
+                '<section class="empty"><p>No feeds yet: add <code>[[feeds]]</code> to the config and run a cycle.'
+                "</p></section>"
+            ),
+            "feeds.html",
+        )
     body += (
-        "<section class=\"feeds\"><table><colgroup><col class=\"w-feed\"><col class=\"w-health\">"
-        "<col class=\"w-when\"><col class=\"w-when\"><col class=\"w-errors\"><col><col class=\"w-num\">"
+        '<section class="feeds"><table><colgroup><col class="w-feed"><col class="w-health">'
+        '<col class="w-when"><col class="w-when"><col class="w-errors"><col><col class="w-num">'
         "</colgroup><thead><tr><th>Feed</th><th>Health</th><th>Last check</th>"
-        "<th>Next check</th><th class=\"num\">Errors</th><th>Last error</th>"
-        "<th class=\"num\" title=\"entries whose article is stored\">Articles stored</th>"
+        '<th>Next check</th><th class="num">Errors</th><th>Last error</th>'
+        '<th class="num" title="entries whose article is stored">Articles stored</th>'
         f"</tr></thead><tbody>\n{rows}\n</tbody></table>"
-        "<p class=\"note\">Errors counts failures since the last success; a parked feed is past the "
+        '<p class="note">Errors counts failures since the last success; a parked feed is past the '
         "error limit and waits for <code>monitor feeds reset</code>.</p></section>"
     )
     return _document("Feed health · story-monitor", body, "feeds.html")
@@ -552,36 +596,36 @@ def render_feeds(feeds: Sequence[dict[str, Any]], now: dt.datetime) -> str:
 
 def _feed_row(feed: dict[str, Any]) -> str:
     status = f"HTTP {feed['last_status']}" if feed.get("last_status") else ""
-    failed = f"<div class=\"sub\">{feed['failed']} failed</div>" if feed.get("failed") else ""
-    pending = f"<div class=\"sub\">{feed['pending']} waiting</div>" if feed.get("pending") else ""
+    failed = f'<div class="sub">{feed["failed"]} failed</div>' if feed.get("failed") else ""
+    pending = f'<div class="sub">{feed["pending"]} waiting</div>' if feed.get("pending") else ""
     title = feed["feed"] if feed["feed"] != feed["url"] else ""
     return (
-        f"<tr data-feed-id=\"{feed['feed_id']}\" class=\"health-{_e(feed['health']).replace(' ', '-')}\">"
-        f"<td class=\"feed\">{f'<b>{_e(title)}</b>' if title else ''}"
-        f"<div class=\"url\"><a href=\"{_e(feed['url'])}\" rel=\"noopener noreferrer\">{_e(feed['url'])}</a></div></td>"
-        f"<td><span class=\"health\">{_e(feed['health'])}</span></td>"
-        f"<td class=\"when\">{_clock(feed['last_checked_at'])}<div class=\"sub\">{_e(status)}</div></td>"
-        f"<td class=\"when\">{_clock(feed['next_check_at'])}</td>"
-        f"<td class=\"num\">{feed['error_count']}</td>"
-        f"<td class=\"error\">{_e(feed['last_error'] or '')}</td>"
-        f"<td class=\"num\"><b>{feed['stored']}</b>{failed}{pending}</td></tr>"
+        f'<tr data-feed-id="{feed["feed_id"]}" class="health-{_e(feed["health"]).replace(" ", "-")}">'
+        f'<td class="feed">{f"<b>{_e(title)}</b>" if title else ""}'
+        f'<div class="url"><a href="{_e(feed["url"])}" rel="noopener noreferrer">{_e(feed["url"])}</a></div></td>'
+        f'<td><span class="health">{_e(feed["health"])}</span></td>'
+        f'<td class="when">{_clock(feed["last_checked_at"])}<div class="sub">{_e(status)}</div></td>'
+        f'<td class="when">{_clock(feed["next_check_at"])}</td>'
+        f'<td class="num">{feed["error_count"]}</td>'
+        f'<td class="error">{_e(feed["last_error"] or "")}</td>'
+        f'<td class="num"><b>{feed["stored"]}</b>{failed}{pending}</td></tr>'
     )
 
 
 def _merged_page(row: dict[str, Any], target: dict[str, Any]) -> str:
     """A short page for a merged story: old alert links to it lead on to the surviving story."""
     body = (
-        "<header class=\"page-head\">"
-        f"<h1>{_e(row['name'])}</h1><p class=\"meta\">story #{row['story_id']}</p></header>"
-        "<section class=\"empty\"><p>The monitor merged this story into "
-        f"<a href=\"{target['story_id']}.html\">{_e(target['name'])}</a> (story #{target['story_id']}); "
+        '<header class="page-head">'
+        f'<h1>{_e(row["name"])}</h1><p class="meta">story #{row["story_id"]}</p></header>'
+        '<section class="empty"><p>The monitor merged this story into '
+        f'<a href="{target["story_id"]}.html">{_e(target["name"])}</a> (story #{target["story_id"]}); '
         "its articles and claims are there now.</p></section>"
     )
     return _document(f"{row['name']} · story-monitor", body, "", root="../")
 
 
 def _stat(value: int, one: str, many: str) -> str:
-    return f"<div class=\"stat\"><b>{value:,}</b><span>{one if value == 1 else many}</span></div>"
+    return f'<div class="stat"><b>{value:,}</b><span>{one if value == 1 else many}</span></div>'
 
 
 def _e(value: object) -> str:
@@ -593,7 +637,7 @@ def _day(value: dt.datetime | None) -> str:
 
 
 def _clock(value: dt.datetime | None) -> str:
-    return f"{value.day} {value:%b %Y}<div class=\"sub\">{value:%H:%M}</div>" if value else "—"
+    return f'{value.day} {value:%b %Y}<div class="sub">{value:%H:%M}</div>' if value else "—"
 
 
 def _when(value: dt.datetime | None) -> str:

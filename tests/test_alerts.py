@@ -49,14 +49,9 @@ def db_path(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture()
-def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with db.open_db(db_path) as connection:
-        yield connection
-
-
-def make_settings(channels: list[dict[str, Any]], db_path: Path | None = None,
-                  **alert_settings: Any) -> Settings:
+def make_settings(
+    channels: list[dict[str, Any]], db_path: Path | None = None, **alert_settings: Any
+) -> Settings:
     data: dict[str, Any] = {"channels": channels, "alerts": alert_settings}
     if db_path is not None:
         data["database"] = {"path": str(db_path)}
@@ -64,8 +59,18 @@ def make_settings(channels: list[dict[str, Any]], db_path: Path | None = None,
 
 
 def rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = ["id", "kind", "story_id", "claim_id", "channel", "status", "attempts", "last_error",
-             "next_attempt_at", "sent_at"]
+    names = [
+        "id",
+        "kind",
+        "story_id",
+        "claim_id",
+        "channel",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+    ]
     return [dict(zip(names, row)) for row in db.query(con, "alerts_test_rows")]
 
 
@@ -86,20 +91,32 @@ def test_delivery_one_message_per_story_with_claims_outlets_links_and_changes(
     bridge, strike = hook.messages
     assert bridge["title"] == "Harbour bridge closure"
     body = bridge["message"]
-    assert "Harbour bridge closure" not in body.rsplit("\n", 1)[0]  # the title is not repeated in the body
+    assert (
+        "Harbour bridge closure" not in body.rsplit("\n", 1)[0]
+    )  # the title is not repeated in the body
     assert body.startswith("2 new claims and 1 changed claim from 2 articles\n")
     assert body.count("Coast Gazette: Bridge repairs to take months\n") == 1
     assert "published 2026-03-10 07:55 UTC · https://gazette.example/bridge-repairs" in body
-    assert "  • “Engineers found cracks in two of the bridge's main cables.” · carried by 2 outlets" in body
-    assert ("  • Changed: “Repairs to the harbour bridge will cost 12 million euros.” (Daily Ledger)\n"
-            "      → “Repairs to the harbour bridge will cost 30 million euros.”") in body
+    assert (
+        "  • “Engineers found cracks in two of the bridge's main cables.” · carried by 2 outlets"
+        in body
+    )
+    assert (
+        "  • Changed: “Repairs to the harbour bridge will cost 12 million euros.” (Daily Ledger)\n"
+        "      → “Repairs to the harbour bridge will cost 30 million euros.”"
+    ) in body
     assert body.count("Daily Ledger (updated article, version 2): Harbour bridge closed") == 1
     assert "ferry service will run every twenty minutes" in body
     assert "carried by 1 outlet" not in body and "— " not in body  # no attribution line per claim
     assert body.endswith('Story report: monitor report "Harbour bridge closure"')
     assert strike["title"] == "New story: Port strike in Valdora"
-    assert strike["message"].startswith("New story, first reported by North Wire. 1 new claim from 1 article.")
-    assert "North Wire: Dock workers strike in Valdora\npublished 2022-06-16 09:00 UTC" in strike["message"]
+    assert strike["message"].startswith(
+        "New story, first reported by North Wire. 1 new claim from 1 article."
+    )
+    assert (
+        "North Wire: Dock workers strike in Valdora\npublished 2022-06-16 09:00 UTC"
+        in strike["message"]
+    )
     assert "Dock workers in Valdora walked out over unpaid overtime." in strike["message"]
     assert {r["status"] for r in rows(con)} == {"sent"}
     assert all(r["attempts"] == 1 for r in rows(con))
@@ -108,15 +125,25 @@ def test_delivery_one_message_per_story_with_claims_outlets_links_and_changes(
     assert again.sent_messages == 0 and len(hook.messages) == 2
 
 
-def test_markdown_channel_and_report_link(con: duckdb.DuckDBPyConnection, hook: WebhookReceiver) -> None:
-    settings = make_settings([{"url": hook.apprise_url(), "format": "markdown"}],
-                             report_base_url="https://monitor.example/")
+def test_markdown_channel_and_report_link(
+    con: duckdb.DuckDBPyConnection, hook: WebhookReceiver
+) -> None:
+    settings = make_settings(
+        [{"url": hook.apprise_url(), "format": "markdown"}],
+        report_base_url="https://monitor.example/",
+    )
     channels = alerts.build_channels(settings)
     alerts.queue_alerts(con, channels, NOW)
     alerts.deliver_alerts(con, channels, NOW)
     bridge = hook.messages[0]["message"]
-    assert "**Coast Gazette** · [Bridge repairs to take months](https://gazette.example/bridge-repairs)" in bridge
-    assert "- Changed: “Repairs to the harbour bridge will cost 12 million euros.” (Daily Ledger)" in bridge
+    assert (
+        "**Coast Gazette** · [Bridge repairs to take months](https://gazette.example/bridge-repairs)"
+        in bridge
+    )
+    assert (
+        "- Changed: “Repairs to the harbour bridge will cost 12 million euros.” (Daily Ledger)"
+        in bridge
+    )
     assert "  → “Repairs to the harbour bridge will cost 30 million euros.”" in bridge
     assert bridge.endswith("[Open the story page](https://monitor.example/stories/1.html)")
 
@@ -124,8 +151,9 @@ def test_markdown_channel_and_report_link(con: duckdb.DuckDBPyConnection, hook: 
 def test_server_error_then_recovery_delivers_exactly_once(
     con: duckdb.DuckDBPyConnection, hook: WebhookReceiver
 ) -> None:
-    channels = alerts.build_channels(make_settings([{"url": hook.apprise_url(), "name": "team"}],
-                                                   retry_backoff_min_s=60))
+    channels = alerts.build_channels(
+        make_settings([{"url": hook.apprise_url(), "name": "team"}], retry_backoff_min_s=60)
+    )
     alerts.queue_alerts(con, channels, NOW)
     hook.fail_next(1, status=500)
 
@@ -172,11 +200,14 @@ def test_a_failing_channel_does_not_block_the_others(
     con: duckdb.DuckDBPyConnection, hook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("MISSING_HOOK", raising=False)
-    settings = make_settings([
-        {"url": "json://127.0.0.1:9/closed-port", "name": "down"},
-        {"url": "${MISSING_HOOK}", "name": "unset"},
-        {"url": hook.apprise_url(), "name": "up"},
-    ], send_timeout_s=2)
+    settings = make_settings(
+        [
+            {"url": "json://127.0.0.1:9/closed-port", "name": "down"},
+            {"url": "${MISSING_HOOK}", "name": "unset"},
+            {"url": hook.apprise_url(), "name": "up"},
+        ],
+        send_timeout_s=2,
+    )
     channels = alerts.build_channels(settings)
     assert channels[1].error == "environment variable MISSING_HOOK is not set"
     alerts.queue_alerts(con, channels, NOW)
@@ -218,7 +249,12 @@ def test_kill_between_send_and_mark_resends_once_after_the_stale_window(
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
         [sys.executable, "-c", KILL_SCRIPT, str(db_path), hook.apprise_url(), NOW.isoformat()],
-        env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert len(hook.messages) == 1  # the channel got the first story's message
@@ -226,7 +262,9 @@ def test_kill_between_send_and_mark_resends_once_after_the_stale_window(
     channels = alerts.build_channels(make_settings([{"url": hook.apprise_url(), "name": "team"}]))
     with db.open_db(db_path) as con:
         sending = [r for r in rows(con) if r["status"] == "sending"]
-        assert {r["story_id"] for r in sending} == {1}  # committed before the send, survived the kill
+        assert {r["story_id"] for r in sending} == {
+            1
+        }  # committed before the send, survived the kill
         # Within sending_stale_after_s the rows might belong to a live run: leave them alone.
         soon = alerts.deliver_alerts(con, channels, NOW + dt.timedelta(seconds=10))
         assert soon.interrupted == 0 and soon.sent_messages == 1  # only the other story
@@ -263,8 +301,16 @@ def test_long_story_is_split_within_the_size_limit_and_sums_up_the_rest(
 ) -> None:
     con.execute((DATA / "alerts_many_claims.sql").read_text(encoding="utf-8"))
     settings = make_settings(
-        [{"url": hook.apprise_url(), "name": "small", "max_message_chars": 900, "stories": ["Harbour bridge closure"]}],
-        max_claims_per_story=100, max_parts_per_message=3,
+        [
+            {
+                "url": hook.apprise_url(),
+                "name": "small",
+                "max_message_chars": 900,
+                "stories": ["Harbour bridge closure"],
+            }
+        ],
+        max_claims_per_story=100,
+        max_parts_per_message=3,
     )
     channels = alerts.build_channels(settings)
     queued = alerts.queue_alerts(con, channels, NOW)
@@ -280,7 +326,10 @@ def test_long_story_is_split_within_the_size_limit_and_sums_up_the_rest(
     last = hook.messages[-1]["message"]
     more = int(last.rsplit("…and ", 1)[1].split(" more")[0])
     assert shown + more == 43 and shown >= 6
-    assert "Changed: “Repairs to the harbour bridge will cost 12 million euros.”" in hook.messages[0]["message"]
+    assert (
+        "Changed: “Repairs to the harbour bridge will cost 12 million euros.”"
+        in hook.messages[0]["message"]
+    )
     assert last.endswith('Story report: monitor report "Harbour bridge closure"')
     # Each part names the articles of its claims once, at their first claim in that part.
     for message in hook.messages:
@@ -292,8 +341,12 @@ def test_claims_beyond_the_per_story_cap_are_summed_up(
     con: duckdb.DuckDBPyConnection, hook: WebhookReceiver
 ) -> None:
     con.execute((DATA / "alerts_many_claims.sql").read_text(encoding="utf-8"))
-    channels = alerts.build_channels(make_settings(
-        [{"url": hook.apprise_url(), "stories": ["harbour bridge closure"]}], max_claims_per_story=5))
+    channels = alerts.build_channels(
+        make_settings(
+            [{"url": hook.apprise_url(), "stories": ["harbour bridge closure"]}],
+            max_claims_per_story=5,
+        )
+    )
     alerts.queue_alerts(con, channels, NOW)
     alerts.deliver_alerts(con, channels, NOW)
     (message,) = hook.messages
@@ -301,7 +354,9 @@ def test_claims_beyond_the_per_story_cap_are_summed_up(
 
 
 def test_secret_url_never_reaches_logs_database_or_errors(
-    db_path: Path, hook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch,
+    db_path: Path,
+    hook: WebhookReceiver,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     token = "s3cretT0ken42xyz"
@@ -320,11 +375,17 @@ def test_secret_url_never_reaches_logs_database_or_errors(
         summary = alerts.render_summary_markdown(con, NOW - dt.timedelta(days=1))
         dump = []
         for (table,) in db.query(con, "alerts_test_text_columns"):
-            dump += [str(v) for row in db.query(con, "alerts_test_dump_table", {"table": table}) for v in row]
+            dump += [
+                str(v)
+                for row in db.query(con, "alerts_test_dump_table", {"table": table})
+                for v in row
+            ]
     assert failed.failed_channels and sent.sent_messages == 2
     assert any(r.path.endswith(token) for r in hook.requests)  # the secret URL was really used
     haystacks = {
-        "logs": caplog.text, "database": "\n".join(dump), "errors": json.dumps(failed.as_dict()),
+        "logs": caplog.text,
+        "database": "\n".join(dump),
+        "errors": json.dumps(failed.as_dict()),
         "summary": summary,
     }
     for where, text in haystacks.items():
@@ -334,7 +395,9 @@ def test_secret_url_never_reaches_logs_database_or_errors(
 
 def test_redaction_covers_tokens_passwords_and_substituted_values() -> None:
     url = "mailtos://alerts:pa55w0rd-xyz@mail.example.com/?to=desk@example.com"
-    secrets = alerts._secret_fragments(url, ["pa55w0rd-xyz"], literal="mailtos://alerts:${PW}@mail.example.com/")
+    secrets = alerts._secret_fragments(
+        url, ["pa55w0rd-xyz"], literal="mailtos://alerts:${PW}@mail.example.com/"
+    )
     message = f"failed sending to {url} with pa55w0rd-xyz"
     cleaned = alerts.redact(message, secrets)
     assert "pa55w0rd-xyz" not in cleaned and "mail.example.com" not in cleaned.replace("***", "")
@@ -368,12 +431,18 @@ def test_digest_groups_stories_into_one_message_per_period(
 
 
 def test_per_channel_filters_decide_what_is_queued(con: duckdb.DuckDBPyConnection) -> None:
-    settings = make_settings([
-        {"url": "json://127.0.0.1:9/a", "name": "strike-desk", "stories": ["Port Strike in Valdora"]},
-        {"url": "json://127.0.0.1:9/b", "name": "changes", "min_severity": "changed_claim"},
-        {"url": "json://127.0.0.1:9/c", "name": "tracked", "tracked_only": True},
-        {"url": "json://127.0.0.1:9/d", "name": "stories-only", "min_severity": "new_story"},
-    ])
+    settings = make_settings(
+        [
+            {
+                "url": "json://127.0.0.1:9/a",
+                "name": "strike-desk",
+                "stories": ["Port Strike in Valdora"],
+            },
+            {"url": "json://127.0.0.1:9/b", "name": "changes", "min_severity": "changed_claim"},
+            {"url": "json://127.0.0.1:9/c", "name": "tracked", "tracked_only": True},
+            {"url": "json://127.0.0.1:9/d", "name": "stories-only", "min_severity": "new_story"},
+        ]
+    )
     alerts.queue_alerts(con, alerts.build_channels(settings), NOW)
     queued: dict[str, set[tuple[str, int]]] = {}
     for r in rows(con):
@@ -390,8 +459,13 @@ def test_quiet_hours_hold_immediate_alerts_until_morning(
     con: duckdb.DuckDBPyConnection, hook: WebhookReceiver
 ) -> None:
     settings = make_settings(
-        [{"url": hook.apprise_url(), "name": "night"}, {"url": hook.apprise_url("/oncall"), "name": "oncall", "quiet_hours": False}],
-        quiet_hours_start="22:00", quiet_hours_end="07:00", timezone="Europe/Berlin",
+        [
+            {"url": hook.apprise_url(), "name": "night"},
+            {"url": hook.apprise_url("/oncall"), "name": "oncall", "quiet_hours": False},
+        ],
+        quiet_hours_start="22:00",
+        quiet_hours_end="07:00",
+        timezone="Europe/Berlin",
     )
     channels = alerts.build_channels(settings)
     late = dt.datetime(2026, 3, 10, 22, 30)  # 23:30 in Berlin
@@ -418,7 +492,9 @@ def test_cli_lists_deliveries_and_retry_forces_failed_rows_out(
         hook.fail_next(1, status=503)
         alerts.deliver_alerts(con, channels, db.utcnow())
 
-    assert cli_main(["alerts", "--config", str(config), "--status", "failed", "--format", "json"]) == 0
+    assert (
+        cli_main(["alerts", "--config", str(config), "--status", "failed", "--format", "json"]) == 0
+    )
     listed = json.loads(capsys.readouterr().out)
     assert len(listed) == 5 and all("503" in row["last_error"] for row in listed)
 
@@ -435,7 +511,9 @@ def test_cli_lists_deliveries_and_retry_forces_failed_rows_out(
     assert (described["key"], described["service"], described["error"]) == ("team", "JSON", None)
 
 
-def test_run_summary_markdown_lists_the_runs_claims_per_story(con: duckdb.DuckDBPyConnection) -> None:
+def test_run_summary_markdown_lists_the_runs_claims_per_story(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     summary = alerts.render_summary_markdown(con, dt.datetime(2026, 3, 10, 8, 5))
     assert summary.startswith("# story-monitor: 2 new or changed claims in 2 stories")
     assert "## Harbour bridge closure" in summary and "## Port strike in Valdora" in summary
@@ -449,7 +527,9 @@ def test_run_summary_markdown_stays_short_and_counts_what_it_leaves_out(
     since = NOW - dt.timedelta(days=1)
     full = alerts.render_summary_markdown(con, since)
     assert "Engineers found cracks" in full and "## Port strike in Valdora" in full
-    short = alerts.render_summary_markdown(con, since, AlertSettings(max_claims_per_story=1), chars_max=10)
+    short = alerts.render_summary_markdown(
+        con, since, AlertSettings(max_claims_per_story=1), chars_max=10
+    )
     assert short.startswith("# story-monitor: 4 new or changed claims in 2 stories")
     # Changed claims come first, so the changed figure is the one claim shown.
     assert "30 million euros" in short and "Engineers found cracks" not in short
@@ -468,22 +548,44 @@ def test_config_rejects_a_channel_without_destination() -> None:
 
 
 def test_formats_follow_the_service(con: duckdb.DuckDBPyConnection) -> None:
-    settings = make_settings([
-        {"url": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "name": "slack"},
-        {"url": "https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz", "name": "discord"},
-        {"url": "mailtos://alerts:pw-123456@mail.example.org?to=desk@example.org", "name": "mail"},
-        {"url": "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/-1001234567890", "name": "telegram"},
-    ])
+    settings = make_settings(
+        [
+            {
+                "url": "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+                "name": "slack",
+            },
+            {
+                "url": "https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz",
+                "name": "discord",
+            },
+            {
+                "url": "mailtos://alerts:pw-123456@mail.example.org?to=desk@example.org",
+                "name": "mail",
+            },
+            {
+                "url": "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/-1001234567890",
+                "name": "telegram",
+            },
+        ]
+    )
     slack, discord, mail, telegram = alerts.build_channels(settings)
     assert [(c.format, c.max_chars) for c in (slack, discord, mail, telegram)] == [
-        ("slack", 35000), ("markdown", 2000), ("html", 32768), ("markdown", 4096)]
+        ("slack", 35000),
+        ("markdown", 2000),
+        ("html", 32768),
+        ("markdown", 4096),
+    ]
     alerts.queue_alerts(con, [slack], NOW)
-    (story, _) = alerts.load_story_digests(con, db.query(con, "alerts_due", {
-        "channel": "slack", "now": NOW, "max_attempts": 5}))
+    (story, _) = alerts.load_story_digests(
+        con, db.query(con, "alerts_due", {"channel": "slack", "now": NOW, "max_attempts": 5})
+    )
     (message,) = alerts.compose_story_messages(story, slack)
     assert message.title == "Harbour bridge closure"
     assert "Harbour bridge closure" not in message.body.rsplit("\n", 1)[0]
-    assert "*Coast Gazette* · <https://gazette.example/bridge-repairs|Bridge repairs to take months>" in message.body
+    assert (
+        "*Coast Gazette* · <https://gazette.example/bridge-repairs|Bridge repairs to take months>"
+        in message.body
+    )
 
 
 # How each format writes the article heading, and how its body ends.
@@ -491,13 +593,13 @@ HEADINGS = {
     "text": "{outlet}{extra}: {headline}\n",
     "markdown": "**{outlet}**{extra} · [{headline}]({url})",
     "slack": "*{outlet}*{extra} · <{url}|{headline}>",
-    "html": "<b>{outlet}</b>{extra} · <a href=\"{url}\">{headline}</a>",
+    "html": '<b>{outlet}</b>{extra} · <a href="{url}">{headline}</a>',
 }
 ENDINGS = {
     "text": "Story page: {url}",
     "markdown": "[Open the story page]({url})",
     "slack": "<{url}|Open the story page>",
-    "html": "<p><a href=\"{url}\">Open the story page</a></p>",
+    "html": '<p><a href="{url}">Open the story page</a></p>',
 }
 
 
@@ -507,31 +609,58 @@ def test_each_format_reaches_the_receiver_with_each_article_once_and_the_story_l
 ) -> None:
     # ?format= makes apprise's JSON plugin take the body as it is, as Slack, Discord or e-mail would.
     service_format = "markdown" if fmt == "slack" else fmt
-    settings = make_settings([{"url": hook.apprise_url() + f"?format={service_format}", "name": fmt, "format": fmt}],
-                             report_base_url="https://news.example/monitor/")
+    settings = make_settings(
+        [{"url": hook.apprise_url() + f"?format={service_format}", "name": fmt, "format": fmt}],
+        report_base_url="https://news.example/monitor/",
+    )
     channels = alerts.build_channels(settings)
     alerts.queue_alerts(con, channels, NOW)
 
     assert alerts.deliver_alerts(con, channels, NOW).sent_messages == 2
 
     bridge, strike = hook.messages
-    assert bridge["title"] == "Harbour bridge closure" and "Harbour bridge closure" not in bridge["message"]
+    assert (
+        bridge["title"] == "Harbour bridge closure"
+        and "Harbour bridge closure" not in bridge["message"]
+    )
     body = bridge["message"]
     articles = [
-        ("Coast Gazette", "", "Bridge repairs to take months", "https://gazette.example/bridge-repairs"),
-        ("Daily Ledger", " (updated article, version 2)", "Harbour bridge closed after inspection (updated)",
-         "https://ledger.example/bridge-closed"),
+        (
+            "Coast Gazette",
+            "",
+            "Bridge repairs to take months",
+            "https://gazette.example/bridge-repairs",
+        ),
+        (
+            "Daily Ledger",
+            " (updated article, version 2)",
+            "Harbour bridge closed after inspection (updated)",
+            "https://ledger.example/bridge-closed",
+        ),
     ]
     for outlet, extra, headline, url in articles:
-        assert body.count(HEADINGS[fmt].format(outlet=outlet, extra=extra, headline=headline, url=url)) == 1
+        assert (
+            body.count(HEADINGS[fmt].format(outlet=outlet, extra=extra, headline=headline, url=url))
+            == 1
+        )
         assert body.count(headline) == 1
-    assert body.count("published 2026-03-10 07:55 UTC") == 1 and body.count("published 2026-03-10 08:20 UTC") == 1
+    assert (
+        body.count("published 2026-03-10 07:55 UTC") == 1
+        and body.count("published 2026-03-10 08:20 UTC") == 1
+    )
     before = body.index("12 million euros")
-    assert before < body.index("(Daily Ledger)", before) < body.index("→", before) < body.index("30 million euros")
+    assert (
+        before
+        < body.index("(Daily Ledger)", before)
+        < body.index("→", before)
+        < body.index("30 million euros")
+    )
     assert body.count("carried by") == 1  # only the claim two outlets carry says so
     assert body.endswith(ENDINGS[fmt].format(url="https://news.example/monitor/stories/1.html"))
     assert strike["title"] == "New story: Port strike in Valdora"
-    assert strike["message"].endswith(ENDINGS[fmt].format(url="https://news.example/monitor/stories/2.html"))
+    assert strike["message"].endswith(
+        ENDINGS[fmt].format(url="https://news.example/monitor/stories/2.html")
+    )
     if fmt == "html":
         assert body.count("<p>") == body.count("</p>") and "**" not in body
     if fmt == "slack":
@@ -549,8 +678,9 @@ def test_a_channel_that_drips_its_answer_fails_at_the_send_deadline(
     send_timeout_s = 0.5
     with HostileServer("header-drip", drip_s=0.2, host="127.0.0.2") as dripping:
         url = f"json://{dripping.host}:{dripping.port}/hook"
-        channels = alerts.build_channels(make_settings([{"url": url, "name": "drip"}],
-                                                       send_timeout_s=send_timeout_s))
+        channels = alerts.build_channels(
+            make_settings([{"url": url, "name": "drip"}], send_timeout_s=send_timeout_s)
+        )
         alerts.queue_alerts(con, channels, NOW)
         started = time.monotonic()
         report = alerts.deliver_alerts(con, channels, NOW)

@@ -18,13 +18,20 @@ NOW = dt.datetime(2026, 3, 10, 10, 0)
 
 def test_queue_retry_and_digest_work_on_ducklake(tmp_path: Path) -> None:
     with WebhookReceiver() as hook:
-        settings = parse_settings({
-            "database": {"path": str(tmp_path / "monitor.duckdb"), "backend": "ducklake",
-                         "ducklake_catalog": "sqlite:catalog.sqlite",
-                         "ducklake_data_path": str(tmp_path / "lake")},
-            "channels": [{"url": hook.apprise_url(), "name": "team"},
-                         {"url": hook.apprise_url("/daily"), "name": "daily", "mode": "digest"}],
-        })
+        settings = parse_settings(
+            {
+                "database": {
+                    "path": str(tmp_path / "monitor.duckdb"),
+                    "backend": "ducklake",
+                    "ducklake_catalog": "sqlite:catalog.sqlite",
+                    "ducklake_data_path": str(tmp_path / "lake"),
+                },
+                "channels": [
+                    {"url": hook.apprise_url(), "name": "team"},
+                    {"url": hook.apprise_url("/daily"), "name": "daily", "mode": "digest"},
+                ],
+            }
+        )
         channels = alerts.build_channels(settings)
         with db.open_db(settings.database) as con:
             assert db.is_ducklake(con)
@@ -36,5 +43,7 @@ def test_queue_retry_and_digest_work_on_ducklake(tmp_path: Path) -> None:
             assert alerts.make_due(con) == {"team": 5}
             assert alerts.deliver_alerts(con, channels, NOW).sent_messages == 2
             assert alerts.deliver_digest(con, channels, NOW, 24).sent_messages == 1
-            assert alerts.deliver_alerts(con, channels, NOW + dt.timedelta(hours=1)).sent_messages == 0
+            assert (
+                alerts.deliver_alerts(con, channels, NOW + dt.timedelta(hours=1)).sent_messages == 0
+            )
     assert len(hook.messages) == 3

@@ -43,13 +43,17 @@ def test_blocks_and_secrets_resolve_digest_flow_sends_and_artifacts_show_the_sum
 
         channels = channels_for(settings)
         assert [(c.key, c.mode, c.error) for c in channels] == [
-            ("newsroom", "immediate", None), ("daily", "digest", None)]
+            ("newsroom", "immediate", None),
+            ("daily", "digest", None),
+        ]
         assert all(token not in repr(c) for c in channels)
         with db.open_db(database) as con:
             alerts.queue_alerts(con, channels, FIXTURE_TIME)
             report = alerts.deliver_alerts(con, channels, FIXTURE_TIME)
             summary = alerts.render_summary_markdown(con, FIXTURE_TIME - dt.timedelta(days=1))
-        flow(name="test-alerts-artifact")(publish_summary_artifact)(summary, key="test-alerts-summary")
+        flow(name="test-alerts-artifact")(publish_summary_artifact)(
+            summary, key="test-alerts-summary"
+        )
         assert report.sent_messages == 2
         assert {r.path for r in hook.requests} == {"/newsroom"}
 
@@ -62,8 +66,11 @@ def test_blocks_and_secrets_resolve_digest_flow_sends_and_artifacts_show_the_sum
         assert "Port strike in Valdora" in hook.messages[-1]["message"]
 
     with get_client(sync_client=True) as client:
-        found = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["test-alerts-summary", DIGEST_ARTIFACT_KEY])))
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["test-alerts-summary", DIGEST_ARTIFACT_KEY])
+            )
+        )
     by_key = {a.key: str(a.data) for a in found}
     assert set(by_key) == {"test-alerts-summary", DIGEST_ARTIFACT_KEY}
     for markdown in by_key.values():

@@ -8,7 +8,7 @@ from monitor import claims, stories
 from monitor.analysis import ArticleAnalysis, analyze_article, remember_analyses
 from monitor.articles import ExtractedArticle
 from monitor.settings import ClaimSettings, LinkingSettings
-from monitor.stories import caches
+from monitor.state import PipelineState
 
 ARTICLE = ExtractedArticle(
     text=(
@@ -33,8 +33,19 @@ def test_remembered_analyses_are_used_by_linking_and_judging_in_this_process() -
     linking, claim_settings = LinkingSettings(), ClaimSettings()
     result = analyze_article(linking, claim_settings, ARTICLE)
 
-    remember_analyses([result, None, "not an analysis"], linking, claim_settings)
+    state, other = PipelineState(), PipelineState()
 
-    assert caches._TERMS.terms(result.title, result.text, linking) is result.terms
-    assert claims.cache._PREPARED.take(ARTICLE.text, ARTICLE.title, claim_settings) == (result.prepared, True)
+    remember_analyses([result, None, "not an analysis"], linking, claim_settings, state)
+
+    assert state.stories.terms.terms(result.title, result.text, linking) is result.terms
+    assert state.claims.prepared.take(ARTICLE.text, ARTICLE.title, claim_settings) == (
+        result.prepared,
+        True,
+    )
     assert isinstance(result, ArticleAnalysis)
+    # Another state holds none of it: the text is prepared again, not taken from the workers.
+    assert other.claims.prepared.take(ARTICLE.text, ARTICLE.title, claim_settings) == (
+        result.prepared,
+        False,
+    )
+    assert other.stories.terms.items == {}

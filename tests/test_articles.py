@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pytest
 from monitor import db
 from monitor.articles import (
     ArticleReport,
+    ExtractionPool,
     PendingEntry,
     _collect,
     article_from_document,
@@ -22,7 +22,6 @@ from monitor.articles import (
     extract_article,
     extract_document,
     extract_pages,
-    extraction_pool,
     fetch_and_extract_pages,
     fetch_pages,
     is_boilerplate_line,
@@ -177,18 +176,6 @@ def test_content_hash_ignores_layout_whitespace_only() -> None:
 
 
 # --- the pipeline on a loopback server and a real DuckDB file ---------------------------------
-
-
-@pytest.fixture()
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as fixture_server:
-        yield fixture_server
-
-
-@pytest.fixture()
-def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with db.open_db(tmp_path / "monitor.duckdb") as connection:
-        yield connection
 
 
 @pytest.fixture()
@@ -471,7 +458,10 @@ def test_pages_extracted_in_worker_processes_match_in_process_extraction(
     server: FixtureServer, fetch_settings: FetchSettings
 ) -> None:
     urls = [
-        server.add(f"/story-{i}", paragraphs_page(f"Harbour story {i}", LONG_PARAGRAPHS[i % 3:] + LONG_PARAGRAPHS))
+        server.add(
+            f"/story-{i}",
+            paragraphs_page(f"Harbour story {i}", LONG_PARAGRAPHS[i % 3 :] + LONG_PARAGRAPHS),
+        )
         for i in range(6)
     ]
     urls.append(server.url("/missing"))
@@ -483,8 +473,13 @@ def test_pages_extracted_in_worker_processes_match_in_process_extraction(
 
     def outcome(result: Any) -> tuple[Any, ...]:
         article = result.article
-        return (result.entry.entry_id, result.url, article and (article.title, article.text),
-                result.skip_reason, type(result.error).__name__ if result.error else None)
+        return (
+            result.entry.entry_id,
+            result.url,
+            article and (article.title, article.text),
+            result.skip_reason,
+            type(result.error).__name__ if result.error else None,
+        )
 
     assert [outcome(r) for r in in_workers] == [outcome(r) for r in in_process]
     assert sum(r.article is not None for r in in_workers) == 6
@@ -494,46 +489,86 @@ def test_pages_extracted_in_worker_processes_match_in_process_extraction(
 def test_the_analyze_hook_runs_on_the_workers_and_a_failing_one_loses_no_page(
     server: FixtureServer, fetch_settings: FetchSettings
 ) -> None:
-    urls = [server.add(f"/analysed-{i}", paragraphs_page(f"Ferry story {i}", LONG_PARAGRAPHS)) for i in range(3)]
+    urls = [
+        server.add(f"/analysed-{i}", paragraphs_page(f"Ferry story {i}", LONG_PARAGRAPHS))
+        for i in range(3)
+    ]
     pending = [PendingEntry(i, 1, url, None, None, 0) for i, url in enumerate(urls)]
 
-    titled = fetch_and_extract_pages(pending, fetch_settings, processes=2, analyze=operator.attrgetter("title"))
-    broken = fetch_and_extract_pages(pending, fetch_settings, processes=2, analyze=operator.attrgetter("no_such"))
+    titled = fetch_and_extract_pages(
+        pending, fetch_settings, processes=2, analyze=operator.attrgetter("title")
+    )
+    broken = fetch_and_extract_pages(
+        pending, fetch_settings, processes=2, analyze=operator.attrgetter("no_such")
+    )
 
-    assert [r.analysis for r in titled] == [r.article.title for r in titled if r.article] == [
-        f"Ferry story {i}" for i in range(3)
-    ]
+    assert (
+        [r.analysis for r in titled]
+        == [r.article.title for r in titled if r.article]
+        == [f"Ferry story {i}" for i in range(3)]
+    )
     assert [r.analysis for r in broken] == [None] * 3
     assert all(r.article is not None for r in broken)
     # In-process extraction (one process, or a Dask worker) runs the hook too.
-    in_process = fetch_and_extract_pages(pending, fetch_settings, processes=1, analyze=operator.attrgetter("title"))
+    in_process = fetch_and_extract_pages(
+        pending, fetch_settings, processes=1, analyze=operator.attrgetter("title")
+    )
     assert [r.analysis for r in in_process] == [r.analysis for r in titled]
 
 
 def test_a_dead_extraction_worker_is_a_retryable_page_error_and_the_pool_is_replaced() -> None:
-    pool = extraction_pool(2)
-    assert pool is not None
-    future = pool.submit(os._exit, 3)  # what a page that crashes lxml would do to the worker
+    pool = ExtractionPool()
+    try:
+        workers = pool.executor(2)
+        assert workers is not None and pool.executor(2) is workers  # kept between batches
+        future = workers.submit(os._exit, 3)  # what a page that crashes lxml would do to the worker
 
-    extracted = _collect(future, "https://example.test/crashing-page")
+        extracted = _collect(future, "https://example.test/crashing-page", pool)
 
-    assert extracted.article is None and "worker process died" in (extracted.error or "")
-    fresh = extraction_pool(2)
-    assert fresh is not None and fresh is not pool
-    assert fresh.submit(sum, [1, 2]).result(timeout=60) == 3
+        assert extracted.article is None and "worker process died" in (extracted.error or "")
+        assert not pool.started
+        fresh = pool.executor(2)
+        assert fresh is not None and fresh is not workers
+        assert fresh.submit(sum, [1, 2]).result(timeout=60) == 3
+    finally:
+        pool.shutdown(wait=True)
+    assert not pool.started
+
+
+def test_a_call_without_a_pool_leaves_no_worker_running(
+    server: FixtureServer, fetch_settings: FetchSettings
+) -> None:
+    import multiprocessing
+
+    url = server.add("/alone", paragraphs_page("Harbour story alone", LONG_PARAGRAPHS))
+    before = set(multiprocessing.active_children())
+
+    results = fetch_and_extract_pages(
+        [PendingEntry(1, 1, url, None, None, 0)], fetch_settings, processes=2
+    )
+
+    assert results[0].article is not None
+    assert set(multiprocessing.active_children()) <= before
 
 
 def test_a_batch_that_cannot_be_written_is_saved_page_by_page(
-    server: FixtureServer, con: duckdb.DuckDBPyConnection, fetch_settings: FetchSettings,
+    server: FixtureServer,
+    con: duckdb.DuckDBPyConnection,
+    fetch_settings: FetchSettings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    good = [server.add(f"/good-{i}", paragraphs_page(f"Budget story {i}", LONG_PARAGRAPHS)) for i in range(2)]
+    good = [
+        server.add(f"/good-{i}", paragraphs_page(f"Budget story {i}", LONG_PARAGRAPHS))
+        for i in range(2)
+    ]
     bad = server.add("/bad", paragraphs_page("Poisoned story", LONG_PARAGRAPHS[:2]))
     add_entries(con, [good[0], bad, good[1]])
     real_execute = db.execute
 
     def fail_on_the_bad_page(connection: Any, name: str, params: Any = None) -> None:
-        if name == "articles_insert_version_batch" and any("Poisoned" in (t or "") for t in params["titles"]):
+        if name == "articles_insert_version_batch" and any(
+            "Poisoned" in (t or "") for t in params["titles"]
+        ):
             raise StoreError("simulated write failure for one row")
         real_execute(connection, name, params)
 
@@ -544,7 +579,10 @@ def test_a_batch_that_cannot_be_written_is_saved_page_by_page(
     assert (report.stored_new_articles, report.failed) == (2, 1)
     states = {row["id"]: row for row in entries(con)}
     bad_entry = sorted(states)[1]
-    assert states[bad_entry]["state"] == "failed" and "simulated write failure" in states[bad_entry]["last_error"]
+    assert (
+        states[bad_entry]["state"] == "failed"
+        and "simulated write failure" in states[bad_entry]["last_error"]
+    )
     assert states[bad_entry]["next_attempt_at"] is not None  # retried later
     assert [row["state"] for i, row in states.items() if i != bad_entry] == ["stored", "stored"]
     assert len(versions(con)) == 2
@@ -562,9 +600,9 @@ def test_extraction_workers_exit_when_the_cycle_process_is_killed(tmp_path: Path
     script = tmp_path / "pool_owner.py"
     script.write_text(
         "import os, sys, time\n"
-        "from monitor.articles import extraction_pool\n"
+        "from monitor.articles import ExtractionPool\n"
         "if __name__ == '__main__':\n"
-        "    pool = extraction_pool(2)\n"
+        "    pool = ExtractionPool().executor(2)\n"
         "    pids = [pool.submit(os.getpid).result(timeout=60) for _ in range(8)]\n"
         "    print(' '.join(str(p) for p in sorted(set(pids))), flush=True)\n"
         "    time.sleep(600)\n"
@@ -588,7 +626,9 @@ def test_extraction_workers_exit_when_the_cycle_process_is_killed(tmp_path: Path
         deadline = time.monotonic() + 30
         while any(alive(pid) for pid in worker_pids) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not any(alive(pid) for pid in worker_pids), "orphaned extraction workers kept running"
+        assert not any(alive(pid) for pid in worker_pids), (
+            "orphaned extraction workers kept running"
+        )
     finally:
         if owner.poll() is None:
             owner.kill()

@@ -16,11 +16,34 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 def test_bench_writes_complete_json(tmp_path: Path) -> None:
     output = tmp_path / "latest.json"
     completed = subprocess.run(
-        [sys.executable, "-m", "bench", "--n", "20", "--feeds", "5", "--hosts", "2",
-         "--growth-sizes", "100,300", "--growth-n", "10", "--steady-runs", "1",
-         "--cache-dir", str(tmp_path / "cache"), "--workdir", str(tmp_path / "work"),
-         "--output", str(output)],
-        cwd=REPO_DIR, capture_output=True, text=True, timeout=280, check=False,
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--n",
+            "20",
+            "--feeds",
+            "5",
+            "--hosts",
+            "2",
+            "--growth-sizes",
+            "100,300",
+            "--growth-n",
+            "10",
+            "--steady-runs",
+            "1",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--workdir",
+            str(tmp_path / "work"),
+            "--output",
+            str(output),
+        ],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=280,
+        check=False,
         env={**__import__("os").environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"},
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
@@ -38,11 +61,24 @@ def test_bench_writes_complete_json(tmp_path: Path) -> None:
     assert [g["size"] for g in results["growth"]] == [100, 300]
     assert all(g["new_articles"] == 10 for g in results["growth"])
     headline = results["headline"]
-    for key in ("floor_s", "cycle_s", "cycle_floor_ratio", "prefect_share", "steady_state_s",
-                "growth_ratio", "peak_rss_mb", "peak_pss_mb"):
+    for key in (
+        "floor_s",
+        "cycle_s",
+        "cycle_floor_ratio",
+        "prefect_share",
+        "steady_state_s",
+        "growth_ratio",
+        "peak_rss_mb",
+        "peak_pss_mb",
+    ):
         assert headline[key] is not None, key
-    assert set(headline["met"]) == {"cycle_floor_ratio", "prefect_share", "steady_state_s",
-                                    "growth_ratio", "peak_memory_mb"}
+    assert set(headline["met"]) == {
+        "cycle_floor_ratio",
+        "prefect_share",
+        "steady_state_s",
+        "growth_ratio",
+        "peak_memory_mb",
+    }
     assert 0 < headline["peak_pss_mb"] <= headline["peak_rss_mb"]
     assert 0 < cold["inside_stage_code_s"] <= min(cold["seconds"], cold["task_seconds_sum"])
     assert "floor: fetch + trafilatura" in results["report"]

@@ -689,12 +689,12 @@ def test_ledger_of_stored_claims_judges_like_one_prepared_in_full() -> None:
 
 def test_versions_prepared_by_the_workers_are_judged_as_prepared_only_with_the_same_settings() -> None:
     from monitor.claims import prepare_version
-    from monitor.claims.cache import _PreparedVersions
+    from monitor.claims.cache import PreparedVersions
 
     text = "Rescue teams reached the villages by boat. Power was cut to 12,000 homes."
     settings = ClaimSettings()
     ahead = prepare_version(text, "Floods", settings)
-    cache = _PreparedVersions(max_items=2)
+    cache = PreparedVersions(max_items=2)
     cache.remember([ahead], settings)
 
     assert cache.take(text, "Floods", settings) == (ahead, True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,12 +25,6 @@ def no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MONITOR_CONFIG", raising=False)
     return tmp_path
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as running:
-        yield running
 
 
 def _json_out(capsys: pytest.CaptureFixture[str], argv: list[str]) -> list[dict[str, object]]:
@@ -180,4 +173,6 @@ def test_ledger_command_lists_claims_with_corroboration(
         (claim, 2, "A")
     ]
     assert main(["claims", "ledger", str(story), "--config", str(config)]) == 0
-    assert "x2" in capsys.readouterr().out
+    header, row = capsys.readouterr().out.splitlines()[1:3]
+    assert header.split()[:3] == ["claim", "kind", "outlets"]
+    assert row.split()[:3] == ["#1", "new", "2"] and row.endswith(claim)

@@ -13,6 +13,7 @@ import pytest
 
 from monitor import alerts, db
 from monitor.claims import Ledger, detect_claims, diff_claims, prepare, segment
+from monitor.claims.cache import ClaimCaches
 from monitor.claims.corrections import LabelledPair, correct, correction_pairs, retrain
 from monitor.claims.judge_model import load_model, model_file
 from monitor.claims.restate import strip_reporting_frame
@@ -47,10 +48,16 @@ def test_seed_restatement_in_a_reporting_frame_is_seen_and_the_pause_stays_new()
 @pytest.mark.parametrize(
     ("framed", "bare"),
     [
-        ("The Wall Street Journal reports that the US reviews Israeli raids.", "The US reviews Israeli raids."),
+        (
+            "The Wall Street Journal reports that the US reviews Israeli raids.",
+            "The US reviews Israeli raids.",
+        ),
         ("According to the WSJ, the US reviews Israeli raids.", "The US reviews Israeli raids."),
         ("The US reviews Israeli raids, officials said.", "The US reviews Israeli raids."),
-        ("The US reviews Israeli raids, according to current and former officials.", "The US reviews Israeli raids."),
+        (
+            "The US reviews Israeli raids, according to current and former officials.",
+            "The US reviews Israeli raids.",
+        ),
     ],
 )
 def test_reporting_frames_are_stripped(framed: str, bare: str) -> None:
@@ -71,14 +78,20 @@ def test_a_restatement_split_across_two_earlier_sentences_is_seen() -> None:
 
 
 def test_a_restatement_adding_an_unseen_detail_stays_new() -> None:
-    earlier = "Many Israeli missions were reviewed in advance by senior officials at Central Command."
-    verdict = _verdict(earlier, "Central Command urged Israel to pause the missions twice last year.")
+    earlier = (
+        "Many Israeli missions were reviewed in advance by senior officials at Central Command."
+    )
+    verdict = _verdict(
+        earlier, "Central Command urged Israel to pause the missions twice last year."
+    )
     assert verdict["status"] == "new"
     assert verdict["match"]["sentence"] == earlier  # the nearest claim is kept for `new`
 
 
 def test_a_negated_restatement_is_not_covered() -> None:
-    earlier = "Many Israeli missions were reviewed in advance by senior officials at Central Command."
+    earlier = (
+        "Many Israeli missions were reviewed in advance by senior officials at Central Command."
+    )
     verdict = _verdict(earlier, "Central Command did not review the Israeli raids in advance.")
     assert verdict["status"] != "seen"
 
@@ -94,10 +107,16 @@ def test_a_negated_restatement_is_not_covered() -> None:
             "Only a small minority of those Israeli airstrikes were authorized by the United States.",
             "quantifier",
         ),
-        ("Most of the striking dockworkers accepted the new contract on Friday.",
-         "Few of the striking dockworkers accepted the new contract on Friday.", "quantifier"),
-        ("All of the regional hospitals reported shortages of oxygen this week.",
-         "Some of the regional hospitals reported shortages of oxygen this week.", "quantifier"),
+        (
+            "Most of the striking dockworkers accepted the new contract on Friday.",
+            "Few of the striking dockworkers accepted the new contract on Friday.",
+            "quantifier",
+        ),
+        (
+            "All of the regional hospitals reported shortages of oxygen this week.",
+            "Some of the regional hospitals reported shortages of oxygen this week.",
+            "quantifier",
+        ),
         (
             (
                 "Iran directed a drone attack on the al-Tanf barracks, and officials concluded that "
@@ -106,16 +125,31 @@ def test_a_negated_restatement_is_not_covered() -> None:
             "Three Americans were injured in that raid.",
             "negation",
         ),
-        ("The council approved the new housing plan on Tuesday.",
-         "The council rejected the new housing plan on Tuesday.", "antonym"),
-        ("Shares of the carmaker rose sharply in early trading on Monday.",
-         "Shares of the carmaker fell sharply in early trading on Monday.", "antonym"),
-        ("The home side won the cup final in extra time.",
-         "The home side lost the cup final in extra time.", "antonym"),
-        ("The finance minister will resign at the end of the month.",
-         "The finance minister won't resign at the end of the month.", "modality"),
-        ("The company can pay its creditors before the deadline.",
-         "The company cannot pay its creditors before the deadline.", "modality"),
+        (
+            "The council approved the new housing plan on Tuesday.",
+            "The council rejected the new housing plan on Tuesday.",
+            "antonym",
+        ),
+        (
+            "Shares of the carmaker rose sharply in early trading on Monday.",
+            "Shares of the carmaker fell sharply in early trading on Monday.",
+            "antonym",
+        ),
+        (
+            "The home side won the cup final in extra time.",
+            "The home side lost the cup final in extra time.",
+            "antonym",
+        ),
+        (
+            "The finance minister will resign at the end of the month.",
+            "The finance minister won't resign at the end of the month.",
+            "modality",
+        ),
+        (
+            "The company can pay its creditors before the deadline.",
+            "The company cannot pay its creditors before the deadline.",
+            "modality",
+        ),
     ],
 )
 def test_reversals_are_changed_with_their_kind(earlier: str, later: str, kind: str) -> None:
@@ -146,7 +180,9 @@ def test_every_verdict_has_a_confidence_on_its_side() -> None:
 
 
 def test_uncertain_band_marks_new_verdicts_possibly_restated() -> None:
-    earlier = "Many Israeli missions were reviewed in advance by senior officials at Central Command."
+    earlier = (
+        "Many Israeli missions were reviewed in advance by senior officials at Central Command."
+    )
     later = "Central Command urged Israel to pause the missions twice last year."
     score = _verdict(earlier, later)["match"]["score"]
     wide = ClaimSettings(uncertain_low_pct=max(0.0, score * 100 - 1), uncertain_high_pct=99.0)
@@ -169,7 +205,9 @@ def test_short_sentences_with_a_plain_verb_are_claims_not_captions(sentence: str
 
 
 def test_a_verbless_line_is_still_a_caption() -> None:
-    assert [s.skip_reason for s in segment("Smoke over the Damascus skyline on Friday.")] == ["caption"]
+    assert [s.skip_reason for s in segment("Smoke over the Damascus skyline on Friday.")] == [
+        "caption"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -198,26 +236,45 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield connection
 
 
-def _judged_story(con: duckdb.DuckDBPyConnection) -> int:
-    story = db.insert_with_id(con, "claims_test_add_story", "story_ids", {"name": "Strikes", "now": T0})
+def _judged_story(con: duckdb.DuckDBPyConnection, caches: ClaimCaches | None = None) -> int:
+    story = db.insert_with_id(
+        con, "claims_test_add_story", "story_ids", {"name": "Strikes", "now": T0}
+    )
     for outlet, text, hours in (("Levant Wire", EARLIER, 1), ("Al Mayadeen English", LATER, 2)):
         article = db.insert_with_id(
-            con, "claims_test_add_article", "article_ids",
+            con,
+            "claims_test_add_article",
+            "article_ids",
             {"url": f"https://{hours}.example/a", "outlet": outlet, "now": T0, "story_id": story},
         )
         params = {
-            "article_id": article, "version": 1, "title": None, "text": text,
-            "published_at": T0 + dt.timedelta(hours=hours), "now": T0 + dt.timedelta(hours=hours),
+            "article_id": article,
+            "version": 1,
+            "title": None,
+            "text": text,
+            "published_at": T0 + dt.timedelta(hours=hours),
+            "now": T0 + dt.timedelta(hours=hours),
         }
         db.insert_with_id(con, "claims_test_add_version", "version_ids", params)
-    detect_claims(con, ClaimSettings(), T0 + dt.timedelta(hours=3))
+    detect_claims(con, ClaimSettings(), T0 + dt.timedelta(hours=3), caches)
     return story
 
 
 def _claims(con: duckdb.DuckDBPyConnection, story: int) -> list[dict[str, Any]]:
-    keys = ("id", "kind", "text", "confidence", "nearest_claim_id", "nearest_score", "uncertain",
-            "change_kind", "seen_as")
-    return [dict(zip(keys, row)) for row in db.query(con, "claims_test_judgement", {"story_id": story})]
+    keys = (
+        "id",
+        "kind",
+        "text",
+        "confidence",
+        "nearest_claim_id",
+        "nearest_score",
+        "uncertain",
+        "change_kind",
+        "seen_as",
+    )
+    return [
+        dict(zip(keys, row)) for row in db.query(con, "claims_test_judgement", {"story_id": story})
+    ]
 
 
 def test_stage_stores_confidence_nearest_and_uncertain(con: duckdb.DuckDBPyConnection) -> None:
@@ -244,14 +301,20 @@ def _channel() -> alerts.Channel:
 def test_correct_seen_as_drops_the_alert_and_teaches_the_ledger(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    story = _judged_story(con)
+    caches = ClaimCaches()  # the cycle's caches: the cached ledger must follow the correction
+    story = _judged_story(con, caches)
     now = T0 + dt.timedelta(hours=4)
     alerts.queue_alerts(con, [_channel()], now)
     rows = _claims(con, story)
     pause = next(r for r in rows if r["text"].startswith(PAUSE))
     target = next(r for r in rows if r["text"].startswith("The vast majority"))
     done = correct(con, pause["id"], seen_as=target["id"], by="editor", now=now)
-    assert (done.verdict, done.seen_as, done.previous_kind, done.by) == ("seen", target["id"], "new", "editor")
+    assert (done.verdict, done.seen_as, done.previous_kind, done.by) == (
+        "seen",
+        target["id"],
+        "new",
+        "editor",
+    )
     after = {r["id"]: r for r in _claims(con, story)}
     assert after[pause["id"]]["kind"] == "seen" and after[pause["id"]]["seen_as"] == target["id"]
     statuses = db.query(con, "alerts_test_rows")
@@ -261,22 +324,36 @@ def test_correct_seen_as_drops_the_alert_and_teaches_the_ledger(
     assert pause["id"] not in new_ids
     # The ledger now counts a repeat of the corrected sentence as a mention of the target claim.
     article = db.insert_with_id(
-        con, "claims_test_add_article", "article_ids",
+        con,
+        "claims_test_add_article",
+        "article_ids",
         {"url": "https://5.example/a", "outlet": "Third", "now": now, "story_id": story},
     )
-    db.insert_with_id(con, "claims_test_add_version", "version_ids", {
-        "article_id": article, "version": 1, "title": None,
-        "text": LATER.split("\n")[0] + "\n\n" + next(line for line in LATER.splitlines() if PAUSE in line),
-        "published_at": now, "now": now,
-    })
-    detect_claims(con, ClaimSettings(), now)
+    db.insert_with_id(
+        con,
+        "claims_test_add_version",
+        "version_ids",
+        {
+            "article_id": article,
+            "version": 1,
+            "title": None,
+            "text": LATER.split("\n")[0]
+            + "\n\n"
+            + next(line for line in LATER.splitlines() if PAUSE in line),
+            "published_at": now,
+            "now": now,
+        },
+    )
+    detect_claims(con, ClaimSettings(), now, caches)
     repeat = con.execute(
         "SELECT claim_id, status FROM claim_mentions WHERE outlet = 'Third' AND sentence LIKE ?",
         [PAUSE[:20] + "%"],
     ).fetchall()
     assert repeat == [(target["id"], "seen")]
     stored = db.query(con, "claims_test_corrections")
-    assert [(r[0], r[1], r[2], r[5]) for r in stored] == [(pause["id"], "seen", target["id"], "editor")]
+    assert [(r[0], r[1], r[2], r[5]) for r in stored] == [
+        (pause["id"], "seen", target["id"], "editor")
+    ]
 
 
 def test_correct_new_queues_an_alert(con: duckdb.DuckDBPyConnection) -> None:
@@ -326,10 +403,9 @@ def test_retrain_writes_a_model_file_the_stage_uses(
     model = load_model(path)
     assert json.loads(path.read_text())["corrections"] == len(pairs)
     assert model.coefficients != Ledger().model.coefficients
-    from monitor.claims.cache import _LEDGERS
-
-    _LEDGERS.for_run(con, ClaimSettings())
-    assert _LEDGERS.model == model
+    caches = ClaimCaches()
+    caches.ledgers.for_run(con, ClaimSettings())
+    assert caches.ledgers.model == model
 
 
 def test_cli_correct_and_retrain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import duckdb
 import pytest
 
 from monitor import claims, db
-from monitor.claims import ClaimReport, cache, detect_claims, stage
+from monitor.claims import ClaimCaches, ClaimReport, detect_claims, stage
 from monitor.errors import StoreError
 from monitor.settings import ClaimSettings
 
@@ -21,12 +20,6 @@ LATER = (SEEDS / "003_430f1404d43e94c3.txt").read_text(encoding="utf-8")
 T0 = dt.datetime(2022, 6, 16, 8, 0)
 PAUSE = "The US urged “Israel” to pause its strikes at least twice"
 MAJORITY = "The vast majority of those Israeli airstrikes were authorized by the United States"
-
-
-@pytest.fixture
-def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with db.open_db(tmp_path / "claims.duckdb") as connection:
-        yield connection
 
 
 def _story(con: duckdb.DuckDBPyConnection, name: str = "US review of Israeli strikes") -> int:
@@ -245,13 +238,14 @@ def test_failed_version_rolls_back_and_is_retried(
         real_execute(connection, name, params)
 
     monkeypatch.setattr(db, "execute", failing_second_mark)
-    first = detect_claims(con, ClaimSettings(), T0)
+    kept = ClaimCaches()  # the retry runs with the ledgers the failed run left behind
+    first = detect_claims(con, ClaimSettings(), T0, kept)
     assert (first.versions, first.failed) == (1, 1)
     after_failure = _counts(con)
     assert after_failure[2] == 1  # the failed version is still pending
     monkeypatch.setattr(db, "execute", real_execute)
 
-    second = detect_claims(con, ClaimSettings(), T0)
+    second = detect_claims(con, ClaimSettings(), T0, kept)
 
     assert (second.versions, second.failed) == (1, 0)
     claims_n, mentions_n, pending = _counts(con)
@@ -296,21 +290,22 @@ def test_ledgers_are_kept_between_runs_and_reloaded_when_a_merge_moves_claims(
     kept, merged = _story(con, "kept"), _story(con, "merged")
     _version(con, _article(con, kept, "https://a.example/1", "A"), EARLIER, hours=1)
     _version(con, _article(con, merged, "https://b.example/1", "B"), LATER, hours=2)
-    detect_claims(con, ClaimSettings(), T0)
-    first_ledger = cache._LEDGERS.ledgers[kept]
+    caches = ClaimCaches()
+    detect_claims(con, ClaimSettings(), T0, caches)
+    first_ledger = caches.ledgers.ledgers[kept]
 
     # A new version of the kept story: its cached ledger is still current, so it is reused.
     _version(con, _article(con, kept, "https://a.example/2", "A2"), "An unrelated sentence about the harbour wall of Puerto Lindo.", hours=3)
-    detect_claims(con, ClaimSettings(), T0)
-    assert cache._LEDGERS.ledgers[kept] is first_ledger
+    detect_claims(con, ClaimSettings(), T0, caches)
+    assert caches.ledgers.ledgers[kept] is first_ledger
 
     # The merge moves the later article's claims into the kept story behind the cache's back.
     merge_stories(con, kept, merged, T0)
     pause_sentence = next(line for line in LATER.splitlines() if line.startswith(PAUSE))
     _version(con, _article(con, kept, "https://c.example/1", "C"), pause_sentence, hours=4)
-    report = detect_claims(con, ClaimSettings(), T0)
+    report = detect_claims(con, ClaimSettings(), T0, caches)
 
-    assert cache._LEDGERS.ledgers[kept] is not first_ledger
+    assert caches.ledgers.ledgers[kept] is not first_ledger
     assert report.new == 0, "the pause claim came with the merge, so repeating it is not new"
 
 
@@ -327,7 +322,9 @@ def test_claim_stored_meanwhile_keeps_its_stored_id(con: duckdb.DuckDBPyConnecti
     # Judged against an empty ledger, as if the held claim was written after the ledger was read:
     # the insert skips it, so its drawn id must give way to the stored one.
     empty = claims.Ledger(ClaimSettings())
-    judged = stage._judge_version(pending[0], empty, ClaimSettings(), T0, stage._ClaimIds(con))
+    judged = stage._judge_version(
+        pending[0], empty, ClaimCaches().prepared, ClaimSettings(), T0, stage._ClaimIds(con)
+    )
     (held_drawn, *_), (fresh_drawn, *_) = judged.new_claims
 
     with db.transaction(con):

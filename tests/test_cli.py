@@ -12,7 +12,9 @@ from monitor import db
 from monitor.cli import build_parser, main
 
 
-def _all_command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def _all_command_paths(
+    parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
     paths = []
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -46,7 +48,9 @@ def test_init_writes_config_creates_database_and_registers_tracked_story(
     assert "keeping it" in capsys.readouterr().out
 
 
-def test_bad_config_names_file_key_and_expectation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_config_names_file_key_and_expectation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "bad.toml"
     config.write_text('[fetch]\nread_timeout_s = "soon"\n[[feeds]]\nurl = "ftp://example.org/x"\n')
     assert main(["feeds", "--config", str(config)]) == 2
@@ -55,7 +59,9 @@ def test_bad_config_names_file_key_and_expectation(tmp_path: Path, capsys: pytes
     assert f"{config}: [feeds[0]] url: expected an http:// or https:// URL" in error
 
 
-def test_missing_config_says_how_to_make_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_config_says_how_to_make_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["feeds", "--config", str(tmp_path / "absent.toml")]) == 2
     assert "run `monitor init`" in capsys.readouterr().err
 
@@ -73,9 +79,13 @@ def test_maintenance_and_articles_retry_on_a_fresh_database(
     assert "requeued 0 entries" in capsys.readouterr().out
 
 
-def test_removed_seed_urls_key_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_removed_seed_urls_key_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "old.toml"
-    config.write_text('[[stories]]\nname = "Syria strikes"\nseed_urls = ["https://example.org/a"]\n')
+    config.write_text(
+        '[[stories]]\nname = "Syria strikes"\nseed_urls = ["https://example.org/a"]\n'
+    )
     assert main(["feeds", "--config", str(config)]) == 2
     error = capsys.readouterr().err
     assert f"{config}: stories[0]" in error

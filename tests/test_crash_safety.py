@@ -24,17 +24,42 @@ ARTICLE_COUNT = 16
 KILL_ATTEMPTS = 4
 
 
-SPEAKERS = ["Amira Haddad", "Boris Kell", "Chen Wei", "Dana Osei", "Elif Kaya", "Farid Nasser",
-            "Greta Lund", "Hugo Marchetti", "Ines Duarte", "Jonas Berg", "Kofi Mensah",
-            "Lena Sokolova", "Marco Ruiz", "Nadia Karim", "Omar Tahir", "Petra Novak"]
-EVENTS = ["a grain silo near Homs burned overnight", "the Latakia ferry service was suspended",
-          "two bridges over the Orontes were closed", "a hospital generator in Aleppo failed",
-          "the Daraa crossing reopened for trucks", "a fuel depot outside Hama was evacuated",
-          "schools in Tartus shut for a week", "a drone fell into a field near Idlib",
-          "the Palmyra road was mined again", "water pumping in Deir ez-Zor stopped",
-          "a radar site on Mount Qasioun went dark", "the Qamishli airport cancelled flights",
-          "power lines near Raqqa were cut", "a bakery cooperative in Douma ran out of flour",
-          "three ambulances were hit in Maarat", "the Jableh port banned night shipping"]
+SPEAKERS = [
+    "Amira Haddad",
+    "Boris Kell",
+    "Chen Wei",
+    "Dana Osei",
+    "Elif Kaya",
+    "Farid Nasser",
+    "Greta Lund",
+    "Hugo Marchetti",
+    "Ines Duarte",
+    "Jonas Berg",
+    "Kofi Mensah",
+    "Lena Sokolova",
+    "Marco Ruiz",
+    "Nadia Karim",
+    "Omar Tahir",
+    "Petra Novak",
+]
+EVENTS = [
+    "a grain silo near Homs burned overnight",
+    "the Latakia ferry service was suspended",
+    "two bridges over the Orontes were closed",
+    "a hospital generator in Aleppo failed",
+    "the Daraa crossing reopened for trucks",
+    "a fuel depot outside Hama was evacuated",
+    "schools in Tartus shut for a week",
+    "a drone fell into a field near Idlib",
+    "the Palmyra road was mined again",
+    "water pumping in Deir ez-Zor stopped",
+    "a radar site on Mount Qasioun went dark",
+    "the Qamishli airport cancelled flights",
+    "power lines near Raqqa were cut",
+    "a bakery cooperative in Douma ran out of flour",
+    "three ambulances were hit in Maarat",
+    "the Jableh port banned night shipping",
+]
 
 
 def unique_claim(index: int) -> str:
@@ -64,8 +89,20 @@ def _feed(base: str) -> str:
 
 def _run_cycle_process(config: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", "run", "--now", "--wait", "30", "--config", str(config)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "monitor.cli",
+            "run",
+            "--now",
+            "--wait",
+            "30",
+            "--config",
+            str(config),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -73,17 +110,25 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
     from prefect.settings import PREFECT_API_URL
 
     paragraphs = [
-        p.strip() for seed in sorted(SEED_DIR.glob("*.txt"))
-        for p in seed.read_text(encoding="utf-8").split("\n\n") if len(p.split()) > 12
+        p.strip()
+        for seed in sorted(SEED_DIR.glob("*.txt"))
+        for p in seed.read_text(encoding="utf-8").split("\n\n")
+        if len(p.split()) > 12
     ]
-    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
     rng = random.Random(20221616)
     with FixtureServer() as site, WebhookReceiver() as receiver:
+
         def slow_page(request: Request) -> Response:
             index = int(request.path.rsplit("/", 1)[1].split(".")[0])
             time.sleep(0.4)  # slow pages stretch the article stage so kills land inside it
-            return Response(200, _article_page(index, paragraphs).encode(), {"Content-Type": "text/html"})
+            return Response(
+                200, _article_page(index, paragraphs).encode(), {"Content-Type": "text/html"}
+            )
 
         for i in range(ARTICLE_COUNT):
             site.route(f"/a/{i}.html", slow_page)
@@ -104,8 +149,11 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
                 # A cycle is quick now; the first kill waits for the first page request, so at
                 # least one run dies inside the pipeline rather than after it.
                 deadline = time.monotonic() + 60
-                while (process.poll() is None and time.monotonic() < deadline
-                       and not any(site.hits(f"/a/{i}.html") for i in range(ARTICLE_COUNT))):
+                while (
+                    process.poll() is None
+                    and time.monotonic() < deadline
+                    and not any(site.hits(f"/a/{i}.html") for i in range(ARTICLE_COUNT))
+                ):
                     time.sleep(0.05)
                 time.sleep(rng.uniform(0.0, 1.5))
             else:
@@ -122,9 +170,14 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
     assert kills >= 1, "no run was killed; the test did not test anything"
     with db.open_db(database) as con:  # opens cleanly, read-write, and migrates
         urls = [row[0] for row in db.query(con, "test_article_urls")]
-        counts = {name: int(db.query(con, f"count_{name}")[0][0]) for name in ("entries", "article_versions")}
+        counts = {
+            name: int(db.query(con, f"count_{name}")[0][0])
+            for name in ("entries", "article_versions")
+        }
         entry_states = Counter(row[0] for row in db.query(con, "test_entry_states"))
-    assert sorted(urls) == sorted(f"{feed_url.rsplit('/', 1)[0]}/a/{i}.html" for i in range(ARTICLE_COUNT))
+    assert sorted(urls) == sorted(
+        f"{feed_url.rsplit('/', 1)[0]}/a/{i}.html" for i in range(ARTICLE_COUNT)
+    )
     assert counts == {"entries": ARTICLE_COUNT, "article_versions": ARTICLE_COUNT}
     assert entry_states == {"stored": ARTICLE_COUNT}
     bodies = "\n".join(m.get("message", "") for m in messages)
@@ -144,27 +197,40 @@ def test_a_killed_run_is_marked_crashed_by_the_next_cycle_and_not_while_alive(
     from flows.cycle import run_cycle
     from monitor import query
 
-    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    paragraphs = [f"Paragraph {i} of the report on the harbour wall and the cargo ships held."
-                  for i in range(8)]
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    paragraphs = [
+        f"Paragraph {i} of the report on the harbour wall and the cargo ships held."
+        for i in range(8)
+    ]
     with FixtureServer() as site:
+
         def slow_page(request: Request) -> Response:
             index = int(request.path.rsplit("/", 1)[1].split(".")[0])
             time.sleep(1.0)  # keeps the cycle inside its article stage while the test looks
-            return Response(200, _article_page(index, paragraphs).encode(), {"Content-Type": "text/html"})
+            return Response(
+                200, _article_page(index, paragraphs).encode(), {"Content-Type": "text/html"}
+            )
 
         for i in range(ARTICLE_COUNT):
             site.route(f"/a/{i}.html", slow_page)
         feed_url = site.add("/feed.xml", _feed(site.base_url), "application/rss+xml")
         database = tmp_path / "crash.duckdb"
         config = tmp_path / "monitor.toml"
-        config.write_text(f'[database]\npath = "{database}"\n[fetch]\nallow_private_networks = true\n'
-                          f'[[feeds]]\nurl = "{feed_url}"\n')
+        config.write_text(
+            f'[database]\npath = "{database}"\n[fetch]\nallow_private_networks = true\n'
+            f'[[feeds]]\nurl = "{feed_url}"\n'
+        )
         process = _run_cycle_process(config, env)
         deadline = time.monotonic() + 120
-        while (process.poll() is None and time.monotonic() < deadline
-               and not any(site.hits(f"/a/{i}.html") for i in range(ARTICLE_COUNT))):
+        while (
+            process.poll() is None
+            and time.monotonic() < deadline
+            and not any(site.hits(f"/a/{i}.html") for i in range(ARTICLE_COUNT))
+        ):
             time.sleep(0.05)
         assert process.poll() is None, "the cycle ended before it could be killed"
         # While it lives: a second cycle is skipped by the cycle lock and marks nothing.
@@ -181,7 +247,14 @@ def test_a_killed_run_is_marked_crashed_by_the_next_cycle_and_not_while_alive(
     with db.open_db(database, read_only=True) as con:
         after = db.query(con, "test_runs")
         history = [row[:2] for row in db.query(con, "runs_history", {"limit": 10})]
-    (first_id, first_status, first_pid, found_at), (second_id, second_status, _, second_found) = after
-    assert (first_status, first_pid, second_status, second_found) == ("crashed", process.pid, "completed", None)
+    (first_id, first_status, first_pid, found_at), (second_id, second_status, _, second_found) = (
+        after
+    )
+    assert (first_status, first_pid, second_status, second_found) == (
+        "crashed",
+        process.pid,
+        "completed",
+        None,
+    )
     assert found_at is not None and found_at >= killed_at - dt.timedelta(seconds=1)
     assert history == [(second_id, "completed"), (first_id, "crashed")]

@@ -33,9 +33,12 @@ def dense_feed(items: int) -> str:
     """About 150 bytes per item of small elements: the costliest kind of feed to parse."""
     body = "".join(
         f"<item><title>t{i}</title><link>http://dense.example/{i}</link><guid>dense-{i}</guid>"
-        f"<description>&lt;b&gt;{i}&lt;/b&gt;</description></item>" for i in range(items)
+        f"<description>&lt;b&gt;{i}&lt;/b&gt;</description></item>"
+        for i in range(items)
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>d</title>{body}</channel></rss>'
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>d</title>{body}</channel></rss>'
+    )
 
 
 def test_hostile_feeds_and_pages_fail_alone_at_their_deadline(
@@ -60,13 +63,23 @@ def test_hostile_feeds_and_pages_fail_alone_at_their_deadline(
         with FixtureServer() as site:
             base = site.base_url
             links = [(f"{base}/harbour/{i}.html", f"harbour-{i}") for i in range(GOOD_ARTICLES)]
-            links += [(hostile[name].url(f"/{name}.html"), name) for name in hostile if name.startswith("page-")]
+            links += [
+                (hostile[name].url(f"/{name}.html"), name)
+                for name in hostile
+                if name.startswith("page-")
+            ]
             for i in range(GOOD_ARTICLES):
                 site.add(f"/harbour/{i}.html", GOOD_PAGE.format(i=i))
-            items = "".join(GOOD_ITEM.format(i=i, link=link, guid=guid) for i, (link, guid) in enumerate(links))
-            good = site.add("/good.xml", GOOD_FEED.format(base=base, items=items), "application/rss+xml")
+            items = "".join(
+                GOOD_ITEM.format(i=i, link=link, guid=guid) for i, (link, guid) in enumerate(links)
+            )
+            good = site.add(
+                "/good.xml", GOOD_FEED.format(base=base, items=items), "application/rss+xml"
+            )
             dense = site.add("/dense.xml", dense_feed(20_000), "application/rss+xml")  # about 3 MB
-            feed_urls = [good, dense] + [hostile[n].url(f"/{n}.xml") for n in hostile if n.startswith("feed-")]
+            feed_urls = [good, dense] + [
+                hostile[n].url(f"/{n}.xml") for n in hostile if n.startswith("feed-")
+            ]
             database = tmp_path / "m.duckdb"
             config = tmp_path / "monitor.toml"
             config.write_text(
@@ -85,8 +98,10 @@ def test_hostile_feeds_and_pages_fail_alone_at_their_deadline(
 
     # Feeds are fetched together, then pages: two deadlines, one parse timeout, plus the work.
     bound_s = 2 * DEADLINE_S + PARSE_TIMEOUT_S + CYCLE_WORK_MARGIN_S
-    print(f"cycle with hostile servers: {elapsed:.1f}s (bound {bound_s:.0f}s); "
-          f"stages {summary['stage_seconds']}")
+    print(
+        f"cycle with hostile servers: {elapsed:.1f}s (bound {bound_s:.0f}s); "
+        f"stages {summary['stage_seconds']}"
+    )
     assert elapsed < bound_s, (elapsed, summary["stage_seconds"])
     with db.open_db(database, read_only=True) as con:
         feeds = {url: (count, error) for url, count, error in db.query(con, "test_feed_errors")}
@@ -99,7 +114,10 @@ def test_hostile_feeds_and_pages_fail_alone_at_their_deadline(
     for name, server in hostile.items():
         if name.startswith("feed-"):
             count, error = feeds[server.url(f"/{name}.xml")]
-            assert count == 1 and "deadline exceeded" in error and f"{DEADLINE_S:g}s" in error, (name, error)
+            assert count == 1 and "deadline exceeded" in error and f"{DEADLINE_S:g}s" in error, (
+                name,
+                error,
+            )
         else:
             state, attempts, next_attempt_at, error = entries[server.url(f"/{name}.html")]
             # Recorded on the entry, and due again later: retried on a later cycle.

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_articles import LONG_PARAGRAPHS
 
 from monitor.cli.documents import load_document
 from monitor.errors import FetchError, ParseError
@@ -14,20 +15,8 @@ from monitor.settings import FetchSettings, Settings
 
 DATA = Path(__file__).parent / "data"
 HARBOUR_PAGE = DATA / "articles" / "harbour-fire.html"
-PARAGRAPHS = [
-    (
-        "The city council approved the new harbour budget on Monday after a four-hour debate "
-        "that ran late into the evening and drew a large crowd of residents."
-    ),
-    (
-        "Councillors voted 23 to 14 in favour of the plan, which sets aside money for dredging, "
-        "new mooring posts and a repaired sea wall along the eastern promenade."
-    ),
-    (
-        "Opponents said the plan ignored the fishing fleet, whose berths will move further out "
-        "under the proposal, and promised to raise the issue again in the spring."
-    ),
-]
+# The same three paragraphs as the article extraction tests.
+PARAGRAPHS = LONG_PARAGRAPHS
 PAGE = (
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour budget</title>'
     '</head><body><nav><a href="/">Home</a> <a href="/world">World</a></nav><main><article>'

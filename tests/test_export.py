@@ -7,24 +7,25 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from monitor import db, export
+from monitor import export
 from monitor.cli import main
 from monitor.errors import StoreError
 
 ANALYST_DATA = Path(__file__).parent / "data" / "analyst"
-VIEWS = ["claim_ledger", "feed_health", "new_claims", "story_overview", "story_timeline"]
+VIEWS = [
+    "claim_ledger",
+    "feed_health",
+    "new_claims",
+    "run_history",
+    "story_overview",
+    "story_timeline",
+]
 
 
-@pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("export") / "monitor.duckdb"
-    with db.open_db(path) as con:
-        con.execute((ANALYST_DATA / "two_cycle_story.sql").read_text(encoding="utf-8"))
-    return path
-
-
-def test_every_view_becomes_a_parquet_file_with_the_same_rows(fixture_db: Path, tmp_path: Path) -> None:
-    con = duckdb.connect(str(fixture_db), read_only=True)
+def test_every_view_becomes_a_parquet_file_with_the_same_rows(
+    module_fixture_db: Path, tmp_path: Path
+) -> None:
+    con = duckdb.connect(str(module_fixture_db), read_only=True)
     try:
         paths = export.export_parquet(con, tmp_path / "out")
         assert [p.name for p in paths] == [f"{v}.parquet" for v in VIEWS]
@@ -38,8 +39,23 @@ def test_every_view_becomes_a_parquet_file_with_the_same_rows(fixture_db: Path, 
     assert not list((tmp_path / "out").glob("*.tmp"))
 
 
-def test_nested_history_survives_as_parquet_structs(fixture_db: Path, tmp_path: Path) -> None:
-    assert main(["export", "--db", str(fixture_db), "--parquet", str(tmp_path), "--view", "claim_ledger"]) == 0
+def test_nested_history_survives_as_parquet_structs(
+    module_fixture_db: Path, tmp_path: Path
+) -> None:
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(module_fixture_db),
+                "--parquet",
+                str(tmp_path),
+                "--view",
+                "claim_ledger",
+            ]
+        )
+        == 0
+    )
     ledger = duckdb.read_parquet(str(tmp_path / "claim_ledger.parquet"))
     column = ledger.columns.index("status_history")
     assert "STRUCT" in str(ledger.types[column])
@@ -48,8 +64,8 @@ def test_nested_history_survives_as_parquet_structs(fixture_db: Path, tmp_path: 
     assert [p.name for p in tmp_path.iterdir()] == ["claim_ledger.parquet"]
 
 
-def test_unknown_view_is_refused(fixture_db: Path, tmp_path: Path) -> None:
-    con = duckdb.connect(str(fixture_db), read_only=True)
+def test_unknown_view_is_refused(module_fixture_db: Path, tmp_path: Path) -> None:
+    con = duckdb.connect(str(module_fixture_db), read_only=True)
     try:
         with pytest.raises(StoreError, match="no such view"):
             export.export_parquet(con, tmp_path, ["claims_by_mood"])

@@ -20,8 +20,11 @@ _HEADER_LINE = re.compile(r"^Header:\s*([^:\s]+):[ \t]*(.*?)\s*$", re.MULTILINE)
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"feedparser corpus not found at {CORPUS} "
-                       "(it lives in ../shared/data beside the clone)"),
+    pytest.mark.skipif(
+        not CORPUS.is_dir(),
+        reason=f"feedparser corpus not found at {CORPUS} "
+        "(it lives in ../shared/data beside the clone)",
+    ),
 ]
 
 
@@ -31,9 +34,13 @@ def corpus_files() -> list[Path]:
 
 def declared_headers(raw: bytes) -> dict[str, str]:
     """The `Header: Name: value` lines of a corpus file (decoded by BOM, else UTF-8)."""
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if raw.startswith(bom):
             text = raw.decode(codec, "ignore")
             break
@@ -44,11 +51,16 @@ def declared_headers(raw: bytes) -> dict[str, str]:
 
 
 def error_kind(message: str) -> str:
-    for marker, kind in (("refused XML entity", "xml-bomb-refused"),
-                         ("malformed feed with no entries", "malformed-no-entries"),
-                         ("malformed JSON", "malformed-json"), ("not a feed", "not-a-feed"),
-                         ("feedparser failed", "parser-exception"), ("HTTP ", "http-status"),
-                         ("timeout", "timeout"), ("empty", "empty-body")):
+    for marker, kind in (
+        ("refused XML entity", "xml-bomb-refused"),
+        ("malformed feed with no entries", "malformed-no-entries"),
+        ("malformed JSON", "malformed-json"),
+        ("not a feed", "not-a-feed"),
+        ("feedparser failed", "parser-exception"),
+        ("HTTP ", "http-status"),
+        ("timeout", "timeout"),
+        ("empty", "empty-body"),
+    ):
         if marker in message:
             return kind
     return "other"
@@ -57,16 +69,23 @@ def error_kind(message: str) -> str:
 def test_feedparser_corpus_goes_through_ingest(tmp_path: Path) -> None:
     files = corpus_files()
     assert len(files) >= 2100, f"expected the 2,107-file corpus, found {len(files)} files"
-    fetch = FetchSettings(allow_private_networks=True, per_host_limit=16, global_limit=16,
-                          connect_timeout_s=5, read_timeout_s=10)
+    fetch = FetchSettings(
+        allow_private_networks=True,
+        per_host_limit=16,
+        global_limit=16,
+        connect_timeout_s=5,
+        read_timeout_s=10,
+    )
     polling = PollingSettings()
     with FixtureServer() as server, db.open_db(tmp_path / "corpus.duckdb") as con:
         urls: dict[str, Path] = {}
         for path in files:
             raw = path.read_bytes()
             headers = declared_headers(raw)
-            content_type = next((v for k, v in headers.items() if k.lower() == "content-type"),
-                                "application/json" if path.suffix == ".json" else "application/xml")
+            content_type = next(
+                (v for k, v in headers.items() if k.lower() == "content-type"),
+                "application/json" if path.suffix == ".json" else "application/xml",
+            )
             extra = {k: v for k, v in headers.items() if k.lower() != "content-type"}
             url = server.add("/" + path.relative_to(CORPUS).as_posix(), raw, content_type, extra)
             urls[url] = path
@@ -99,7 +118,10 @@ def test_feedparser_corpus_goes_through_ingest(tmp_path: Path) -> None:
         # A second round: validators are sent back, nothing is added twice.
         later = NOW + dt.timedelta(days=2)
         again = feeds.save_feed_results(
-            con, feeds.fetch_feeds(feeds.select_due_feeds(con, polling, later), fetch), polling, later
+            con,
+            feeds.fetch_feeds(feeds.select_due_feeds(con, polling, later), fetch),
+            polling,
+            later,
         )
         assert (again.new_entries, again.updated_entries) == (0, 0)
         assert db.query(con, "count_entries")[0][0] == entries_stored

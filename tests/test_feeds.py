@@ -6,7 +6,6 @@ import datetime as dt
 import itertools
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -20,21 +19,14 @@ from monitor.settings import FeedConfig, FetchSettings, PollingSettings
 DATA = Path(__file__).parent / "data" / "feeds"
 NOW = dt.datetime(2026, 11, 21, 12, 0, 0)
 FETCH = FetchSettings(allow_private_networks=True, connect_timeout_s=2, read_timeout_s=2)
-POLLING = PollingSettings(default_interval_minutes=15, min_interval_minutes=5,
-                          max_interval_minutes=24 * 60, error_limit=3, backoff_base_minutes=5)
+POLLING = PollingSettings(
+    default_interval_minutes=15,
+    min_interval_minutes=5,
+    max_interval_minutes=24 * 60,
+    error_limit=3,
+    backoff_base_minutes=5,
+)
 _paths = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as running:
-        yield running
-
-
-@pytest.fixture()
-def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with db.open_db(tmp_path / "monitor.duckdb") as connection:
-        yield connection
 
 
 def fixture(name: str) -> bytes:
@@ -45,8 +37,13 @@ def unique(name: str) -> str:
     return f"/{next(_paths)}/{name}"
 
 
-def poll(con: duckdb.DuckDBPyConnection, urls: list[str], now: dt.datetime = NOW,
-         fetch: FetchSettings = FETCH, polling: PollingSettings = POLLING) -> feeds.PollReport:
+def poll(
+    con: duckdb.DuckDBPyConnection,
+    urls: list[str],
+    now: dt.datetime = NOW,
+    fetch: FetchSettings = FETCH,
+    polling: PollingSettings = POLLING,
+) -> feeds.PollReport:
     """One polling round as the flow runs it."""
     feeds.sync_feeds(con, [FeedConfig(url=u) for u in urls], polling, now)
     due = feeds.select_due_feeds(con, polling, now)
@@ -67,7 +64,10 @@ def entries(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 def test_parse_feed_resolves_relative_links_and_counts_bad_entries() -> None:
     parsed = feeds.parse_feed(fixture("world.rss"), "https://news.example/feeds/world.rss", {})
     assert (parsed.title, parsed.site_url, parsed.ttl_minutes) == (
-        "Example World News", "https://news.example/world/", 45)
+        "Example World News",
+        "https://news.example/world/",
+        45,
+    )
     assert [(e.guid, e.url) for e in parsed.entries] == [
         ("news-example-1001", "https://news.example/world/talks-resume"),
         ("news-example-1002", "https://news.example/world/relative-story"),
@@ -79,11 +79,16 @@ def test_parse_feed_resolves_relative_links_and_counts_bad_entries() -> None:
 
 
 def test_parse_json_feed() -> None:
-    parsed = feeds.parse_feed(fixture("feed.json"), "https://json.example/feed.json",
-                              {"content-type": "application/feed+json"})
+    parsed = feeds.parse_feed(
+        fixture("feed.json"),
+        "https://json.example/feed.json",
+        {"content-type": "application/feed+json"},
+    )
     assert parsed.title == "Example JSON Feed"
     assert [(e.guid, e.url) for e in parsed.entries] == [
-        ("j1", "https://json.example/a"), ("j2", "https://json.example/b")]
+        ("j1", "https://json.example/a"),
+        ("j2", "https://json.example/b"),
+    ]
     assert parsed.entries[0].published_at == dt.datetime(2026, 11, 21, 6, 0)
     assert (parsed.missing_links, parsed.relative_links) == (1, 1)
 
@@ -98,17 +103,22 @@ def test_malformed_feed_without_entries_is_a_parse_error() -> None:
 
 
 def test_an_html_page_is_not_a_feed_and_its_advertised_feeds_are_named() -> None:
-    page = (b'<!DOCTYPE html><html><head><title>News</title>'
-            b'<link rel="alternate" type="application/rss+xml" href="/world/feed.xml">'
-            b'<link rel="stylesheet" href="/site.css"></head><body><p>Hello</body></html>')
-    with pytest.raises(ParseError, match="HTML page; it links to the feed.s. "
-                                         "https://news.example/world/feed.xml"):
+    page = (
+        b"<!DOCTYPE html><html><head><title>News</title>"
+        b'<link rel="alternate" type="application/rss+xml" href="/world/feed.xml">'
+        b'<link rel="stylesheet" href="/site.css"></head><body><p>Hello</body></html>'
+    )
+    with pytest.raises(
+        ParseError, match="HTML page; it links to the feed.s. https://news.example/world/feed.xml"
+    ):
         feeds.parse_feed(page, "https://news.example/world/", {"content-type": "text/html"})
 
 
 def test_malformed_feed_with_entries_is_kept_and_noted() -> None:
-    body = (b'<rss version="2.0"><channel><title>Sloppy & co</title>'
-            b"<item><title>ok</title><link>https://sloppy.example/1</link></item></channel></rss>")
+    body = (
+        b'<rss version="2.0"><channel><title>Sloppy & co</title>'
+        b"<item><title>ok</title><link>https://sloppy.example/1</link></item></channel></rss>"
+    )
     parsed = feeds.parse_feed(body, "https://sloppy.example/rss", {})
     assert parsed.bozo and parsed.bozo_message
     assert [e.url for e in parsed.entries] == ["https://sloppy.example/1"]
@@ -121,15 +131,20 @@ def _bomb(kind: str) -> bytes:
         return fixture("billion-laughs.xml").replace(b"\n", b"")
     if kind == "quadratic":
         value = b"A" * 50_000
-        return (b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "' + value + b'">\n]>\n'
-                b'<rss version="2.0"><channel><title>' + b"&a;" * 20_000
-                + b"</title></channel></rss>")
+        return (
+            b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "' + value + b'">\n]>\n'
+            b'<rss version="2.0"><channel><title>' + b"&a;" * 20_000 + b"</title></channel></rss>"
+        )
     if kind == "huge-dtd":
-        declarations = b"".join(b'<!ELEMENT e%d (#PCDATA)>\n' % i for i in range(5000))
+        declarations = b"".join(b"<!ELEMENT e%d (#PCDATA)>\n" % i for i in range(5000))
         return b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n' + declarations + b"]>\n<rss/>"
     if kind == "utf-16":
-        return fixture("billion-laughs.xml").decode().replace(
-            'version="1.0"', 'version="1.0" encoding="utf-16"').encode("utf-16")
+        return (
+            fixture("billion-laughs.xml")
+            .decode()
+            .replace('version="1.0"', 'version="1.0" encoding="utf-16"')
+            .encode("utf-16")
+        )
     raise AssertionError(kind)
 
 
@@ -142,9 +157,11 @@ def test_xml_bombs_are_refused_before_parsing(kind: str) -> None:
 
 
 def test_small_declared_entities_still_parse() -> None:
-    body = (b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n  <!ENTITY site "https://ent.example">\n]>\n'
-            b'<rss version="2.0"><channel><title>T</title><item><title>x</title>'
-            b"<link>&site;/story</link></item></channel></rss>")
+    body = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n  <!ENTITY site "https://ent.example">\n]>\n'
+        b'<rss version="2.0"><channel><title>T</title><item><title>x</title>'
+        b"<link>&site;/story</link></item></channel></rss>"
+    )
     parsed = feeds.parse_feed(body, "https://ent.example/rss", {})
     assert [e.url for e in parsed.entries] == ["https://ent.example/story"]
 
@@ -152,19 +169,22 @@ def test_small_declared_entities_still_parse() -> None:
 # --- next_check_at: pure -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kwargs", "minutes"), [
-    ({"interval_minutes": 15}, 15),
-    ({"interval_minutes": 15, "ttl_minutes": 60}, 60),
-    ({"interval_minutes": 15, "ttl_minutes": 60, "max_age_s": 7200}, 120),
-    ({"interval_minutes": 15, "retry_after_s": 3600}, 60),
-    ({"interval_minutes": 1}, 5),  # clamped up to min_interval_minutes
-    ({"interval_minutes": 15, "ttl_minutes": 100_000}, 24 * 60),  # clamped down to max
-    ({"interval_minutes": 15, "max_age_s": 10 ** 9}, 24 * 60),
-    ({"interval_minutes": 1, "error_count": 1}, 5),  # backoff 5, 10, 20, ...
-    ({"interval_minutes": 1, "error_count": 3}, 20),
-    ({"interval_minutes": 1, "error_count": 500}, 24 * 60),
-    ({"interval_minutes": 15, "error_count": 2, "retry_after_s": 30 * 60}, 30),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "minutes"),
+    [
+        ({"interval_minutes": 15}, 15),
+        ({"interval_minutes": 15, "ttl_minutes": 60}, 60),
+        ({"interval_minutes": 15, "ttl_minutes": 60, "max_age_s": 7200}, 120),
+        ({"interval_minutes": 15, "retry_after_s": 3600}, 60),
+        ({"interval_minutes": 1}, 5),  # clamped up to min_interval_minutes
+        ({"interval_minutes": 15, "ttl_minutes": 100_000}, 24 * 60),  # clamped down to max
+        ({"interval_minutes": 15, "max_age_s": 10**9}, 24 * 60),
+        ({"interval_minutes": 1, "error_count": 1}, 5),  # backoff 5, 10, 20, ...
+        ({"interval_minutes": 1, "error_count": 3}, 20),
+        ({"interval_minutes": 1, "error_count": 500}, 24 * 60),
+        ({"interval_minutes": 15, "error_count": 2, "retry_after_s": 30 * 60}, 30),
+    ],
+)
 def test_next_check_at(kwargs: dict, minutes: int) -> None:
     assert feeds.next_check_at(NOW, POLLING, **kwargs) == NOW + dt.timedelta(minutes=minutes)
 
@@ -175,22 +195,37 @@ def test_next_check_at(kwargs: dict, minutes: int) -> None:
 def test_one_round_records_each_feed_and_failures_do_not_stop_others(
     con: duckdb.DuckDBPyConnection, server: FixtureServer
 ) -> None:
-    ok = server.add(unique("world.rss"), fixture("world.rss"), "application/rss+xml",
-                    headers={"Cache-Control": "public, max-age=7200"})
+    ok = server.add(
+        unique("world.rss"),
+        fixture("world.rss"),
+        "application/rss+xml",
+        headers={"Cache-Control": "public, max-age=7200"},
+    )
     broken = server.add(unique("500.xml"), "oops", status=500)
     malformed = server.add(unique("malformed.xml"), fixture("malformed.xml"), "text/xml")
-    slow = server.route(unique("slow.xml"), lambda r: Response(200, fixture("world.rss"), delay_s=8.0))
+    slow = server.route(
+        unique("slow.xml"), lambda r: Response(200, fixture("world.rss"), delay_s=8.0)
+    )
     busy = server.route(unique("busy.xml"), lambda r: Response(429, b"", {"Retry-After": "3600"}))
     bomb = server.add(unique("bomb.xml"), fixture("billion-laughs.xml"), "text/xml")
     fetch = FETCH.model_copy(update={"read_timeout_s": 1.5})  # generous: CI machines are busy
 
     report = poll(con, [ok, broken, malformed, slow, busy, bomb], fetch=fetch)
 
-    assert (report.feeds_polled, report.failed, report.new_entries, report.bad_entries) == (6, 5, 3, 2)
+    assert (report.feeds_polled, report.failed, report.new_entries, report.bad_entries) == (
+        6,
+        5,
+        3,
+        2,
+    )
     assert report.relative_links == 1
     good = row(con, ok)
     assert (good.title, good.error_count, good.last_error, good.last_status) == (
-        "Example World News", 0, None, 200)
+        "Example World News",
+        0,
+        None,
+        200,
+    )
     assert good.last_success_at == NOW and good.ttl_minutes == 45
     assert good.next_check_at == NOW + dt.timedelta(minutes=120)  # max-age beats ttl and interval
     assert (good.entries_total, good.bad_entries) == (3, 2)
@@ -222,8 +257,11 @@ def test_304_with_etag_and_last_modified_adds_nothing(
     def by_date(request: Request) -> Response:
         if request.headers.get("If-Modified-Since") == stamp:
             return Response(304)
-        return Response(200, fixture("feed.json"), {"Last-Modified": stamp,
-                                                      "Content-Type": "application/feed+json"})
+        return Response(
+            200,
+            fixture("feed.json"),
+            {"Last-Modified": stamp, "Content-Type": "application/feed+json"},
+        )
 
     dated = server.route(unique("feed.json"), by_date)
     first = poll(con, [by_etag, dated])
@@ -245,8 +283,9 @@ def test_retry_after_http_date_sets_next_check(
 ) -> None:
     wait_s = 3 * 3600
     retry_at = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + wait_s))
-    busy = server.route(unique("busy.xml"),
-                        lambda r: Response(status, b"", {"Retry-After": retry_at}))
+    busy = server.route(
+        unique("busy.xml"), lambda r: Response(status, b"", {"Retry-After": retry_at})
+    )
     poll(con, [busy])
     delay = row(con, busy).next_check_at - NOW
     assert dt.timedelta(minutes=170) <= delay <= dt.timedelta(minutes=180)
@@ -258,8 +297,9 @@ def test_redirects_oversized_and_guarded_feeds(
 ) -> None:
     target = server.add(unique("world.rss"), fixture("world.rss"), "application/rss+xml")
     moved = server.route(unique("old.rss"), lambda r: Response(301, headers={"Location": target}))
-    huge = server.route(unique("huge.xml"),
-                        lambda r: Response(200, chunks=[b"<rss>" + b" " * 4096] * 100))
+    huge = server.route(
+        unique("huge.xml"), lambda r: Response(200, chunks=[b"<rss>" + b" " * 4096] * 100)
+    )
     report = poll(con, [moved, huge], fetch=FETCH.model_copy(update={"max_feed_bytes": 20_000}))
     assert (report.new_entries, report.failed) == (3, 1)
     assert "exceeds the cap of 20000 bytes" in (row(con, huge).last_error or "")
@@ -273,15 +313,20 @@ def test_updated_entry_is_queued_again_only_when_its_updated_date_changes(
     con: duckdb.DuckDBPyConnection, server: FixtureServer
 ) -> None:
     served = {"updated": "2026-11-21T10:00:00Z"}
-    url = server.route(unique("updates.atom"), lambda r: Response(
-        200, fixture("updates.atom").replace(b"UPDATED_AT", served["updated"].encode()),
-        {"Content-Type": "application/atom+xml"}))
+    url = server.route(
+        unique("updates.atom"),
+        lambda r: Response(
+            200,
+            fixture("updates.atom").replace(b"UPDATED_AT", served["updated"].encode()),
+            {"Content-Type": "application/atom+xml"},
+        ),
+    )
     assert poll(con, [url]).new_entries == 1
     db.execute(con, "entries_test_set_state", ["stored"])
     served["updated"] = "2026-11-21T11:30:00Z"
     report = poll(con, [url], now=NOW + dt.timedelta(hours=1))
     assert (report.new_entries, report.updated_entries) == (0, 1)
-    [(_, guid, _, state, updated_at)] = entries(con)
+    [(_, _guid, _, state, updated_at)] = entries(con)
     assert (state, updated_at) == ("pending", dt.datetime(2026, 11, 21, 11, 30))
     db.execute(con, "entries_test_set_state", ["stored"])
     again = poll(con, [url], now=NOW + dt.timedelta(hours=2))
@@ -290,7 +335,9 @@ def test_updated_entry_is_queued_again_only_when_its_updated_date_changes(
 
 
 def test_error_limit_parks_the_feed_and_reset_unparks_it(
-    con: duckdb.DuckDBPyConnection, server: FixtureServer, tmp_path: Path,
+    con: duckdb.DuckDBPyConnection,
+    server: FixtureServer,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     broken = server.add(unique("500.xml"), "down", status=500)
@@ -360,10 +407,24 @@ def test_feeds_check_reads_a_file_or_url_and_writes_nothing(
     server: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "monitor.toml"
-    config.write_text(f'[database]\npath = "{tmp_path / "db.duckdb"}"\n'
-                      "[fetch]\nallow_private_networks = true\n", encoding="utf-8")
-    assert cli.main(["feeds", "check", str(DATA / "world.rss"), "--format", "json",
-                     "--base", "https://news.example/feeds/world.rss"]) == 0
+    config.write_text(
+        f'[database]\npath = "{tmp_path / "db.duckdb"}"\n[fetch]\nallow_private_networks = true\n',
+        encoding="utf-8",
+    )
+    assert (
+        cli.main(
+            [
+                "feeds",
+                "check",
+                str(DATA / "world.rss"),
+                "--format",
+                "json",
+                "--base",
+                "https://news.example/feeds/world.rss",
+            ]
+        )
+        == 0
+    )
     parsed = json.loads(capsys.readouterr().out)
     assert (len(parsed["entries"]), parsed["bad_entries"], parsed["relative_links"]) == (3, 2, 1)
     url = server.add(unique("world.rss"), fixture("world.rss"), "application/rss+xml")
@@ -381,13 +442,15 @@ def dense_feed(items: int, prefix: str = "dense") -> bytes:
     """An RSS document of ITEMS small items: about 150 bytes each, the costliest kind to parse."""
     body = "".join(
         f"<item><title>t{i}</title><link>http://dense.example/{prefix}/{i}</link><guid>{prefix}-{i}</guid>"
-        f"<description>&lt;b&gt;{i}&lt;/b&gt;</description></item>" for i in range(items)
+        f"<description>&lt;b&gt;{i}&lt;/b&gt;</description></item>"
+        for i in range(items)
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>d</title>{body}</channel></rss>'.encode()
 
 
 def test_a_feed_parsing_past_its_deadline_is_recorded_and_the_others_are_stored(
-    server: FixtureServer, con: duckdb.DuckDBPyConnection,
+    server: FixtureServer,
+    con: duckdb.DuckDBPyConnection,
 ) -> None:
     # About 6 MB of dense items: feedparser needs about 9 s of CPU for it.
     slow = server.add(unique("dense.xml"), dense_feed(40_000), "application/rss+xml")

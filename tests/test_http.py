@@ -5,7 +5,6 @@ from __future__ import annotations
 import ssl
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,16 +26,14 @@ from monitor.settings import FetchSettings
 LOOPBACK_OK = FetchSettings(allow_private_networks=True, connect_timeout_s=2, read_timeout_s=2)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as running:
-        yield running
-
-
 def test_fetch_sends_user_agent_and_reports_media_type(server: FixtureServer) -> None:
     url = server.add("/page", "<p>hi</p>", "text/HTML; charset=utf-8")
     response = fetch_url(url, LOOPBACK_OK, max_bytes=1000)
-    assert (response.status, response.body, response.content_type) == (200, b"<p>hi</p>", "text/html")
+    assert (response.status, response.body, response.content_type) == (
+        200,
+        b"<p>hi</p>",
+        "text/html",
+    )
     assert response.url == url
     assert server.requests[-1].headers["User-Agent"].startswith("story-monitor/")
     assert "etag" in response.headers
@@ -60,12 +57,16 @@ def test_conditional_get_with_last_modified_returns_304(server: FixtureServer) -
 
     url = server.route("/dated", by_date)
     first = fetch_url(url, LOOPBACK_OK, max_bytes=1000)
-    second = fetch_url(url, LOOPBACK_OK, max_bytes=1000, last_modified=first.headers["last-modified"])
+    second = fetch_url(
+        url, LOOPBACK_OK, max_bytes=1000, last_modified=first.headers["last-modified"]
+    )
     assert (first.status, second.status) == (200, 304)
 
 
 @pytest.mark.parametrize("value", ["120", "HTTP-DATE"])
-def test_429_raises_with_retry_after_seconds_and_http_date(server: FixtureServer, value: str) -> None:
+def test_429_raises_with_retry_after_seconds_and_http_date(
+    server: FixtureServer, value: str
+) -> None:
     if value == "HTTP-DATE":
         value = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 120))
     server.route("/busy", lambda r: Response(429, b"slow down", {"Retry-After": value}))
@@ -108,7 +109,9 @@ def test_redirect_loop_is_refused(server: FixtureServer) -> None:
 
 def test_more_than_five_redirects_are_refused(server: FixtureServer) -> None:
     for hop in range(7):
-        server.route(f"/hop{hop}", lambda r, n=hop: Response(302, headers={"Location": f"/hop{n + 1}"}))
+        server.route(
+            f"/hop{hop}", lambda r, n=hop: Response(302, headers={"Location": f"/hop{n + 1}"})
+        )
     server.add("/hop5", "five hops is fine")
     assert fetch_url(server.url("/hop0"), LOOPBACK_OK, max_bytes=100).body == b"five hops is fine"
     server.route("/hop5", lambda r: Response(302, headers={"Location": "/hop6"}))
@@ -128,14 +131,17 @@ def test_oversized_body_is_refused_while_streaming(server: FixtureServer) -> Non
     assert 50_000 < stopped_at <= 50_000 + 65_536
 
 
-def test_declared_content_length_over_the_cap_is_refused_before_reading(server: FixtureServer) -> None:
+def test_declared_content_length_over_the_cap_is_refused_before_reading(
+    server: FixtureServer,
+) -> None:
     server.add("/declared-big", b"y" * 5000)
     with pytest.raises(TooLargeError, match="Content-Length 5000"):
         fetch_url(server.url("/declared-big"), LOOPBACK_OK, max_bytes=1000)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/feed", "gopher://x/",
-                                 "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.org/feed", "gopher://x/", "javascript:alert(1)"]
+)
 def test_non_http_schemes_are_refused(url: str) -> None:
     with pytest.raises(BlockedURLError, match="scheme"):
         fetch_url(url, LOOPBACK_OK, max_bytes=100)
@@ -151,7 +157,7 @@ def test_loopback_is_refused_unless_private_networks_are_allowed(server: Fixture
 
 def test_host_names_are_resolved_and_every_address_checked(server: FixtureServer) -> None:
     url = server.add("/named", "<rss/>").replace("127.0.0.1", "feeds.example")
-    public_then_metadata = lambda host, port: ["93.184.215.14", "169.254.169.254"]  # noqa: E731
+    public_then_metadata = lambda host, port: ["93.184.215.14", "169.254.169.254"]
     with pytest.raises(BlockedURLError, match="169.254.169.254"):
         fetch_url(url, FetchSettings(), max_bytes=100, resolve=public_then_metadata)
     # An exempt network lets the same name through, and the request is pinned to the vetted address.
@@ -161,9 +167,16 @@ def test_host_names_are_resolved_and_every_address_checked(server: FixtureServer
     assert server.requests[-1].headers["Host"] == f"feeds.example:{server.port}"
 
 
-@pytest.mark.parametrize("target", ["http://169.254.169.254/latest/meta-data/",
-                                    "http://10.0.0.7/", "http://127.0.0.2:{port}/secret",
-                                    "http://[::1]:{port}/secret", "http://internal.example/"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.7/",
+        "http://127.0.0.2:{port}/secret",
+        "http://[::1]:{port}/secret",
+        "http://internal.example/",
+    ],
+)
 def test_redirect_from_an_allowed_host_to_a_private_one_is_refused(
     server: FixtureServer, target: str
 ) -> None:
@@ -171,19 +184,30 @@ def test_redirect_from_an_allowed_host_to_a_private_one_is_refused(
     path = f"/go{abs(hash(target))}"
     server.route(path, lambda r: Response(302, headers={"Location": target}))
     settings = FetchSettings(allowed_networks=["127.0.0.1/32"])
-    resolver = lambda host, port: ["192.168.1.5"] if host == "internal.example" else ["127.0.0.1"]  # noqa: E731
+    resolver = lambda host, port: ["192.168.1.5"] if host == "internal.example" else ["127.0.0.1"]
     with pytest.raises(BlockedURLError, match="refused"):
         fetch_url(server.url(path), settings, max_bytes=100, resolve=resolver)
     assert server.hits(path) == 1  # the first hop was fetched; the second never left the client
 
 
-@pytest.mark.parametrize(("address", "reason"), [
-    ("127.0.0.1", "loopback"), ("10.1.2.3", "private"), ("192.168.0.1", "private"),
-    ("169.254.169.254", "link-local/metadata"), ("::1", "loopback"), ("fe80::1", "link-local/metadata"),
-    ("::ffff:127.0.0.1", "loopback"), ("224.0.0.1", "multicast"), ("0.0.0.0", "unspecified"),
-    ("100.64.0.1", "non-public"), ("fd00:ec2::254", "private"), ("93.184.215.14", None),
-    ("2606:4700::6810:85e5", None),
-])
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("192.168.0.1", "private"),
+        ("169.254.169.254", "link-local/metadata"),
+        ("::1", "loopback"),
+        ("fe80::1", "link-local/metadata"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("224.0.0.1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("100.64.0.1", "non-public"),
+        ("fd00:ec2::254", "private"),
+        ("93.184.215.14", None),
+        ("2606:4700::6810:85e5", None),
+    ],
+)
 def test_blocked_address_reasons(address: str, reason: str | None) -> None:
     assert blocked_address_reason(address) == reason
 
@@ -218,8 +242,10 @@ def test_fetch_concurrently_returns_monitor_errors_in_place(server: FixtureServe
     good = server.add("/ok", "fine")
     server.add("/bad", "no", status=503, headers={"Retry-After": "30"})
     results = fetch_concurrently(
-        [good, server.url("/bad"), "file:///x"], lambda u: u,
-        lambda u: fetch_url(u, LOOPBACK_OK, max_bytes=100), LOOPBACK_OK,
+        [good, server.url("/bad"), "file:///x"],
+        lambda u: u,
+        lambda u: fetch_url(u, LOOPBACK_OK, max_bytes=100),
+        LOOPBACK_OK,
     )
     assert results[0].body == b"fine"  # type: ignore[union-attr]
     assert isinstance(results[1], HTTPStatusError) and results[1].retry_after_s == 30
@@ -227,9 +253,9 @@ def test_fetch_concurrently_returns_monitor_errors_in_place(server: FixtureServe
 
 
 def test_canonicalize_url() -> None:
-    assert canonicalize_url("HTTPS://News.Example.COM:443/a/b?utm_source=x&z=1&a=2&fbclid=q#top") == (
-        "https://news.example.com/a/b?a=2&z=1"
-    )
+    assert canonicalize_url(
+        "HTTPS://News.Example.COM:443/a/b?utm_source=x&z=1&a=2&fbclid=q#top"
+    ) == ("https://news.example.com/a/b?a=2&z=1")
     assert canonicalize_url("../story?ref=rss&id=7", "http://example.org:8080/world/feed.xml") == (
         "http://example.org:8080/story?id=7"
     )
@@ -249,8 +275,9 @@ def test_decode_html_header_then_meta_then_detection() -> None:
     # The header wins over a contradicting meta tag.
     koi = "<meta charset='utf-8'><p>Привет, мир, как дела сегодня</p>".encode("koi8-r")
     assert "Привет" in decode_html(koi, {"content-type": "text/html; charset=koi8-r"})
-    undeclared = ("<p>Приветствуем вас на нашем новостном сайте, здесь свежие новости дня.</p>"
-                  * 5).encode("cp1251")
+    undeclared = (
+        "<p>Приветствуем вас на нашем новостном сайте, здесь свежие новости дня.</p>" * 5
+    ).encode("cp1251")
     assert "новости" in decode_html(undeclared, {})
 
 
@@ -295,18 +322,26 @@ def _self_signed(tmp_path: Path, host: str) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(hours=1))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(hours=1))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_path, key_path
 
 
@@ -321,15 +356,20 @@ def test_https_through_the_guard_keeps_sni_and_certificate_checks(tmp_path: Path
     server_context.sni_callback = lambda sock, name, ctx: names.append(name)  # type: ignore[assignment,return-value]
     server._server.socket = server_context.wrap_socket(server._server.socket, server_side=True)
     settings = FetchSettings(allowed_networks=["127.0.0.1/32"])
-    resolver = lambda host, port: ["127.0.0.1"]  # noqa: E731
+    resolver = lambda host, port: ["127.0.0.1"]
     trusting = ssl.create_default_context(cafile=str(cert))
     with server, make_client(settings, resolve=resolver, verify=trusting) as client:
         url = f"https://feeds.example:{server.port}/tls"
         response = fetch_url(url, settings, max_bytes=100, client=client, resolve=resolver)
         assert (response.body, response.url, names) == (b"over tls", url, ["feeds.example"])
         with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED"):
-            fetch_url(f"https://other.example:{server.port}/tls", settings, max_bytes=100,
-                      client=client, resolve=resolver)
+            fetch_url(
+                f"https://other.example:{server.port}/tls",
+                settings,
+                max_bytes=100,
+                client=client,
+                resolve=resolver,
+            )
 
 
 def test_the_client_itself_refuses_private_addresses_at_connect_time(server: FixtureServer) -> None:
@@ -351,7 +391,7 @@ def test_declared_utf8_with_a_stray_byte_keeps_utf8() -> None:
 
 
 def test_declared_utf8_that_is_really_latin1_falls_back_to_detection() -> None:
-    page = ("<meta charset='utf-8'><p>Le café était déjà fermé, à côté de la gare.</p>" * 20)
+    page = "<meta charset='utf-8'><p>Le café était déjà fermé, à côté de la gare.</p>" * 20
     assert "déjà" in decode_html(page.encode("cp1252"), {})
 
 
@@ -365,14 +405,21 @@ def test_undeclared_central_european_page_keeps_its_code_page() -> None:
 DEADLINE_S = 1.5
 # Past the deadline, fetch_url may still finish the socket call it is in and build its error.
 DEADLINE_MARGIN_S = 1.0
-HOSTILE = FetchSettings(allow_private_networks=True, connect_timeout_s=30, read_timeout_s=30,
-                        total_timeout_s=DEADLINE_S)
+HOSTILE = FetchSettings(
+    allow_private_networks=True, connect_timeout_s=30, read_timeout_s=30, total_timeout_s=DEADLINE_S
+)
 
 
-@pytest.mark.parametrize(("mode", "scheme"), [
-    ("header-drip", "http"), ("body-drip", "http"), ("silent", "http"), ("silent", "https"),
-    ("connect-stall", "http"),
-])
+@pytest.mark.parametrize(
+    ("mode", "scheme"),
+    [
+        ("header-drip", "http"),
+        ("body-drip", "http"),
+        ("silent", "http"),
+        ("silent", "https"),
+        ("connect-stall", "http"),
+    ],
+)
 def test_a_hostile_server_is_cut_off_at_the_deadline(mode: str, scheme: str) -> None:
     from monitor.errors import DeadlineError
     from monitor.localserver import HostileServer
@@ -394,7 +441,9 @@ def test_the_deadline_covers_redirect_hops_together(server: FixtureServer) -> No
     # Each hop answers in 0.6 s, well inside the read timeout; four hops outlive 1.5 s.
     for hop in range(4):
         target = f"/hop{hop + 1}" if hop < 3 else "/landed"
-        server.route(f"/hop{hop}", lambda r, t=target: Response(302, b"", {"Location": t}, delay_s=0.6))
+        server.route(
+            f"/hop{hop}", lambda r, t=target: Response(302, b"", {"Location": t}, delay_s=0.6)
+        )
     server.add("/landed", "<p>done</p>", "text/html")
     started = time.monotonic()
     with pytest.raises(DeadlineError):

@@ -135,7 +135,9 @@ def test_names_resolve_across_stage_folders_and_clashes_fail_clearly(tmp_path: P
     with pytest.raises(StoreError, match="'no_such_query' not found"):
         db.load_sql("no_such_query")
     (tmp_path / "alerts_due.sql").write_text("SELECT 1")
-    with pytest.raises(StoreError, match=r"'alerts_due' is defined twice: .*alerts_due\.sql and .*alerts_due\.sql"):
+    with pytest.raises(
+        StoreError, match=r"'alerts_due' is defined twice: .*alerts_due\.sql and .*alerts_due\.sql"
+    ):
         db.add_query_dir(tmp_path)
     assert db.query_files()["alerts_due"] == db.QUERY_DIR / "alerts" / "alerts_due.sql"
     assert all(not path.is_relative_to(tmp_path) for path in db.query_files().values())
@@ -149,7 +151,10 @@ def test_migrations_are_numbered_uniquely_and_apply_to_a_fresh_file(tmp_path: Pa
         applied = db.migrate(raw)
         assert len(applied) == len(numbers)
         assert db.migrate(raw) == []
-        recorded = [row[0] for row in raw.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+        recorded = [
+            row[0]
+            for row in raw.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
+        ]
         assert recorded == numbers
     finally:
         raw.close()
@@ -181,7 +186,9 @@ def test_changed_view_files_are_recreated_without_a_new_migration(tmp_path: Path
         con.close()
 
 
-def test_data_is_written_in_small_row_groups_so_a_checkpoint_rewrites_little(tmp_path: Path) -> None:
+def test_data_is_written_in_small_row_groups_so_a_checkpoint_rewrites_little(
+    tmp_path: Path,
+) -> None:
     con = db.connect(tmp_path / "groups.duckdb")
     try:
         db.migrate(con)
@@ -197,12 +204,16 @@ def test_data_is_written_in_small_row_groups_so_a_checkpoint_rewrites_little(tmp
 def test_batch_rows_reach_a_statement_as_a_typed_table_with_nulls(tmp_path: Path) -> None:
     con = db.connect(tmp_path / "rows.duckdb")
     try:
-        rows = db.query_rows(con, "test_batch_rows_echo", {
-            "id": [2, 1, 3],
-            "name": ["b", None, "c"],
-            "score": [0.5, 1.0, 0.25],
-            "seen_at": [dt.datetime(2026, 1, 1), None, dt.datetime(2026, 1, 2, 3)],
-        })
+        rows = db.query_rows(
+            con,
+            "test_batch_rows_echo",
+            {
+                "id": [2, 1, 3],
+                "name": ["b", None, "c"],
+                "score": [0.5, 1.0, 0.25],
+                "seen_at": [dt.datetime(2026, 1, 1), None, dt.datetime(2026, 1, 2, 3)],
+            },
+        )
     finally:
         con.close()
     assert rows == [
@@ -217,12 +228,16 @@ def test_batch_rows_with_an_all_null_column_of_many_rows(tmp_path: Path) -> None
     count = 3000
     con = db.connect(tmp_path / "nulls.duckdb")
     try:
-        rows = db.query_rows(con, "test_batch_rows_echo", {
-            "id": list(range(count)),
-            "name": [None] * count,
-            "score": [None if i % 2 else 1.5 for i in range(count)],
-            "seen_at": [None] * count,
-        })
+        rows = db.query_rows(
+            con,
+            "test_batch_rows_echo",
+            {
+                "id": list(range(count)),
+                "name": [None] * count,
+                "score": [None if i % 2 else 1.5 for i in range(count)],
+                "seen_at": [None] * count,
+            },
+        )
     finally:
         con.close()
     assert len(rows) == count

@@ -8,7 +8,7 @@ import pytest
 
 from monitor import db
 from monitor.demo import DemoResult
-from monitor.localserver import FixtureServer, Request, Response
+from monitor.localserver import FixtureServer, Response
 
 PAUSE_CLAIM = "The US urged “Israel” to pause its strikes at least twice"
 PARAPHRASE = "The vast majority of those Israeli airstrikes were authorized by the United States"
@@ -34,9 +34,15 @@ def test_demo_paraphrases_are_seen_not_new(demo_run: DemoResult) -> None:
 
 def test_demo_never_flags_boilerplate(demo_run: DemoResult) -> None:
     texts = [text for _kind, text in _claims_from_later_article(demo_run)]
-    for boilerplate in ("Read next", "By Al Mayadeen English", "What was the US role in Syria?",
-                        "US direct intervention", "Source: Wall Street Journal", "16 Jun 2022",
-                        "Posted on by"):
+    for boilerplate in (
+        "Read next",
+        "By Al Mayadeen English",
+        "What was the US role in Syria?",
+        "US direct intervention",
+        "Source: Wall Street Journal",
+        "16 Jun 2022",
+        "Posted on by",
+    ):
         assert not any(text.startswith(boilerplate) for text in texts), boilerplate
 
 
@@ -104,7 +110,8 @@ def test_broken_feeds_are_recorded_and_do_not_stop_the_others(
         server.add("/quake.html", QUAKE_PAGE)
         failing = server.route("/fail.xml", lambda r: Response(500, b"boom", {}))
         malformed = server.add(
-            "/bad.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>Broken & </tit',
+            "/bad.xml",
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Broken & </tit',
             "application/rss+xml",
         )
         config = _write_config(tmp_path, [failing, malformed, good])
@@ -124,15 +131,19 @@ def test_second_cycle_started_together_is_skipped_with_a_clear_message(tmp_path:
     from monitor.db import CycleLockedError, cycle_lock
 
     database = tmp_path / "m.duckdb"
-    with cycle_lock(database):
-        with pytest.raises(CycleLockedError, match="another cycle is running"):
-            with cycle_lock(database, wait_s=0.3):
-                pass
+    with (
+        cycle_lock(database),
+        pytest.raises(CycleLockedError, match="another cycle is running"),
+        cycle_lock(database, wait_s=0.3),
+    ):
+        pass
     with cycle_lock(database, wait_s=0):
         pass
 
 
-STORY_FEED_ITEM = "<item><title>{title}</title><link>{base}/s/{i}.html</link><guid>s-{i}</guid></item>"
+STORY_FEED_ITEM = (
+    "<item><title>{title}</title><link>{base}/s/{i}.html</link><guid>s-{i}</guid></item>"
+)
 STORY_SENTENCES = [
     "A magnitude 6.1 earthquake struck the coastal town of Puerto Lindo on Tuesday morning.",
     "Officials said the quake damaged dozens of homes and the harbour wall of Puerto Lindo.",
@@ -152,13 +163,23 @@ def _run_story_cycle(tmp_path: Path, name: str, batch_size: int) -> tuple[dict, 
         items = []
         for i in range(5):
             title = f"Puerto Lindo earthquake update {i}"
-            body = "".join(f"<p>{s} Report {i} adds detail.</p>" if j == i else f"<p>{s}</p>"
-                           for j, s in enumerate(STORY_SENTENCES[: 3 + i]))
-            server.add(f"/s/{i}.html", f"<html><head><title>{title}</title></head><body><article>"
-                                       f"<h1>{title}</h1>{body}</article></body></html>")
+            body = "".join(
+                f"<p>{s} Report {i} adds detail.</p>" if j == i else f"<p>{s}</p>"
+                for j, s in enumerate(STORY_SENTENCES[: 3 + i])
+            )
+            server.add(
+                f"/s/{i}.html",
+                f"<html><head><title>{title}</title></head><body><article>"
+                f"<h1>{title}</h1>{body}</article></body></html>",
+            )
             items.append(STORY_FEED_ITEM.format(title=title, base=base, i=i))
-        feed = server.add("/story.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>'
-                          + "".join(items) + "</channel></rss>", "application/rss+xml")
+        feed = server.add(
+            "/story.xml",
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>'
+            + "".join(items)
+            + "</channel></rss>",
+            "application/rss+xml",
+        )
         workdir = tmp_path / name
         workdir.mkdir()
         config = _write_config(workdir, [feed])
@@ -172,10 +193,19 @@ def _run_story_cycle(tmp_path: Path, name: str, batch_size: int) -> tuple[dict, 
 def test_a_cycle_in_small_batches_stores_and_judges_what_one_batch_does(
     prefect_harness: None, tmp_path: Path
 ) -> None:
+    from flows.cycle import PROCESS_STATE
+
     whole, whole_claims = _run_story_cycle(tmp_path, "one-batch", 200)
+    # The cycle handed its process state to the stages; the next cycle starts from a reset one,
+    # so the comparison below is also warm caches against cold ones.
+    assert PROCESS_STATE.claims.ledgers.ledgers and PROCESS_STATE.stories.terms.items
+    PROCESS_STATE.reset()
+    assert not (PROCESS_STATE.claims.ledgers.ledgers or PROCESS_STATE.stories.terms.items)
     batched, batched_claims = _run_story_cycle(tmp_path, "batches-of-2", 2)
 
-    assert whole["articles"]["stored_new_articles"] == batched["articles"]["stored_new_articles"] == 5
+    assert (
+        whole["articles"]["stored_new_articles"] == batched["articles"]["stored_new_articles"] == 5
+    )
     assert (whole["articles"]["batches"], batched["articles"]["batches"]) == (1, 3)
     assert batched["claims"]["versions"] == 5 and batched["stories"]["linked"] == 5
     for key in ("new", "seen", "changed", "skipped"):
@@ -186,9 +216,16 @@ def test_a_cycle_in_small_batches_stores_and_judges_what_one_batch_does(
 def test_cycle_log_summary_counts_lists_instead_of_printing_them() -> None:
     from flows.cycle import CycleSummary
 
-    summary = CycleSummary(run_id=7, claims={"new": 3, "new_claim_ids": [4, 5, 6], "errors": {}},
-                           stories={"article_seconds": [0.1, 0.2]})
+    summary = CycleSummary(
+        run_id=7,
+        claims={"new": 3, "new_claim_ids": [4, 5, 6], "errors": {}},
+        stories={"article_seconds": [0.1, 0.2]},
+    )
     counts = summary.as_counts()
     assert counts["claims"] == {"new": 3, "new_claim_ids": 3, "errors": {}}
     assert counts["stories"]["article_seconds"] == 2 and counts["run_id"] == 7
-    assert summary.as_dict()["claims"]["new_claim_ids"] == [4, 5, 6]  # the stored summary keeps them
+    assert summary.as_dict()["claims"]["new_claim_ids"] == [
+        4,
+        5,
+        6,
+    ]  # the stored summary keeps them

@@ -14,20 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from monitor import db, query
+from monitor import query
 from monitor.cli import main
 from monitor.errors import StoreError
 
 ANALYST_DATA = Path(__file__).parent / "data" / "analyst"
-OVERVIEW_SQL = "SELECT story_id, name, articles, claims, tracked FROM story_overview ORDER BY story_id"
-
-
-@pytest.fixture()
-def fixture_db(tmp_path: Path) -> Path:
-    path = tmp_path / "monitor.duckdb"
-    with db.open_db(path) as con:
-        con.execute((ANALYST_DATA / "two_cycle_story.sql").read_text(encoding="utf-8"))
-    return path
+OVERVIEW_SQL = (
+    "SELECT story_id, name, articles, claims, tracked FROM story_overview ORDER BY story_id"
+)
 
 
 @pytest.fixture()
@@ -35,7 +29,9 @@ def lock_holder(fixture_db: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process with a read-write connection open, as a running cycle has."""
     holder = subprocess.Popen(
         [sys.executable, str(ANALYST_DATA / "hold_write_lock.py"), str(fixture_db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
     yield holder
@@ -48,15 +44,26 @@ def test_table_output_aligns_columns_and_counts_rows(
 ) -> None:
     assert main(["query", "--db", str(fixture_db), OVERVIEW_SQL]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split(" │ ") == ["story_id", "name                                 ", "articles", "claims", "tracked"]
+    assert lines[0].split(" │ ") == [
+        "story_id",
+        "name                                 ",
+        "articles",
+        "claims",
+        "tracked",
+    ]
     assert set(lines[1]) <= {"─", "┼"}
-    assert lines[2].split(" │ ")[0] == "       1" and "US review of Israeli strikes in Syria" in lines[2]
+    assert (
+        lines[2].split(" │ ")[0] == "       1"
+        and "US review of Israeli strikes in Syria" in lines[2]
+    )
     assert lines[2].rstrip().endswith("true") and lines[3].rstrip().endswith("false")
     assert lines[-1] == "(2 rows)"
     assert len({len(line) for line in lines[:2]}) == 1
 
 
-def test_long_cells_are_cut_unless_asked(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_long_cells_are_cut_unless_asked(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sql = "SELECT text FROM claim_ledger WHERE claim_id = 11"
     assert main(["query", "--db", str(fixture_db), sql, "--max-width", "30"]) == 0
     row = capsys.readouterr().out.splitlines()[2]
@@ -65,16 +72,24 @@ def test_long_cells_are_cut_unless_asked(fixture_db: Path, capsys: pytest.Captur
     assert "“sensitive operations”, they claimed." in capsys.readouterr().out
 
 
-def test_csv_and_json_formats_are_for_scripts(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_and_json_formats_are_for_scripts(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sql = "SELECT claim_id, outlets, first_seen_at FROM claim_ledger WHERE claim_id IN (5, 11) ORDER BY claim_id"
     assert main(["query", "--db", str(fixture_db), sql, "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == ["claim_id", "outlets", "first_seen_at"]
-    assert rows[1] == ["5", '["Al Mayadeen English", "worldpeacewithjustice"]', "2026-11-21 21:00:04"]
+    assert rows[1] == [
+        "5",
+        '["Al Mayadeen English", "worldpeacewithjustice"]',
+        "2026-11-21 21:00:04",
+    ]
     assert main(["query", "--db", str(fixture_db), sql, "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert records[1] == {
-        "claim_id": 11, "outlets": ["Al Mayadeen English"], "first_seen_at": "2026-11-21T21:15:05",
+        "claim_id": 11,
+        "outlets": ["Al Mayadeen English"],
+        "first_seen_at": "2026-11-21T21:15:05",
     }
 
 
@@ -105,9 +120,11 @@ def test_bad_sql_and_missing_database_are_clear_errors(
 def test_a_running_cycle_fails_a_fresh_read_but_not_a_default_or_snapshot_read(
     fixture_db: Path, lock_holder: subprocess.Popen[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(StoreError, match="last committed state"):
-        with query.open_for_query(fixture_db, wait_s=0.3):
-            pass
+    with (
+        pytest.raises(StoreError, match="last committed state"),
+        query.open_for_query(fixture_db, wait_s=0.3),
+    ):
+        pass
     # The default read neither waits for the writer nor fails: it reads the committed state.
     started = time.monotonic()
     with query.open_for_query(fixture_db) as con:
@@ -117,8 +134,20 @@ def test_a_running_cycle_fails_a_fresh_read_but_not_a_default_or_snapshot_read(
     with query.open_for_query(fixture_db, snapshot=True) as con:
         assert query.run_query(con, "SELECT status FROM runs WHERE id = 900").rows == [("running",)]
         assert query.run_query(con, "SELECT count(*) FROM claim_ledger").rows == [(15,)]
-    assert main(["query", "--db", str(fixture_db), "--snapshot", "SELECT count(*) AS n FROM story_timeline",
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--db",
+                str(fixture_db),
+                "--snapshot",
+                "SELECT count(*) AS n FROM story_timeline",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out) == [{"n": 3}]
     assert lock_holder.poll() is None  # the writer was never disturbed
 

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from monitor import db, report
+from monitor import report
 from monitor.cli import main
 
 ANALYST_DATA = Path(__file__).parent / "data" / "analyst"
@@ -22,16 +22,8 @@ IRAQ = "airstrikes in Iraq"
 
 
 @pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("report") / "monitor.duckdb"
-    with db.open_db(path) as con:
-        con.execute((ANALYST_DATA / "two_cycle_story.sql").read_text(encoding="utf-8"))
-    return path
-
-
-@pytest.fixture(scope="module")
-def fixture_page(fixture_db: Path) -> str:
-    con = duckdb.connect(str(fixture_db), read_only=True)
+def fixture_page(module_fixture_db: Path) -> str:
+    con = duckdb.connect(str(module_fixture_db), read_only=True)
     try:
         return report.render_story_report(con, 1)
     finally:
@@ -69,7 +61,8 @@ class Elements(html.parser.HTMLParser):
     def find(self, tag: str, class_: str | None = None, **attrs: str) -> list[dict[str, str]]:
         """Elements of TAG that carry class CLASS_ and exactly the given attribute values."""
         return [
-            a for t, a in self.tags
+            a
+            for t, a in self.tags
             if t == tag
             and (class_ is None or class_ in a.get("class", "").split())
             and all(a.get(k) == v for k, v in attrs.items())
@@ -95,7 +88,11 @@ def test_page_is_self_contained(fixture_page: str) -> None:
 def test_marks_one_per_article_version_with_outlet_and_url(fixture_page: str) -> None:
     marks = parse(fixture_page).find("a", class_="mark")
     assert [m["data-version-id"] for m in marks] == ["1", "2", "3"]
-    assert [m["data-outlet"] for m in marks] == ["worldpeacewithjustice", "Al Mayadeen English", "Al Mayadeen English"]
+    assert [m["data-outlet"] for m in marks] == [
+        "worldpeacewithjustice",
+        "Al Mayadeen English",
+        "Al Mayadeen English",
+    ]
     assert [m["class"].split()[1] for m in marks] == ["mark-opener", "mark-new", "mark-changed"]
     assert marks[1]["data-new-claims"] == "6" and marks[1]["href"] == "#v-2"
     assert all(m["data-article-url"].startswith("http://127.0.0.1:8765/") for m in marks)
@@ -106,7 +103,9 @@ def test_new_claims_are_highlighted_where_they_first_appeared(fixture_page: str)
     glance = parsed.find("li", class_="glance-claim")
     assert [g["data-claim-id"] for g in glance] == ["9", "10", "11", "12", "13", "14", "15"]
     pause = parsed.find("li", id="claim-11")
-    assert len(pause) == 1 and pause[0]["data-status"] == "new" and pause[0]["data-version-id"] == "2"
+    assert (
+        len(pause) == 1 and pause[0]["data-status"] == "new" and pause[0]["data-version-id"] == "2"
+    )
     assert PAUSE in pause[0]["__text__"]
     assert pause[0]["data-article-url"].endswith("wsj-us-prescreens-israeli-raids.html")
     # Claims of the first report are listed, but not marked as news.
@@ -127,15 +126,19 @@ def test_changed_claims_show_before_and_after(fixture_page: str) -> None:
 
 def test_source_links_point_at_the_sentence() -> None:
     url = report.text_fragment_url(
-        "http://example.org/a.html", "The US urged “Israel” to pause its strikes at least twice in order to avoid it."
+        "http://example.org/a.html",
+        "The US urged “Israel” to pause its strikes at least twice in order to avoid it.",
     )
     assert url.startswith("http://example.org/a.html#:~:text=The%20US%20urged%20")
     assert url.endswith(",to%20avoid%20it.")
-    assert report.text_fragment_url("http://x.org/#top", "Al-Tanf, again.") == "http://x.org/#:~:text=Al%2DTanf%2C%20again."
+    assert (
+        report.text_fragment_url("http://x.org/#top", "Al-Tanf, again.")
+        == "http://x.org/#:~:text=Al%2DTanf%2C%20again."
+    )
 
 
-def test_story_is_found_by_id_or_name_part(fixture_db: Path) -> None:
-    con = duckdb.connect(str(fixture_db), read_only=True)
+def test_story_is_found_by_id_or_name_part(module_fixture_db: Path) -> None:
+    con = duckdb.connect(str(module_fixture_db), read_only=True)
     try:
         assert report.find_story(con, "1")["name"] == DEMO_STORY
         assert report.find_story(con, "israeli STRIKES")["story_id"] == 1
@@ -149,12 +152,14 @@ def test_story_is_found_by_id_or_name_part(fixture_db: Path) -> None:
     assert "No articles yet." in empty and "Only one article so far" in empty
 
 
-def test_cli_writes_the_page(fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_the_page(
+    module_fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "reports" / "syria.html"
-    assert main(["report", "--db", str(fixture_db), "Syria", "--out", str(out)]) == 0
+    assert main(["report", "--db", str(module_fixture_db), "Syria", "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"wrote {out}"
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert main(["report", "--db", str(fixture_db), "volcano"]) == 2
+    assert main(["report", "--db", str(module_fixture_db), "volcano"]) == 2
     assert "no story name contains 'volcano'" in capsys.readouterr().err
 
 
@@ -165,7 +170,9 @@ def test_cli_writes_the_page(fixture_db: Path, tmp_path: Path, capsys: pytest.Ca
 def demo_page(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     con = duckdb.connect(str(demo_database), read_only=True)
     try:
-        return report.write_story_report(con, DEMO_STORY, tmp_path_factory.mktemp("page") / "story.html")
+        return report.write_story_report(
+            con, DEMO_STORY, tmp_path_factory.mktemp("page") / "story.html"
+        )
     finally:
         con.close()
 
@@ -195,10 +202,23 @@ def _chromium() -> str:
 
 def _headless(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", *args],
-        check=False, capture_output=True, text=True, timeout=180,
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            *args,
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -217,8 +237,14 @@ def test_demo_report_renders_in_headless_chromium(demo_page: Path, tmp_path: Pat
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "story-report.png"
     screenshot.unlink(missing_ok=True)
-    shot = _headless(binary, tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1280,2000",
-                     "--hide-scrollbars", demo_page.as_uri())
+    shot = _headless(
+        binary,
+        tmp_path / "profile",
+        f"--screenshot={screenshot}",
+        "--window-size=1280,2000",
+        "--hide-scrollbars",
+        demo_page.as_uri(),
+    )
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert screenshot.stat().st_size > 10_000
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -226,10 +252,10 @@ def test_demo_report_renders_in_headless_chromium(demo_page: Path, tmp_path: Pat
 
 @pytest.mark.slow
 def test_fixture_report_with_a_changed_claim_renders_in_headless_chromium(
-    fixture_db: Path, tmp_path: Path
+    module_fixture_db: Path, tmp_path: Path
 ) -> None:
     binary = _chromium()
-    con = duckdb.connect(str(fixture_db), read_only=True)
+    con = duckdb.connect(str(module_fixture_db), read_only=True)
     try:
         page = report.write_story_report(con, 1, tmp_path / "story.html")
     finally:
@@ -242,6 +268,12 @@ def test_fixture_report_with_a_changed_claim_renders_in_headless_chromium(
     assert len(changed) == 1 and "three times" in changed[0]["__text__"]
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "story-report-changed-claim.png"
-    shot = _headless(binary, tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1280,2000",
-                     "--hide-scrollbars", page.as_uri())
+    shot = _headless(
+        binary,
+        tmp_path / "profile",
+        f"--screenshot={screenshot}",
+        "--window-size=1280,2000",
+        "--hide-scrollbars",
+        page.as_uri(),
+    )
     assert shot.returncode == 0 and screenshot.stat().st_size > 10_000

@@ -16,15 +16,6 @@ from monitor.errors import StoreError
 ANALYST_DATA = Path(__file__).parent / "data" / "analyst"
 
 
-@pytest.fixture()
-def fixture_db(tmp_path: Path) -> Path:
-    """A migrated database holding the two-cycle fixture story; its index is not built yet."""
-    path = tmp_path / "monitor.duckdb"
-    with db.open_db(path) as con:
-        con.execute((ANALYST_DATA / "two_cycle_story.sql").read_text(encoding="utf-8"))
-    return path
-
-
 def test_search_needs_a_built_index(fixture_db: Path) -> None:
     with db.open_db(fixture_db) as con:
         assert search.index_lag(con) == {"article_versions": None, "claims": None}
@@ -78,8 +69,10 @@ def test_search_words_with_no_index_terms_return_nothing(fixture_db: Path) -> No
 
 
 def test_make_snippet_centres_on_the_search_words() -> None:
-    body = ("Filler sentence about nothing. " * 12) + "The US urged Israel to pause its strikes twice. " + (
-        "More filler follows here. " * 12
+    body = (
+        ("Filler sentence about nothing. " * 12)
+        + "The US urged Israel to pause its strikes twice. "
+        + ("More filler follows here. " * 12)
     )
     snippet = search.make_snippet(body, "pause strikes", width_chars=120)
     assert "pause its strikes" in snippet
@@ -91,12 +84,18 @@ def test_make_snippet_centres_on_the_search_words() -> None:
 def test_cli_search_reindexes_then_prints_claims_and_articles(
     fixture_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["search", "--db", str(fixture_db), "Damascus Airport", "--reindex", "--limit", "2"]) == 0
+    assert (
+        main(["search", "--db", str(fixture_db), "Damascus Airport", "--reindex", "--limit", "2"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith("claims (1)")
     assert "latest Israeli aggression on Damascus Airport" in out
     assert "articles (1)" in out
-    assert main(["search", "--db", str(fixture_db), "Damascus", "--format", "json", "--kind", "claim"]) == 0
+    assert (
+        main(["search", "--db", str(fixture_db), "Damascus", "--format", "json", "--kind", "claim"])
+        == 0
+    )
     hits = json.loads(capsys.readouterr().out)
     assert [h["id"] for h in hits] == [12] and hits[0]["kind"] == "claim"
 
@@ -128,7 +127,10 @@ def test_demo_cycles_keep_the_index_current(demo_database: Path, tmp_path: Path)
 
 def test_min_interval_defers_rebuilds_but_never_a_missing_index(fixture_db: Path) -> None:
     with db.open_db(fixture_db) as con:
-        assert search.refresh_search_index(con, min_interval_s=3600) == ["article_versions", "claims"]
+        assert search.refresh_search_index(con, min_interval_s=3600) == [
+            "article_versions",
+            "claims",
+        ]
         con.execute((ANALYST_DATA / "late_claim.sql").read_text(encoding="utf-8"))
         assert search.refresh_search_index(con, min_interval_s=3600) == []
         assert search.index_lag(con)["claims"] == 1

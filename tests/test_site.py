@@ -36,9 +36,16 @@ DATA = Path(__file__).parent / "data"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-proxy-server", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-proxy-server",
+    "--hide-scrollbars",
 ]
 BROWSER_START_S = 60.0
 EVENT_WAIT_S = 30.0
@@ -64,18 +71,28 @@ def _quake_page(i: int) -> str:
     title = f"Puerto Lindo earthquake: update {i}"
     outlet = QUAKE_OUTLETS[i % 2]
     body = "".join(f"<p>{s}</p>" for s in QUAKE_SENTENCES[: 3 + i])
-    return (f"<html><head><title>{title} | {outlet}</title><meta property=\"og:site_name\" content=\"{outlet}\">"
-            f"</head><body><article><h1>{title}</h1>{body}</article></body></html>")
+    return (
+        f'<html><head><title>{title} | {outlet}</title><meta property="og:site_name" content="{outlet}">'
+        f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
 
 
 def _quake_feed(base: str, count: int, harbour: bool) -> str:
-    items = [f"<item><title>Puerto Lindo earthquake: update {i}</title><link>{base}/quake/{i}.html</link>"
-             f"<guid>quake-{i}</guid></item>" for i in range(count)]
+    items = [
+        f"<item><title>Puerto Lindo earthquake: update {i}</title><link>{base}/quake/{i}.html</link>"
+        f"<guid>quake-{i}</guid></item>"
+        for i in range(count)
+    ]
     if harbour:
-        items.append(f"<item><title>Fire at Port Ellis grain terminal</title><link>{base}/harbour-fire.html</link>"
-                     "<guid>harbour-1</guid></item>")
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Regional wire</title>'
-            + "".join(items) + "</channel></rss>")
+        items.append(
+            f"<item><title>Fire at Port Ellis grain terminal</title><link>{base}/harbour-fire.html</link>"
+            "<guid>harbour-1</guid></item>"
+        )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Regional wire</title>'
+        + "".join(items)
+        + "</channel></rss>"
+    )
 
 
 @dataclass
@@ -97,12 +114,22 @@ def cycle_site(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) 
     with FixtureServer() as server:
         base = server.base_url
         for article in (EARLIER, LATER):
-            server.add(article.path, render_article_page(article, (SEED_DIR / article.seed).read_text(encoding="utf-8")))
+            server.add(
+                article.path,
+                render_article_page(article, (SEED_DIR / article.seed).read_text(encoding="utf-8")),
+            )
         for i in range(5):
             server.add(f"/quake/{i}.html", _quake_page(i))
-        server.add("/harbour-fire.html", (DATA / "articles" / "harbour-fire.html").read_text(encoding="utf-8"))
-        middle_east = server.add("/middle-east.xml", render_feed(base, [EARLIER]), "application/rss+xml")
-        regional = server.add("/regional.xml", _quake_feed(base, 3, harbour=False), "application/rss+xml")
+        server.add(
+            "/harbour-fire.html",
+            (DATA / "articles" / "harbour-fire.html").read_text(encoding="utf-8"),
+        )
+        middle_east = server.add(
+            "/middle-east.xml", render_feed(base, [EARLIER]), "application/rss+xml"
+        )
+        regional = server.add(
+            "/regional.xml", _quake_feed(base, 3, harbour=False), "application/rss+xml"
+        )
         broken = server.route("/broken.xml", lambda request: Response(500, b"upstream down", {}))
         keywords = ", ".join(f'"{k}"' for k in DEMO_KEYWORDS)
         config = workdir / "monitor.toml"
@@ -174,7 +201,8 @@ def test_index_lists_tracked_stories_first_then_by_latest_activity(cycle_site: C
     rows = _parse(cycle_site.site_dir / "index.html").rows
     with db.open_db(cycle_site.database, read_only=True) as con:
         overview = {
-            row[0]: row[1:] for row in con.execute(
+            row[0]: row[1:]
+            for row in con.execute(
                 "SELECT story_id, name, tracked, last_seen_at, new_claims, changed_claims FROM story_overview"
             ).fetchall()
         }
@@ -182,13 +210,15 @@ def test_index_lists_tracked_stories_first_then_by_latest_activity(cycle_site: C
     tracked = [i for i in ids if overview[i][1]]
     assert [overview[i][0] for i in tracked] == [DEMO_STORY]
     assert ids[: len(tracked)] == tracked
-    others = ids[len(tracked):]
+    others = ids[len(tracked) :]
     assert len(others) >= 2  # the earthquake and the harbour fire
-    assert [overview[i][2] for i in others] == sorted((overview[i][2] for i in others), reverse=True)
+    assert [overview[i][2] for i in others] == sorted(
+        (overview[i][2] for i in others), reverse=True
+    )
     assert page.index("Tracked stories") < page.index("Latest stories")
     story = overview[tracked[0]]
     assert f"{story[3]} new</span>" in page and story[3] > 0
-    assert "<svg class=\"spark\"" in page and "bar-claims" in page  # this week's activity is drawn
+    assert '<svg class="spark"' in page and "bar-claims" in page  # this week's activity is drawn
 
 
 def test_every_internal_link_resolves_on_disk(cycle_site: CycleSite) -> None:
@@ -203,7 +233,9 @@ def test_every_internal_link_resolves_on_disk(cycle_site: CycleSite) -> None:
             assert target.is_file(), f"{page.name}: {href} -> {target} is missing"
             assert cycle_site.site_dir in target.parents
             if fragment:
-                assert fragment in parsed[target].ids, f"{page.name}: {href} has no #{fragment} target"
+                assert fragment in parsed[target].ids, (
+                    f"{page.name}: {href} has no #{fragment} target"
+                )
             checked += 1
     assert checked > 20
     story_page = next(p for p in pages if p.parent.name == "stories")
@@ -217,7 +249,9 @@ def test_feed_health_page_shows_the_failing_feed(cycle_site: CycleSite) -> None:
     assert "of 3 feeds failing" in (cycle_site.site_dir / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_rebuild_renders_only_changed_pages_and_swaps_the_folder(cycle_site: CycleSite, tmp_path: Path) -> None:
+def test_a_rebuild_renders_only_changed_pages_and_swaps_the_folder(
+    cycle_site: CycleSite, tmp_path: Path
+) -> None:
     out = tmp_path / "site"
     first = site.build_site(cycle_site.database, out)
     assert first.rendered == first.stories >= 3 and first.unchanged == 0
@@ -237,7 +271,9 @@ def test_without_an_atomic_swap_pages_are_replaced_one_by_one(
 ) -> None:
     out = tmp_path / "site"
     site.build_site(cycle_site.database, out, SiteSettings(stories_max=10))
-    monkeypatch.setattr(site, "_exchange", lambda a, b: False)  # e.g. a file system without renameat2
+    monkeypatch.setattr(
+        site, "_exchange", lambda a, b: False
+    )  # e.g. a file system without renameat2
     folder = out.stat().st_ino
     fewer = site.build_site(cycle_site.database, out, SiteSettings(stories_max=1))
     assert out.stat().st_ino == folder and fewer.removed >= 1
@@ -254,11 +290,15 @@ def test_a_folder_that_is_not_a_site_is_refused(cycle_site: CycleSite, tmp_path:
         site.build_site(cycle_site.database, tmp_path / "notes.txt")
 
 
-def test_build_from_config_takes_the_folder_from_the_config_or_out(cycle_site: CycleSite, tmp_path: Path) -> None:
+def test_build_from_config_takes_the_folder_from_the_config_or_out(
+    cycle_site: CycleSite, tmp_path: Path
+) -> None:
     summary = site.build_from_config(tmp_path / "cli-site", config=cycle_site.config)
-    assert summary.out_dir == tmp_path / "cli-site" and (tmp_path / "cli-site" / "index.html").is_file()
-    only_db = site.build_from_config(tmp_path / "db-only", db_path=cycle_site.database,
-                                     config=None)
+    assert (
+        summary.out_dir == tmp_path / "cli-site"
+        and (tmp_path / "cli-site" / "index.html").is_file()
+    )
+    only_db = site.build_from_config(tmp_path / "db-only", db_path=cycle_site.database, config=None)
     assert only_db.stories == summary.stories
     settings_dir = site.build_from_config(config=cycle_site.config)
     assert settings_dir.out_dir == cycle_site.site_dir
@@ -274,7 +314,9 @@ def test_the_site_is_off_unless_configured(tmp_path: Path) -> None:
         site.build_from_config(db_path=tmp_path / "missing.duckdb")
 
 
-def test_a_symlinked_site_folder_is_updated_where_it_points(cycle_site: CycleSite, tmp_path: Path) -> None:
+def test_a_symlinked_site_folder_is_updated_where_it_points(
+    cycle_site: CycleSite, tmp_path: Path
+) -> None:
     real = tmp_path / "www" / "monitor"
     site.build_site(cycle_site.database, real)
     (tmp_path / "public").symlink_to(real)
@@ -319,14 +361,22 @@ class Chromium:
         self.log_path = workdir / "chromium.log"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-             "about:blank"],
-            stdout=self._log, stderr=self._log,
+            [
+                str(CHROMIUM),
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--remote-debugging-port=0",
+                "about:blank",
+            ],
+            stdout=self._log,
+            stderr=self._log,
         )
         try:
             port = self._devtools_port(profile / "DevToolsActivePort")
             opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-            targets = json.loads(opener.open(f"http://127.0.0.1:{port}/json/list", timeout=10).read())
+            targets = json.loads(
+                opener.open(f"http://127.0.0.1:{port}/json/list", timeout=10).read()
+            )
             page = next(t for t in targets if t["type"] == "page")
             self.ws = connect(page["webSocketDebuggerUrl"], proxy=None, max_size=None)
             self._next_id = 0
@@ -341,7 +391,9 @@ class Chromium:
         deadline = time.monotonic() + BROWSER_START_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"chromium exited: {self.log_path.read_text(errors='replace')[-2000:]}")
+                raise RuntimeError(
+                    f"chromium exited: {self.log_path.read_text(errors='replace')[-2000:]}"
+                )
             lines = port_file.read_text().splitlines() if port_file.exists() else []
             if len(lines) >= 2:
                 return int(lines[0])
@@ -392,10 +444,16 @@ class Chromium:
                 problems.append(f"request failed: {params.get('errorText')}")
             elif method == "Runtime.exceptionThrown":
                 problems.append(f"exception: {params['exceptionDetails'].get('text')}")
-            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "warning", "assert"):
+            elif method == "Runtime.consoleAPICalled" and params.get("type") in (
+                "error",
+                "warning",
+                "assert",
+            ):
                 problems.append(f"console.{params['type']}: {params.get('args')}")
             elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
-                problems.append(f"console {params['entry']['level']}: {params['entry'].get('text')}")
+                problems.append(
+                    f"console {params['entry']['level']}: {params['entry'].get('text')}"
+                )
         return Visit(url, status, problems)
 
     def evaluate(self, expression: str) -> Any:
@@ -404,12 +462,20 @@ class Chromium:
 
     def screenshot(self, path: Path) -> None:
         """The whole page at SCREEN_WIDTH_PX as a PNG."""
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": SCREEN_WIDTH_PX, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": SCREEN_WIDTH_PX, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+        )
         height = self.call("Page.getLayoutMetrics")["cssContentSize"]["height"]
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": SCREEN_WIDTH_PX, "height": min(int(height) + 1, SCREEN_MAX_HEIGHT_PX),
-                   "deviceScaleFactor": 1, "mobile": False})
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": SCREEN_WIDTH_PX,
+                "height": min(int(height) + 1, SCREEN_MAX_HEIGHT_PX),
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            },
+        )
         shot = self.call("Page.captureScreenshot", {"format": "png"})
         self.call("Emulation.clearDeviceMetricsOverride")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -443,8 +509,10 @@ IDS_JS = "[...document.querySelectorAll('[id]')].map(e => e.id)"
 @pytest.fixture()
 def browser(tmp_path: Path) -> Iterator[Chromium]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` (as root) to run "
-                    "the browser tests")
+        pytest.skip(
+            f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` (as root) to run "
+            "the browser tests"
+        )
     chromium = Chromium(tmp_path)
     try:
         yield chromium
@@ -460,7 +528,9 @@ def served_site(cycle_site: CycleSite) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(cycle_site.site_dir)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(cycle_site.site_dir))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -476,8 +546,10 @@ def test_every_page_loads_in_chromium_without_errors_and_every_link_resolves(
     cycle_site: CycleSite, served_site: str, browser: Chromium
 ) -> None:
     origin = urllib.parse.urlsplit(served_site).netloc
-    pages = {served_site + p.relative_to(cycle_site.site_dir).as_posix()
-             for p in cycle_site.site_dir.rglob("*.html")}
+    pages = {
+        served_site + p.relative_to(cycle_site.site_dir).as_posix()
+        for p in cycle_site.site_dir.rglob("*.html")
+    }
     queue, visited, fragments = [served_site + "index.html"], {}, []
     while queue or pages - set(visited):
         url = queue.pop() if queue else min(pages - set(visited))
@@ -504,7 +576,10 @@ def test_every_page_loads_in_chromium_without_errors_and_every_link_resolves(
         browser.screenshot(ARTIFACTS / f"{name}.png")
     tracked = next(r for r in _parse(cycle_site.site_dir / "index.html").rows)
     browser.visit(f"{served_site}stories/{tracked['data-story-id']}.html")
-    assert browser.evaluate("document.querySelector('.site-nav a').getAttribute('href')") == "../index.html"
+    assert (
+        browser.evaluate("document.querySelector('.site-nav a').getAttribute('href')")
+        == "../index.html"
+    )
     browser.screenshot(ARTIFACTS / "site-story.png")
     for name in ("site-index", "site-feeds", "site-story"):
         png = (ARTIFACTS / f"{name}.png").read_bytes()
@@ -523,4 +598,3 @@ def test_the_site_works_opened_as_files(cycle_site: CycleSite, browser: Chromium
             target = browser.visit(link.split("#")[0])
             assert target.problems == [] and browser.evaluate("document.title"), target
             assert browser.evaluate("location.href") == link.split("#")[0]
-

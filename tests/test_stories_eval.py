@@ -14,7 +14,10 @@ from monitor.evals.stories import kmeans, kmeans_baseline, score_clustering, tfi
 # Two topics of two events each: the events of one topic share the topic's words, and differ in
 # names and places, as ECB+ subtopics do.
 _EVENTS = {
-    ("quake", "quake-a"): "earthquake magnitude struck Chile Santiago Valparaiso collapsed buildings",
+    (
+        "quake",
+        "quake-a",
+    ): "earthquake magnitude struck Chile Santiago Valparaiso collapsed buildings",
     ("quake", "quake-b"): "earthquake magnitude struck Japan Sendai Miyagi tsunami warning coast",
     ("arrest", "arrest-a"): "police arrested sect leader Warren Jeffs Utah polygamy compound",
     ("arrest", "arrest-b"): "police arrested sect leader Shoko Asahara Tokyo subway cult",
@@ -25,10 +28,15 @@ def _records() -> list[dict[str, object]]:
     records = []
     for (topic, subtopic), words in _EVENTS.items():
         for n, outlet in enumerate(("Reuters", "Agence", "Herald", "Gazette")):
-            records.append({
-                "doc_id": f"{subtopic}-{n}", "topic": topic, "subtopic": subtopic,
-                "title": f"{outlet} reports on {words.split()[3]}", "text": f"{words} reported by {outlet}",
-            })
+            records.append(
+                {
+                    "doc_id": f"{subtopic}-{n}",
+                    "topic": topic,
+                    "subtopic": subtopic,
+                    "title": f"{outlet} reports on {words.split()[3]}",
+                    "text": f"{words} reported by {outlet}",
+                }
+            )
     return records
 
 
@@ -68,7 +76,10 @@ def test_eval_stories_command_prints_json_with_the_anchor(
 ) -> None:
     docs = tmp_path / "docs.jsonl"
     docs.write_text("\n".join(json.dumps(r) for r in _records()) + "\n", encoding="utf-8")
-    assert main(["eval", "stories", str(docs), "--shuffles", "2", "--baseline", "--format", "json"]) == 0
+    assert (
+        main(["eval", "stories", str(docs), "--shuffles", "2", "--baseline", "--format", "json"])
+        == 0
+    )
     report = json.loads(capsys.readouterr().out)
     overall = report["splits"]["overall"]
     assert overall["documents"] == 16 and overall["gold_clusters"] == 4

@@ -18,18 +18,9 @@ PAUSE = "pause its strikes"
 IRAQ = "airstrikes in Iraq"
 
 
-@pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated database holding tests/data/analyst/two_cycle_story.sql."""
-    path = tmp_path_factory.mktemp("analyst") / "monitor.duckdb"
-    with db.open_db(path) as con:
-        con.execute((ANALYST_DATA / "two_cycle_story.sql").read_text(encoding="utf-8"))
-    return path
-
-
 @pytest.fixture()
-def con(fixture_db: Path) -> Any:
-    connection = duckdb.connect(str(fixture_db), read_only=True)
+def con(module_fixture_db: Path) -> Any:
+    connection = duckdb.connect(str(module_fixture_db), read_only=True)
     yield connection
     connection.close()
 
@@ -66,10 +57,14 @@ def test_story_timeline_lists_versions_in_time_order_with_claim_counts(
     rows = [r for r in view_rows(con, "story_timeline") if r["story_id"] == 1]
     assert [r["position"] for r in rows] == [1, 2, 3]
     assert [r["outlet"] for r in rows] == [
-        "worldpeacewithjustice", "Al Mayadeen English", "Al Mayadeen English",
+        "worldpeacewithjustice",
+        "Al Mayadeen English",
+        "Al Mayadeen English",
     ]
     assert [(r["new_claims"], r["changed_claims"], r["seen_claims"]) for r in rows] == [
-        (8, 0, 0), (6, 0, 5), (0, 1, 10),
+        (8, 0, 0),
+        (6, 0, 5),
+        (0, 1, 10),
     ]
     assert [r["version"] for r in rows] == [1, 1, 2]
     assert rows[1]["url"].endswith("wsj-us-prescreens-israeli-raids.html")
@@ -102,7 +97,9 @@ def test_new_claims_marks_story_openers_and_alerts(con: duckdb.DuckDBPyConnectio
     rows = view_rows(con, "new_claims")
     assert len(rows) == 15
     assert rows[0]["claim_id"] == 15 and rows[0]["kind"] == "changed"  # newest first
-    assert rows[0]["detected_at"] == dt.datetime(2026, 11, 21, 21, 45, 3)  # its version's claim check
+    assert rows[0]["detected_at"] == dt.datetime(
+        2026, 11, 21, 21, 45, 3
+    )  # its version's claim check
     assert "at least twice" in rows[0]["before_text"]
     openers = {r["claim_id"] for r in rows if r["opens_story"]}
     assert openers == set(range(1, 9))
@@ -120,7 +117,11 @@ def test_new_claims_since_macro_filters_by_time(con: duckdb.DuckDBPyConnection) 
 def test_feed_health_labels_each_feed(con: duckdb.DuckDBPyConnection) -> None:
     rows = {r["feed_id"]: r for r in view_rows(con, "feed_health")}
     assert {i: r["health"] for i, r in rows.items()} == {
-        1: "ok", 2: "ok", 3: "failing", 4: "parked", 5: "removed",
+        1: "ok",
+        2: "ok",
+        3: "failing",
+        4: "parked",
+        5: "removed",
     }
     assert rows[5]["active"] is False and rows[1]["active"] is True
     assert rows[4]["parked"] is True and "404" in rows[4]["last_error"]
@@ -156,7 +157,9 @@ def test_demo_story_overview_has_both_articles(demo_con: duckdb.DuckDBPyConnecti
 
 
 @pytest.mark.slow
-def test_demo_timeline_has_the_two_articles_in_time_order(demo_con: duckdb.DuckDBPyConnection) -> None:
+def test_demo_timeline_has_the_two_articles_in_time_order(
+    demo_con: duckdb.DuckDBPyConnection,
+) -> None:
     story = _demo_story(demo_con)
     rows = [r for r in view_rows(demo_con, "story_timeline") if r["story_id"] == story["story_id"]]
     assert [r["outlet"] for r in rows] == ["Levant Wire", "Al Mayadeen English"]
@@ -171,7 +174,9 @@ def test_demo_pause_claim_is_new_and_first_seen_in_the_later_article(
     demo_con: duckdb.DuckDBPyConnection,
 ) -> None:
     story = _demo_story(demo_con)
-    later = [r for r in view_rows(demo_con, "story_timeline") if r["story_id"] == story["story_id"]][1]
+    later = [
+        r for r in view_rows(demo_con, "story_timeline") if r["story_id"] == story["story_id"]
+    ][1]
     ledger = [r for r in view_rows(demo_con, "claim_ledger") if r["story_id"] == story["story_id"]]
     new = [r for r in view_rows(demo_con, "new_claims") if r["story_id"] == story["story_id"]]
     for phrase in (PAUSE, IRAQ):

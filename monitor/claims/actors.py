@@ -13,7 +13,51 @@ from monitor.claims.prepare import Prepared
 
 _NOT_ACTORS = frozenset(
     stem(w)
-    for w in ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday", "tomorrow", "inc", "corp", "ltd", "plc", "llc", "mr", "mrs", "ms", "dr"]
+    for w in [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "inc",
+        "corp",
+        "ltd",
+        "plc",
+        "llc",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+    ]
 )
 # A name that an acronym may stand for: "Federal Reserve board" (FRB), "Centers for Disease
 # Control" (CDC).

@@ -1,9 +1,14 @@
-"""Process-lifetime caches of the claim stage: story ledgers and versions prepared ahead."""
+"""The claim stage's caches: story ledgers and versions prepared ahead, held in one `ClaimCaches`.
+
+Nothing here is module-level state: a caller that wants the caches to last (the cycle's
+`monitor.state.PipelineState`) keeps a `ClaimCaches` and passes it in.
+"""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -19,8 +24,8 @@ from monitor.settings import ClaimSettings
 LEDGER_CACHE_CLAIMS_MAX = 100_000
 
 
-class _LedgerCache:
-    """Story ledgers kept between runs in one process, so a claim is prepared once, not per batch.
+class LedgerCache:
+    """Story ledgers kept between batches and runs, so a claim is prepared once, not per batch.
 
     A ledger is reused only while its story's claims in the database have the fingerprint it was
     loaded or last written with; a merge, split or write by another process makes it reload.
@@ -107,19 +112,17 @@ class _LedgerCache:
         self.signatures.pop(story_id, None)
         return self.ledgers.pop(story_id, default)
 
+    def clear(self) -> None:
+        """Forget every ledger and the database and settings they were read for."""
+        self.ledgers.clear()
+        self.signatures.clear()
+        self.database = self.settings = None
+
     def _evict(self) -> None:
         size = sum(len(ledger.entries) for ledger in self.ledgers.values())
         while size > self.max_claims and len(self.ledgers) > 1:
             _, ledger = self.ledgers.popitem(last=False)
             size -= len(ledger.entries)
-
-
-_LEDGERS = _LedgerCache(max_claims=LEDGER_CACHE_CLAIMS_MAX)
-
-
-def forget_ledger(story_id: int) -> None:
-    """Drop a story's cached ledger in this process (after a correction of one of its claims)."""
-    _LEDGERS.pop(story_id, None)
 
 
 def load_ledger(
@@ -137,7 +140,7 @@ def load_ledger(
     return ledger
 
 
-class _PreparedVersions:
+class PreparedVersions:
     """Versions prepared by extraction workers, waiting for this process to judge them."""
 
     # Segmenting and preparing is a fifth of the cycle's CPU in the flow process; the workers
@@ -167,12 +170,33 @@ class _PreparedVersions:
             (found, True) if found is not None else (prepare_version(text, title, settings), False)
         )
 
+    def clear(self) -> None:
+        """Forget every waiting version."""
+        self.items.clear()
+        self.settings = None
+
 
 # Prepared versions waiting to be judged: a few batches of pages.
 PREPARED_VERSIONS_MAX = 2_000
-_PREPARED = _PreparedVersions(PREPARED_VERSIONS_MAX)
 
 
-def remember_prepared_versions(analyses: Iterable[Any], settings: ClaimSettings) -> None:
-    """Keep the PreparedVersion results of extraction workers for `detect_claims` in this process."""
-    _PREPARED.remember((a for a in analyses if isinstance(a, PreparedVersion)), settings)
+@dataclass
+class ClaimCaches:
+    """The claim stage's state between calls: story ledgers and versions the workers prepared."""
+
+    ledgers: LedgerCache = field(default_factory=lambda: LedgerCache(LEDGER_CACHE_CLAIMS_MAX))
+    prepared: PreparedVersions = field(
+        default_factory=lambda: PreparedVersions(PREPARED_VERSIONS_MAX)
+    )
+
+    def clear(self) -> None:
+        """Empty both caches."""
+        self.ledgers.clear()
+        self.prepared.clear()
+
+
+def remember_prepared_versions(
+    caches: ClaimCaches, analyses: Iterable[Any], settings: ClaimSettings
+) -> None:
+    """Keep the PreparedVersion results of extraction workers in CACHES for `detect_claims`."""
+    caches.prepared.remember((a for a in analyses if isinstance(a, PreparedVersion)), settings)

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 
 from monitor import db
-from monitor.claims.cache import forget_ledger
+from monitor.claims.cache import ClaimCaches
 from monitor.claims.features import DEFAULT_MODEL, ParaphraseModel, pair_features
 from monitor.claims.judge_model import save_model
 from monitor.claims.prepare import prepare
@@ -47,8 +47,13 @@ def correct(
     seen_as: int | None = None,
     by: str,
     now: datetime,
+    caches: ClaimCaches | None = None,
 ) -> Correction:
-    """Mark a claim as a restatement of SEEN_AS, or (seen_as None) as new; effective at once."""
+    """Mark a claim as a restatement of SEEN_AS, or (seen_as None) as new; effective at once.
+
+    Other processes' cached ledgers reload on their own: the story's claim fingerprint counts
+    `seen_as`. CACHES, when this process holds the cycle's, drops the story's ledger now.
+    """
     rows = db.query(con, "claims_correction_target", {"claim_id": claim_id})
     if not rows:
         raise StoreError(f"claim {claim_id}: no such claim")
@@ -81,7 +86,8 @@ def correct(
             "at": now,
         }
         correction_id = int(db.query(con, "claims_record_correction", record)[0][0])
-    forget_ledger(int(story_id))
+    if caches is not None:
+        caches.ledgers.pop(int(story_id))
     return Correction(
         correction_id,
         claim_id,

@@ -49,7 +49,37 @@ _NAME_ABBREVIATIONS = {
     "mt": "mount",
     **{
         short: full
-        for pair in ["ala:alabama", "ariz:arizona", "ark:arkansas", "calif:california", "colo:colorado", "conn:connecticut", "fla:florida", "ga:georgia", "ill:illinois", "ind:indiana", "kan:kansas", "ky:kentucky", "md:maryland", "mass:massachusetts", "mich:michigan", "minn:minnesota", "mo:missouri", "mont:montana", "neb:nebraska", "nev:nevada", "okla:oklahoma", "ore:oregon", "pa:pennsylvania", "tenn:tennessee", "vt:vermont", "va:virginia", "wash:washington", "wis:wisconsin", "wyo:wyoming"]
+        for pair in [
+            "ala:alabama",
+            "ariz:arizona",
+            "ark:arkansas",
+            "calif:california",
+            "colo:colorado",
+            "conn:connecticut",
+            "fla:florida",
+            "ga:georgia",
+            "ill:illinois",
+            "ind:indiana",
+            "kan:kansas",
+            "ky:kentucky",
+            "md:maryland",
+            "mass:massachusetts",
+            "mich:michigan",
+            "minn:minnesota",
+            "mo:missouri",
+            "mont:montana",
+            "neb:nebraska",
+            "nev:nevada",
+            "okla:oklahoma",
+            "ore:oregon",
+            "pa:pennsylvania",
+            "tenn:tennessee",
+            "vt:vermont",
+            "va:virginia",
+            "wash:washington",
+            "wis:wisconsin",
+            "wyo:wyoming",
+        ]
         for short, full in [pair.split(":")]
     },
 }

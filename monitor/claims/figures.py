@@ -66,13 +66,50 @@ _UNIT_GROUPS: tuple[tuple[str, str, float], ...] = (
 )
 _UNITS = {word: (kind, factor) for words, kind, factor in _UNIT_GROUPS for word in words.split()}
 # Words between a figure and its unit: "40 Canadian cents", "5 metric tons".
-_UNIT_QUALIFIERS = frozenset(["canadian", "australian", "usa", "new", "zealand", "hong", "kong", "metric", "short"])
+_UNIT_QUALIFIERS = frozenset(
+    ["canadian", "australian", "usa", "new", "zealand", "hong", "kong", "metric", "short"]
+)
 _ZONES = frozenset(_TIME_ZONES.lower().split("|"))
 _MONTH_WORDS = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
 )
 _HEDGES = frozenset(
-    ["about", "around", "approximately", "approx", "roughly", "some", "nearly", "almost", "estimated"]
+    [
+        "about",
+        "around",
+        "approximately",
+        "approx",
+        "roughly",
+        "some",
+        "nearly",
+        "almost",
+        "estimated",
+    ]
     + ["over", "least", "than", "under"]  # "more than", "at least", "just under"
 )
 _NUMBER_WORD = re.compile(r"^(\d+(?:\.\d+)?)([a-z]*)$")

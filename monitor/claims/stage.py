@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 
 from monitor import db
-from monitor.claims.cache import _LEDGERS, _PREPARED, _LedgerCache
+from monitor.claims.cache import ClaimCaches, LedgerCache, PreparedVersions
 from monitor.claims.ledger import Ledger
 from monitor.claims.prepare import Prepared
 from monitor.errors import StoreError
@@ -103,15 +103,21 @@ class _ClaimIds:
 
 
 def detect_claims(
-    con: duckdb.DuckDBPyConnection, settings: ClaimSettings, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    settings: ClaimSettings,
+    now: datetime,
+    caches: ClaimCaches | None = None,
 ) -> ClaimReport:
     """Judge every linked, unjudged article version against its story's claim ledger.
 
     Versions are judged in memory and written a batch at a time, because each DuckDB statement
     costs milliseconds: a batch's claims, mentions and stage markers take one statement each.
+    CACHES (ledgers, versions prepared by the workers) only save work: without them this call
+    starts from empty ones and the verdicts are the same.
     """
+    caches = ClaimCaches() if caches is None else caches
     report = ClaimReport()
-    ledgers = _LEDGERS
+    ledgers = caches.ledgers
     ledgers.for_run(con, settings)
     failed_ids: list[int] = []
     claim_ids = _ClaimIds(con)
@@ -143,7 +149,9 @@ def detect_claims(
                     failed_ids.append(version.id)
                     continue
                 try:
-                    judged.append(_judge_version(version, ledger, settings, now, claim_ids))
+                    judged.append(
+                        _judge_version(version, ledger, caches.prepared, settings, now, claim_ids)
+                    )
                 except (StoreError, duckdb.Error, ValueError) as e:
                     # One bad version never fails the run; it stays pending and is retried next run.
                     LOGGER.error(
@@ -167,13 +175,16 @@ def detect_claims(
 def _judge_version(
     version: _PendingVersion,
     ledger: Ledger,
+    prepared_ahead: PreparedVersions,
     settings: ClaimSettings,
     now: Any,
     claim_ids: _ClaimIds,
 ) -> _JudgedVersion:
     """Judge each sentence of a version against the ledger, adding its new claims to the ledger."""
     judged = _JudgedVersion(version, version.published_at or version.fetched_at or now)
-    prepared_version, judged.prepared_ahead = _PREPARED.take(version.text, version.title, settings)
+    prepared_version, judged.prepared_ahead = prepared_ahead.take(
+        version.text, version.title, settings
+    )
     for index, (seg, prepared) in enumerate(prepared_version.sentences):
         if seg.skip_reason is not None or prepared is None:
             judged.counts["skipped"] += 1
@@ -218,7 +229,7 @@ def _judge_version(
 def _save_judged(
     con: duckdb.DuckDBPyConnection,
     judged: list[_JudgedVersion],
-    ledgers: _LedgerCache,
+    ledgers: LedgerCache,
     now: Any,
     report: ClaimReport,
     failed_ids: list[int],
@@ -371,7 +382,7 @@ def _book(
     judged: list[_JudgedVersion],
     renamed: dict[int, int],
     inserted: dict[int, list[int]],
-    ledgers: _LedgerCache,
+    ledgers: LedgerCache,
     report: ClaimReport,
 ) -> None:
     """Count written versions in the report and give ledger entries their stored claim ids."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
 import os
@@ -35,8 +36,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("analyst", "full-text search over claims and articles"),
     "export": ("analyst", "write every analyst view as a Parquet file"),
     "report": ("analyst", "write a story's timeline as one self-contained HTML page"),
+    "site": ("analyst", "write the static story site: index, story pages, feed health"),
+    "runs": ("ops", "list recent cycles: completed, failed, crashed or running"),
+    "deploy": ("ops", "write deploy/prefect.yaml for `prefect deploy --all`"),
     "eval": ("evals", "score claim detection, story linking or extraction"),
 }
+
+START_HERE = """start here:
+  monitor init                 write ./monitor.toml and create the database; edit its [[feeds]]
+  monitor run                  one cycle: poll feeds, store articles, link stories, judge claims
+  monitor report STORY         one story's page, or `monitor site --out DIR` for every story
+  monitor demo                 all of it offline, on fixture feeds
+
+exit codes and every command: docs/cli.md"""
 
 # Prefect reads these at import; they are defaults a user's own environment overrides.
 PREFECT_DEFAULTS = {
@@ -51,9 +63,17 @@ def build_parser(filled: Collection[str] | None = None) -> argparse.ArgumentPars
     parser = argparse.ArgumentParser(
         prog="monitor",
         description="Watch news feeds for developing stories and flag the new claims.",
+        epilog=START_HERE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"story-monitor {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="-v: also the monitor's own INFO log lines; -vv: every library's DEBUG lines",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
@@ -75,23 +95,77 @@ def _chosen_command(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code (docs/cli.md has the table)."""
     words = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(_chosen_command(words)).parse_args(words)
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "DEBUG" if args.verbose else "WARNING")
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    _configure_logging(args.verbose)
     try:
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()  # here, so that a closed pipe is reported below and not at exit
+        return code
     except MonitorError as e:
-        print(f"monitor: error: {e}", file=sys.stderr)
+        print(f"monitor: error: {with_fix(str(e))}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader of our output left (`monitor alerts | head`): stop quietly, and keep Python
+        # from reporting the failed flush of stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as e:
+        print(f"monitor: error: {describe_os_error(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _configure_logging(verbosity: int) -> None:
+    """Warnings only; -v adds the monitor's own INFO lines; -vv DEBUG from every library."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "DEBUG" if verbosity >= 2 else "WARNING")
+    logging.basicConfig(
+        level=logging.DEBUG if verbosity >= 2 else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if verbosity == 1:
+        for name in PROJECT_LOGGERS:
+            logging.getLogger(name).setLevel(logging.INFO)
+
+
+PROJECT_LOGGERS = ("monitor", "flows")
+
+_OS_ERROR_FIXES = {
+    errno.ENOENT: "the folder does not exist: create it first or choose another path",
+    errno.ENOTDIR: "part of the path is a file, not a folder: choose another path",
+    errno.EEXIST: "part of the path is a file, not a folder: choose another path",
+    errno.EACCES: "no permission to write there: choose a writable folder",
+    errno.EPERM: "no permission to write there: choose a writable folder",
+    errno.EROFS: "the file system is read-only: choose a writable folder",
+    errno.ENOSPC: "the disk is full: free space or choose another folder",
+}
+
+
+# Library messages that name the path but not the fix (DuckDB's own wording, passed through).
+_MESSAGE_FIXES = {
+    "Permission denied": "no permission to write there: choose a writable folder",
+    "Read-only file system": "the file system is read-only: choose a writable folder",
+    "Not a directory": "part of the path is a file, not a folder: choose another path",
+}
+
+
+def with_fix(message: str) -> str:
+    """MESSAGE, with the fix for a known file-system failure appended."""
+    for cause, fix in _MESSAGE_FIXES.items():
+        if cause in message and fix not in message:
+            return f"{message}; {fix}"
+    return message
+
+
+def describe_os_error(e: OSError) -> str:
+    """One line: the path, what went wrong, and the fix."""
+    where = e.filename if e.filename is not None else "a file"
+    fix = _OS_ERROR_FIXES.get(e.errno or 0, "check the path and its permissions")
+    return f"{where}: {e.strerror or e}; {fix}"
 
 
 __all__ = ["COMMANDS", "build_parser", "main"]

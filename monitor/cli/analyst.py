@@ -15,9 +15,17 @@ from monitor.errors import StoreError
 
 def add_query(parser: argparse.ArgumentParser) -> None:
     """Options of `monitor query`."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.description = (
+        "Run one read-only SQL statement on the database and print the rows. The query cannot "
+        "write: files, ATTACH, INSTALL and LOAD are refused (`monitor export` writes Parquet)."
+    )
+    parser.epilog = 'views (columns: `monitor query "DESCRIBE <view>"`):\n' + "\n".join(
+        f"  {name:<16} {common.clip(comment, 60)}" for name, comment in query.view_summaries()
+    )
     common.add_config(parser)
     parser.add_argument(
-        "sql", metavar="SQL", help="the SQL to run; '-' reads it from standard input"
+        "sql", metavar="SQL", help="one SQL statement; '-' reads it from standard input"
     )
     common.add_format(parser, ("table", "csv", "json"))
     parser.add_argument(
@@ -69,6 +77,16 @@ def add_report(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=cmd_report)
 
 
+def add_site(parser: argparse.ArgumentParser) -> None:
+    """Options of `monitor site`."""
+    common.add_config(parser)
+    parser.add_argument(
+        "--out", metavar="DIR", help="folder for the site (default: [site] dir of the config)"
+    )
+    add_reader_options(parser)
+    parser.set_defaults(handler=cmd_site)
+
+
 def add_reader_options(parser: argparse.ArgumentParser) -> None:
     """--db, --snapshot and --wait: how a reader opens the database beside a running cycle."""
     parser.add_argument(
@@ -77,14 +95,15 @@ def add_reader_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--snapshot",
         action="store_true",
-        help="read a private copy of the database, so a running cycle never blocks you",
+        help="always read a private copy of the database",
     )
     parser.add_argument(
         "--wait",
         type=float,
-        default=10.0,
+        default=None,
         metavar="SECONDS",
-        help="how long to wait for a running cycle's write lock (default 10)",
+        help="wait up to SECONDS for a running cycle and read the live file (default: read the "
+        "live file if no cycle is writing it, else at once a copy of its last committed state)",
     )
 
 
@@ -177,7 +196,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    """Build the static story site and say what was written."""
+    from monitor import site
+
+    summary = site.build_from_config(
+        args.out, config=args.config, db_path=args.db, wait_s=args.wait, snapshot=args.snapshot
+    )
+    print(summary.describe())
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "site": add_site,
     "query": add_query,
     "search": add_search,
     "export": add_export,

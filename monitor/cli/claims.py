@@ -41,7 +41,7 @@ def add_claims(parser: argparse.ArgumentParser) -> None:
     ledger = common.add_command(
         actions, "ledger", cmd_ledger, "list a story's distinct claims with corroboration"
     )
-    ledger.add_argument("story_id", type=int, help="stories.id")
+    ledger.add_argument("story", metavar="STORY", help="story id, or a unique part of its name")
     common.add_format(ledger)
     correct = common.add_command(
         actions, "correct", cmd_correct, "correct a claim's verdict: a restatement, or new"
@@ -107,21 +107,33 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_ledger(args: argparse.Namespace) -> int:
     """A story's distinct claims, oldest first, with corroboration."""
+    from monitor.report import find_story  # raises StoryNotFoundError (exit 2) for an unknown story
+
     settings = common.settings(args)
     with db.open_db(settings.database, read_only=True) as con:
-        rows = db.query(con, "claims_story_claims", {"story_id": args.story_id})
+        story = find_story(con, args.story)
+        rows = db.query(con, "claims_story_claims", {"story_id": story["story_id"]})
     items = [dict(zip(LEDGER_KEYS, row, strict=True)) for row in rows]
     if common.wants_json(args):
         common.print_json(items)
         return 0
-    for item in items:
-        print(
-            f"#{item['claim_id']:<6} {item['kind']:8} x{item['corroboration']:<3} "
-            f"{str(item['first_seen_at'])[:16]}  {item['first_outlet']}: {item['text']}"
-        )
-        if item["changed_from_text"]:
-            print(f"{'':29}was: {item['changed_from_text']}")
-    print(f"{len(rows)} claims")
+    print(f"story {story['story_id']}: {story['name']}")
+    common.print_table(
+        ["claim", "kind", "outlets", "first seen", "first outlet", "text"],
+        [
+            [
+                f"#{item['claim_id']}",
+                item["kind"],
+                str(item["corroboration"]),
+                common.when(item["first_seen_at"]),
+                str(item["first_outlet"]),
+                str(item["text"])
+                + (f"  (was: {item['changed_from_text']})" if item["changed_from_text"] else ""),
+            ]
+            for item in items
+        ],
+    )
+    print(f"{len(rows)} claim{'' if len(rows) == 1 else 's'}")
     return 0
 
 

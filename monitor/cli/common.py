@@ -5,15 +5,23 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from monitor.errors import MonitorError
 from monitor.settings import Settings, load_settings, resolve_config_path
 
 Handler = Callable[[argparse.Namespace], int]
 if TYPE_CHECKING:
     Actions: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+class UsageError(MonitorError):
+    """A command-line argument names a path or value that cannot work (exit 2)."""
+
 
 CONFIG_HELP = "config file (default: $MONITOR_CONFIG, then ./monitor.toml)"
 
@@ -107,3 +115,14 @@ def clip(text: str, width: int) -> str:
     """Whitespace collapsed, cut to `width` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def require_parent_folder(path: Path, option: str) -> None:
+    """Raise UsageError unless PATH's parent is an existing, writable folder."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise UsageError(f"{option} {path}: folder {parent} does not exist; create it first")
+    if not parent.is_dir():
+        raise UsageError(f"{option} {path}: {parent} is a file, not a folder; choose another path")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {path}: folder {parent} is not writable; choose another path")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from monitor import db, feeds, maintenance, stories
+from monitor import cycle_report, db, feeds, maintenance, stories
 from monitor.cli import common
+from monitor.cli.progress import PROGRESS_ENV, print_progress, show_run_logs
 from monitor.demo import run_demo
 from monitor.settings import resolve_config_path
 
@@ -106,58 +109,86 @@ def add_articles(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """Write a starter config unless one exists, then create the database and register it."""
+    """Write a starter config unless one exists, create the database, say what to do next."""
     path = resolve_config_path(args.config)
-    if path.exists() and not args.force:
-        print(f"{path} exists; keeping it (use --force to overwrite)")
-    else:
+    written = not path.exists() or args.force
+    if written:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(STARTER_CONFIG, encoding="utf-8")
-        print(f"wrote {path}")
+        print(f"wrote {path}: a starter config with one example feed and one tracked story")
+    else:
+        print(f"{path} exists; keeping it (--force overwrites it with the starter config)")
     settings = common.settings(args)
     with db.open_db(settings.database) as con:
         now = db.utcnow()
         feed_count = feeds.sync_feeds(con, settings.feeds, settings.polling, now)
         stories.sync_tracked_stories(con, settings.stories, now)
     print(
-        f"database {settings.database.path} ready (schema {db.migration_files()[-1][1].name}); "
-        f"{feed_count} feed(s) and {len(settings.stories)} tracked story(ies) registered"
+        f"database {settings.database.path} ready: {feed_count} feed(s) and "
+        f"{len(settings.stories)} tracked story(ies) registered"
     )
+    if written:
+        print(
+            f"\nnext step: put your feeds under [[feeds]] and your stories under [[stories]] in "
+            f"{path}, then run `monitor run`"
+        )
+    else:
+        print("\nnext step: `monitor run` polls the feeds once; `monitor feeds` shows their health")
     return 0
 
 
+# Exit codes of `monitor run` (docs/cli.md): 0 also covers a partial failure, shown in the summary.
+EXIT_SKIPPED = 3  # another cycle held the lock
+EXIT_ALL_FEEDS_FAILED = 4
+EXIT_ALL_CHANNELS_FAILED = 5
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    """One cycle as a Prefect flow; exit 3 when another cycle held the lock."""
+    """One cycle as a Prefect flow, with progress lines; see run_exit_code for the exit status."""
     common.settings(args)  # fail fast on a bad config, before Prefect starts
+    out = sys.stderr if common.wants_json(args) else sys.stdout
+    print("starting Prefect…", file=out, flush=True)
+    print_progress(out)
     # Prefect takes seconds to import: only `run` and `serve` pay for it.
     from flows.cycle import run_cycle
 
+    if args.verbose == 1:
+        show_run_logs()
     summary = run_cycle(
         resolve_config_path(args.config), poll_all_now=args.now, lock_wait_seconds=args.wait
     )
     if common.wants_json(args):
         common.print_json(summary)
-    else:
-        print(format_cycle_summary(summary))
-    return 3 if summary.get("skipped") else 0
+    return run_exit_code(summary)
+
+
+def run_exit_code(summary: dict[str, Any]) -> int:
+    """0 for a completed cycle (partial failures included), 3 skipped, 4 or 5 failed as a whole."""
+    if summary.get("skipped"):
+        return EXIT_SKIPPED
+    failure = cycle_report.cycle_failure(summary)
+    if failure == cycle_report.ALL_FEEDS_FAILED:
+        return EXIT_ALL_FEEDS_FAILED
+    if failure == cycle_report.ALL_CHANNELS_FAILED:
+        return EXIT_ALL_CHANNELS_FAILED
+    return 0
 
 
 def format_cycle_summary(summary: dict[str, Any]) -> str:
-    """Readable lines for a cycle summary."""
-    if summary.get("skipped"):
-        return f"cycle skipped: {summary['skipped']}"
-    lines = [f"cycle {summary.get('run_id')} completed"]
-    for stage in ("feeds", "articles", "stories", "claims", "alerts"):
-        counts = {k: v for k, v in (summary.get(stage) or {}).items() if not isinstance(v, list)}
-        seconds = summary.get("stage_seconds", {}).get(stage, 0.0)
-        text = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()) or "nothing to do"
-        lines.append(f"  {stage:<9} {seconds:6.2f}s  {text}")
-    return "\n".join(lines)
+    """The cycle's stage lines and closing summary as text, without the database's names."""
+    stages = [
+        cycle_report.stage_line(stage, summary.get(stage) or {}, seconds)
+        for stage, seconds in (summary.get("stage_seconds") or {}).items()
+    ]
+    return "\n".join([*stages, *cycle_report.describe_cycle(None, summary)])
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the deployments until interrupted."""
     common.settings(args)
+    print("starting Prefect…", flush=True)
+    # The flow runs happen in processes the runner starts; this asks them to print their progress.
+    os.environ[PROGRESS_ENV] = "1"
     from flows.serve import serve_deployments  # Prefect: see cmd_run
 
     serve_deployments(str(resolve_config_path(args.config)), args.interval_minutes)

@@ -13,15 +13,42 @@ def add_eval(parser: argparse.ArgumentParser) -> None:
     """Tasks of `monitor eval`."""
     tasks = parser.add_subparsers(dest="eval_command", required=True, metavar="TASK")
     claim_pairs = common.add_command(
-        tasks, "claims", claims.main, "score claim novelty on MRPC-format pairs", config=False
+        tasks,
+        "claims",
+        claims.main,
+        "score claim novelty on paraphrase pairs, STS headlines, ECB+ restatements, "
+        "the project's own pairs or the seed articles",
+        description="Score claim novelty (`seen` vs new) on one or more data sets; give at least "
+        "one of --pairs, --sts, --restatements, --own-pairs, --seed. See docs/claims-eval.md.",
+        config=False,
     )
     claim_pairs.add_argument(
         "--pairs",
-        required=True,
+        metavar="FILE",
         help="TSV in MRPC format (Quality, #1 ID, #2 ID, #1 String, #2 String)",
     )
     claim_pairs.add_argument(
-        "--folds", type=int, default=0, help="also report k-fold cross-validation"
+        "--folds", type=int, default=0, help="with --pairs: also report k-fold cross-validation"
+    )
+    claim_pairs.add_argument(
+        "--sts", metavar="DIR", help="folder of SemEval STS *.tsv files (e.g. sts-headlines)"
+    )
+    claim_pairs.add_argument(
+        "--restatements",
+        metavar="DIR",
+        help="ECB+ folder (docs.jsonl) to score the project's restatement pairs against",
+    )
+    claim_pairs.add_argument(
+        "--own-pairs",
+        dest="own_pairs",
+        metavar="FILE",
+        help="the project's labelled pairs (monitor/claims/data/train_pairs.tsv)",
+    )
+    claim_pairs.add_argument(
+        "--seed", metavar="DIR", help="folder with the seed articles 000_*.txt and 003_*.txt"
+    )
+    claim_pairs.add_argument(
+        "--model", metavar="FILE", help="score this coefficients JSON instead of the shipped model"
     )
     common.add_format(claim_pairs)
     linking = common.add_command(

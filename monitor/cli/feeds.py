@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from monitor import db, feeds
+from monitor import db, feeds, query
 from monitor.cli import common
 from monitor.http import fetch_url
 
@@ -53,15 +53,26 @@ def add_feeds(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Every feed with its polling health."""
+    """Every feed with its polling health; before the first run, the configured feeds."""
     settings = common.settings(args)
-    with db.open_db(settings.database) as con:
-        rows = feeds.list_feeds(con)
+    rows: list[feeds.FeedHealth] = []
+    database = settings.database
+    if database.backend == "ducklake":
+        with db.open_db(database, read_only=True) as con:
+            rows = feeds.list_feeds(con)
+    elif database.path.exists():  # a listing never creates the database
+        with query.open_for_query(database.path) as con:
+            rows = feeds.list_feeds(con)
+    known = {row.url for row in rows}
+    unpolled = [feed for feed in settings.feeds if feed.url not in known]
     if common.wants_json(args):
-        common.print_json([dataclasses.asdict(row) for row in rows])
+        common.print_json(
+            [dataclasses.asdict(row) for row in rows]
+            + [{"id": None, "url": f.url, "name": f.name, "registered": False} for f in unpolled]
+        )
         return 0
-    if not rows:
-        print("no feeds yet: add [[feeds]] to the config and run `monitor run`")
+    if not rows and not unpolled:
+        print("no feeds configured: add a [[feeds]] entry with a url to the config")
         return 0
     header = ["id", "url", "title", "last success", "errors", "last error", "parked", "next check"]
     common.print_table(
@@ -78,8 +89,14 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "-" if row.parked or not row.active else common.when(row.next_check_at),
             ]
             for row in rows
-        ],
+        ]
+        + [["-", f.url, f.name or "", "never", "0", "", "no", "next run"] for f in unpolled],
     )
+    if unpolled:
+        print(
+            f"\n{len(unpolled)} configured feed(s) not polled yet: `monitor run` polls them "
+            "and registers them in the database."
+        )
     parked = sum(1 for row in rows if row.parked)
     if parked:
         print(

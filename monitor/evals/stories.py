@@ -69,15 +69,25 @@ def score_clustering(gold: Sequence[Hashable], predicted: Sequence[Hashable]) ->
     n = len(gold) or 1
     b_p, b_r = b_p / n, b_r / n
     return {
-        "pairwise_p": pair_p, "pairwise_r": pair_r, "pairwise_f1": _f1(pair_p, pair_r),
-        "bcubed_p": b_p, "bcubed_r": b_r, "bcubed_f1": _f1(b_p, b_r),
+        "pairwise_p": pair_p,
+        "pairwise_r": pair_r,
+        "pairwise_f1": _f1(pair_p, pair_r),
+        "bcubed_p": b_p,
+        "bcubed_r": b_r,
+        "bcubed_f1": _f1(b_p, b_r),
     }
 
 
-def run_order(records: Sequence[dict[str, Any]], order: Sequence[int], settings: LinkingSettings) -> dict[str, float]:
+def run_order(
+    records: Sequence[dict[str, Any]], order: Sequence[int], settings: LinkingSettings
+) -> dict[str, float]:
     """Cluster the records in the given order and score against their subtopics."""
     docs = [
-        Doc(id=records[i]["doc_id"], title=records[i].get("title") or "", text=records[i].get("text") or "")
+        Doc(
+            id=records[i]["doc_id"],
+            title=records[i].get("title") or "",
+            text=records[i].get("text") or "",
+        )
         for i in order
     ]
     decisions = cluster_documents(docs, settings)
@@ -89,7 +99,9 @@ def run_order(records: Sequence[dict[str, Any]], order: Sequence[int], settings:
     return scores
 
 
-def evaluate(records: Sequence[dict[str, Any]], shuffles: int, settings: LinkingSettings) -> dict[str, Any]:
+def evaluate(
+    records: Sequence[dict[str, Any]], shuffles: int, settings: LinkingSettings
+) -> dict[str, Any]:
     """Scores in corpus order and mean/sd over seeded shuffled orders."""
     started = time.perf_counter()
     corpus = run_order(records, list(range(len(records))), settings)
@@ -105,7 +117,9 @@ def evaluate(records: Sequence[dict[str, Any]], shuffles: int, settings: Linking
         "seconds": round(time.perf_counter() - started, 2),
     }
     if runs:
-        result["shuffled_mean"] = {k: round(statistics.mean(r[k] for r in runs), 4) for k in runs[0]}
+        result["shuffled_mean"] = {
+            k: round(statistics.mean(r[k] for r in runs), 4) for k in runs[0]
+        }
         result["shuffled_sd"] = {
             k: round(statistics.pstdev(r[k] for r in runs), 4) for k in runs[0]
         }
@@ -144,7 +158,9 @@ def tfidf_matrix(texts: Sequence[str]) -> np.ndarray:
     return matrix / np.where(norms == 0, 1.0, norms)
 
 
-def kmeans(matrix: np.ndarray, k: int, rng: np.random.Generator, restarts: int = BASELINE_RESTARTS) -> np.ndarray:
+def kmeans(
+    matrix: np.ndarray, k: int, rng: np.random.Generator, restarts: int = BASELINE_RESTARTS
+) -> np.ndarray:
     """Cluster labels of the rows: Lloyd's k-means from greedy k-means++ starts, lowest inertia kept."""
     n = matrix.shape[0]
     k = min(k, n)
@@ -152,7 +168,9 @@ def kmeans(matrix: np.ndarray, k: int, rng: np.random.Generator, restarts: int =
     tries = 2 + int(math.log(k))  # candidates per greedy k-means++ step, as scikit-learn does
 
     def distances_to(rows: np.ndarray) -> np.ndarray:
-        return np.maximum(squared[:, None] - 2.0 * (matrix @ rows.T) + (rows.astype(np.float64) ** 2).sum(axis=1), 0.0)
+        gram = squared[:, None] - 2.0 * (matrix @ rows.T)
+        result: np.ndarray = np.maximum(gram + (rows.astype(np.float64) ** 2).sum(axis=1), 0.0)
+        return result
 
     best_labels, best_inertia = np.zeros(n, dtype=np.int64), math.inf
     for _ in range(restarts):
@@ -160,7 +178,11 @@ def kmeans(matrix: np.ndarray, k: int, rng: np.random.Generator, restarts: int =
         nearest = distances_to(matrix[picks])[:, 0]
         for _ in range(1, k):
             total = nearest.sum()
-            candidates = rng.choice(n, size=tries, p=nearest / total) if total > 0 else rng.integers(n, size=tries)
+            candidates = (
+                rng.choice(n, size=tries, p=nearest / total)
+                if total > 0
+                else rng.integers(n, size=tries)
+            )
             options = np.minimum(nearest[:, None], distances_to(matrix[candidates]))
             choice = int(options.sum(axis=0).argmin())
             picks.append(int(candidates[choice]))
@@ -183,7 +205,9 @@ def kmeans(matrix: np.ndarray, k: int, rng: np.random.Generator, restarts: int =
     return best_labels
 
 
-def kmeans_baseline(records: Sequence[dict[str, Any]], seeds: int = BASELINE_SEEDS) -> dict[str, Any]:
+def kmeans_baseline(
+    records: Sequence[dict[str, Any]], seeds: int = BASELINE_SEEDS
+) -> dict[str, Any]:
     """Pairwise and B-cubed scores of the anchor, told k: over all documents, and k=2 within each gold topic."""
     matrix = tfidf_matrix([f"{r.get('title') or ''} {r.get('text') or ''}" for r in records])
     gold = [r["subtopic"] for r in records]
@@ -217,7 +241,9 @@ def evaluate_file(
     records = load_documents(path)
     splits: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
-        splits[str(record.get("split_cybulska_vossen") or record.get("split") or "all")].append(record)
+        splits[str(record.get("split_cybulska_vossen") or record.get("split") or "all")].append(
+            record
+        )
     report: dict[str, Any] = {"settings": settings.model_dump(), "splits": {}}
     if len(splits) > 1:
         for name in sorted(splits, key=lambda s: (s != "train", s)):
@@ -225,24 +251,30 @@ def evaluate_file(
     report["splits"]["overall"] = evaluate(records, shuffles, settings)
     if baseline:
         for name, result in report["splits"].items():
-            result["baseline"] = kmeans_baseline(splits[name] if name in splits else records)
+            result["baseline"] = kmeans_baseline(splits.get(name, records))
     return report
 
 
 def format_table(report: dict[str, Any]) -> str:
     """Plain-text table of a report."""
     lines = [
-        f"{'split':8} {'order':9} {'pair P':>7} {'pair R':>7} {'pair F1':>8} "
-        f"{'B3 P':>7} {'B3 R':>7} {'B3 F1':>7} {'clusters':>9}"
+        (
+            f"{'split':8} {'order':9} {'pair P':>7} {'pair R':>7} {'pair F1':>8} "
+            f"{'B3 P':>7} {'B3 R':>7} {'B3 F1':>7} {'clusters':>9}"
+        )
     ]
     for name, result in report["splits"].items():
         rows = [("corpus", result["corpus_order"], None)]
         if "shuffled_mean" in result:
-            rows.append((f"shuf×{result['shuffles']}", result["shuffled_mean"], result["shuffled_sd"]))
+            rows.append(
+                (f"shuf×{result['shuffles']}", result["shuffled_mean"], result["shuffled_sd"])
+            )
         for key, label in (("told_k", "kmeans k"), ("told_topic_and_k", "km topic")):
             if "baseline" in result:
                 told = result["baseline"][key]
-                rows.append((label, {**told["mean"], "clusters": result["gold_clusters"]}, told["sd"]))
+                rows.append(
+                    (label, {**told["mean"], "clusters": result["gold_clusters"]}, told["sd"])
+                )
         for label, values, sd in rows:
             cells = []
             for key in (*METRICS, "clusters"):
@@ -254,7 +286,9 @@ def format_table(report: dict[str, Any]) -> str:
                 f"{name:8} {label:9} {cells[0]:>7} {cells[1]:>7} {cells[2]:>8} {cells[3]:>7} "
                 f"{cells[4]:>7} {cells[5]:>7} {cells[6]:>9}"
             )
-        lines.append(f"{'':8} ({result['documents']} documents, {result['gold_clusters']} gold clusters)")
+        lines.append(
+            f"{'':8} ({result['documents']} documents, {result['gold_clusters']} gold clusters)"
+        )
     if any("baseline" in result for result in report["splits"].values()):
         lines.append(
             "kmeans k: batch TF-IDF + k-means told the gold number of clusters; km topic: also told each"
@@ -267,7 +301,9 @@ def main(args: argparse.Namespace) -> int:
     """Entry point of `monitor eval stories`."""
     overrides = dict(item.split("=", 1) for item in getattr(args, "set", None) or [])
     settings = LinkingSettings.model_validate(overrides) if overrides else LinkingSettings()
-    report = evaluate_file(args.docs, args.shuffles, settings, baseline=getattr(args, "baseline", False))
+    report = evaluate_file(
+        args.docs, args.shuffles, settings, baseline=getattr(args, "baseline", False)
+    )
     if args.format == "json":
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -277,10 +313,16 @@ def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="score online story linking (with setting overrides)")
+    parser = argparse.ArgumentParser(
+        description="score online story linking (with setting overrides)"
+    )
     parser.add_argument("docs")
     parser.add_argument("--shuffles", type=int, default=5)
     parser.add_argument("--format", choices=["table", "json"], default="table")
-    parser.add_argument("--baseline", action="store_true", help="also score the k-means anchor told k")
-    parser.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a [linking] setting")
+    parser.add_argument(
+        "--baseline", action="store_true", help="also score the k-means anchor told k"
+    )
+    parser.add_argument(
+        "--set", action="append", metavar="KEY=VALUE", help="override a [linking] setting"
+    )
     sys.exit(main(parser.parse_args()))

@@ -7,13 +7,20 @@ event are merged. One subject per module:
 - `model`: the dataclasses (a document, a story's representation, run reports);
 - `terms`: an article's salient terms; `vectors`: TF-IDF weighting and the two-group test;
 - `linker`: the online clusterer (`monitor cluster`, the eval, each linking batch);
-- `caches`: the process-lifetime term and document-frequency caches;
+- `caches`: the term and document-frequency caches (`StoryCaches`, passed in by the caller);
 - `store`: story vectors and document frequencies in DuckDB;
 - `stage`: the pipeline stage (`link_articles`, tracked stories, automatic split and merge);
 - `edit`: merge and split, by hand from the CLI or by the stage.
 """
 
-from monitor.stories.caches import DF_CACHE_TERMS, TERM_CACHE_ITEMS, remember_terms
+from monitor.stories.caches import (
+    DF_CACHE_TERMS,
+    TERM_CACHE_ITEMS,
+    DfCache,
+    StoryCaches,
+    TermCache,
+    remember_terms,
+)
 from monitor.stories.edit import list_stories, merge_stories, split_story
 from monitor.stories.linker import (
     StoryLinker,
@@ -56,11 +63,14 @@ __all__ = [
     "DF_CACHE_TERMS",
     "TERM_CACHE_ITEMS",
     "TITLES_KEPT",
+    "DfCache",
     "Doc",
     "LinkDecision",
     "LinkReport",
+    "StoryCaches",
     "StoryLinker",
     "StoryState",
+    "TermCache",
     "TermDfCompaction",
     "add_document",
     "closest_story",

@@ -1,13 +1,15 @@
-"""The process-lifetime caches of story linking: terms of recent article texts, and document frequencies.
+"""The caches of story linking: terms of recent article texts, and document frequencies.
 
-Both live as long as the process and are read and fed by linking, the split re-check and the
-extraction workers' results; they sit here together so that one place holds that state.
+Both are read and fed by linking, the split re-check, `split_story` and the extraction workers'
+results. They live in one `StoryCaches` that the caller passes in (the cycle keeps one in
+`monitor.state.PipelineState`); nothing here is module-level state.
 """
 
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -18,7 +20,7 @@ from monitor.stories.store import _UNIT, _pack
 from monitor.stories.terms import extract_terms
 
 
-class _TermCache:
+class TermCache:
     """Terms of recently seen article texts, most recently used kept."""
 
     # The split re-check reads every member of a touched story again after each batch; extracting
@@ -56,22 +58,17 @@ class _TermCache:
             if len(self.items) > self.max_items:
                 self.items.popitem(last=False)
 
+    def clear(self) -> None:
+        """Forget every text's terms."""
+        self.items.clear()
+        self.settings = None
+
 
 # Article texts whose terms are kept (a few kB each).
 TERM_CACHE_ITEMS = 20_000
 
 
-_TERMS = _TermCache(TERM_CACHE_ITEMS)
-
-
-def remember_terms(
-    items: Iterable[tuple[str, str, dict[str, float]]], settings: LinkingSettings
-) -> None:
-    """Keep (title, text, terms) that extraction workers computed, for linking in this process."""
-    _TERMS.remember(items, settings)
-
-
-class _DfCache:
+class DfCache:
     """Document frequencies read in this process, kept while the DF tables are as it last saw them."""
 
     # Each batch looked up the DF of its terms, and each split re-check that of its members' terms,
@@ -128,9 +125,33 @@ class _DfCache:
     def _read_state(self, con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
         return tuple(db.query(con, "stories_term_df_state")[0])
 
+    def clear(self) -> None:
+        """Forget every kept DF and the log state they were read at."""
+        self.df.clear()
+        self.state = None
+
 
 # Terms whose DF is kept (a forgotten term is read again when needed).
 DF_CACHE_TERMS = 200_000
 
 
-_DF = _DfCache(DF_CACHE_TERMS)
+@dataclass
+class StoryCaches:
+    """Story linking's state between calls: terms of recent texts, and the DF read so far."""
+
+    terms: TermCache = field(default_factory=lambda: TermCache(TERM_CACHE_ITEMS))
+    df: DfCache = field(default_factory=lambda: DfCache(DF_CACHE_TERMS))
+
+    def clear(self) -> None:
+        """Empty both caches."""
+        self.terms.clear()
+        self.df.clear()
+
+
+def remember_terms(
+    caches: StoryCaches,
+    items: Iterable[tuple[str, str, dict[str, float]]],
+    settings: LinkingSettings,
+) -> None:
+    """Keep (title, text, terms) that extraction workers computed in CACHES, for linking."""
+    caches.terms.remember(items, settings)

@@ -17,7 +17,7 @@ import duckdb
 from monitor import db
 from monitor.errors import StoreError
 from monitor.settings import LinkingSettings
-from monitor.stories.caches import _DF, _TERMS
+from monitor.stories.caches import StoryCaches, TermCache
 from monitor.stories.linker import add_document, tracked_story_state
 from monitor.stories.model import TITLES_KEPT, Doc, StoryState
 from monitor.stories.store import _insert_vector, _pack, _save_vector
@@ -105,14 +105,17 @@ def split_story(
     article_ids: Sequence[int],
     now: dt.datetime,
     settings: LinkingSettings | None = None,
+    caches: StoryCaches | None = None,
 ) -> int:
     """Move articles of a story into a new story; return the new story's id.
 
     Claims first seen in a moved article move with it. A claim that articles on both sides
     mention is kept on both: the side without its first sighting gets its own copy, first seen at
-    that side's earliest mention, and that side's mentions point at the copy.
+    that side's earliest mention, and that side's mentions point at the copy. CACHES (terms, DF)
+    only save work (None: empty ones for this call).
     """
     settings = settings or LinkingSettings()
+    caches = StoryCaches() if caches is None else caches
     row = _story_row(con, story_id)
     if row[3] is not None:
         raise StoreError(f"story {story_id} was merged; split its target instead")
@@ -126,15 +129,19 @@ def split_story(
     with db.transaction(con):
         leaving: list[tuple[_Member, dict[str, float] | None]] = [
             (m, None)
-            for m in _members_of(db.query(con, "stories_latest_versions", [moving]), settings)
+            for m in _members_of(
+                db.query(con, "stories_latest_versions", [moving]), settings, caches.terms
+            )
         ]
         staying: list[tuple[_Member, dict[str, float] | None]] = [
             (m, None)
             for m in _members_of(
-                db.query(con, "stories_latest_versions", [sorted(members - set(moving))]), settings
+                db.query(con, "stories_latest_versions", [sorted(members - set(moving))]),
+                settings,
+                caches.terms,
             )
         ]
-        df, n_docs = _DF.lookup(con, set().union(*(m.counts for m, _ in leaving + staying)))
+        df, n_docs = caches.df.lookup(con, set().union(*(m.counts for m, _ in leaving + staying)))
         return _write_splits(
             con, [_Split(story_id, row, leaving, staying)], df, n_docs, now, settings
         )[0]
@@ -151,10 +158,12 @@ class _Member:
     version_id: int
 
 
-def _members_of(rows: Sequence[tuple[Any, ...]], settings: LinkingSettings) -> list[_Member]:
+def _members_of(
+    rows: Sequence[tuple[Any, ...]], settings: LinkingSettings, terms: TermCache
+) -> list[_Member]:
     """`stories_latest_versions` rows as members (the version id is not needed: rows come in order)."""
     return [
-        _Member(article_id, title or "", _TERMS.terms(title or "", text or "", settings), at, index)
+        _Member(article_id, title or "", terms.terms(title or "", text or "", settings), at, index)
         for index, (article_id, title, text, at) in enumerate(rows)
     ]
 

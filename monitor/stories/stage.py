@@ -21,7 +21,7 @@ import duckdb
 
 from monitor import db
 from monitor.settings import LinkingSettings, StoryConfig
-from monitor.stories.caches import _DF, _TERMS
+from monitor.stories.caches import DfCache, StoryCaches
 from monitor.stories.edit import _Member, _Split, _write_splits, merge_stories
 from monitor.stories.linker import (
     StoryLinker,
@@ -69,18 +69,26 @@ BATCH_ARTICLES_MAX = 500
 
 
 def link_articles(
-    con: duckdb.DuckDBPyConnection, settings: LinkingSettings, now: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    settings: LinkingSettings,
+    now: dt.datetime,
+    caches: StoryCaches | None = None,
 ) -> LinkReport:
-    """Link every article version not yet linked, in publication order, one transaction per batch."""
+    """Link every article version not yet linked, in publication order, one transaction per batch.
+
+    CACHES (terms, DF) only save work: without them this call starts from empty ones and links
+    the same way.
+    """
+    caches = StoryCaches() if caches is None else caches
     pending = db.query(con, "stories_pending_versions")
     report = LinkReport()
     for start in range(0, len(pending), BATCH_ARTICLES_MAX):
         with db.gc_paused():
             gained, linker = _link_batch(
-                con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report
+                con, settings, now, pending[start : start + BATCH_ARTICLES_MAX], report, caches
             )
             started = time.perf_counter()
-            split_off = revise_stories(con, sorted(gained), settings, now, gained)
+            split_off = revise_stories(con, sorted(gained), settings, now, gained, caches)
             report.split_stories.extend(split_off)
             report.revise_seconds += time.perf_counter() - started
             started = time.perf_counter()
@@ -118,6 +126,7 @@ def _link_batch(
     now: dt.datetime,
     pending: Sequence[tuple[Any, ...]],
     report: LinkReport,
+    caches: StoryCaches,
 ) -> tuple[Counter[int], StoryLinker]:
     """Link one batch in one transaction; return how many articles each story gained, and its linker."""
     docs = []
@@ -125,12 +134,12 @@ def _link_batch(
         doc = Doc(
             id=article_id, title=title or "", text=text or "", published=published_at or fetched_at
         )
-        docs.append((version_id, story_id, doc, _TERMS.terms(doc.title, doc.text, settings)))
+        docs.append((version_id, story_id, doc, caches.terms.terms(doc.title, doc.text, settings)))
     earliest = min(d.published for _, _, d, _ in docs if d.published is not None)
     since = earliest - dt.timedelta(hours=settings.time_window_hours)
     started = time.perf_counter()
     linker, vectors = _load_linker(
-        con, settings, since, [c for _, story, _, c in docs if story is None]
+        con, settings, since, [c for _, story, _, c in docs if story is None], caches.df
     )
     report.load_seconds += time.perf_counter() - started
 
@@ -215,7 +224,7 @@ def _link_batch(
                 con, "stories_add_term_df", [_pack(df_delta, _UNIT), _pack(df_delta.values())]
             )
             db.execute(con, "stories_add_corpus_docs", [linked_docs])
-            _DF.appended(con, df_delta, linked_docs)
+            caches.df.appended(con, df_delta, linked_docs)
         if touched:
             db.execute(
                 con,
@@ -243,13 +252,14 @@ def _load_linker(
     settings: LinkingSettings,
     since: dt.datetime,
     counts: Sequence[dict[str, float]],
+    df_cache: DfCache,
 ) -> tuple[StoryLinker, list[dict[str, float]]]:
     """A linker holding the candidate stories of documents with COUNTS (blocking in SQL), and their vectors.
 
     The documents count into the DF in order, each before its vector is taken, as when each is
     linked: the linker's DF and document count are those after the last one.
     """
-    df, n_docs = _DF.lookup(con, set().union(*counts) if counts else ())
+    df, n_docs = df_cache.lookup(con, set().union(*counts) if counts else ())
     counter = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)
     vectors: list[dict[str, float]] = []
     for doc_counts in counts:
@@ -268,6 +278,7 @@ def revise_stories(
     settings: LinkingSettings,
     now: dt.datetime,
     gained: dict[int, int] | None = None,
+    caches: StoryCaches | None = None,
 ) -> list[int]:
     """Split each given untracked story whose members form two groups (`find_split`); the new ids.
 
@@ -275,10 +286,11 @@ def revise_stories(
     point (`split_checkpoint_crossed`) are read and checked; without it, every given story is.
     The moved groups are written as `split_story` writes one (all of them in one transaction), so
     each split is recorded in `story_links` (reason `split`) and claims are re-attributed as for a
-    split from the CLI.
+    split from the CLI. CACHES only save work (None: empty ones for this call).
     """
     if not story_ids or not settings.split_cross_within_ratio:
         return []
+    caches = StoryCaches() if caches is None else caches
     if gained is not None:
         sizes = db.query(
             con,
@@ -311,14 +323,14 @@ def revise_stories(
             _Member(
                 article_id,
                 title or "",
-                _TERMS.terms(title or "", text or "", settings),
+                caches.terms.terms(title or "", text or "", settings),
                 at,
                 version_id,
             )
         )
     if not members:
         return []
-    df, n_docs = _DF.lookup(
+    df, n_docs = caches.df.lookup(
         con, set().union(*(m.counts for group in members.values() for m in group))
     )
     linker = StoryLinker(settings, df=df, n_docs=n_docs, keep_members=False)

@@ -49,8 +49,15 @@ SEVERITY_RANK = {"new_claim": 1, "changed_claim": 2, "new_story": 3}
 # Chat services that render Markdown (apprise converts it to HTML for Telegram); native webhook
 # URLs (https://hooks.slack.com/..., https://discord.com/api/webhooks/...) map to the same plugins.
 MARKDOWN_SERVICES = {
-    "NotifySlack", "NotifyDiscord", "NotifyWorkflows", "NotifyMatrix", "NotifyTelegram",
-    "NotifyMattermost", "NotifyRocketChat", "NotifyGoogleChat", "NotifyZulip",
+    "NotifySlack",
+    "NotifyDiscord",
+    "NotifyWorkflows",
+    "NotifyMatrix",
+    "NotifyTelegram",
+    "NotifyMattermost",
+    "NotifyRocketChat",
+    "NotifyGoogleChat",
+    "NotifyZulip",
 }
 # `${VAR}` reads the environment; `${prefect-secret:NAME}` is filled in by flows.alerting.
 PLACEHOLDER = re.compile(r"\$\{(?:(prefect-secret):)?([A-Za-z0-9_.-]+)\}")
@@ -148,9 +155,13 @@ def _build_channel(
     config: ChannelConfig, key: str, policy: AlertSettings, resolved: Mapping[str, str]
 ) -> Channel:
     common: dict[str, Any] = {
-        "key": key, "mode": config.mode, "min_severity": config.min_severity,
+        "key": key,
+        "mode": config.mode,
+        "min_severity": config.min_severity,
         "stories": tuple(name.lower() for name in config.stories),
-        "tracked_only": config.tracked_only, "quiet_hours": config.quiet_hours, "policy": policy,
+        "tracked_only": config.tracked_only,
+        "quiet_hours": config.quiet_hours,
+        "policy": policy,
     }
     fallback_format: MessageFormat = "markdown" if config.format == "auto" else config.format
     secrets: tuple[str, ...] = ()
@@ -168,9 +179,12 @@ def _build_channel(
             raise ConfigError("not a URL apprise understands (check the scheme and the fields)")
     except ConfigError as e:
         return Channel(
-            label=f"{key} (unusable)", service="unknown", format=fallback_format,
+            label=f"{key} (unusable)",
+            service="unknown",
+            format=fallback_format,
             max_chars=config.max_message_chars or 2000,
-            error=redact(str(e), secrets), **common,
+            error=redact(str(e), secrets),
+            **common,
         )
     fmt: MessageFormat
     if config.format != "auto":
@@ -180,8 +194,13 @@ def _build_channel(
     service_limit = int(getattr(server, "body_maxlen", 0) or 0) or 4000
     label = f"{key} ({server.service_name})"
     return Channel(
-        label=label, service=str(server.service_name), format=fmt, max_chars=config.max_message_chars or service_limit,
-        url=url, secrets=secrets, **common,
+        label=label,
+        service=str(server.service_name),
+        format=fmt,
+        max_chars=config.max_message_chars or service_limit,
+        url=url,
+        secrets=secrets,
+        **common,
     )
 
 
@@ -200,8 +219,10 @@ def auto_format(server: Any) -> MessageFormat:
 # The apprise input format of each message format: apprise converts it to what the service takes
 # (HTML to text for a text-only service); Slack's plugin passes mrkdwn given as MARKDOWN unchanged.
 BODY_FORMATS = {
-    "text": apprise.NotifyFormat.TEXT, "html": apprise.NotifyFormat.HTML,
-    "markdown": apprise.NotifyFormat.MARKDOWN, "slack": apprise.NotifyFormat.MARKDOWN,
+    "text": apprise.NotifyFormat.TEXT,
+    "html": apprise.NotifyFormat.HTML,
+    "markdown": apprise.NotifyFormat.MARKDOWN,
+    "slack": apprise.NotifyFormat.MARKDOWN,
 }
 
 
@@ -224,7 +245,9 @@ def _secret_fragments(url: str, used: Sequence[str], literal: str) -> tuple[str,
                 pieces.add(segment)
         for _, value in parse_qsl(parts.query):
             pieces.add(value)
-    public = set(re.split(r"[/:@?&=#,]", PLACEHOLDER.sub("", literal))) if "${" in literal else set()
+    public = (
+        set(re.split(r"[/:@?&=#,]", PLACEHOLDER.sub("", literal))) if "${" in literal else set()
+    )
     kept = {p for p in pieces if len(p) >= _MIN_SECRET_CHARS and p not in public}
     return tuple(sorted(kept, key=len, reverse=True))
 
@@ -252,18 +275,34 @@ def queue_alerts(con: duckdb.DuckDBPyConnection, channels: list[Channel], now: d
         for channel in channels:
             since = now - dt.timedelta(hours=channel.policy.max_backlog_hours)
             params = {
-                "channel": channel.key, "now": now, "since": since,
+                "channel": channel.key,
+                "now": now,
+                "since": since,
                 "stories": list(channel.stories),
             }
-            added += _count(db.query(con, "alerts_queue_claims", {
-                **params, "min_rank": SEVERITY_RANK[channel.min_severity],
-                "tracked_only": channel.tracked_only,
-            }))
+            added += _count(
+                db.query(
+                    con,
+                    "alerts_queue_claims",
+                    {
+                        **params,
+                        "min_rank": SEVERITY_RANK[channel.min_severity],
+                        "tracked_only": channel.tracked_only,
+                    },
+                )
+            )
             # claims judge: claims an editor corrected to new (`monitor claims correct --new`)
-            added += _count(db.query(con, "alerts_queue_corrected_claims", {
-                **params, "min_rank": SEVERITY_RANK[channel.min_severity],
-                "tracked_only": channel.tracked_only,
-            }))
+            added += _count(
+                db.query(
+                    con,
+                    "alerts_queue_corrected_claims",
+                    {
+                        **params,
+                        "min_rank": SEVERITY_RANK[channel.min_severity],
+                        "tracked_only": channel.tracked_only,
+                    },
+                )
+            )
             if not channel.tracked_only:
                 added += _count(db.query(con, "alerts_queue_new_stories", params))
         if channels:
@@ -333,16 +372,25 @@ def recover_interrupted(
     with db.transaction(con):
         count = _count(db.query(con, "alerts_count_interrupted", {"stale_before": stale_before}))
         if count:
-            db.execute(con, "alerts_recover_interrupted",
-                       {"status": status, "error": error, "now": now, "stale_before": stale_before})
+            db.execute(
+                con,
+                "alerts_recover_interrupted",
+                {"status": status, "error": error, "now": now, "stale_before": stale_before},
+            )
     if count:
-        LOGGER.warning("%s alert rows were left in 'sending' by an interrupted run: %s", count, error)
+        LOGGER.warning(
+            "%s alert rows were left in 'sending' by an interrupted run: %s", count, error
+        )
     return count
 
 
 def deliver_alerts(
-    con: duckdb.DuckDBPyConnection, channels: list[Channel], now: dt.datetime,
-    mode: str = "immediate", *, respect_quiet_hours: bool = True,
+    con: duckdb.DuckDBPyConnection,
+    channels: list[Channel],
+    now: dt.datetime,
+    mode: str = "immediate",
+    *,
+    respect_quiet_hours: bool = True,
 ) -> DeliveryReport:
     """Send every due outbox row: one message per story per channel; never raises for a channel."""
     if mode == "digest":
@@ -361,8 +409,12 @@ def deliver_alerts(
 
 
 def deliver_digest(
-    con: duckdb.DuckDBPyConnection, channels: list[Channel], now: dt.datetime,
-    period_hours: float, *, force: bool = False,
+    con: duckdb.DuckDBPyConnection,
+    channels: list[Channel],
+    now: dt.datetime,
+    period_hours: float,
+    *,
+    force: bool = False,
 ) -> DeliveryReport:
     """Send one summary of everything due to each digest-mode channel, at most once per period."""
     report = DeliveryReport(interrupted=recover_interrupted(con, channels, now))
@@ -375,8 +427,11 @@ def deliver_digest(
         if not force and last is not None and last > now - dt.timedelta(hours=period_hours) + slack:
             report.held_channels.append(channel.key)
         else:
-            report.merge(_deliver_channel(con, channel, now, digest_since=last or (
-                now - dt.timedelta(hours=period_hours))))
+            report.merge(
+                _deliver_channel(
+                    con, channel, now, digest_since=last or (now - dt.timedelta(hours=period_hours))
+                )
+            )
         report.pending += _pending(con, channel)
     return report
 
@@ -386,13 +441,16 @@ def _pending(con: duckdb.DuckDBPyConnection, channel: Channel) -> int:
 
 
 def _deliver_channel(
-    con: duckdb.DuckDBPyConnection, channel: Channel, now: dt.datetime,
+    con: duckdb.DuckDBPyConnection,
+    channel: Channel,
+    now: dt.datetime,
     digest_since: dt.datetime | None = None,
 ) -> DeliveryReport:
     report = DeliveryReport()
     policy = channel.policy
-    rows = db.query(con, "alerts_due", {"channel": channel.key, "now": now,
-                                        "max_attempts": policy.max_attempts})
+    rows = db.query(
+        con, "alerts_due", {"channel": channel.key, "now": now, "max_attempts": policy.max_attempts}
+    )
     if not rows:
         return report
     all_ids = [row[0] for row in rows]
@@ -439,23 +497,41 @@ def _deliver_channel(
         break
     else:
         if digest_since is not None and settled:
-            db.execute(con, "alerts_record_digest", {
-                "channel": channel.key, "now": now, "stories": len(stories),
-                "alerts": len(settled), "messages": report.sent_messages})
+            db.execute(
+                con,
+                "alerts_record_digest",
+                {
+                    "channel": channel.key,
+                    "now": now,
+                    "stories": len(stories),
+                    "alerts": len(settled),
+                    "messages": report.sent_messages,
+                },
+            )
     return report
 
 
 def _mark_failed(
-    con: duckdb.DuckDBPyConnection, ids: list[int], error: str, now: dt.datetime,
+    con: duckdb.DuckDBPyConnection,
+    ids: list[int],
+    error: str,
+    now: dt.datetime,
     policy: AlertSettings,
 ) -> None:
     if not ids:
         return
     with db.transaction(con):
-        db.execute(con, "alerts_mark_failed", {
-            "ids": ids, "now": now, "error": error[:1000],
-            "min_s": policy.retry_backoff_min_s, "max_s": policy.retry_backoff_max_s,
-        })
+        db.execute(
+            con,
+            "alerts_mark_failed",
+            {
+                "ids": ids,
+                "now": now,
+                "error": error[:1000],
+                "min_s": policy.retry_backoff_min_s,
+                "max_s": policy.retry_backoff_max_s,
+            },
+        )
 
 
 # Loggers that write channel URLs (with their tokens) at debug level while apprise sends.
@@ -507,10 +583,18 @@ def send_message(channel: Channel, message: Message) -> tuple[bool, str]:
             notifier = apprise.Apprise()
             notifier.add(server)
             # A hard deadline: apprise's socket timeouts apply per read, not to the whole send.
-            accepted = bool(call_with_deadline(
-                functools.partial(notifier.notify, title=message.title, body=message.body,
-                                  body_format=body_format),
-                alert_send_deadline_s(channel.policy.send_timeout_s), channel.key))
+            accepted = bool(
+                call_with_deadline(
+                    functools.partial(
+                        notifier.notify,
+                        title=message.title,
+                        body=message.body,
+                        body_format=body_format,
+                    ),
+                    alert_send_deadline_s(channel.policy.send_timeout_s),
+                    channel.key,
+                )
+            )
         if accepted:
             LOGGER.info("alert sent to %s: %s", channel.label, message.title)
             return True, ""
@@ -524,12 +608,26 @@ def send_message(channel: Channel, message: Message) -> tuple[bool, str]:
 # --- CLI helpers -------------------------------------------------------------------------------
 
 
-ALERT_LIST_COLUMNS = ("id", "status", "kind", "channel", "story_id", "story", "claim", "attempts",
-                      "last_error", "created_at", "next_attempt_at", "sent_at")
+ALERT_LIST_COLUMNS = (
+    "id",
+    "status",
+    "kind",
+    "channel",
+    "story_id",
+    "story",
+    "claim",
+    "attempts",
+    "last_error",
+    "created_at",
+    "next_attempt_at",
+    "sent_at",
+)
 
 
 def list_alerts(
-    con: duckdb.DuckDBPyConnection, status: str | None = None, channel: str | None = None,
+    con: duckdb.DuckDBPyConnection,
+    status: str | None = None,
+    channel: str | None = None,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
     """Recent and pending deliveries, unfinished first."""
@@ -540,9 +638,18 @@ def list_alerts(
 def describe_channels(channels: Sequence[Channel]) -> list[dict[str, Any]]:
     """The channels as the CLI shows them: key, service, mode, format, limit, filters, error."""
     return [
-        {"key": c.key, "service": c.service, "mode": c.mode, "format": c.format,
-         "max_chars": c.max_chars, "min_severity": c.min_severity, "stories": list(c.stories),
-         "tracked_only": c.tracked_only, "quiet_hours": c.quiet_hours, "error": c.error}
+        {
+            "key": c.key,
+            "service": c.service,
+            "mode": c.mode,
+            "format": c.format,
+            "max_chars": c.max_chars,
+            "min_severity": c.min_severity,
+            "stories": list(c.stories),
+            "tracked_only": c.tracked_only,
+            "quiet_hours": c.quiet_hours,
+            "error": c.error,
+        }
         for c in channels
     ]
 
@@ -550,6 +657,8 @@ def describe_channels(channels: Sequence[Channel]) -> list[dict[str, Any]]:
 def make_due(con: duckdb.DuckDBPyConnection, channel: str | None = None) -> dict[str, int]:
     """Turn failed and held rows back into pending rows due now; return rows per channel."""
     with db.transaction(con):
-        counts = {key: int(n) for key, n in db.query(con, "alerts_retry_candidates", {"channel": channel})}
+        counts = {
+            key: int(n) for key, n in db.query(con, "alerts_retry_candidates", {"channel": channel})
+        }
         db.execute(con, "alerts_make_due", {"channel": channel})
     return counts

@@ -103,15 +103,45 @@ def load_story_digests(
     for sid, name, tracked, articles, outlets, url, outlet, title in db.query(
         con, "alerts_story_details", {"ids": story_ids}
     ):
-        stories[sid] = StoryDigest(sid, name, bool(tracked), False, int(articles), int(outlets),
-                                   url, outlet, title)
+        stories[sid] = StoryDigest(
+            sid, name, bool(tracked), False, int(articles), int(outlets), url, outlet, title
+        )
     claims: dict[int, ClaimItem] = {}
-    for (cid, _sid, kind, text, before, outlet, url, version, n_outlets, before_outlet, version_id,
-         headline, published_at, stored_at, possibly_restated, nearest
-         ) in db.query(con, "alerts_claim_details", {"ids": claim_ids}):
-        claims[cid] = ClaimItem(cid, kind, text, before, outlet, url, int(version), int(n_outlets),
-                                before_outlet, int(version_id), headline, published_at, stored_at,
-                                bool(possibly_restated) and kind == "new", nearest)
+    for (
+        cid,
+        _sid,
+        kind,
+        text,
+        before,
+        outlet,
+        url,
+        version,
+        n_outlets,
+        before_outlet,
+        version_id,
+        headline,
+        published_at,
+        stored_at,
+        possibly_restated,
+        nearest,
+    ) in db.query(con, "alerts_claim_details", {"ids": claim_ids}):
+        claims[cid] = ClaimItem(
+            cid,
+            kind,
+            text,
+            before,
+            outlet,
+            url,
+            int(version),
+            int(n_outlets),
+            before_outlet,
+            int(version_id),
+            headline,
+            published_at,
+            stored_at,
+            bool(possibly_restated) and kind == "new",
+            nearest,
+        )
     for alert_id, kind, story_id, claim_id in rows:
         story = stories.setdefault(story_id, StoryDigest(story_id, f"story {story_id}"))
         if kind == "new_story":
@@ -156,7 +186,7 @@ def _link(text: str, url: str | None, fmt: MessageFormat) -> str:
     if fmt == "markdown":
         return f"[{text.replace('[', '(').replace(']', ')')}]({url.replace(')', '%29')})"
     if fmt == "html":
-        return f"<a href=\"{html.escape(url)}\">{_esc(text, fmt)}</a>"
+        return f'<a href="{html.escape(url)}">{_esc(text, fmt)}</a>'
     return f"{text} {url}"
 
 
@@ -197,11 +227,14 @@ def article_heading(claim: ClaimItem, fmt: MessageFormat) -> str:
     if claim.version > 1:
         outlet += _esc(f" (updated article, version {claim.version})", fmt)
     headline = claim.headline or claim.url or "article"
-    when = (f"published {_when(claim.published_at)}" if claim.published_at
-            else f"no publication date; stored {_when(claim.stored_at)}")
+    when = (
+        f"published {_when(claim.published_at)}"
+        if claim.published_at
+        else f"no publication date; stored {_when(claim.stored_at)}"
+    )
     dateline = _quiet(_esc(when, fmt), fmt)
     if fmt == "text":
-        first = f"{claim.outlet}{outlet[len(claim.outlet):]}: {headline}"
+        first = f"{claim.outlet}{outlet[len(claim.outlet) :]}: {headline}"
         return "\n".join([first, f"{dateline}" + (f" · {claim.url}" if claim.url else "")])
     return _paragraph([f"{outlet} · {_link(headline, claim.url, fmt)}", dateline], fmt)
 
@@ -226,7 +259,9 @@ def render_claim(claim: ClaimItem, fmt: MessageFormat) -> str:
     return _paragraph(lines, fmt) if fmt == "html" else "\n".join(lines)
 
 
-def story_summary(story: StoryDigest, fmt: MessageFormat, claims: Sequence[ClaimItem] | None = None) -> str:
+def story_summary(
+    story: StoryDigest, fmt: MessageFormat, claims: Sequence[ClaimItem] | None = None
+) -> str:
     """The body's first line: counts of new and changed claims and of the articles that added them."""
     claims = story.claims if claims is None else claims
     new = sum(1 for c in claims if c.kind != "changed")
@@ -243,8 +278,17 @@ def story_summary(story: StoryDigest, fmt: MessageFormat, claims: Sequence[Claim
 
 
 def _founding_heading(story: StoryDigest, fmt: MessageFormat) -> str:
-    claim = ClaimItem(0, "new", "", None, story.first_outlet or "first article", story.first_url, 1, 0,
-                      headline=story.first_title)
+    claim = ClaimItem(
+        0,
+        "new",
+        "",
+        None,
+        story.first_outlet or "first article",
+        story.first_url,
+        1,
+        0,
+        headline=story.first_title,
+    )
     return article_heading(claim, fmt)
 
 
@@ -265,8 +309,11 @@ def story_items(
     shown_ids = {c.claim_id for c in ranked[:cap]}
 
     def item(claim: ClaimItem) -> _Item:
-        return _Item(prefix + (article_heading(claim, fmt),), render_claim(claim, fmt),
-                     list(story.alert_ids_by_claim.get(claim.claim_id, [])))
+        return _Item(
+            prefix + (article_heading(claim, fmt),),
+            render_claim(claim, fmt),
+            list(story.alert_ids_by_claim.get(claim.claim_id, [])),
+        )
 
     shown = [c for c in story.claims if c.claim_id in shown_ids]
     # Confident claims before "possibly restated" ones within an article (claims judge).
@@ -292,9 +339,12 @@ def compose_story_messages(story: StoryDigest, channel: Channel) -> list[Message
         shown = [_Item((), _founding_heading(story, fmt), [])]
     return _pack(
         title=f"New story: {story.name}" if story.is_new else story.name,
-        header=story_summary(story, fmt), items=shown, hidden=hidden,
+        header=story_summary(story, fmt),
+        items=shown,
+        hidden=hidden,
         footer=_story_link(story, channel.policy, fmt),
-        base_alert_ids=list(story.story_alert_ids), channel=channel,
+        base_alert_ids=list(story.story_alert_ids),
+        channel=channel,
     )
 
 
@@ -307,29 +357,55 @@ def compose_digest_messages(
     cap = channel.policy.max_claims_per_story
     for story in stories:
         url = story_url(story, channel.policy)
-        head = _bold(_esc(story.name, fmt), fmt) + (" · " + _link("story page", url, fmt) if url else "")
+        head = _bold(_esc(story.name, fmt), fmt) + (
+            " · " + _link("story page", url, fmt) if url else ""
+        )
         summary = story_summary(story, fmt)
         story_line = f"<p>{head}</p>{summary}" if fmt == "html" else f"{head}\n{summary}"
         shown, hidden = story_items(story, fmt, cap, prefix=(story_line,))
         if not shown:
-            items.append(_Item((story_line,), _founding_heading(story, fmt), list(story.story_alert_ids)))
+            items.append(
+                _Item((story_line,), _founding_heading(story, fmt), list(story.story_alert_ids))
+            )
             continue
         shown[0].alert_ids += story.story_alert_ids
         if hidden:
-            shown[-1].text += "\n" + _paragraph([_esc(f"…and {len(hidden)} more claims of this story", fmt)], fmt)
+            shown[-1].text += "\n" + _paragraph(
+                [_esc(f"…and {len(hidden)} more claims of this story", fmt)], fmt
+            )
             shown[-1].alert_ids += [i for h in hidden for i in h.alert_ids]
         items.extend(shown)
     n_claims = sum(len(s.claims) for s in stories)
     period = f"since {since:%Y-%m-%d %H:%M} UTC" if since else f"until {now:%Y-%m-%d %H:%M} UTC"
-    header = _paragraph([_esc(f"{_plural(len(stories), 'story').replace('storys', 'stories')}, "
-                              f"{_plural(n_claims, 'new or changed claim')} {period}", fmt)], fmt)
-    return _pack(title="story-monitor digest", header=header, items=items, hidden=[], footer="",
-                 base_alert_ids=[], channel=channel)
+    header = _paragraph(
+        [
+            _esc(
+                f"{_plural(len(stories), 'story').replace('storys', 'stories')}, "
+                f"{_plural(n_claims, 'new or changed claim')} {period}",
+                fmt,
+            )
+        ],
+        fmt,
+    )
+    return _pack(
+        title="story-monitor digest",
+        header=header,
+        items=items,
+        hidden=[],
+        footer="",
+        base_alert_ids=[],
+        channel=channel,
+    )
 
 
 def _pack(
-    title: str, header: str, items: list[_Item], hidden: list[_Item], footer: str,
-    base_alert_ids: list[int], channel: Channel,
+    title: str,
+    header: str,
+    items: list[_Item],
+    hidden: list[_Item],
+    footer: str,
+    base_alert_ids: list[int],
+    channel: Channel,
 ) -> list[Message]:
     """Fit header, items and footer into parts of at most the channel's size; sum up the rest.
 
@@ -356,8 +432,10 @@ def _pack(
     index = 0
     while index < len(items):
         item = items[index]
-        level = next((n for n, (a, b) in enumerate(zip(item.headings, printed)) if a != b),
-                     min(len(item.headings), len(printed)))
+        level = next(
+            (n for n, (a, b) in enumerate(zip(item.headings, printed)) if a != b),
+            min(len(item.headings), len(printed)),
+        )
         block = "\n\n".join([*item.headings[level:], *([item.text] if item.text else [])])
         left_after = len(items) - index - 1 + len(hidden)
         reserve = len(tail(left_after) if left_after else footer) + 2
@@ -417,8 +495,12 @@ def render_summary_markdown(
     if not rows:
         return ""
     fake_rows = [
-        (-(index + 1), "new_story" if what == "story" else "new_claim", story_id,
-         0 if what == "story" else item_id)
+        (
+            -(index + 1),
+            "new_story" if what == "story" else "new_claim",
+            story_id,
+            0 if what == "story" else item_id,
+        )
         for index, (what, item_id, story_id) in enumerate(rows)
     ]
     stories = load_story_digests(con, fake_rows)

@@ -160,7 +160,9 @@ class FeedConfig(_Section):
 class StoryConfig(_Section):
     """One `[[stories]]` entry: a tracked story that exists before any article."""
 
-    name: str = Field(min_length=1, description="The story's name; its identity across config edits.")
+    name: str = Field(
+        min_length=1, description="The story's name; its identity across config edits."
+    )
     keywords: list[str] = Field(
         default_factory=list,
         description="Words or phrases; an article naming enough of them joins the story.",
@@ -645,12 +647,15 @@ class SiteSettings(_Section):
         "stories/<id>.html, feeds.html); relative to the config file. Unset: no site.",
     )
     stories_max: int = Field(
-        default=1000, ge=1,
+        default=1000,
+        ge=1,
         description="Untracked stories on the site (count), most recently active first; tracked "
         "stories are always on it.",
     )
     chart_days: int = Field(
-        default=30, ge=2, le=366,
+        default=30,
+        ge=2,
+        le=366,
         description="Days covered by each story's activity chart on the index, ending today (UTC).",
     )
 

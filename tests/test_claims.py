@@ -681,13 +681,17 @@ def test_ledger_of_stored_claims_judges_like_one_prepared_in_full() -> None:
         stored.add_stored(text, prepare(text).normalized, "a", number)
     assert all(entry._prepared is None for entry in stored.entries)
     verdicts = [(stored.judge(prepare(t)), full.judge(prepare(t))) for t in later]
-    assert [(v.status, v.entry_index) for v, _ in verdicts] == [(v.status, v.entry_index) for _, v in verdicts]
+    assert [(v.status, v.entry_index) for v, _ in verdicts] == [
+        (v.status, v.entry_index) for _, v in verdicts
+    ]
     assert {v.status for v, _ in verdicts} >= {"seen", "new"}
     # Only the claims a sentence was compared with were prepared in full.
     assert 0 < sum(entry._prepared is not None for entry in stored.entries) < len(earlier)
 
 
-def test_versions_prepared_by_the_workers_are_judged_as_prepared_only_with_the_same_settings() -> None:
+def test_versions_prepared_by_the_workers_are_judged_as_prepared_only_with_the_same_settings() -> (
+    None
+):
     from monitor.claims import prepare_version
     from monitor.claims.cache import PreparedVersions
 
@@ -715,7 +719,9 @@ def test_small_and_large_blocks_find_the_same_candidates(monkeypatch: pytest.Mon
     ledger = Ledger()
     for number in range(240):
         place, verb = places[number % 8], verbs[number % 6]
-        ledger.add(prepare(f"Officials said the {place} was {verb} after storm number {number}."), "a")
+        ledger.add(
+            prepare(f"Officials said the {place} was {verb} after storm number {number}."), "a"
+        )
     sentences = [
         "The harbour was closed after the storm, officials said.",
         "Engineers inspected the tunnel and the station on Monday.",
@@ -726,7 +732,9 @@ def test_small_and_large_blocks_find_the_same_candidates(monkeypatch: pytest.Mon
     monkeypatch.setattr(ledger_module, "SMALL_BLOCK_IDS", 0)
     with_numpy = [ledger.candidates(prepare(s)) for s in sentences]
     assert in_python == with_numpy
-    assert all(in_python) and max(map(len, in_python)) == ClaimSettings().candidate_limit  # a cut was made
+    assert (
+        all(in_python) and max(map(len, in_python)) == ClaimSettings().candidate_limit
+    )  # a cut was made
 
 
 def test_the_claims_package_has_no_import_cycle_and_reads_no_documents() -> None:
@@ -745,11 +753,17 @@ def test_the_claims_package_has_no_import_cycle_and_reads_no_documents() -> None
                 modules.update(f"monitor.{alias.name}" for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module:
                 modules.add(node.module)
-        own = {m.removeprefix("monitor.claims.") for m in modules if m.startswith("monitor.claims.")}
+        own = {
+            m.removeprefix("monitor.claims.") for m in modules if m.startswith("monitor.claims.")
+        }
         if path.stem != "__init__":
-            assert "monitor.claims" not in modules, f"{path.name} imports the package that imports it"
+            assert "monitor.claims" not in modules, (
+                f"{path.name} imports the package that imports it"
+            )
             graph[path.stem] = own
-        used |= {m for m in modules if m.startswith("monitor") and not m.startswith("monitor.claims")}
+        used |= {
+            m for m in modules if m.startswith("monitor") and not m.startswith("monitor.claims")
+        }
 
     order = list(TopologicalSorter(graph).static_order())  # raises CycleError on a cycle
     assert (order[0], order[-1]) == ("normalize", "stage")

@@ -144,7 +144,9 @@ def test_ledger_command_lists_claims_with_corroboration(
     now = dt.datetime(2022, 6, 16)
     claim = "The US urged Israel to pause its strikes at least twice, officials said."
     with db.open_db(tmp_path / "ledger.duckdb") as con:
-        story = db.insert_with_id(con, "claims_test_add_story", "story_ids", {"name": "Strikes", "now": now})
+        story = db.insert_with_id(
+            con, "claims_test_add_story", "story_ids", {"name": "Strikes", "now": now}
+        )
         for n, outlet in enumerate(["A", "B"]):
             article = db.insert_with_id(
                 con,

@@ -295,7 +295,12 @@ def test_ledgers_are_kept_between_runs_and_reloaded_when_a_merge_moves_claims(
     first_ledger = caches.ledgers.ledgers[kept]
 
     # A new version of the kept story: its cached ledger is still current, so it is reused.
-    _version(con, _article(con, kept, "https://a.example/2", "A2"), "An unrelated sentence about the harbour wall of Puerto Lindo.", hours=3)
+    _version(
+        con,
+        _article(con, kept, "https://a.example/2", "A2"),
+        "An unrelated sentence about the harbour wall of Puerto Lindo.",
+        hours=3,
+    )
     detect_claims(con, ClaimSettings(), T0, caches)
     assert caches.ledgers.ledgers[kept] is first_ledger
 
@@ -316,9 +321,13 @@ def test_claim_stored_meanwhile_keeps_its_stored_id(con: duckdb.DuckDBPyConnecti
     _version(con, _article(con, story, "https://a.example/held", "A"), held, hours=1)
     detect_claims(con, ClaimSettings(), T0)
     held_id = _mentions(con, story)[0]["claim_id"]
-    _version(con, _article(con, story, "https://b.example/held", "B"), f"{held}\n\n{fresh}", hours=2)
+    _version(
+        con, _article(con, story, "https://b.example/held", "B"), f"{held}\n\n{fresh}", hours=2
+    )
     params = {"limit": 10, "skip_ids": []}
-    pending = [stage._PendingVersion(*row) for row in db.query(con, "claims_pending_versions", params)]
+    pending = [
+        stage._PendingVersion(*row) for row in db.query(con, "claims_pending_versions", params)
+    ]
     # Judged against an empty ledger, as if the held claim was written after the ledger was read:
     # the insert skips it, so its drawn id must give way to the stored one.
     empty = claims.Ledger(ClaimSettings())

@@ -527,9 +527,10 @@ def test_serve_flow_runs_print_their_progress() -> None:
 
 def test_exit_during_the_extraction_warm_up_leaves_no_traceback() -> None:
     probe = (
-        "from monitor import articles; "
-        "articles.warm_extraction_pool(2, preload=('monitor.analysis',)); "
-        "articles.finish_extraction_warm_up()"
+        "from monitor.articles import ExtractionPool; "
+        "pool = ExtractionPool(preload=('monitor.analysis',)); "
+        "pool.warm(2); "
+        "pool.finish_warm_up()"
     )
     for _ in range(3):
         done = subprocess.run(

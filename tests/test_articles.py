@@ -16,7 +16,6 @@ from monitor.articles import (
     ArticleReport,
     ExtractionPool,
     PendingEntry,
-    _collect,
     article_from_document,
     content_hash,
     extract_article,
@@ -29,6 +28,7 @@ from monitor.articles import (
     save_articles,
     select_pending_entries,
 )
+from monitor.articles.pool import _collect
 from monitor.errors import StoreError
 from monitor.localserver import FixtureServer, Request, Response
 from monitor.settings import FetchSettings

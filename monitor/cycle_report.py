@@ -16,6 +16,8 @@ ALL_FEEDS_FAILED = "every due feed failed"
 ALL_CHANNELS_FAILED = "every alert channel failed"
 STAGES = ("feeds", "articles", "stories", "claims", "alerts", "search_index", "site")
 ERROR_MAX_CHARS = 120  # a failing feed's or channel's error, cut to one readable line
+SUMMARY_STORIES_MAX = 20  # stories named in the closing summary, most new claims first
+SUMMARY_ARTICLES_MAX = 5  # articles named under each of those stories
 
 
 def cycle_failure(summary: Mapping[str, Any]) -> str | None:
@@ -94,17 +96,30 @@ def describe_cycle(con: duckdb.DuckDBPyConnection | None, summary: Mapping[str, 
     by_story: dict[int, list[tuple[Any, ...]]] = {}
     for row in rows:
         by_story.setdefault(int(row[0]), []).append(row)
-    for story_rows in by_story.values():
+    # Most new claims first; a first cycle over a large site names only the busiest stories.
+    ranked = sorted(by_story.values(), key=lambda rows: -sum(int(r[5]) + int(r[6]) for r in rows))
+    for story_rows in ranked[:SUMMARY_STORIES_MAX]:
         new = sum(int(r[5]) for r in story_rows)
         changed = sum(int(r[6]) for r in story_rows)
         lines.append(
             f"  {story_rows[0][1] or 'story ' + str(story_rows[0][0])}: "
             f"{_n(len(story_rows), 'new article')}, {new} new and {changed} changed claims"
         )
-        for _sid, _name, outlet, title, url, row_new, row_changed in story_rows:
+        for _sid, _name, outlet, title, url, row_new, row_changed in story_rows[
+            :SUMMARY_ARTICLES_MAX
+        ]:
             lines.append(
                 f"    {outlet or '?'}: {title or url} ({row_new} new, {row_changed} changed)"
             )
+        if len(story_rows) > SUMMARY_ARTICLES_MAX:
+            lines.append(f"    … and {_n(len(story_rows) - SUMMARY_ARTICLES_MAX, 'more article')}")
+    if len(ranked) > SUMMARY_STORIES_MAX:
+        hidden = ranked[SUMMARY_STORIES_MAX:]
+        lines.append(
+            f"  … and {_n(len(hidden), 'more story', 'more stories')} "
+            f"({_n(sum(len(rows) for rows in hidden), 'article')}): `monitor site` or the "
+            "story_overview view has them all"
+        )
     if not versions:
         lines.append("  no new articles")
     elif not rows:

@@ -47,10 +47,12 @@ def test_plain_reads_during_a_1000_article_cycle_never_wait_or_fail(
                 {"per_host_limit": 4, "global_limit": 16},
             )
         )
+        # To a file, not a pipe: nobody reads a pipe until the cycle ends, and a full one blocks it.
+        log = (tmp_path / "cycle.log").open("w+b")
         cycle = subprocess.Popen(
             [sys.executable, "-m", "monitor.cli", "run", "--now", "--config", str(config)],
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + CYCLE_TIMEOUT_S
@@ -66,7 +68,10 @@ def test_plain_reads_during_a_1000_article_cycle_never_wait_or_fail(
                 break  # the cycle ended during this read: it no longer counts as one during it
             waits.append(time.monotonic() - started)
             counts.append(int(rows[0][0]))
-        output, _ = cycle.communicate(timeout=CYCLE_TIMEOUT_S)
+        cycle.wait(timeout=CYCLE_TIMEOUT_S)
+        log.seek(0)
+        output = log.read()
+        log.close()
     assert cycle.returncode == 0, output.decode(errors="replace")[-3000:]
     with db.open_db(database, read_only=True) as con:
         stored = int(db.query(con, "count_articles")[0][0])

@@ -6,21 +6,10 @@ import re
 from collections import defaultdict
 
 from monitor.settings import LinkingSettings
+from monitor.stopwords import STORY_STOPWORDS
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’&\-]*|\d[\d,.]*\d|\d")
-# Not claims.STOPWORDS: this list also drops words every news report uses (said, told, weekdays,
-# year, people, first, last), which tell nothing about which event an article is about.
-_STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours out
-    over own same she should so some such than that the their theirs them themselves then there
-    these they this those through to too under until up very was we were what when where which
-    while who whom why will with would you your yours said says say told tell according one two
-    new year years week monday tuesday wednesday thursday friday saturday sunday mr mrs ms may
-    last first time people""".split()  # noqa: SIM905 (a word list reads best as text)
-)
+_STOPWORDS = STORY_STOPWORDS
 
 
 def extract_terms(title: str, text: str, settings: LinkingSettings) -> dict[str, float]:

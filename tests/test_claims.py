@@ -768,4 +768,4 @@ def test_the_claims_package_has_no_import_cycle_and_reads_no_documents() -> None
     order = list(TopologicalSorter(graph).static_order())  # raises CycleError on a cycle
     assert (order[0], order[-1]) == ("normalize", "stage")
     # Reading a document (a file or a URL) belongs to the application layer, not to claims.
-    assert used == {"monitor.db", "monitor.errors", "monitor.settings"}
+    assert used == {"monitor.db", "monitor.errors", "monitor.settings", "monitor.stopwords"}

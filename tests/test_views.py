@@ -201,3 +201,21 @@ def test_demo_feed_health_is_ok(demo_con: duckdb.DuckDBPyConnection) -> None:
     rows = view_rows(demo_con, "feed_health")
     assert rows and all(r["health"] == "ok" and r["error_count"] == 0 for r in rows)
     assert sum(r["stored"] for r in rows) == 2
+
+
+def test_demo_possibly_restated_only_against_an_earlier_article(
+    demo_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # The judge's closest claim is sometimes a sentence of the same article, judged just before.
+    same_article = demo_con.execute(
+        "SELECT count(*) FROM claims c JOIN claims near ON near.id = c.nearest_claim_id "
+        "WHERE c.uncertain AND near.first_article_id = c.first_article_id"
+    ).fetchone()
+    assert same_article is not None and same_article[0] > 0
+    flagged = demo_con.execute(
+        "SELECT n.claim_id, near.first_article_id = c.first_article_id FROM new_claims n "
+        "JOIN claims c ON c.id = n.claim_id JOIN claims near ON near.id = c.nearest_claim_id "
+        "WHERE n.possibly_restated"
+    ).fetchall()
+    assert flagged, "the demo's later article has a claim possibly restating the earlier one"
+    assert not any(same for _, same in flagged)

@@ -24,7 +24,7 @@ first_articles AS (
     SELECT id, url FROM articles WHERE id IN (SELECT first_article_id FROM picked)
 ),
 nearest AS (
-    SELECT id, text FROM claims WHERE id IN (SELECT nearest_claim_id FROM picked)
+    SELECT id, text, first_article_id FROM claims WHERE id IN (SELECT nearest_claim_id FROM picked)
 ),
 first_versions AS (
     SELECT id, version, title, published_at, fetched_at
@@ -33,7 +33,12 @@ first_versions AS (
 SELECT c.id, c.story_id, c.kind, c.text, prev.text AS before_text, c.first_outlet, a.url,
        coalesce(v.version, 1) AS version, coalesce(k.outlets, 0) AS outlets,
        prev.first_outlet AS before_outlet, c.first_version_id, v.title, v.published_at, v.fetched_at,
-       coalesce(c.uncertain, false) AS possibly_restated, near.text AS nearest_text
+       -- A claim is "possibly restated" only against earlier coverage: its closest claim in the
+       -- ledger may be a sentence of its own article, judged a moment before it.
+       coalesce(c.uncertain, false) AND near.first_article_id IS DISTINCT FROM c.first_article_id
+           AS possibly_restated,
+       CASE WHEN near.first_article_id IS DISTINCT FROM c.first_article_id THEN near.text END
+           AS nearest_text
 FROM picked c
 LEFT JOIN nearest near ON near.id = c.nearest_claim_id
 LEFT JOIN corroboration k ON k.claim_id = c.id

@@ -8,12 +8,14 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, Levenshtein
 
 from monitor.claims.entities import _entity_words
+from monitor.claims.figures import _MONTH_WORDS
 from monitor.claims.normalize import content_stem, stem
 from monitor.claims.prepare import Prepared
 
 _NOT_ACTORS = frozenset(
     stem(w)
     for w in [
+        *sorted(_MONTH_WORDS),
         "monday",
         "tuesday",
         "wednesday",
@@ -21,30 +23,6 @@ _NOT_ACTORS = frozenset(
         "friday",
         "saturday",
         "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
         "today",
         "yesterday",
         "tomorrow",

@@ -87,6 +87,21 @@ def _feed(base: str) -> str:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Crash feed</title>{items}</channel></rss>'
 
 
+def _serve_slow_articles(site: FixtureServer, paragraphs: list[str], delay_s: float) -> str:
+    """Serve ARTICLE_COUNT article pages that each take DELAY_S, and their feed; the feed's URL."""
+
+    def slow_page(request: Request) -> Response:
+        index = int(request.path.rsplit("/", 1)[1].split(".")[0])
+        time.sleep(delay_s)
+        return Response(
+            200, _article_page(index, paragraphs).encode(), {"Content-Type": "text/html"}
+        )
+
+    for i in range(ARTICLE_COUNT):
+        site.route(f"/a/{i}.html", slow_page)
+    return site.add("/feed.xml", _feed(site.base_url), "application/rss+xml")
+
+
 def _run_cycle_process(config: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
@@ -122,17 +137,8 @@ def test_sigkill_at_random_points_then_rerun(prefect_harness: None, tmp_path: Pa
     }
     rng = random.Random(20221616)
     with FixtureServer() as site, WebhookReceiver() as receiver:
-
-        def slow_page(request: Request) -> Response:
-            index = int(request.path.rsplit("/", 1)[1].split(".")[0])
-            time.sleep(0.4)  # slow pages stretch the article stage so kills land inside it
-            return Response(
-                200, _article_page(index, paragraphs).encode(), {"Content-Type": "text/html"}
-            )
-
-        for i in range(ARTICLE_COUNT):
-            site.route(f"/a/{i}.html", slow_page)
-        feed_url = site.add("/feed.xml", _feed(site.base_url), "application/rss+xml")
+        # Slow pages stretch the article stage so kills land inside it.
+        feed_url = _serve_slow_articles(site, paragraphs, delay_s=0.4)
         database = tmp_path / "crash.duckdb"
         config = tmp_path / "monitor.toml"
         config.write_text(
@@ -207,17 +213,8 @@ def test_a_killed_run_is_marked_crashed_by_the_next_cycle_and_not_while_alive(
         for i in range(8)
     ]
     with FixtureServer() as site:
-
-        def slow_page(request: Request) -> Response:
-            index = int(request.path.rsplit("/", 1)[1].split(".")[0])
-            time.sleep(1.0)  # keeps the cycle inside its article stage while the test looks
-            return Response(
-                200, _article_page(index, paragraphs).encode(), {"Content-Type": "text/html"}
-            )
-
-        for i in range(ARTICLE_COUNT):
-            site.route(f"/a/{i}.html", slow_page)
-        feed_url = site.add("/feed.xml", _feed(site.base_url), "application/rss+xml")
+        # Slow pages keep the cycle inside its article stage while the test looks.
+        feed_url = _serve_slow_articles(site, paragraphs, delay_s=1.0)
         database = tmp_path / "crash.duckdb"
         config = tmp_path / "monitor.toml"
         config.write_text(

@@ -119,6 +119,68 @@ def test_seed_story_two_articles(con: duckdb.DuckDBPyConnection) -> None:
     assert _counts(con) == (claims_n, mentions_n, 0)
 
 
+FORMAL = "This means that the formal coordination was previously unknown"
+
+
+def _seed_statuses(con: duckdb.DuckDBPyConnection, fresh_caches: bool) -> dict[str, str]:
+    """Judge the seed pair one article per run; FRESH_CACHES reloads the ledger from the file."""
+    story = _story(con)
+    _version(
+        con,
+        _article(con, story, "https://blog.example/wsj", "worldpeacewithjustice"),
+        EARLIER,
+        hours=1,
+    )
+    caches = ClaimCaches()
+    detect_claims(con, ClaimSettings(), T0, caches)
+    if fresh_caches:
+        caches = ClaimCaches()
+    later = _version(
+        con, _article(con, story, "https://mayadeen.example/wsj", "Al Mayadeen"), LATER, hours=5
+    )
+    detect_claims(con, ClaimSettings(), T0, caches)
+    return {m["sentence"]: m["status"] for m in _mentions(con, story) if m["version_id"] == later}
+
+
+def test_a_sentence_judged_seen_stays_in_the_ledger_as_another_wording(
+    tmp_path: Path,
+) -> None:
+    # The earlier article says "Official coordination has not been reported before ..." next to
+    # a claim it is judged to restate; the later article repeats that sentence's wording. Judged
+    # against the earlier document as a whole (`monitor claims diff`), the repeat is `seen`; the
+    # stage must agree, from its cached ledger and from one loaded from the file.
+    verdicts = []
+    for fresh in (False, True):
+        with db.open_db(tmp_path / f"fresh-{fresh}.duckdb") as con:
+            verdicts.append(_seed_statuses(con, fresh))
+    cached, loaded = verdicts
+    assert cached == loaded
+    formal = next(s for s in cached if s.startswith(FORMAL))
+    assert cached[formal] == "seen"
+    assert next(v for s, v in cached.items() if s.startswith(PAUSE)) == "new"
+    diff = {r.sentence: r.status for r in claims.diff_claims([EARLIER], LATER)}
+    assert diff[formal] == "seen"
+
+
+def test_wordings_stored_before_their_normalised_form_are_normalised_on_load(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    story = _story(con)
+    _version(
+        con,
+        _article(con, story, "https://blog.example/wsj", "worldpeacewithjustice"),
+        EARLIER,
+        hours=1,
+    )
+    detect_claims(con, ClaimSettings(), T0)
+    db.execute(con, "claims_test_forget_mention_wordings")
+    ledger = claims.load_ledger(con, story, ClaimSettings())
+    wordings = [e for e in ledger.entries if e.alias]
+    assert any(e.text.startswith("Official coordination has not been reported") for e in wordings)
+    assert all(e.normalized == claims.normalize(e.text) for e in wordings)
+    assert len(ledger.claim_ids()) == _counts(con)[0]
+
+
 def test_corroboration_counts_distinct_outlets(con: duckdb.DuckDBPyConnection) -> None:
     story = _story(con)
     claim = "The US urged Israel to pause its strikes at least twice during sensitive operations, officials said."

@@ -16,7 +16,7 @@ import duckdb
 from monitor import db
 from monitor.claims.features import DEFAULT_MODEL, ParaphraseModel
 from monitor.claims.judge_model import model_file, model_for
-from monitor.claims.ledger import Ledger
+from monitor.claims.ledger import ALIAS_MAX_SCORE, Ledger
 from monitor.claims.prepare import PreparedVersion, prepare_version
 from monitor.settings import ClaimSettings
 
@@ -81,15 +81,16 @@ class LedgerCache:
         if not missing:
             return
         loaded = {story_id: Ledger(settings, self.model) for story_id in missing}
-        for story_id, claim_id, text, normalized, version_id in db.query(
-            con, "claims_stories_ledgers", {"story_ids": missing}
+        params = {"story_ids": missing, "alias_max_score": ALIAS_MAX_SCORE}
+        for story_id, claim_id, text, normalized, version_id, alias in db.query(
+            con, "claims_stories_ledgers", params
         ):
-            loaded[int(story_id)].add_stored(text, normalized, version_id, claim_id)
+            loaded[int(story_id)].add_stored(text, normalized, version_id, claim_id, alias)
         for story_id, ledger in loaded.items():
             self._keep(story_id, ledger)
 
     def _keep(self, story_id: int, ledger: Ledger) -> Ledger:
-        ids = [entry.claim_id for entry in ledger.entries if entry.claim_id is not None]
+        ids = ledger.claim_ids()
         self.ledgers[story_id] = ledger
         self.signatures[story_id] = (len(ids), min(ids), max(ids), sum(ids)) if ids else (0,)
         self._evict()
@@ -133,10 +134,11 @@ def load_ledger(
 ) -> Ledger:
     """Read one story's claims into an indexed ledger."""
     ledger = Ledger(settings, model)
-    for claim_id, text, normalized, version_id in db.query(
-        con, "claims_story_ledger", {"story_id": story_id}
+    params = {"story_id": story_id, "alias_max_score": ALIAS_MAX_SCORE}
+    for claim_id, text, normalized, version_id, alias in db.query(
+        con, "claims_story_ledger", params
     ):
-        ledger.add_stored(text, normalized, version_id, claim_id)
+        ledger.add_stored(text, normalized, version_id, claim_id, alias)
     return ledger
 
 

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from monitor.claims.actors import _masked_frame, actor_difference
 from monitor.claims.change import _may_share_frame, adds_negated_clause, adds_number, change_kind
 from monitor.claims.features import _LATER_CONTAINED, DEFAULT_MODEL, ParaphraseModel, pair_features
-from monitor.claims.normalize import _ATTRIBUTION_STEMS, STOPWORDS, content_stem
+from monitor.claims.normalize import _ATTRIBUTION_STEMS, STOPWORDS, content_stem, normalize
 from monitor.claims.prepare import Prepared, prepare
 from monitor.claims.restate import _CONCEPT, claim_concepts, concepts, strip_reporting_frame
 from monitor.claims.reversal import (
@@ -27,6 +27,11 @@ from monitor.claims.reversal import (
 )
 from monitor.claims.segment import clauses, segment
 from monitor.settings import ClaimSettings
+
+# A sentence judged `seen` with a score (probability) below this stays in the ledger as another
+# wording of its claim, so later coverage is compared with every way the story said it; from this
+# score up it is near-identical to the claim and would only grow the ledger.
+ALIAS_MAX_SCORE = 0.95
 
 
 @dataclass(slots=True)
@@ -86,6 +91,7 @@ class _Entry:
     __slots__ = (
         "_concepts",
         "_prepared",
+        "alias",
         "claim_id",
         "content",
         "core",
@@ -102,6 +108,7 @@ class _Entry:
         document: int | str,
         claim_id: int | None,
         prepared: Prepared | None = None,
+        alias: bool = False,
     ) -> None:
         self.text = text
         self.normalized = normalized
@@ -111,12 +118,22 @@ class _Entry:
         self.claim_id = claim_id
         self._prepared = prepared
         self._concepts: frozenset[str] | None = None
+        # Another wording of claim_id, from a sentence judged `seen`: matched, never stored.
+        self.alias = alias
 
     @classmethod
-    def of(cls, prepared: Prepared, document: int | str, claim_id: int | None) -> _Entry:
+    def of(
+        cls, prepared: Prepared, document: int | str, claim_id: int | None, alias: bool = False
+    ) -> _Entry:
         """An entry for a sentence prepared in full already."""
         return cls(
-            prepared.text, prepared.normalized, prepared.content, document, claim_id, prepared
+            prepared.text,
+            prepared.normalized,
+            prepared.content,
+            document,
+            claim_id,
+            prepared,
+            alias,
         )
 
     @property
@@ -194,13 +211,30 @@ class Ledger:
         """Add a claim; return its index (the existing one when the same text is known)."""
         return self._add(_Entry.of(prepared, document, claim_id))
 
+    def add_alias(self, prepared: Prepared, document: int | str, claim_id: int) -> int:
+        """Add a sentence judged `seen` as another wording of CLAIM_ID (matched, never stored)."""
+        return self._add(_Entry.of(prepared, document, claim_id, alias=True))
+
     def add_stored(
-        self, text: str, normalized: str, document: int | str, claim_id: int | None
+        self,
+        text: str,
+        normalized: str | None,
+        document: int | str,
+        claim_id: int | None,
+        alias: bool = False,
     ) -> int:
-        """Add a stored claim by its text and normalised form; it is prepared in full only if compared."""
-        return self._add(
-            _Entry(text, normalized, content_of_normalized(normalized), document, claim_id)
-        )
+        """Add a stored claim (or ALIAS wording) by its text and normalised form.
+
+        It is prepared in full only if compared; mentions stored before their normalised form
+        was kept are normalised here.
+        """
+        normalized = normalize(text) if normalized is None else normalized
+        content = content_of_normalized(normalized)
+        return self._add(_Entry(text, normalized, content, document, claim_id, alias=alias))
+
+    def claim_ids(self) -> list[int]:
+        """The stored claims this ledger holds (not their other wordings)."""
+        return [e.claim_id for e in self.entries if e.claim_id is not None and not e.alias]
 
     def _add(self, entry: _Entry) -> int:
         known = self.by_normalized.get(entry.normalized)

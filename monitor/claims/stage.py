@@ -13,7 +13,7 @@ import numpy as np
 
 from monitor import db
 from monitor.claims.cache import ClaimCaches, LedgerCache, PreparedVersions
-from monitor.claims.ledger import Ledger
+from monitor.claims.ledger import ALIAS_MAX_SCORE, Ledger
 from monitor.claims.prepare import Prepared
 from monitor.errors import StoreError
 from monitor.settings import ClaimSettings
@@ -79,7 +79,7 @@ class _JudgedVersion:
     new_claims: list[tuple[int, Prepared, str, int | None, _Judgement]] = field(
         default_factory=list
     )
-    mentions: list[tuple[int, int, str, str, float, _Judgement]] = field(default_factory=list)
+    mentions: list[tuple[int, int, str, str, float, _Judgement, str]] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     new_ids: list[int] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)
@@ -209,6 +209,8 @@ def _judge_version(
                     f"ledger entry {verdict.entry_index} of story {version.story_id} has no claim id"
                 )
             claim_id = seen_id
+            if round(verdict.score, 4) < ALIAS_MAX_SCORE:
+                ledger.add_alias(prepared, version.id, claim_id)
         else:
             changed_from = (
                 ledger.entries[verdict.entry_index].claim_id
@@ -221,7 +223,15 @@ def _judge_version(
             (judged.changed_ids if verdict.status == "changed" else judged.new_ids).append(claim_id)
         judged.counts[verdict.status] += 1
         judged.mentions.append(
-            (claim_id, index, seg.text, verdict.status, round(verdict.score, 4), judgement)
+            (
+                claim_id,
+                index,
+                seg.text,
+                verdict.status,
+                round(verdict.score, 4),
+                judgement,
+                prepared.normalized,
+            )
         )
     return judged
 
@@ -346,6 +356,7 @@ def _write_judged(
                     for _, m in mentions
                 ],
                 "uncertain": [m[5].uncertain for _, m in mentions],
+                "normalized": [m[6] for _, m in mentions],
             },
         )
     db.execute(

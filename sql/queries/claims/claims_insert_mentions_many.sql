@@ -3,15 +3,16 @@
 -- it is (anti-join: runs on DuckLake).
 INSERT INTO claim_mentions (claim_id, story_id, version_id, article_id, sentence_index, sentence,
                             status, score, outlet, mentioned_at, confidence, nearest_claim_id,
-                            uncertain)
+                            uncertain, normalized)
 SELECT m.claim_id, m.story_id, m.version_id, m.article_id, m.sentence_index, m.sentence, m.status,
-       m.score, m.outlet, m.seen_at, m.confidence, m.nearest_claim_id, m.uncertain
+       m.score, m.outlet, m.seen_at, m.confidence, m.nearest_claim_id, m.uncertain, m.normalized
 FROM (SELECT claim_id::BIGINT AS claim_id, story_id::BIGINT AS story_id,
              version_id::BIGINT AS version_id, article_id::BIGINT AS article_id,
              sentence_index::INTEGER AS sentence_index, sentence::VARCHAR AS sentence,
              status::VARCHAR AS status, score::DOUBLE AS score, outlet::VARCHAR AS outlet,
              seen_at::TIMESTAMP AS seen_at, confidence::DOUBLE AS confidence,
-             nearest_claim_id::BIGINT AS nearest_claim_id, uncertain::BOOLEAN AS uncertain
+             nearest_claim_id::BIGINT AS nearest_claim_id, uncertain::BOOLEAN AS uncertain,
+             normalized::VARCHAR AS normalized
       FROM batch_rows) m
 WHERE NOT EXISTS (
     SELECT 1

@@ -1,6 +1,18 @@
--- The claim ledgers of several stories in one scan, each oldest first.
+-- The claim ledgers of several stories in one scan, each oldest first: claims, then (alias =
+-- true) the other wordings of them used by mentions judged `seen` below $alias_max_score.
 -- A claim an editor corrected to `seen` stands for the claim it restates (seen_as).
-SELECT story_id, coalesce(seen_as, id) AS id, text, normalized, first_version_id
-FROM claims
-WHERE story_id IN (SELECT unnest($story_ids::BIGINT[]))
-ORDER BY story_id, first_seen_at, id;
+SELECT story_id, id, text, normalized, version_id, alias
+FROM (
+    SELECT story_id, coalesce(seen_as, id) AS id, text, normalized,
+           first_version_id AS version_id, false AS alias, first_seen_at AS said_at, id AS tiebreak
+    FROM claims
+    WHERE story_id IN (SELECT unnest($story_ids::BIGINT[]))
+    UNION ALL
+    SELECT c.story_id, coalesce(c.seen_as, c.id), m.sentence, m.normalized, m.version_id, true,
+           m.mentioned_at, c.id
+    FROM claim_mentions m
+    JOIN claims c ON c.id = m.claim_id
+    WHERE c.story_id IN (SELECT unnest($story_ids::BIGINT[]))
+      AND m.status = 'seen' AND m.score < $alias_max_score
+)
+ORDER BY story_id, said_at, alias, tiebreak;

@@ -10,8 +10,8 @@ import pytest
 
 from monitor.claims import DEFAULT_MODEL, Ledger, prepare
 from monitor.claims.change import change_kind
-from monitor.cli import main as cli_main
 from monitor.claims.reversal import antonym_flip, polarity_differs, reversal_kind
+from monitor.cli import main as cli_main
 from monitor.errors import ParseError
 from monitor.evals import claims as claims_eval
 from monitor.evals.reversals import REVERSAL_PAIRS, eval_reversals, read_reversal_pairs

@@ -113,23 +113,31 @@ def _forms(spec: str) -> set[str]:
 # Opposite predicates: per axis, the words of one side and of the other, with their inflections.
 _AXES: dict[str, tuple[str, str]] = {
     "amount": (
-        "rise* rose risen climb* increase* grow* grew grown surge* soar* jump* expand* expansion"
-        " double* raise* hike* boost* higher highest high",
-        "fall* fell fallen drop* decrease* decline* shrink* shrank shrunk shrunken plunge*"
-        " slump* tumble* sink* sank sunk contracted contracting contraction halve* cut cuts"
-        " cutting reduce* reduction lower* lowest low",
+        (
+            "rise* rose risen climb* increase* grow* grew grown surge* soar* jump* expand* expansion"
+            " double* raise* hike* boost* higher highest high"
+        ),
+        (
+            "fall* fell fallen drop* decrease* decline* shrink* shrank shrunk shrunken plunge*"
+            " slump* tumble* sink* sank sunk contracted contracting contraction halve* cut cuts"
+            " cutting reduce* reduction lower* lowest low"
+        ),
     ),
     "outcome": (
         "win* won victory victorious triumph* clinch* beat beats beaten beating gain* defeat*",
         "lose* lost losing",
     ),
     "assent": (
-        "approve* approval authorize* authorise* authorization endorse* endorsement ratify*"
-        " ratification accept* acceptance grant* uphold* upheld allow* permit* permitted"
-        " recommend* greenlight*",
-        "reject* rejection block* veto* vetoes deny* denies denial refuse* refusal overturn*"
-        " quash* disapprove* disapproval disallow* banned banning forbid* forbade forbidden"
-        " prohibit*",
+        (
+            "approve* approval authorize* authorise* authorization endorse* endorsement ratify*"
+            " ratification accept* acceptance grant* uphold* upheld allow* permit* permitted"
+            " recommend* greenlight*"
+        ),
+        (
+            "reject* rejection blocked blocking veto* vetoes deny* denies denial refuse* refusal overturn*"
+            " quash* disapprove* disapproval disallow* banned banning forbid* forbade forbidden"
+            " prohibit*"
+        ),
     ),
     "stance": ("support* favour* favor*", "oppose* opposed"),
     "verdict": ("convict* conviction guilty", "acquit* acquitted acquittal innocent"),
@@ -159,8 +167,8 @@ _PHRASES: tuple[tuple[frozenset[str], str, str, int], ...] = (
     (frozenset(_forms("find* found")), "guilty", "verdict", 0),
 )
 _WORD_SIDES: dict[str, tuple[tuple[str, int], ...]] = {}
-for _axis, _sides in _AXES.items():
-    for _side, _spec in enumerate(_sides):
+for _axis, _pair in _AXES.items():
+    for _side, _spec in enumerate(_pair):
         for _word in _forms(_spec):
             _WORD_SIDES[_word] = (*_WORD_SIDES.get(_word, ()), (_axis, _side))
 _PHRASE_FIRST = frozenset(w for first, *_ in _PHRASES for w in first)
@@ -370,10 +378,18 @@ def _prefix_flips(this: Prepared, other: Prepared) -> list[tuple[str, str]]:
         for prefix in (*_NEGATING_PREFIXES, "dis"):
             base = word[len(prefix) :]
             if word.startswith(prefix) and len(base) >= _PREFIX_MIN_BASE and base in theirs:
-                if base not in this.words:
+                if base not in this.words and not _split_prefix(other.words, base):
                     flips.append((word, base))
                 break
     return flips
+
+
+def _split_prefix(words: tuple[str, ...], base: str) -> bool:
+    # "non- operative" / "inoperative", "non binding" / "nonbinding": the prefix as a word
+    return any(
+        w == base and i and words[i - 1] in (*_NEGATING_PREFIXES, "dis")
+        for i, w in enumerate(words)
+    )
 
 
 def polarity_differs(earlier: Prepared, later: Prepared) -> bool:

@@ -108,7 +108,9 @@ def reversal_figures(judged: list[Judged]) -> dict[str, object]:
         "recall": _share(len(found), len(changed)),
         "right_kind": _share(sum(j.change == j.pair.kind for j in found), len(changed)),
         "precision": _share(sum(j.pair.label == "changed" for j in called), len(called)),
-        "controls_false_changed": _share(sum(j.status == "changed" for j in controls), len(controls)),
+        "controls_false_changed": _share(
+            sum(j.status == "changed" for j in controls), len(controls)
+        ),
         "by_kind": by_kind,
         "controls": by_control,
         "misses": [
@@ -143,9 +145,7 @@ def eval_reversals(
 def print_reversals(r: object) -> None:
     """The figures as a small table."""
     assert isinstance(r, dict)
-    print(
-        f"reversals ({r['file']}: {r['changed_pairs']} changed, {r['control_pairs']} controls):"
-    )
+    print(f"reversals ({r['file']}: {r['changed_pairs']} changed, {r['control_pairs']} controls):")
     print(
         f"  recall of changed {r['recall']:.3f}  with the right kind {r['right_kind']:.3f}  "
         f"precision of changed {r['precision']:.3f}  controls called changed "

@@ -10,6 +10,12 @@ from monitor.claims.features import _jaccard
 from monitor.claims.figures import _figure_matcher, _stated, _trivial
 from monitor.claims.negation import negations
 from monitor.claims.prepare import Prepared
+from monitor.claims.reversal import (
+    antonym_flip,
+    modal_negation,
+    polarity_differs,
+    quantifier_change,
+)
 from monitor.settings import ClaimSettings
 
 
@@ -49,6 +55,10 @@ def _negation_in_frame(earlier: Prepared, later: Prepared) -> bool:
 
 
 _NEGATION_REGION_WORDS = 4
+# Attribution verbs that also name an opposite predicate: "confirmed" / "denied" is an antonym.
+_ANTONYM_NOT_ATTRIBUTION = frozenset(
+    ["confirm", "confirms", "confirmed", "confirming", "approve", "approves", "approved"]
+)
 
 
 def adds_negated_clause(earlier: Prepared, later: Prepared) -> bool:
@@ -88,14 +98,25 @@ def adds_number(earlier: Prepared, later: Prepared, settings: ClaimSettings | No
 def change_kind(
     earlier: Prepared, later: Prepared, settings: ClaimSettings | None = None
 ) -> str | None:
-    """The slot in which two same-frame sentences differ: number, negation, attribution, actor."""
+    """The slot in which two same-frame sentences differ: number, negation, modality, quantifier,
+    antonym, attribution, actor."""
     if earlier.figures and later.figures and figure_change(earlier, later, settings):
-        return "number"
-    # Only "did" vs "did not": "has no" / "does not have" and "without" / "not" say the same.
-    if {earlier.negation, later.negation} == {0, 2} and _negation_in_frame(earlier, later):
-        return "negation"
+        # "0 fatalities" / "9 fatalities": none against a count is a negation
+        return "negation" if quantifier_change(earlier, later) == "negation" else "number"
+    # Only "did" vs "did not": "has no" / "does not have" and "without" / "not" say the same;
+    # "not unclear" says "clear".
+    if (
+        {earlier.negation, later.negation} == {0, 2}
+        and polarity_differs(earlier, later)
+        and _negation_in_frame(earlier, later)
+    ):
+        if quantifier_change(earlier, later) == "quantifier":
+            return "quantifier"  # "most banks" / "not a single bank"
+        return "modality" if modal_negation(earlier, later) else "negation"
     if earlier.attribution * later.attribution == -1:
-        return "attribution"
+        # "confirmed" / "denied" turns the predicate; "said" / "denied" turns who says it
+        flip = antonym_flip(earlier, later)
+        return "antonym" if flip and flip & _ANTONYM_NOT_ATTRIBUTION else "attribution"
     # A name swapped in an otherwise equal sentence: the rest of the words must agree first.
     if _jaccard(earlier.core - earlier.entities, later.core - later.entities) >= 0.5 and (
         actor_difference(earlier, later)

@@ -4,104 +4,224 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from monitor.claims.negation import negations
 from monitor.claims.normalize import STOPWORDS, content_stem
 from monitor.claims.prepare import Prepared
 from monitor.claims.restate import LIGHT_CONCEPTS, concept
 
-# Quantifier scale: 4 all, 3 most, 2 many, 1 some/few, 0 none. Multi-word phrases first.
-_QUANTIFIER_PHRASES: tuple[tuple[tuple[str, ...], int], ...] = (
-    (("vast", "majority"), 3),
-    (("overwhelming", "majority"), 3),
-    (("great", "majority"), 3),
-    (("nearly", "all"), 3),
-    (("almost", "all"), 3),
-    (("small", "minority"), 1),
-    (("tiny", "minority"), 1),
-    (("handful",), 1),
-    (("majority",), 3),
-    (("most",), 3),
-    (("bulk",), 3),
-    (("all",), 4),
-    (("every",), 4),
-    (("many",), 2),
-    (("numerous",), 2),
-    (("minority",), 1),
-    (("few",), 1),
-    (("some",), 1),
-    (("none",), 0),
-    (("no",), 0),
+# Quantifier scale: 5 all, 4 most, 3 many, 2 some, 1 few, 0 none; -1 an absolute amount ("three",
+# "dozens"). Longest phrases first; words as the normaliser leaves them ("not one" is "not 1").
+_QUANTIFIER_PHRASES: tuple[tuple[tuple[str, ...], int], ...] = tuple(
+    sorted(
+        [
+            (("not", "a", "single"), 0),
+            (("not", "1"), 0),
+            (("not", "all"), 2),
+            (("more", "than", "half"), 4),
+            (("over", "half"), 4),
+            (("fewer", "than", "half"), 1),
+            (("less", "than", "half"), 1),
+            (("under", "half"), 1),
+            (("vast", "majority"), 4),
+            (("overwhelming", "majority"), 4),
+            (("great", "majority"), 4),
+            (("large", "majority"), 4),
+            (("large", "share"), 4),
+            (("nearly", "all"), 4),
+            (("almost", "all"), 4),
+            (("virtually", "all"), 4),
+            (("practically", "all"), 4),
+            (("nearly", "every"), 4),
+            (("almost", "every"), 4),
+            (("small", "minority"), 1),
+            (("tiny", "minority"), 1),
+            (("small", "share"), 1),
+            (("small", "fraction"), 1),
+            (("tiny", "fraction"), 1),
+            (("hardly", "any"), 1),
+            (("scarcely", "any"), 1),
+            (("barely", "any"), 1),
+            (("almost", "no"), 1),
+            (("almost", "none"), 1),
+            (("virtually", "no"), 1),
+            (("virtually", "none"), 1),
+            (("no", "1"), 0),
+            (("no", "one"), 0),
+            (("handful",), 1),
+            (("majority",), 4),
+            (("most",), 4),
+            (("bulk",), 4),
+            (("all",), 5),
+            (("every",), 5),
+            (("each",), 5),
+            (("many",), 3),
+            (("numerous",), 3),
+            (("half",), 3),
+            (("minority",), 1),
+            (("few",), 1),
+            (("some",), 2),
+            (("none",), 0),
+            (("no",), 0),
+            (("nobody",), 0),
+            (("noone",), 0),
+            (("dozens",), -1),
+            (("hundreds",), -1),
+            (("thousands",), -1),
+            (("millions",), -1),
+            (("scores",), -1),
+            (("several",), -1),
+        ],
+        key=lambda item: -len(item[0]),
+    )
 )
 _QUANTIFIER_STEMS = frozenset(
     content_stem(w) for phrase, _ in _QUANTIFIER_PHRASES for w in phrase
-) | {"onli"}
+) | {"onli", "%", "percent"}
 _QUANTIFIER_FIRST = frozenset(phrase[0] for phrase, _ in _QUANTIFIER_PHRASES)
 # Skipped between a quantifier and the noun it counts: "most of those Israeli airstrikes".
 _QUANTIFIER_GAP = frozenset(
-    ["of", "the", "those", "these", "a", "an", "its", "their", "his", "her", "our"]
+    ["of", "the", "those", "these", "a", "an", "its", "their", "his", "her", "our", "this"]
 )
+# "No one" and "nobody" count people: they meet "four people" and "six persons".
+_PERSON = "<person>"
+_PERSON_NOUNS = frozenset({"peopl", "person", "individu", "man", "men", "women", "woman"})
+_PERSON_PHRASES = frozenset({("no", "1"), ("no", "one"), ("nobody",), ("noone",)})
+# A share stated as a percentage: "80 % of the respondents" is most of them.
+_PERCENT_WORDS = frozenset({"%", "percent"})
 
-# Predicates that say the opposite, as content stems (synonyms already merged by content_stem).
-_ANTONYM_PAIRS = (
-    ("approv", "reject"),
-    ("approv", "deni"),
-    ("approv", "veto"),
-    ("accept", "reject"),
-    ("ros", "fell"),
-    ("ris", "fall"),
-    ("ros", "fall"),
-    ("ris", "fell"),
-    ("rais", "cut"),
-    ("rais", "decreas"),
-    ("rais", "drop"),
-    ("won", "lost"),
-    ("win", "los"),
-    ("won", "los"),
-    ("win", "lost"),
-    ("allow", "ban"),
-    ("allow", "forbid"),
-    ("allow", "forbidden"),
-    ("gain", "loss"),
-    ("gain", "los"),
-    ("higher", "lower"),
-    ("open", "clos"),
-    ("support", "oppos"),
-    ("agre", "disagre"),
-    ("pass", "fail"),
-    ("convict", "acquit"),
-    ("guilty", "innocent"),
-    ("confirm", "deni"),
-    ("increas", "decreas"),
-    ("expand", "shrank"),
-    ("expand", "shrink"),
-    ("success", "failur"),
+
+def _inflect(lemma: str) -> set[str]:
+    """A verb or noun with its regular endings; a few wrong forms ("planed") do no harm."""
+    forms = {lemma, lemma + "s", lemma + "es"}
+    if lemma.endswith("e"):
+        forms |= {lemma + "d", lemma[:-1] + "ing"}
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    else:
+        forms |= {lemma + "ed", lemma + "ing", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+def _forms(spec: str) -> set[str]:
+    """Words of a spec: "rise* rose risen" inflects the starred lemmas and keeps the rest as is."""
+    out: set[str] = set()
+    for item in spec.split():
+        out |= _inflect(item[:-1]) if item.endswith("*") else {item}
+    return out
+
+
+# Opposite predicates: per axis, the words of one side and of the other, with their inflections.
+_AXES: dict[str, tuple[str, str]] = {
+    "amount": (
+        (
+            "rise* rose risen climb* increase* grow* grew grown surge* soar* jump* expand* expansion"
+            " double* raise* hike* boost* higher highest high"
+        ),
+        (
+            "fall* fell fallen drop* decrease* decline* shrink* shrank shrunk shrunken plunge*"
+            " slump* tumble* sink* sank sunk contracted contracting contraction halve* cut cuts"
+            " cutting reduce* reduction lower* lowest low"
+        ),
+    ),
+    "outcome": (
+        "win* won victory victorious triumph* clinch* beat beats beaten beating gain* defeat*",
+        "lose* lost losing",
+    ),
+    "assent": (
+        (
+            "approve* approval authorize* authorise* authorization endorse* endorsement ratify*"
+            " ratification accept* acceptance grant* uphold* upheld allow* permit* permitted"
+            " recommend* greenlight*"
+        ),
+        (
+            "reject* rejection blocked blocking veto* vetoes deny* denies denial refuse* refusal overturn*"
+            " quash* disapprove* disapproval disallow* banned banning forbid* forbade forbidden"
+            " prohibit*"
+        ),
+    ),
+    "stance": ("support* favour* favor*", "oppose* opposed"),
+    "verdict": ("convict* conviction guilty", "acquit* acquitted acquittal innocent"),
+    "success": ("pass passed passes succeed* success successful", "fail* failure"),
+    "open": ("open* reopen*", "closed closing closes closure shut shuts shutting"),
+    "hiring": ("hire* recruit*", "fired sacked"),
+    "quality": ("improve* improvement", "worsen* deteriorate* deterioration"),
+    "strength": ("strengthen*", "weaken*"),
+    "width": ("widen* wider", "narrow* narrower"),
+    "welcome": ("welcome*", "condemn* criticise* criticize* denounce*"),
+    "restriction": ("lift lifted lifting lifts", "impose* imposition"),
+    "truth": ("confirm* confirmation", "deny* denies denial"),
+    "profit": ("profit* profitable surplus", "loss deficit"),
+    "pace": ("resume* resumption", "suspend* suspension halt*"),
+}
+# Two-word predicates: (first word's forms, second word, axis, side).
+_PHRASES: tuple[tuple[frozenset[str], str, str, int], ...] = (
+    (frozenset(_forms("vote*")), "down", "assent", 1),
+    (frozenset(_forms("turn*")), "down", "assent", 1),
+    (frozenset(_forms("strike* struck")), "down", "assent", 1),
+    (frozenset(_forms("advise* recommend* warn*")), "against", "assent", 1),
+    (frozenset(_forms("vote*")), "against", "stance", 1),
+    (frozenset(_forms("go* went gone")), "up", "amount", 0),
+    (frozenset(_forms("go* went gone")), "down", "amount", 1),
+    (frozenset(_forms("lay* laid")), "off", "hiring", 1),
+    (frozenset(_forms("clear*")), "of", "verdict", 1),
+    (frozenset(_forms("find* found")), "guilty", "verdict", 0),
 )
-_ANTONYMS: dict[str, frozenset[str]] = {}
-for _a, _b in _ANTONYM_PAIRS:
-    _ANTONYMS[_a] = _ANTONYMS.get(_a, frozenset()) | {_b}
-    _ANTONYMS[_b] = _ANTONYMS.get(_b, frozenset()) | {_a}
-_MODALS = frozenset(["will", "would", "can", "could", "shall", "should", "may", "might", "must"])
+_WORD_SIDES: dict[str, tuple[tuple[str, int], ...]] = {}
+for _axis, _pair in _AXES.items():
+    for _side, _spec in enumerate(_pair):
+        for _word in _forms(_spec):
+            _WORD_SIDES[_word] = (*_WORD_SIDES.get(_word, ()), (_axis, _side))
+_PHRASE_FIRST = frozenset(w for first, *_ in _PHRASES for w in first)
+_BE = frozenset({"was", "were", "is", "are", "be", "been", "being", "got", "get", "gets"})
+# "close" is also an adjective ("close to the base"): a verb only after these words.
+_CLOSE_BEFORE = frozenset(
+    {"to", "will", "would", "could", "can", "may", "might", "must", "should", "not", "did"}
+)
+# "declined to comment", "refused to pay", "failed to attend": a negation, not a predicate.
+_NEGATING_BEFORE_TO = frozenset(_forms("decline* refuse* fail*"))
+
+_MODALS = frozenset(
+    ["will", "would", "can", "could", "shall", "should", "may", "might", "must", "need"]
+)
+# Words a negation turns into a statement of likelihood or ability: "not likely", "not expected".
+_MODAL_WORDS = frozenset(
+    ["likely", "probable", "possible", "able", "expected", "certain", "set", "going", "due"]
+)
 _NEGATORS = frozenset({"not", "never"})
+# Prefixes that negate the word they start: "unsafe", "impossible", "illegal"; "dis" turns a verb.
+_NEGATING_PREFIXES = ("non", "un", "in", "im", "il", "ir")
+_PREFIX_MIN_BASE = 4
 
 # Share (%) of the later sentence's other role words the earlier one must carry: a reversal keeps
 # the rest of the claim.
 REVERSAL_FRAME_MIN_PCT = 80.0
 
+_Quantity = tuple[int, frozenset[str], str]  # scale, nouns it counts, the noun's content stem
+
 
 @lru_cache(maxsize=16384)
-def _quantifiers(words: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
-    """(scale, counted noun's role word) for each quantifier or count in a sentence."""
-    found: list[tuple[int, str]] = []
+def _quantifiers(words: tuple[str, ...]) -> tuple[_Quantity, ...]:
+    """(scale, nouns, noun stem) for each quantifier, share or count in a sentence."""
+    found: list[_Quantity] = []
     i, n = 0, len(words)
     while i < n:
-        scale, width = _quantifier_at(words, i)
+        scale, width, phrase = _quantifier_at(words, i)
         if scale is None:
             i += 1
             continue
         j = i + width
-        while j < n and (words[j] in _QUANTIFIER_GAP or _is_modifier(words[j])):
+        if phrase in _PERSON_PHRASES:
+            found.append((scale, frozenset({_PERSON}), "one"))
+            i = j
+            continue
+        while j < n and (
+            words[j] in _QUANTIFIER_GAP or _is_modifier(words[j]) or words[j][0].isdigit()
+        ):
             j += 1
-        if j < n and words[j] not in STOPWORDS and not words[j][0].isdigit():
-            found.append((scale, concept(content_stem(words[j]))))
+        if j < n and words[j] not in STOPWORDS:
+            stem = content_stem(words[j])
+            nouns = {concept(stem)} | ({_PERSON} if stem in _PERSON_NOUNS else set())
+            found.append((scale, frozenset(nouns), stem))
         i = j
     return tuple(found)
 
@@ -111,29 +231,44 @@ def _is_modifier(word: str) -> bool:
     return word.endswith(("i", "ian", "ish")) and len(word) > 4
 
 
-def _quantifier_at(words: tuple[str, ...], i: int) -> tuple[int | None, int]:
+def _quantifier_at(words: tuple[str, ...], i: int) -> tuple[int | None, int, tuple[str, ...]]:
     word = words[i]
-    if word not in _QUANTIFIER_FIRST and not word[0].isdigit():
-        return None, 1
     if word[0].isdigit():
-        value = word.rstrip("%")
-        try:
-            amount = float(value)
-        except ValueError:
-            return None, 1
-        # A count of something; "0 deaths" is none. Years and percentages are not counts.
-        return (0 if amount == 0 else -1) if "%" not in word and amount < 1800 else None, 1
+        return _amount_at(words, i)
+    if word not in _QUANTIFIER_FIRST:
+        return None, 1, ()
     for phrase, scale in _QUANTIFIER_PHRASES:
         if words[i : i + len(phrase)] == phrase:
             if phrase == ("no",) and i + 1 < len(words) and words[i + 1] in ("longer", "doubt"):
-                return None, 1
-            return scale, len(phrase)
-    return None, 1
+                return None, 1, ()
+            if phrase == ("each",) and i + 1 < len(words) and words[i + 1] == "other":
+                return None, 1, ()
+            return scale, len(phrase), phrase
+    return None, 1, ()
+
+
+def _amount_at(words: tuple[str, ...], i: int) -> tuple[int | None, int, tuple[str, ...]]:
+    try:
+        amount = float(words[i].rstrip("%"))
+    except ValueError:
+        return None, 1, ()
+    following = words[i + 1] if i + 1 < len(words) else ""
+    if following in _PERCENT_WORDS or words[i].endswith("%"):
+        width = 1 if words[i].endswith("%") else 2
+        if words[i + width : i + width + 1] != ("of",) or amount == 50:
+            return None, 1, ()  # "rose 5 %" is a change, not a share; half is neither side
+        scale = 5 if amount >= 100 else 4 if amount > 50 else 1 if amount > 0 else 0
+        return scale, width, ()
+    # A count of something; "0 deaths" is none. Years are not counts.
+    return (0 if amount == 0 else -1) if amount < 1800 else None, 1, ()
 
 
 def _flipped(a: int, b: int) -> bool:
+    """Two shares on opposite sides: all/most against some/few/none, many against few/none."""
     low, high = min(a, b), max(a, b)
-    return (high >= 3 and 0 <= low <= 1) or (high == 2 and low == 0)
+    if low < 0:
+        return False
+    return (high >= 4 and low <= 2) or (high == 3 and low <= 1) or (low == 0 and high >= 2)
 
 
 def _rest_agrees(earlier: Prepared, later: Prepared, masked: frozenset[str]) -> bool:
@@ -152,47 +287,199 @@ def agreement(earlier: Prepared, later: Prepared) -> float:
     return len(mine & {concept(w) for w in earlier.core}) / max(len(mine), 1)
 
 
-def reversal_kind(earlier: Prepared, later: Prepared) -> str | None:
-    """How the later sentence turns the earlier claim around: quantifier, negation, antonym, modality."""
+def quantifier_change(earlier: Prepared, later: Prepared) -> str | None:
+    """A share turned around ("most" / "few"), or none against a count ("no one" / "four people")."""
     before, after = _quantifiers(earlier.words), _quantifiers(later.words)
-    if before and after:
-        for scale_a, noun_a in before:
-            for scale_b, noun_b in after:
-                if noun_a != noun_b or scale_a == scale_b:
-                    continue
-                masked = _QUANTIFIER_STEMS | {noun_a}
-                if -1 in (scale_a, scale_b):
-                    # "no Americans were injured" -> "three Americans were injured"
-                    if 0 in (scale_a, scale_b) and _rest_agrees(earlier, later, masked):
-                        return "negation"
-                    continue
-                if _flipped(scale_a, scale_b) and _rest_agrees(earlier, later, masked):
-                    return "quantifier"
-    flips = [
-        (a, b)
-        for a in earlier.content - later.content
-        for b in _ANTONYMS.get(a, ())
-        if b in later.content and b not in earlier.content
-    ]
-    if flips and earlier.negated == later.negated:
-        masked = frozenset(concept(w) for pair in flips for w in pair)
-        if _rest_agrees(earlier, later, masked):
-            return "antonym"
+    if not before or not after:
+        return None
+    for scale_a, nouns_a, stem_a in before:
+        for scale_b, nouns_b, stem_b in after:
+            if nouns_a.isdisjoint(nouns_b) or scale_a == scale_b:
+                continue
+            masked = _QUANTIFIER_STEMS | nouns_a | nouns_b | {concept(stem_a), concept(stem_b)}
+            if -1 in (scale_a, scale_b):
+                if 0 in (scale_a, scale_b) and _rest_agrees(earlier, later, masked):
+                    return "negation"  # "no Americans were injured" / "three Americans were"
+                continue
+            if _flipped(scale_a, scale_b) and _rest_agrees(earlier, later, masked):
+                return "quantifier"
     return None
 
 
-def modal_negation(earlier: Prepared, later: Prepared) -> bool:
-    """A negation flip that sits on a modal verb: "will" / "will not", "can" / "cannot"."""
-    negated = later if later.negation == 2 else earlier
+def _none_against_some(earlier: Prepared, later: Prepared) -> bool:
+    """ "found no evidence" / "found evidence": none of a noun the other side simply names."""
+    if earlier.negated == later.negated:
+        return False
+    for this, other in ((earlier, later), (later, earlier)):
+        theirs = {concept(w) for w in other.core}
+        counted = {n for _, nouns, _ in _quantifiers(other.words) for n in nouns}
+        for scale, nouns, stem in _quantifiers(this.words):
+            if scale != 0 or not (nouns & theirs) or nouns & counted:
+                continue
+            masked = _QUANTIFIER_STEMS | nouns | {stem}
+            if _rest_agrees(earlier, later, masked) and _rest_agrees(later, earlier, masked):
+                return True
+    return False
+
+
+@lru_cache(maxsize=16384)
+def _sides(words: tuple[str, ...]) -> dict[tuple[str, int], frozenset[str]]:
+    """(axis, side) of each opposite-predicate word or phrase, with the words that carry it."""
+    found: dict[tuple[str, int], set[str]] = {}
+    n = len(words)
+    skip = -1
+    for i, word in enumerate(words):
+        if i <= skip:
+            continue
+        following = words[i + 1] if i + 1 < n else ""
+        if word in _PHRASE_FIRST:
+            phrase = next(
+                (p for p in _PHRASES if word in p[0] and following == p[1]),
+                None,
+            )
+            if phrase is not None:
+                found.setdefault((phrase[2], phrase[3]), set()).update((word, following))
+                skip = i + 1
+                continue
+        if word == "close" and (i == 0 or words[i - 1] not in _CLOSE_BEFORE):
+            continue
+        sides = _WORD_SIDES.get(word, ())
+        if word == "close":
+            sides = (("open", 1),)
+        if not sides:
+            continue
+        if word in _NEGATING_BEFORE_TO and following == "to":
+            continue  # "declined to comment": negation.py counts it as "not"
+        if word in ("defeated", "beaten") and i and words[i - 1] in _BE:
+            sides = (("outcome", 1),)  # "was defeated in the vote" lost it
+        for side in sides:
+            found.setdefault(side, set()).add(word)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def antonym_flip(earlier: Prepared, later: Prepared) -> frozenset[str] | None:
+    """The words of a predicate one sentence has and the other turns to its opposite, or None."""
+    before, after = _sides(earlier.words), _sides(later.words)
+    if not before or not after:
+        return None
+    words: set[str] = set()
+    for (axis, side), carried in before.items():
+        other = (axis, 1 - side)
+        if other in after and other not in before and (axis, side) not in after:
+            words |= carried | after[other]
+    return frozenset(words) if words else None
+
+
+def _prefix_flips(this: Prepared, other: Prepared) -> list[tuple[str, str]]:
+    """(word, base) for each word `this` negates by a prefix that `other` states plainly."""
+    theirs = set(other.words)
+    flips = []
+    for word in set(this.words) - theirs:
+        for prefix in (*_NEGATING_PREFIXES, "dis"):
+            base = word[len(prefix) :]
+            if word.startswith(prefix) and len(base) >= _PREFIX_MIN_BASE and base in theirs:
+                if base not in this.words and not _split_prefix(other.words, base):
+                    flips.append((word, base))
+                break
+    return flips
+
+
+def _split_prefix(words: tuple[str, ...], base: str) -> bool:
+    # "non- operative" / "inoperative", "non binding" / "nonbinding": the prefix as a word
+    return any(
+        w == base and i and words[i - 1] in (*_NEGATING_PREFIXES, "dis")
+        for i, w in enumerate(words)
+    )
+
+
+def polarity_differs(earlier: Prepared, later: Prepared) -> bool:
+    """Whether the two sentences differ in polarity, counting "not" and "un-"/"im-" words alike.
+
+    "It is not impossible" says what "It is possible" does; "not unsafe" is "safe".
+    """
+    first = earlier.negated ^ (len(_prefix_flips(earlier, later)) % 2 == 1)
+    second = later.negated ^ (len(_prefix_flips(later, earlier)) % 2 == 1)
+    return first != second
+
+
+def _prefix_kind(earlier: Prepared, later: Prepared) -> str | None:
+    """ "probable"/"improbable" is modality, "safe"/"unsafe" negation, "allow"/"disallow" antonym."""
+    if earlier.negated != later.negated or not polarity_differs(earlier, later):
+        return None
+    flips = _prefix_flips(earlier, later) + _prefix_flips(later, earlier)
+    masked = frozenset(concept(content_stem(w)) for pair in flips for w in pair)
+    if not _rest_agrees(earlier, later, masked):
+        return None
+    if any(base in _MODAL_WORDS for _, base in flips):
+        return "modality"
+    return "antonym" if any(word.startswith("dis") for word, _ in flips) else "negation"
+
+
+def _modal_flip(earlier: Prepared, later: Prepared) -> bool:
+    """ "will" / "will no longer", which negation's strong-word rule leaves out."""
+    if earlier.negated == later.negated:
+        return False
+    negated = later if later.negated else earlier
+    if not modal_negation(earlier, later, negated):
+        return False
+    masked = frozenset({"longer", "not", "never", "no"})
+    return _rest_agrees(earlier, later, masked) and _rest_agrees(later, earlier, masked)
+
+
+def reversal_kind(earlier: Prepared, later: Prepared) -> str | None:
+    """How the later sentence turns the earlier claim around: quantifier, negation, antonym, modality."""
+    kind = quantifier_change(earlier, later)
+    if kind is not None:
+        return kind
+    if _none_against_some(earlier, later):
+        return "negation"
+    flip = antonym_flip(earlier, later)
+    if flip and not polarity_differs(earlier, later):
+        masked = frozenset(concept(content_stem(w)) for w in flip)
+        if _rest_agrees(earlier, later, masked):
+            return "antonym"
+    kind = _prefix_kind(earlier, later)
+    if kind is not None:
+        return kind
+    if _modal_flip(earlier, later):
+        return "modality"
+    return None
+
+
+def modal_negation(earlier: Prepared, later: Prepared, negated: Prepared | None = None) -> bool:
+    """A negation flip that sits on a modal: "will" / "will not", "likely" / "not likely"."""
+    if negated is None:
+        negated = later if later.negation == 2 else earlier
     words = negated.words
-    return any(w in _NEGATORS and i > 0 and words[i - 1] in _MODALS for i, w in enumerate(words))
+    for i, word in enumerate(words):
+        if word in _NEGATORS or (word == "no" and words[i + 1 : i + 2] == ("longer",)):
+            if i > 0 and words[i - 1] in _MODALS:
+                return True
+            after = words[i + 1 : i + 4]
+            if word == "no":
+                after = after[1:]
+            nxt = next((w for w in after if w not in ("be", "been", "yet", "very")), "")
+            if nxt in _MODAL_WORDS:
+                return True
+    return False
 
 
 def may_be_reversed(normalized: str, content: frozenset[str]) -> bool:
-    """Whether a stored claim has a quantifier or antonym a later sentence could turn around."""
-    return not content.isdisjoint(_ANTONYMS) or not _QUANTIFIER_FIRST.isdisjoint(normalized.split())
+    """Whether a stored claim has a word a later sentence could turn around (a cheap screen)."""
+    words = normalized.split()
+    return not _QUANTIFIER_FIRST.isdisjoint(words) or not _WORD_SIDES.keys().isdisjoint(words)
 
 
 def may_reverse(prepared: Prepared) -> bool:
     """Whether a sentence has any word a reversal turns on (a cheap screen before the checks)."""
-    return bool(_quantifiers(prepared.words) or not prepared.content.isdisjoint(_ANTONYMS))
+    words = prepared.words
+    return bool(
+        _quantifiers(words)
+        or _sides(words)
+        or negations(words)
+        or any(w.startswith(_ALL_PREFIXES) and len(w) >= _PREFIX_WORD_MIN for w in words)
+    )
+
+
+_ALL_PREFIXES = (*_NEGATING_PREFIXES, "dis")
+_PREFIX_WORD_MIN = _PREFIX_MIN_BASE + 2

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from monitor.cli import common
 from monitor.evals import claims, extraction, stories
+from monitor.evals.reversals import REVERSAL_PAIRS
 
 
 def add_eval(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +20,7 @@ def add_eval(parser: argparse.ArgumentParser) -> None:
         "score claim novelty on paraphrase pairs, STS headlines, ECB+ restatements, "
         "the project's own pairs or the seed articles",
         description="Score claim novelty (`seen` vs new) on one or more data sets; give at least "
-        "one of --pairs, --sts, --restatements, --own-pairs, --seed. See docs/claims-eval.md.",
+        "one of --pairs, --sts, --restatements, --own-pairs, --seed, --reversals. See docs/claims-eval.md.",
         config=False,
     )
     claim_pairs.add_argument(
@@ -46,6 +47,13 @@ def add_eval(parser: argparse.ArgumentParser) -> None:
     )
     claim_pairs.add_argument(
         "--seed", metavar="DIR", help="folder with the seed articles 000_*.txt and 003_*.txt"
+    )
+    claim_pairs.add_argument(
+        "--reversals",
+        metavar="FILE",
+        nargs="?",
+        const=str(REVERSAL_PAIRS),
+        help="reversal pairs (label, kind, earlier, later); without FILE the shipped held-out set",
     )
     claim_pairs.add_argument(
         "--model", metavar="FILE", help="score this coefficients JSON instead of the shipped model"

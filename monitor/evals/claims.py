@@ -492,13 +492,15 @@ def main(args: argparse.Namespace) -> int:
         ("restatements", "ecbplus_restatements", eval_restatements),
         ("own_pairs", "own_pairs", eval_own_pairs),
         ("seed", "seed_pair", eval_seed),
+        ("reversals", "reversals", _eval_reversals),
     ):
         value = getattr(args, option, None)
         if value:
             out[key] = run(value, settings, model)
     if not out or list(out) == ["model_file"]:
         raise ParseError(
-            "eval claims: nothing to score; give --pairs, --sts, --restatements, --own-pairs or --seed"
+            "eval claims: nothing to score; give --pairs, --sts, --restatements, --own-pairs or "
+            "--seed (or --reversals)"
         )
     if getattr(args, "format", "table") == "json":
         json.dump(out, sys.stdout, indent=2)
@@ -516,7 +518,19 @@ def main(args: argparse.Namespace) -> int:
         _print_own_pairs(out["own_pairs"])
     if "seed_pair" in out:
         _print_seed(out["seed_pair"])
+    if "reversals" in out:
+        from monitor.evals.reversals import print_reversals
+
+        print_reversals(out["reversals"])
     return 0
+
+
+def _eval_reversals(
+    path: str | Path, settings: ClaimSettings, model: ParaphraseModel
+) -> dict[str, object]:
+    from monitor.evals.reversals import eval_reversals  # it imports this module
+
+    return eval_reversals(path, settings, model)
 
 
 def _mrpc(

@@ -74,12 +74,29 @@ def load_story(con: duckdb.DuckDBPyConnection, story: str | int) -> StoryData:
     mentions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for mention in db.query_dicts(con, "report_story_mentions", [story_id]):
         mentions[mention["version_id"]].append(mention)
-    return StoryData(
+    data = StoryData(
         story=row,
         timeline=db.query_dicts(con, "report_story_timeline", [story_id]),
         claims=db.query_dicts(con, "report_story_claims", [story_id]),
         mentions=dict(mentions),
     )
+    _count_restated_apart(data)
+    return data
+
+
+def _count_restated_apart(data: StoryData) -> None:
+    """Count possibly restated claims in restated_claims, and only confident ones as new."""
+    restated = {c["claim_id"] for c in data.claims if c.get("possibly_restated")}
+    data.story["restated_claims"] = len(restated)
+    data.story["new_claims"] -= len(restated)
+    for entry in data.timeline:
+        found = sum(
+            1
+            for m in data.mentions.get(entry["version_id"], [])
+            if m["status"] == "new" and m["claim_id"] in restated
+        )
+        entry["restated_claims"] = found
+        entry["new_claims"] -= found
 
 
 def render_story_report(con: duckdb.DuckDBPyConnection, story: str | int) -> str:
@@ -110,7 +127,7 @@ def render_html(data: StoryData, nav: Sequence[tuple[str, str]] = ()) -> str:
         [
             _header(story),
             _chart(data.timeline, opener),
-            _glance(data, opener),
+            _glance(data, opener, claim_by_id),
             _articles(data, opener, claim_by_id),
             _ledger(data.claims),
             _footer(),
@@ -150,6 +167,12 @@ def _header(story: dict[str, Any]) -> str:
         _stat(story["new_claims"], "new", "new"),
         _stat(story["changed_claims"], "changed", "changed"),
     ]
+    if story.get("restated_claims"):
+        stats.append(
+            _stat(
+                story["restated_claims"], "possibly restated", "possibly restated", "stat-restated"
+            )
+        )
     first, last = _when(story["first_seen_at"]), _when(story["last_seen_at"])
     span = f"first seen {first} · last seen {last} UTC"
     return (
@@ -163,11 +186,12 @@ def _header(story: dict[str, Any]) -> str:
     )
 
 
-def _stat(value: int, one: str, many: str) -> str:
-    return f'<div class="stat"><b>{value}</b><span>{one if value == 1 else many}</span></div>'
+def _stat(value: int, one: str, many: str, extra_class: str = "") -> str:
+    css = f"stat {extra_class}".strip()
+    return f'<div class="{css}"><b>{value}</b><span>{one if value == 1 else many}</span></div>'
 
 
-def _glance(data: StoryData, opener: int | None) -> str:
+def _glance(data: StoryData, opener: int | None, claim_by_id: dict[int, dict[str, Any]]) -> str:
     """The answer to "what did later coverage add?", before any detail."""
     items = []
     time_key = coverage_time_key(data.timeline)
@@ -178,22 +202,16 @@ def _glance(data: StoryData, opener: int | None) -> str:
         added = [m for m in mentions if m["status"] in ("new", "changed")]
         if not added:
             continue
-        claims = "".join(
-            f'<li class="glance-claim glance-{m["status"]}" data-claim-id="{m["claim_id"]}">'
-            f'<a href="#claim-{m["claim_id"]}">{_claim_tag(m["status"])}'
-            + (
-                inline_diff_html(m.get("before_text") or "", m["sentence"])
-                if m["status"] == "changed"
-                else _e(m["sentence"])
-            )
-            + "</a></li>"
-            for m in added
+        # Confident claims first; the possibly restated ones after them, quieter.
+        added.sort(key=lambda m: _is_restated(m, claim_by_id))
+        claims = "".join(_glance_claim(m, _is_restated(m, claim_by_id)) for m in added)
+        phrase = _count_phrase(
+            entry["new_claims"], entry["changed_claims"], entry.get("restated_claims", 0)
         )
         items.append(
             f'<div class="glance-item"><div class="glance-who">'
             f'<a href="#v-{entry["version_id"]}"><b>{_e(entry["outlet"])}</b></a> '
-            f'<span class="muted">{_when(entry[time_key])}</span> added '
-            f"{_count_phrase(entry['new_claims'], entry['changed_claims'])}</div>"
+            f'<span class="muted">{_when(entry[time_key])}</span> added {phrase}</div>'
             f"<ul>{claims}</ul></div>"
         )
     if not items:
@@ -210,7 +228,20 @@ def _glance(data: StoryData, opener: int | None) -> str:
     )
 
 
-def _count_phrase(new: int, changed: int) -> str:
+def _glance_claim(m: dict[str, Any], restated: bool) -> str:
+    status = "restated" if restated else m["status"]
+    text = (
+        inline_diff_html(m.get("before_text") or "", m["sentence"])
+        if m["status"] == "changed"
+        else _e(m["sentence"])
+    )
+    return (
+        f'<li class="glance-claim glance-{status}" data-claim-id="{m["claim_id"]}">'
+        f'<a href="#claim-{m["claim_id"]}">{_claim_tag(status)}{text}</a></li>'
+    )
+
+
+def _count_phrase(new: int, changed: int, restated: int = 0) -> str:
     parts = []
     if new:
         parts.append(f'<b class="c-new">{new} new claim{"s" if new != 1 else ""}</b>')
@@ -218,7 +249,12 @@ def _count_phrase(new: int, changed: int) -> str:
         parts.append(
             f'<b class="c-changed">{changed} changed claim{"s" if changed != 1 else ""}</b>'
         )
-    return " and ".join(parts) or "nothing new"
+    if restated and not parts:
+        return f'<b class="c-restated">{restated} possibly restated claim{"s" if restated != 1 else ""}</b>'
+    phrase = " and ".join(parts) or "nothing new"
+    if restated:
+        phrase += f' <span class="c-restated">(+{restated} possibly restated)</span>'
+    return phrase
 
 
 # --- chart ------------------------------------------------------------------------------------
@@ -334,9 +370,10 @@ def _mark(entry: dict[str, Any], x: float, y: float, is_opener: bool, label_belo
     else:
         kind = "seen"
     radius = min(10 + 3.2 * math.sqrt(new + changed), MARK_MAX_RADIUS_PX)
+    restated = entry.get("restated_claims", 0)
     label = ""
     if is_opener:
-        label = f"first report · {new} claims"
+        label = f"first report · {new + restated} claims"
     elif new or changed:
         label = " · ".join(
             p for p in (f"+{new} new" if new else "", f"{changed} changed" if changed else "") if p
@@ -344,7 +381,9 @@ def _mark(entry: dict[str, Any], x: float, y: float, is_opener: bool, label_belo
     tooltip = (
         f"{entry['outlet']} — {entry['title'] or entry['url']}\n"
         f"published {_when(entry.get('published_at'))} · stored {_when(entry['seen_at'])} UTC · "
-        f"{new} new, {changed} changed, {entry['seen_claims']} seen"
+        f"{new} new, {changed} changed, "
+        + (f"{restated} possibly restated, " if restated else "")
+        + f"{entry['seen_claims']} seen"
     )
     text = (
         f'<text class="mark-label mark-label-{kind}" x="{x:.1f}" '
@@ -356,7 +395,8 @@ def _mark(entry: dict[str, Any], x: float, y: float, is_opener: bool, label_belo
     return (
         f'<a href="#v-{entry["version_id"]}" class="mark mark-{kind}" '
         f'data-version-id="{entry["version_id"]}" data-article-url="{_e(entry["url"])}" '
-        f'data-outlet="{_e(entry["outlet"])}" data-new-claims="{new}" data-changed-claims="{changed}">'
+        f'data-outlet="{_e(entry["outlet"])}" data-new-claims="{new}" data-changed-claims="{changed}" '
+        f'data-restated-claims="{restated}">'
         f"<title>{_e(tooltip)}</title>"
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}"/>'
         f'<text class="mark-pos" x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">'
@@ -421,15 +461,40 @@ def _tick_label(when: dt.datetime, span_s: float) -> str:
 
 
 def _articles(data: StoryData, opener: int | None, claim_by_id: dict[int, dict[str, Any]]) -> str:
+    anchors = _claim_anchors(data)
     cards = [
-        _article_card(entry, data, entry["version_id"] == opener, claim_by_id)
+        _article_card(entry, data, entry["version_id"] == opener, claim_by_id, anchors)
         for entry in data.timeline
     ]
+    legend = (
+        '<p class="restated-legend"><b>Possibly restated</b>: the claims judge could not tell '
+        "whether the claim is new or says again what earlier coverage said. Each is shown beside "
+        "the closest earlier claim, with how sure the judge is that it is new (50 % is a coin "
+        "toss). They are not counted as new.</p>"
+        if data.story.get("restated_claims")
+        else ""
+    )
     return (
-        '<section class="articles"><h2>Article by article</h2>\n'
+        f'<section class="articles"><h2>Article by article</h2>{legend}\n'
         + "\n".join(cards)
         + "\n</section>"
     )
+
+
+def _claim_anchors(data: StoryData) -> set[int]:
+    """Claims with an id="claim-N" on the page: listed where they first appeared."""
+    return {
+        m["claim_id"]
+        for mentions in data.mentions.values()
+        for m in mentions
+        if m["status"] in ("new", "changed") and m["claim_first_version_id"] == m["version_id"]
+    }
+
+
+def _is_restated(m: dict[str, Any], claim_by_id: dict[int, dict[str, Any]]) -> bool:
+    """A new mention of a claim that is possibly restated (report_story_claims says which)."""
+    claim = claim_by_id.get(m["claim_id"]) or {}
+    return m["status"] == "new" and bool(claim.get("possibly_restated"))
 
 
 # How each article_versions.published_source reads next to "published ..." on an article card.
@@ -452,11 +517,16 @@ def _date_source(entry: dict[str, Any]) -> str:
 
 
 def _article_card(
-    entry: dict[str, Any], data: StoryData, is_opener: bool, claim_by_id: dict[int, dict[str, Any]]
+    entry: dict[str, Any],
+    data: StoryData,
+    is_opener: bool,
+    claim_by_id: dict[int, dict[str, Any]],
+    anchors: set[int],
 ) -> str:
     mentions = data.mentions.get(entry["version_id"], [])
     url = entry["url"]
-    new = [m for m in mentions if m["status"] == "new"]
+    restated = [m for m in mentions if _is_restated(m, claim_by_id)]
+    new = [m for m in mentions if m["status"] == "new" and not _is_restated(m, claim_by_id)]
     changed = [m for m in mentions if m["status"] == "changed"]
     seen = [m for m in mentions if m["status"] == "seen"]
     meta = []
@@ -483,6 +553,13 @@ def _article_card(
             + "".join(_changed_item(m, url) for m in changed)
             + "</ol>"
         )
+    if restated:
+        sections.append(
+            f'<div class="restated" id="restated-{entry["version_id"]}">'
+            f'<h4 class="h-restated">Possibly restated ({len(restated)})</h4><ol class="claims">'
+            + "".join(_restated_item(m, url, claim_by_id[m["claim_id"]], anchors) for m in restated)
+            + "</ol></div>"
+        )
     if seen:
         sections.append(
             f'<details class="seen"><summary>{len(seen)} claim{"s" if len(seen) != 1 else ""} '
@@ -496,7 +573,11 @@ def _article_card(
             + ("Claims not checked yet." if not entry.get("claims_checked") else "No claims found.")
             + "</p>"
         )
-    kind = "opener" if is_opener else ("new" if new else "changed" if changed else "seen")
+    kind = (
+        "opener"
+        if is_opener
+        else ("new" if new else "changed" if changed else "restated" if restated else "seen")
+    )
     return (
         f'<article class="card card-{kind}" id="v-{entry["version_id"]}" '
         f'data-version-id="{entry["version_id"]}" data-article-id="{entry["article_id"]}" '
@@ -510,10 +591,16 @@ def _article_card(
 
 
 def _chips(entry: dict[str, Any]) -> str:
+    restated = entry.get("restated_claims", 0)
     return (
         f'<span class="chip chip-new">{entry["new_claims"]} new</span>'
         f'<span class="chip chip-changed">{entry["changed_claims"]} changed</span>'
-        f'<span class="chip chip-seen">{entry["seen_claims"]} seen</span>'
+        + (
+            f'<span class="chip chip-restated">{restated} possibly restated</span>'
+            if restated
+            else ""
+        )
+        + f'<span class="chip chip-seen">{entry["seen_claims"]} seen</span>'
     )
 
 
@@ -547,6 +634,44 @@ def _changed_item(m: dict[str, Any], url: str) -> str:
         f'<div class="arrow">→</div>'
         f'<div class="after"><span class="lbl">after</span>{after_html}</div></div>'
         f"{_source_link(url, m['sentence'])}</li>"
+    )
+
+
+def _restated_item(m: dict[str, Any], url: str, claim: dict[str, Any], anchors: set[int]) -> str:
+    """A possibly restated claim beside the closest earlier claim, and how sure the judge is."""
+    nearest_id = claim.get("nearest_claim_id")
+    nearest_text = _e(claim.get("nearest_text") or "")
+    if nearest_id in anchors:
+        nearest_text = f'<a href="#claim-{nearest_id}">{nearest_text}</a>'
+    elif nearest_id is not None:
+        nearest_text = f'<a href="#ledger-{nearest_id}">{nearest_text}</a>'
+    seen_at = claim.get("nearest_seen_at")
+    where = " · ".join(
+        p for p in (_e(claim.get("nearest_outlet") or ""), _when(seen_at) if seen_at else "") if p
+    )
+    source = (
+        _source_link(claim["nearest_url"], claim.get("nearest_text") or "")
+        if claim.get("nearest_url")
+        else ""
+    )
+    closest = (
+        f'<div class="closest"><span class="lbl">closest earlier claim</span>{nearest_text}'
+        f'<div class="muted small">{where}{source}</div></div>'
+        if nearest_id is not None
+        else '<div class="closest muted">no earlier claim to compare</div>'
+    )
+    confidence = claim.get("confidence")
+    sure = (
+        f'<div class="sure">the judge is <b>{round(confidence * 100)} % sure</b> it is new</div>'
+        if confidence is not None
+        else ""
+    )
+    return (
+        f'<li class="claim claim-restated" {_claim_attrs(m, url, True)} '
+        f'data-nearest-claim-id="{nearest_id if nearest_id is not None else ""}">'
+        f'<div class="pair"><div class="this"><span class="lbl">this article</span>'
+        f'<span class="text">{_e(m["sentence"])}</span>{_source_link(url, m["sentence"])}</div>'
+        f"{closest}</div>{sure}</li>"
     )
 
 
@@ -640,7 +765,7 @@ def _ledger(claims: list[dict[str, Any]]) -> str:
             f'data-article-url="{_e(c["first_url"] or "")}">'
             f'<td class="num">{c["claim_id"]}</td>'
             f'<td><a href="#claim-{c["claim_id"]}">{_e(c["text"])}</a>{before}</td>'
-            f'<td><span class="kind kind-{_e(c["kind"])}">{_e(c["kind"])}</span></td>'
+            f"<td>{_kind_label(c)}</td>"
             f'<td class="first"><a href="{_e(c["first_url"] or "#")}" rel="noopener noreferrer">'
             f"{_e(c['first_outlet'])}</a>"
             f'<div class="muted small">{_when(c["first_seen_at"])}</div></td>'
@@ -657,6 +782,12 @@ def _ledger(claims: list[dict[str, Any]]) -> str:
     )
 
 
+def _kind_label(claim: dict[str, Any]) -> str:
+    if claim.get("possibly_restated"):
+        return '<span class="kind kind-restated">possibly restated</span>'
+    return f'<span class="kind kind-{_e(claim["kind"])}">{_e(claim["kind"])}</span>'
+
+
 def _footer() -> str:
     return (
         f"<footer>Generated by story-monitor {_e(__version__)} on {_when(db.utcnow())} UTC. "
@@ -669,7 +800,8 @@ def _footer() -> str:
 
 
 def _claim_tag(status: str) -> str:
-    return f'<span class="tag tag-{status}">{status.upper()}</span>'
+    label = "possibly restated" if status == "restated" else status
+    return f'<span class="tag tag-{status}">{label.upper()}</span>'
 
 
 def _e(value: object) -> str:
@@ -687,7 +819,8 @@ def _shorten(text: str, limit: int) -> str:
 
 CSS = """
 :root{--ink:#1f2430;--muted:#6b7280;--line:#e5e7eb;--bg:#f7f7f5;--card:#fff;
---new:#d97706;--new-bg:#fff4dc;--changed:#7c3aed;--changed-bg:#f1eaff;--opener:#475569;--seen:#9ca3af}
+--new:#d97706;--new-bg:#fff4dc;--changed:#7c3aed;--changed-bg:#f1eaff;--opener:#475569;--seen:#9ca3af;
+--restated:#0f766e;--restated-bg:#eef6f5}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
 main{max-width:1040px;margin:0 auto;padding:28px 24px 48px}
@@ -704,6 +837,7 @@ h4{font-size:13px;text-transform:uppercase;letter-spacing:.04em;margin:14px 0 6p
 .stats{display:flex;gap:10px;flex-wrap:wrap;margin:14px 0 4px}
 .stat{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:8px 14px;min-width:86px}
 .stat b{display:block;font-size:20px}.stat span{font-size:12px;color:var(--muted)}
+.stat-restated{background:transparent}.stat-restated b{font-size:16px;line-height:30px;color:var(--restated)}
 section{background:var(--card);border:1px solid var(--line);border-radius:14px;padding:18px 20px;margin-top:18px}
 .glance{border-left:5px solid var(--new)}
 .glance-item+.glance-item{margin-top:12px}
@@ -711,9 +845,10 @@ section{background:var(--card);border:1px solid var(--line);border-radius:14px;p
 .glance-claim{margin:4px 0;padding:6px 10px;border-radius:8px;background:var(--new-bg)}
 .glance-claim a{color:var(--ink)}
 .glance-changed{background:var(--changed-bg)}
-.c-new{color:var(--new)}.c-changed{color:var(--changed)}
+.glance-restated{background:#f8fafc;border:1px dashed #cbd5e1}.glance-restated a{color:#4b5563}
+.c-new{color:var(--new)}.c-changed{color:var(--changed)}.c-restated{color:var(--restated);font-weight:600}
 .tag{display:inline-block;font-size:10px;font-weight:700;letter-spacing:.06em;padding:1px 6px;border-radius:4px;margin-right:8px;vertical-align:1px;color:#fff}
-.tag-new{background:var(--new)}.tag-changed{background:var(--changed)}
+.tag-new{background:var(--new)}.tag-changed{background:var(--changed)}.tag-restated{background:var(--restated)}
 svg.coverage{width:100%;height:auto;display:block}
 .band{fill:#fafafa}.lane{stroke:var(--line);stroke-width:1}
 .axis{stroke:#9ca3af}.tick{stroke:#eef0f3}.tick-label{font-size:11px;fill:var(--muted)}
@@ -728,7 +863,7 @@ svg.coverage{width:100%;height:auto;display:block}
 .dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:5px;vertical-align:-1px}
 .dot-opener{background:var(--opener)}.dot-new{background:var(--new)}.dot-changed{background:var(--changed)}.dot-seen{border:2px solid var(--seen)}
 .card{border:1px solid var(--line);border-radius:12px;padding:14px 16px;margin-top:12px;border-left:5px solid var(--seen)}
-.card-opener{border-left-color:var(--opener)}.card-new{border-left-color:var(--new)}.card-changed{border-left-color:var(--changed)}
+.card-opener{border-left-color:var(--opener)}.card-new{border-left-color:var(--new)}.card-changed{border-left-color:var(--changed)}.card-restated{border-left-color:var(--restated)}
 .card:target,.claim:target{box-shadow:0 0 0 3px #93c5fd}
 .card-head{display:flex;gap:12px;align-items:flex-start}
 .card-head>div:nth-child(2){flex:1}
@@ -736,13 +871,21 @@ svg.coverage{width:100%;height:auto;display:block}
 .outlet{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);font-weight:600}
 .chips{display:flex;gap:6px;flex:none}
 .chip{font-size:11px;padding:2px 8px;border-radius:999px;background:#f3f4f6;color:#374151}
-.chip-new{background:var(--new-bg);color:#92400e}.chip-changed{background:var(--changed-bg);color:#5b21b6}
+.chip-new{background:var(--new-bg);color:#92400e}.chip-changed{background:var(--changed-bg);color:#5b21b6}.chip-restated{background:var(--restated-bg);color:var(--restated)}
 ol.claims{margin:0;padding-left:22px}
 .claim{margin:6px 0;padding:6px 10px;border-radius:8px}
 .claim-new{background:var(--new-bg)}
 .claim-opener{background:#f8fafc}
 .claim-changed{background:var(--changed-bg)}
 .claim-seen{color:#4b5563}
+.restated-legend{font-size:13px;color:#374151;background:var(--restated-bg);border-radius:8px;padding:8px 12px;margin:0 0 4px}
+.restated-legend b,.h-restated{color:var(--restated)}
+.restated{margin-top:4px}
+.claim-restated{background:var(--restated-bg)}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:10px;align-items:start}
+.pair .this,.pair .closest{background:#fff;border-radius:6px;padding:6px 8px;font-size:14px}
+.pair .closest{color:#4b5563}.pair .closest a{color:#374151}
+.sure{font-size:12px;color:var(--restated);margin-top:4px}
 .src{font-size:12px;white-space:nowrap;margin-left:4px}
 .h-new{color:var(--new)}.h-changed{color:var(--changed)}.h-opener{color:var(--opener)}
 .diff{display:grid;grid-template-columns:1fr auto 1fr;gap:10px;align-items:start;margin-top:4px}
@@ -758,12 +901,13 @@ th{text-align:left;font-size:11px;text-transform:uppercase;letter-spacing:.05em;
 td{border-bottom:1px solid #f0f1f3;padding:7px 6px;vertical-align:top}
 td a{color:var(--ink)}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .kind{font-size:11px;padding:1px 6px;border-radius:4px;background:#f3f4f6}
-.kind-new{background:var(--new-bg);color:#92400e}.kind-changed{background:var(--changed-bg);color:#5b21b6}
+.kind-new{background:var(--new-bg);color:#92400e}.kind-changed{background:var(--changed-bg);color:#5b21b6}.kind-restated{background:var(--restated-bg);color:var(--restated)}
 .hist,td.first{white-space:nowrap}
 .hs{display:inline-block;font-size:10px;padding:1px 5px;margin:1px;border-radius:3px;background:#f3f4f6;color:#374151}
 .hs-new{background:var(--new-bg);color:#92400e}.hs-changed{background:var(--changed-bg);color:#5b21b6}
 footer{color:var(--muted);font-size:12px;margin-top:22px;text-align:center}
 .site-nav{display:flex;gap:20px;padding:12px 24px;background:#1f2430;font-size:14px}
 .site-nav a{color:#e2e8f0}.site-nav a:first-child{font-weight:600;color:#fff}
+@media (max-width:640px){.pair{grid-template-columns:1fr}}
 @media print{body{background:#fff}section{break-inside:avoid}.site-nav{display:none}}
 """

@@ -33,7 +33,7 @@ from monitor.settings import Settings, SiteSettings, load_settings, resolve_conf
 
 LOGGER = logging.getLogger(__name__)
 
-SITE_FORMAT = 1  # raise when the pages' markup changes, so every story page is rendered again
+SITE_FORMAT = 2  # raise when the pages' markup changes, so every story page is rendered again
 MANIFEST_NAME = ".story-monitor-site.json"
 STAGING_MARK = ".building-"
 RECENT_HOURS = 24  # the index highlights claims added within this many hours of the build
@@ -502,7 +502,7 @@ def _story_row(
         claims.append(f'<span class="n n-new">{story["new_claims"]} new</span>')
     if story["changed_claims"]:
         claims.append(f'<span class="n n-changed">{story["changed_claims"]} changed</span>')
-    if not claims:
+    if not claims and not story["restated_claims"]:
         claims.append('<span class="muted">none yet</span>')
     recent = [
         f"+{n} {label}"
@@ -514,6 +514,13 @@ def _story_row(
         if recent
         else ""
     )
+    # Secondary: claims the judge could not tell from a restatement are not counted as new.
+    restated_html = (
+        f'<div class="restated" title="new claims the judge could not tell from a restatement '
+        f'of earlier coverage">{story["restated_claims"]} possibly restated</div>'
+        if story["restated_claims"]
+        else ""
+    )
     outlets = story["outlets"]
     return (
         f'<tr id="story-{story_id}" data-story-id="{story_id}">'
@@ -522,7 +529,7 @@ def _story_row(
         f'<td class="when"><time datetime="{story["last_seen_at"]:%Y-%m-%dT%H:%M}Z">{_day(story["last_seen_at"])}</time>'
         f'<div class="sub">{story["last_seen_at"]:%H:%M}</div></td>'
         f'<td class="num"><b>{story["articles"]}</b><div class="sub">{outlets} outlet{"" if outlets == 1 else "s"}</div></td>'
-        f'<td class="claims">{" ".join(claims)}{recent_html}</td>'
+        f'<td class="claims">{" ".join(claims)}{recent_html}{restated_html}</td>'
         f'<td class="chart-col">{sparkline(days, span)}</td></tr>'
     )
 
@@ -682,6 +689,7 @@ td.claims{white-space:nowrap}
 .n{display:inline-block;font-size:13px;font-weight:600;padding:2px 9px;border-radius:999px;margin-right:4px}
 .n-new{background:var(--new-bg);color:#92400e}.n-changed{background:var(--changed-bg);color:#5b21b6}
 .recent{font-size:12px;color:var(--new);font-weight:600;margin-top:5px}
+td.claims .restated{font-size:12px;color:var(--muted);margin-top:3px}
 .chart-col{width:170px}
 td.chart-col{padding-top:14px}
 svg.spark{display:block}

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from monitor import report
+from monitor import db, report
 from monitor.cli import main
 
 ANALYST_DATA = Path(__file__).parent / "data" / "analyst"
@@ -277,3 +277,116 @@ def test_fixture_report_with_a_changed_claim_renders_in_headless_chromium(
         page.as_uri(),
     )
     assert shot.returncode == 0 and screenshot.stat().st_size > 10_000
+
+
+# --- possibly restated claims ----------------------------------------------------------------
+
+
+def _judge(con: duckdb.DuckDBPyConnection, claim_id: int, nearest: int, confidence: float) -> None:
+    db.execute(
+        con,
+        "report_test_judge_claim",
+        {"claim_id": claim_id, "uncertain": True, "nearest": nearest, "confidence": confidence},
+    )
+
+
+@pytest.fixture()
+def restated_db(fixture_db: Path) -> Path:
+    """The fixture story after the judge was unsure about three claims of its second article."""
+    with db.open_db(fixture_db) as con:
+        _judge(con, 10, 5, 0.42)  # closest claim in the first article: possibly restated
+        _judge(con, 12, 9, 0.45)  # closest claim in its own article: says nothing, stays new
+        _judge(con, 15, 2, 0.55)  # a changed claim is never possibly restated
+    return fixture_db
+
+
+@pytest.fixture()
+def restated_page(restated_db: Path) -> str:
+    con = duckdb.connect(str(restated_db), read_only=True)
+    try:
+        return report.render_story_report(con, 1)
+    finally:
+        con.close()
+
+
+@pytest.fixture()
+def claim_texts(restated_db: Path) -> dict[int, str]:
+    con = duckdb.connect(str(restated_db), read_only=True)
+    try:
+        return {
+            int(cid): text for cid, text in con.execute("SELECT id, text FROM claims").fetchall()
+        }
+    finally:
+        con.close()
+
+
+def test_possibly_restated_claims_are_grouped_beside_their_closest_earlier_claim(
+    restated_page: str, claim_texts: dict[int, str]
+) -> None:
+    parsed = parse(restated_page)
+    texts = claim_texts
+    groups = parsed.find("div", class_="restated")
+    assert [g["id"] for g in groups] == ["restated-2"]
+    group = groups[0]["__text__"]
+    assert "Possibly restated (1)" in group
+    assert texts[10] in group and texts[5] in group  # the claim and its closest earlier claim
+    assert "42 % sure" in group and "worldpeacewithjustice" in group
+    assert not [cid for cid in (9, 11, 12, 13, 14, 15) if texts[cid] in group]
+    item = parsed.find("li", class_="claim-restated")
+    assert (
+        len(item) == 1 and item[0]["id"] == "claim-10" and item[0]["data-nearest-claim-id"] == "5"
+    )
+    assert 'href="#claim-5">' in restated_page and parsed.find("li", id="claim-5")
+    # Confident new claims come first and keep their own list.
+    new = [int(i["data-claim-id"]) for i in parsed.find("li", class_="claim-new")]
+    assert new == [9, 11, 12, 13, 14]
+    assert restated_page.index('id="claim-14"') < restated_page.index('id="restated-2"')
+    # A changed claim keeps its before -> after display.
+    changed = parsed.find("li", class_="claim-changed")
+    assert [c["id"] for c in changed] == ["claim-15"]
+    assert "<del>twice</del>" in restated_page and "<ins>three times</ins>" in restated_page
+
+
+def test_new_counts_leave_out_possibly_restated_claims(restated_page: str) -> None:
+    parsed = parse(restated_page)
+    stats = {s["__text__"].strip() for s in parsed.find("div", class_="stat")}
+    assert "13new" in stats and "1possibly restated" in stats  # 14 new claims, one of them unsure
+    mark = parse(restated_page).find("a", class_="mark", **{"data-version-id": "2"})[0]
+    assert mark["data-new-claims"] == "5" and mark["data-restated-claims"] == "1"
+    glance = [(g["data-claim-id"], g["class"]) for g in parsed.find("li", class_="glance-claim")]
+    assert glance[-2:] == [
+        ("10", "glance-claim glance-restated"),
+        ("15", "glance-claim glance-changed"),
+    ]
+    ledger = parsed.find("tr", id="ledger-10")[0]["__text__"]
+    assert "possibly restated" in ledger
+    assert "Possibly restated</b>: the claims judge" in restated_page  # the legend, once
+    assert restated_page.count('class="restated-legend"') == 1
+
+
+@pytest.mark.slow
+def test_demo_report_groups_the_possibly_restated_claim(
+    demo_database: Path, demo_page: Path
+) -> None:
+    con = duckdb.connect(str(demo_database), read_only=True)
+    try:
+        restated = con.execute(
+            "SELECT claim_id, text, nearest_text FROM new_claims WHERE possibly_restated"
+        ).fetchall()
+        confident = con.execute(
+            "SELECT text FROM new_claims WHERE kind = 'new' AND NOT possibly_restated "
+            "AND NOT opens_story"
+        ).fetchall()
+    finally:
+        con.close()
+    assert restated and confident
+    page = demo_page.read_text(encoding="utf-8")
+    parsed = parse(page)
+    groups = parsed.find("div", class_="restated")
+    assert len(groups) == 1
+    group = groups[0]["__text__"]
+    for claim_id, text, nearest in restated:
+        assert text in group and nearest in group
+        assert parsed.find("li", class_="claim-restated", id=f"claim-{claim_id}")
+    assert not [text for (text,) in confident if text in group]
+    assert PAUSE in " ".join(i["__text__"] for i in parsed.find("li", class_="claim-new"))

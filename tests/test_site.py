@@ -216,9 +216,41 @@ def test_index_lists_tracked_stories_first_then_by_latest_activity(cycle_site: C
         (overview[i][2] for i in others), reverse=True
     )
     assert page.index("Tracked stories") < page.index("Latest stories")
-    story = overview[tracked[0]]
-    assert f"{story[3]} new</span>" in page and story[3] > 0
+    with db.open_db(cycle_site.database, read_only=True) as con:
+        counts = db.query_dicts(con, "site_test_restated_counts", {"story_id": tracked[0]})[0]
+    # "new" counts confident new claims; the possibly restated ones are counted apart, smaller.
+    assert counts["new_claims"] > 0 and counts["restated_claims"] > 0
+    assert overview[tracked[0]][3] == counts["new_claims"] + counts["restated_claims"]
+    row = page[page.index(f'id="story-{tracked[0]}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'<span class="n n-new">{counts["new_claims"]} new</span>' in row
+    assert f"{counts['restated_claims']} possibly restated</div>" in row
     assert '<svg class="spark"' in page and "bar-claims" in page  # this week's activity is drawn
+
+
+def test_story_page_groups_possibly_restated_claims_after_the_confident_ones(
+    cycle_site: CycleSite,
+) -> None:
+    with db.open_db(cycle_site.database, read_only=True) as con:
+        found = con.execute(
+            "SELECT story_id FROM story_overview WHERE name = ?", [DEMO_STORY]
+        ).fetchone()
+        assert found is not None
+        story_id = found[0]
+        restated = con.execute(
+            "SELECT claim_id, version_id, nearest_claim_id FROM new_claims "
+            "WHERE story_id = ? AND possibly_restated",
+            [story_id],
+        ).fetchall()
+    assert restated
+    page = (cycle_site.site_dir / "stories" / f"{story_id}.html").read_text(encoding="utf-8")
+    for claim_id, version_id, nearest_id in restated:
+        card = page[page.index(f'id="v-{version_id}"') :]
+        card = card[: card.index("</article>")]
+        group = card[card.index(f'id="restated-{version_id}"') :]
+        assert f'id="claim-{claim_id}"' in group and f'href="#claim-{nearest_id}"' in group
+        assert 'class="claim claim-new"' not in group and "% sure</b> it is new" in group
+        assert card.index('class="claim claim-new"') < card.index(f'id="restated-{version_id}"')
 
 
 def test_every_internal_link_resolves_on_disk(cycle_site: CycleSite) -> None:

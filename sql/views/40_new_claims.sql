@@ -3,8 +3,8 @@
 -- first_seen_at is the time the claims stage gives the claim (the article's own date when known).
 -- "What is new since T" is `WHERE detected_at > T`, or the table macro `new_claims_since(T)`.
 -- opens_story marks claims of a story's first article, which alerts announce as a new story.
--- possibly_restated marks new claims in the uncertain band against an earlier article, nearest_text
--- the claim they may restate.
+-- possibly_restated (macro in 05_possibly_restated.sql) marks new claims in the uncertain band
+-- against an earlier article, nearest_text the claim they may restate.
 CREATE OR REPLACE VIEW new_claims AS
 WITH story_openers AS (
     -- The story's first article is the first one the monitor processed, whatever its date.
@@ -38,9 +38,8 @@ SELECT coalesce(v.claims_at, v.fetched_at, c.first_seen_at) AS detected_at,
        c.first_version_id = so.first_version_id AS opens_story,
        coalesce(al.alerts_sent, 0)         AS alerts_sent,
        c.confidence,
-       -- Only against earlier coverage: the closest claim may be a sentence of the same article.
-       coalesce(c.uncertain, false)
-           AND nearest.first_article_id IS DISTINCT FROM c.first_article_id AS possibly_restated,
+       possibly_restated(c.kind, c.uncertain, c.first_article_id, nearest.first_article_id)
+                                           AS possibly_restated,
        c.nearest_claim_id,
        nearest.text                        AS nearest_text,
        c.nearest_score,

@@ -33,9 +33,8 @@ first_versions AS (
 SELECT c.id, c.story_id, c.kind, c.text, prev.text AS before_text, c.first_outlet, a.url,
        coalesce(v.version, 1) AS version, coalesce(k.outlets, 0) AS outlets,
        prev.first_outlet AS before_outlet, c.first_version_id, v.title, v.published_at, v.fetched_at,
-       -- A claim is "possibly restated" only against earlier coverage: its closest claim in the
-       -- ledger may be a sentence of its own article, judged a moment before it.
-       coalesce(c.uncertain, false) AND near.first_article_id IS DISTINCT FROM c.first_article_id
+       -- sql/views/05_possibly_restated.sql: only against earlier coverage.
+       possibly_restated(c.kind, c.uncertain, c.first_article_id, near.first_article_id)
            AS possibly_restated,
        CASE WHEN near.first_article_id IS DISTINCT FROM c.first_article_id THEN near.text END
            AS nearest_text

@@ -181,6 +181,25 @@ def test_augmentations_make_frames_reversals_and_unrelated_pairs() -> None:
     assert all(p.label == "new" for p in made if p.kind == "unrelated+made")
 
 
+def test_independent_reports_are_held_out_of_the_fit_and_its_augmentations() -> None:
+    pairs = train_claims.read_train_pairs()
+    held = [p for p in pairs if p.kind in train_claims.HELD_OUT_KINDS]
+    assert {p.kind for p in held} == {"independent", "independent_extra", "same_event"}
+    fitted = train_claims.fitted_pairs(pairs)
+    held_earliers = {p.earlier for p in held}
+    assert not any(p.kind in train_claims.HELD_OUT_KINDS for p in fitted)
+    assert not any(p.earlier in held_earliers or p.later in held_earliers for p in fitted)
+    everything = train_claims.fitted_pairs(pairs, held_out=frozenset())
+    assert any(p.kind == "independent+reversed" for p in everything)
+
+
+def test_an_experimental_fit_cannot_overwrite_the_shipped_constants() -> None:
+    with pytest.raises(SystemExit):
+        train_claims.main(["--fit-held-out", "--write"])
+    with pytest.raises(SystemExit):
+        train_claims.main(["--c", "100", "--check"])
+
+
 def test_shipped_coefficients_are_reproduced_by_the_training_script(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

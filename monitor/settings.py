@@ -509,6 +509,35 @@ class ClaimSettings(_Section):
         description="Judge model written by `monitor claims retrain`; empty: "
         "<database>.claims-model.json when present, else the shipped one.",
     )
+    model: Literal["none", "minilm-int8"] = Field(
+        default="none",
+        description="Sentence-embedding model for semantic candidates and the uncertain band: "
+        '"none", or "minilm-int8" (needs the [model] extra, 143 MB; +190 MB resident, about '
+        "8 ms CPU per judged sentence). See docs/claims-model.md.",
+    )
+    semantic_candidates: int = Field(
+        default=5,
+        ge=1,
+        description="With a model: nearest earlier claims by meaning compared per sentence.",
+    )
+    semantic_min_cosine: float = Field(
+        default=0.40,
+        ge=-1,
+        le=1,
+        description="With a model: cosine of the two sentence vectors below which an earlier "
+        "claim is no semantic candidate.",
+    )
+
+    @field_validator("model")
+    @classmethod
+    def _model_installed(cls, value: str) -> str:
+        # Found without importing, so a config naming the model fails at start-up, not mid-cycle.
+        from monitor.claims.embed import extra_missing
+
+        missing = extra_missing(value)
+        if missing is not None:
+            raise ValueError(f'{missing}, or model = "none"')
+        return value
 
 
 def _clock_time(value: str | None) -> str | None:

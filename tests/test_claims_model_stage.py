@@ -19,12 +19,12 @@ from test_claims_pipeline import EARLIER, LATER, T0, _article, _mentions, _story
 
 from monitor import db
 from monitor.claims import ClaimCaches, Ledger, detect_claims, prepare, segment, stage
-from monitor.claims.embed import MODEL_MINILM_INT8, extra_missing, load_encoder
+from monitor.claims.embed import MODEL_MINILM_INT8, MODELS, extra_missing, load_encoder
 from monitor.claims.embed_store import embed_missing, story_vectors
 from monitor.claims.semantic import BandJudge
 from monitor.errors import ConfigError, StoreError
 from monitor.evals.claims_model import document_texts, judge_in_document
-from monitor.settings import ClaimSettings, parse_settings
+from monitor.settings import MODEL_PACKAGES, ClaimSettings, parse_settings
 
 MISSING = extra_missing(MODEL_MINILM_INT8)
 needs_model = pytest.mark.skipif(
@@ -67,6 +67,10 @@ def test_unknown_model_or_missing_extra_is_a_config_error_at_start_up() -> None:
         parse_settings({"claims": {"model": "bert"}})
     assert extra_missing("none") is None
     assert "one of: none, minilm-int8" in (extra_missing("bert") or "")
+    # The start-up check looks for the packages the encoder loads its files from.
+    for name, spec in MODELS.items():
+        assert {spec.onnx_package, spec.tokenizer_package} <= set(MODEL_PACKAGES[name])
+    assert set(MODEL_PACKAGES) == set(MODELS)
 
 
 def test_model_none_imports_no_onnxruntime_and_stores_no_vectors(tmp_path: Path) -> None:

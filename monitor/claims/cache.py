@@ -14,10 +14,13 @@ from typing import Any
 import duckdb
 
 from monitor import db
+from monitor.claims.embed import MODEL_NONE, Encoder, load_encoder
+from monitor.claims.embed_store import StoryMatrix, story_matrix_rows
 from monitor.claims.features import DEFAULT_MODEL, ParaphraseModel
 from monitor.claims.judge_model import model_file, model_for
 from monitor.claims.ledger import ALIAS_MAX_SCORE, Ledger
 from monitor.claims.prepare import PreparedVersion, prepare_version
+from monitor.claims.semantic import DEFAULT_BAND_JUDGE, BandJudge
 from monitor.settings import ClaimSettings
 
 # Claims held in cached story ledgers, across stories (a prepared claim is a few kB).
@@ -182,19 +185,83 @@ class PreparedVersions:
 PREPARED_VERSIONS_MAX = 2_000
 
 
+# Claim vectors held in memory across stories (384 float32 each: 1.5 kB; 50,000 are 77 MB).
+STORY_VECTORS_MAX = 50_000
+
+
+class SemanticCache:
+    """The optional embedding model: its encoder, loaded once per process, and story vectors.
+
+    A story's vectors are keyed by ledger entry and kept only with the ledger object they were
+    mapped to: when the ledger cache reloads a story (merge, split, failed write), so do they.
+    """
+
+    def __init__(self, max_vectors: int = STORY_VECTORS_MAX) -> None:
+        self.max_vectors = max_vectors
+        self.model = MODEL_NONE
+        self.encoder: Encoder | None = None
+        # The uncertain band's combiner; an evaluation may set another (never shipped).
+        self.judge: BandJudge = DEFAULT_BAND_JUDGE
+        self.matrices: OrderedDict[int, tuple[Ledger, StoryMatrix]] = OrderedDict()
+
+    def encoder_for(self, model: str) -> Encoder | None:
+        """The encoder MODEL names, loaded on first use (ConfigError if it cannot); None for none."""
+        if model == MODEL_NONE:
+            return None
+        if self.encoder is None or self.model != model:
+            self.encoder = load_encoder(model)
+            self.model = model
+            self.matrices.clear()
+        return self.encoder
+
+    def matrix(
+        self, con: duckdb.DuckDBPyConnection, story_id: int, ledger: Ledger, encoder: Encoder
+    ) -> StoryMatrix:
+        """The story's stored vectors keyed by LEDGER's entries, read once per ledger."""
+        held = self.matrices.get(story_id)
+        if held is not None and held[0] is ledger:
+            self.matrices.move_to_end(story_id)
+            return held[1]
+        _, normalized, vectors = story_matrix_rows(con, encoder.name, story_id)
+        matrix = StoryMatrix(encoder.dimension)
+        for form, vector in zip(normalized, vectors):
+            index = ledger.by_normalized.get(form)
+            if index is not None:
+                matrix.append(index, vector)
+        self.matrices[story_id] = (ledger, matrix)
+        size = sum(len(m) for _, m in self.matrices.values())
+        while size > self.max_vectors and len(self.matrices) > 1:
+            _, (_, dropped) = self.matrices.popitem(last=False)
+            size -= len(dropped)
+        return matrix
+
+    def forget(self, story_ids: Iterable[int]) -> None:
+        """Read these stories' vectors again when next asked (a backfill stored more)."""
+        for story_id in story_ids:
+            self.matrices.pop(story_id, None)
+
+    def clear(self) -> None:
+        """Drop the encoder and every story's vectors."""
+        self.matrices.clear()
+        self.encoder = None
+        self.model = MODEL_NONE
+
+
 @dataclass
 class ClaimCaches:
-    """The claim stage's state between calls: story ledgers and versions the workers prepared."""
+    """The claim stage's state between calls: ledgers, prepared versions, the optional model."""
 
     ledgers: LedgerCache = field(default_factory=lambda: LedgerCache(LEDGER_CACHE_CLAIMS_MAX))
     prepared: PreparedVersions = field(
         default_factory=lambda: PreparedVersions(PREPARED_VERSIONS_MAX)
     )
+    semantic: SemanticCache = field(default_factory=SemanticCache)
 
     def clear(self) -> None:
-        """Empty both caches."""
+        """Empty every cache and drop the model."""
         self.ledgers.clear()
         self.prepared.clear()
+        self.semantic.clear()
 
 
 def remember_prepared_versions(

@@ -203,6 +203,19 @@ def load_encoder(model: str, threads: int = DEFAULT_THREADS) -> SentenceEncoder 
     return SentenceEncoder(spec, threads)
 
 
+def extra_missing(model: str) -> str | None:
+    """Why MODEL's packages are not installed (found without importing them), or None when they are."""
+    if model == MODEL_NONE:
+        return None
+    spec = MODELS.get(model)
+    if spec is None:
+        return f"one of: {', '.join([MODEL_NONE, *MODELS])}"
+    for package in ("onnxruntime", "tokenizers", spec.onnx_package, spec.tokenizer_package):
+        if importlib.util.find_spec(package) is None:
+            return f"the package {package!r}, which is not installed: {EXTRA_HINT}"
+    return None
+
+
 def model_available(model: str = MODEL_MINILM_INT8) -> str | None:
     """None when MODEL can load here, else the reason it cannot (for skips and `monitor` checks)."""
     try:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,19 +14,31 @@ import duckdb
 import numpy as np
 
 from monitor import db
-from monitor.claims.cache import ClaimCaches, LedgerCache, PreparedVersions
+from monitor.claims.cache import ClaimCaches, LedgerCache, PreparedVersions, SemanticCache
+from monitor.claims.embed import Encoder, Vectors
+from monitor.claims.embed_store import StoryMatrix, embed_missing, store_vectors
 from monitor.claims.ledger import ALIAS_MAX_SCORE, Ledger
-from monitor.claims.prepare import Prepared
+from monitor.claims.prepare import Prepared, PreparedVersion
+from monitor.claims.semantic import in_band, semantic_verdict
 from monitor.errors import StoreError
 from monitor.settings import ClaimSettings
 
 LOGGER = logging.getLogger(__name__)
+# The cycle's progress lines (flows.cycle.PROGRESS, printed by `monitor run` and `monitor serve`),
+# named here because monitor/ imports no flows.
+PROGRESS = logging.getLogger("flows.progress")
 
 PENDING_BATCH_SIZE = 500
 # Claim ids are drawn a block at a time; each draw of a run doubles the block up to the largest,
 # so a cold batch of thousands of new claims makes a few round trips, a quiet run one small one.
 CLAIM_ID_BLOCK = 256
 CLAIM_ID_BLOCK_MAX = 4096
+# With a model: sentences per encoder call (progress is reported between calls), the least time
+# between two progress lines, and the stored claims without a vector encoded per batch (a model
+# turned on over a full database catches up over several batches, about 8 s of CPU each).
+ENCODE_CHUNK_SENTENCES = 256
+PROGRESS_INTERVAL_S = 10.0
+BACKFILL_CLAIMS_PER_BATCH = 1_000
 
 
 @dataclass
@@ -84,6 +98,96 @@ class _JudgedVersion:
     new_ids: list[int] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)
     prepared_ahead: bool = False
+    # With a model: (drawn claim id, vector) of each new claim, stored once the claim is.
+    vectors: list[tuple[int, Vectors]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class EncodingProgress:
+    """How far the model's encoding of a run has come."""
+
+    encoded: int
+    total: int  # grows batch by batch: the run's pending versions are read a batch at a time
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        """Sentences encoded per wall second so far."""
+        return self.encoded / self.seconds if self.seconds > 0 else 0.0
+
+
+def log_encoding_progress(progress: EncodingProgress) -> None:
+    """One progress line of the cycle for the model's encoding."""
+    PROGRESS.info(
+        "claims model: %d of %d sentences encoded, %.0f per s",
+        progress.encoded,
+        progress.total,
+        progress.per_second,
+    )
+
+
+class _Encoding:
+    """Encodes a run's sentences a chunk at a time and reports progress now and then."""
+
+    def __init__(self, encoder: Encoder, report: Callable[[EncodingProgress], None] | None) -> None:
+        self.encoder = encoder
+        self.report = report or log_encoding_progress
+        self.encoded = 0
+        self.total = 0
+        self.started = time.perf_counter()
+        self.last_report = self.started
+        self.reported = False
+
+    def expect(self, count: int) -> None:
+        self.total += count
+
+    def done(self, count: int) -> None:
+        self.encoded += count
+        now = time.perf_counter()
+        if now - self.last_report >= PROGRESS_INTERVAL_S:
+            self.last_report = now
+            self.reported = True
+            self.report(EncodingProgress(self.encoded, self.total, now - self.started))
+
+    def encode(self, texts: list[str]) -> Vectors:
+        """TEXTS' vectors, encoded ENCODE_CHUNK_SENTENCES at a time."""
+        chunks = []
+        for start in range(0, len(texts), ENCODE_CHUNK_SENTENCES):
+            chunks.append(self.encoder.encode(texts[start : start + ENCODE_CHUNK_SENTENCES]))
+            self.done(len(chunks[-1]))
+        if not chunks:
+            return self.encoder.encode([])
+        stacked: Vectors = np.vstack(chunks)
+        return stacked
+
+    def finish(self) -> None:
+        """A closing line, when any progress line was printed."""
+        if self.reported and self.encoded:
+            seconds = time.perf_counter() - self.started
+            self.report(EncodingProgress(self.encoded, self.encoded, seconds))
+
+
+@dataclass
+class _SemanticBatch:
+    """A batch's sentence vectors and the story vectors its judging reads and grows."""
+
+    con: duckdb.DuckDBPyConnection
+    cache: SemanticCache
+    encoder: Encoder
+    vectors: dict[str, Vectors]
+    matrices: dict[int, StoryMatrix] = field(default_factory=dict)
+
+    def matrix(self, story_id: int, ledger: Ledger) -> StoryMatrix:
+        # Held for the whole batch: the cache may drop it, but this batch's new rows live here.
+        held = self.matrices.get(story_id)
+        if held is None:
+            held = self.matrices[story_id] = self.cache.matrix(
+                self.con, story_id, ledger, self.encoder
+            )
+        return held
+
+    def forget(self, story_id: int) -> None:
+        self.matrices.pop(story_id, None)
 
 
 class _ClaimIds:
@@ -107,18 +211,23 @@ def detect_claims(
     settings: ClaimSettings,
     now: datetime,
     caches: ClaimCaches | None = None,
+    progress: Callable[[EncodingProgress], None] | None = None,
 ) -> ClaimReport:
     """Judge every linked, unjudged article version against its story's claim ledger.
 
     Versions are judged in memory and written a batch at a time, because each DuckDB statement
     costs milliseconds: a batch's claims, mentions and stage markers take one statement each.
-    CACHES (ledgers, versions prepared by the workers) only save work: without them this call
-    starts from empty ones and the verdicts are the same.
+    CACHES (ledgers, versions prepared by the workers, the loaded model) only save work: without
+    them this call starts from empty ones and the verdicts are the same. With `[claims] model`
+    set, each batch's sentences are encoded at once and PROGRESS hears how far the encoding is
+    (default: a `flows.progress` line every PROGRESS_INTERVAL_S seconds).
     """
     caches = ClaimCaches() if caches is None else caches
     report = ClaimReport()
     ledgers = caches.ledgers
     ledgers.for_run(con, settings)
+    encoder = caches.semantic.encoder_for(settings.model)
+    encoding = _Encoding(encoder, progress) if encoder is not None else None
     failed_ids: list[int] = []
     claim_ids = _ClaimIds(con)
     while True:
@@ -134,6 +243,10 @@ def detect_claims(
                 LOGGER.warning(
                     "loading the claim ledgers of a batch at once failed (%s); one by one", e
                 )
+            semantic: _SemanticBatch | None = None
+            taken: dict[int, tuple[PreparedVersion, bool]] = {}
+            if encoding is not None:
+                semantic, taken = _encode_batch(con, rows, caches, settings, encoding)
             judged: list[_JudgedVersion] = []
             for version in rows:
                 try:
@@ -150,7 +263,16 @@ def detect_claims(
                     continue
                 try:
                     judged.append(
-                        _judge_version(version, ledger, caches.prepared, settings, now, claim_ids)
+                        _judge_version(
+                            version,
+                            ledger,
+                            caches.prepared,
+                            settings,
+                            now,
+                            claim_ids,
+                            semantic,
+                            taken.get(version.id),
+                        )
                     )
                 except (StoreError, duckdb.Error, ValueError) as e:
                     # One bad version never fails the run; it stays pending and is retried next run.
@@ -163,13 +285,60 @@ def detect_claims(
                     report.failed += 1
                     failed_ids.append(version.id)
                     # Its half-judged claims are in the ledger: write what came before, then reload.
-                    _save_judged(con, judged, ledgers, now, report, failed_ids)
+                    _save_judged(con, judged, ledgers, now, report, failed_ids, encoder)
                     judged = []
                     ledgers.pop(version.story_id, None)
-            _save_judged(con, judged, ledgers, now, report, failed_ids)
+                    if semantic is not None:
+                        semantic.forget(version.story_id)
+            _save_judged(con, judged, ledgers, now, report, failed_ids, encoder)
         if len(rows) < PENDING_BATCH_SIZE:
             break  # that was all of them; the pending query reads the whole version table
+    if encoding is not None:
+        encoding.finish()
     return report
+
+
+def _encode_batch(
+    con: duckdb.DuckDBPyConnection,
+    rows: list[_PendingVersion],
+    caches: ClaimCaches,
+    settings: ClaimSettings,
+    encoding: _Encoding,
+) -> tuple[_SemanticBatch, dict[int, tuple[PreparedVersion, bool]]]:
+    """Backfill the batch's stories' missing vectors, then encode its judged sentences at once."""
+    stories = sorted({version.story_id for version in rows})
+    try:
+        backfilled = embed_missing(
+            con, encoding.encoder, stories, BACKFILL_CLAIMS_PER_BATCH, encoding.done
+        )
+    except (StoreError, duckdb.Error) as e:
+        LOGGER.warning("storing the vectors of earlier claims failed (%s); next batch", e)
+        backfilled = 0
+    if backfilled:
+        encoding.total += backfilled
+        caches.semantic.forget(stories)
+    taken = {
+        version.id: caches.prepared.take(version.text, version.title, settings) for version in rows
+    }
+    texts: dict[str, None] = {}
+    for version in rows:
+        held = caches.ledgers.ledgers.get(version.story_id)
+        known = held.by_normalized if held is not None else {}
+        for seg, prepared in taken[version.id][0].sentences:
+            # A sentence its story holds word for word is `seen` without a look at meaning.
+            if (
+                seg.skip_reason is None
+                and prepared is not None
+                and prepared.normalized not in known
+            ):
+                texts[prepared.text] = None
+    ordered = list(texts)
+    encoding.expect(len(ordered))
+    vectors = encoding.encode(ordered)
+    return (
+        _SemanticBatch(con, caches.semantic, encoding.encoder, dict(zip(ordered, vectors))),
+        taken,
+    )
 
 
 def _judge_version(
@@ -179,17 +348,47 @@ def _judge_version(
     settings: ClaimSettings,
     now: Any,
     claim_ids: _ClaimIds,
+    semantic: _SemanticBatch | None = None,
+    taken: tuple[PreparedVersion, bool] | None = None,
 ) -> _JudgedVersion:
-    """Judge each sentence of a version against the ledger, adding its new claims to the ledger."""
+    """Judge each sentence of a version against the ledger, adding its new claims to the ledger.
+
+    With SEMANTIC (the model on), a sentence is also compared with its nearest claims by meaning
+    and the uncertain band is re-judged (monitor.claims.semantic); TAKEN is the version already
+    taken from PREPARED_AHEAD.
+    """
     judged = _JudgedVersion(version, version.published_at or version.fetched_at or now)
-    prepared_version, judged.prepared_ahead = prepared_ahead.take(
-        version.text, version.title, settings
+    prepared_version, judged.prepared_ahead = (
+        taken if taken is not None else prepared_ahead.take(version.text, version.title, settings)
     )
+    matrix = semantic.matrix(version.story_id, ledger) if semantic is not None else None
     for index, (seg, prepared) in enumerate(prepared_version.sentences):
         if seg.skip_reason is not None or prepared is None:
             judged.counts["skipped"] += 1
             continue
         verdict = ledger.judge(prepared)
+        vector = semantic.vectors.get(prepared.text) if semantic is not None else None
+        if (
+            matrix is not None
+            and vector is not None
+            and semantic is not None
+            and (
+                verdict.status == "new"
+                or (
+                    verdict.status == "seen"
+                    and verdict.how == "model"
+                    and in_band(verdict.probability)
+                )
+            )
+        ):
+            neighbours = matrix.nearest(
+                vector, settings.semantic_candidates, settings.semantic_min_cosine
+            )
+            own = matrix.vector(verdict.entry_index) if verdict.entry_index is not None else None
+            match_cosine = float(own @ vector) if own is not None else None
+            verdict = semantic_verdict(
+                ledger, prepared, verdict, neighbours, match_cosine, semantic.cache.judge
+            )
         nearest = (
             ledger.entries[verdict.entry_index].claim_id
             if verdict.entry_index is not None
@@ -219,7 +418,10 @@ def _judge_version(
             )
             claim_id = claim_ids.take()
             judged.new_claims.append((claim_id, prepared, verdict.status, changed_from, judgement))
-            ledger.add(prepared, version.id, claim_id)
+            entry_index = ledger.add(prepared, version.id, claim_id)
+            if matrix is not None and vector is not None:
+                matrix.append(entry_index, vector)  # later sentences of the batch compare with it
+                judged.vectors.append((claim_id, vector))
             (judged.changed_ids if verdict.status == "changed" else judged.new_ids).append(claim_id)
         judged.counts[verdict.status] += 1
         judged.mentions.append(
@@ -243,8 +445,12 @@ def _save_judged(
     now: Any,
     report: ClaimReport,
     failed_ids: list[int],
+    encoder: Encoder | None = None,
 ) -> None:
-    """Write judged versions in one transaction; if that fails, one version at a time."""
+    """Write judged versions in one transaction; if that fails, one version at a time.
+
+    With ENCODER, the vectors of the claims inserted follow, under their stored ids.
+    """
     if not judged:
         return
     try:
@@ -256,6 +462,7 @@ def _save_judged(
         )
     else:
         _book(judged, renamed, inserted, ledgers, report)
+        _store_claim_vectors(con, judged, inserted, encoder)
         return
     broken_stories: set[int] = set()
     for item in judged:
@@ -278,6 +485,31 @@ def _save_judged(
             ledgers.pop(version.story_id, None)
             continue
         _book([item], renamed, inserted, ledgers, report)
+        _store_claim_vectors(con, [item], inserted, encoder)
+
+
+def _store_claim_vectors(
+    con: duckdb.DuckDBPyConnection,
+    judged: list[_JudgedVersion],
+    inserted: dict[int, list[int]],
+    encoder: Encoder | None,
+) -> None:
+    """Store the vectors of the claims just inserted; a failure is healed by the next backfill."""
+    if encoder is None:
+        return
+    kept = {claim_id for ids in inserted.values() for claim_id in ids}
+    rows = [(claim_id, vector) for item in judged for claim_id, vector in item.vectors]
+    rows = [(claim_id, vector) for claim_id, vector in rows if claim_id in kept]
+    if not rows:
+        return
+    try:
+        store_vectors(con, encoder.name, [r[0] for r in rows], np.vstack([r[1] for r in rows]))
+    except (StoreError, duckdb.Error) as e:
+        LOGGER.warning(
+            "storing the vectors of %d new claims failed (%s); the next run encodes them again",
+            len(rows),
+            e,
+        )
 
 
 def _write_judged(

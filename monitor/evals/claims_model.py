@@ -24,7 +24,14 @@ import numpy as np
 from monitor.claims import DEFAULT_MODEL, Ledger, ParaphraseModel, pair_features, prepare, segment
 from monitor.claims.embed import MODEL_MINILM_INT8, Encoder, load_encoder
 from monitor.claims.embed_store import SEMANTIC_CANDIDATES, SEMANTIC_MIN_COSINE
-from monitor.claims.semantic import DEFAULT_BAND_JUDGE, BandJudge, in_band, logit, rejudge
+from monitor.claims.semantic import (
+    DEFAULT_BAND_JUDGE,
+    BandJudge,
+    in_band,
+    logit,
+    rejudge,
+    semantic_verdict,
+)
 from monitor.evals.claims import (
     SEED_MUST_BE_NEW,
     Pair,
@@ -206,28 +213,28 @@ def judge_in_document(
     vector: np.ndarray,
     judge: BandJudge,
 ) -> tuple[str, str]:
-    """Lexical verdict of SENTENCE against a document's ledger, and the verdict with the model."""
+    """Lexical verdict of SENTENCE against a document's ledger, and the verdict with the model.
+
+    The model's say is `semantic_verdict`, as the claims stage applies it with `[claims] model`.
+    """
     prepared = prepare(sentence)
     verdict = ledger.judge(prepared)
     cosines = vectors @ vector if len(texts) else np.zeros(0)
-
-    def probability(index: int) -> float:
-        return ledger.model.probability(pair_features(ledger.entries[index].prepared, prepared))
-
     position = {text: i for i, text in enumerate(texts)}
-    match = None
+    match_cosine = None
     if verdict.entry_index is not None:
         entry_text = ledger.entries[verdict.entry_index].text
-        cosine = float(cosines[position[entry_text]]) if entry_text in position else 0.0
-        match = (probability(verdict.entry_index), cosine)
-    others = []
+        if entry_text in position:
+            match_cosine = float(cosines[position[entry_text]])
+    neighbours = []
     for column in np.argsort(-cosines, kind="stable")[:SEMANTIC_CANDIDATES]:
         if cosines[column] < SEMANTIC_MIN_COSINE:
             break
         index = ledger.by_normalized.get(prepare(texts[column]).normalized)
-        if index is not None and index != verdict.entry_index:
-            others.append((probability(index), float(cosines[column])))
-    return verdict.status, rejudge(verdict.status, match, others, judge)
+        if index is not None:
+            neighbours.append((index, float(cosines[column])))
+    after = semantic_verdict(ledger, prepared, verdict, neighbours, match_cosine, judge)
+    return verdict.status, after.status
 
 
 def document_texts(ledger: Ledger) -> list[str]:

@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,scale,dev,docs]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,scale,dev,docs,model]'
 	touch $(STAMP)
 
 install: $(STAMP)

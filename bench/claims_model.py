@@ -112,7 +112,7 @@ def _seed_story(
     """A database holding one story of TEXTS, judged by the stage (with vectors); its id, claims."""
     with db.open_db(path) as con:
         story = db.insert_with_id(
-            con, "claims_test_add_story", "story_ids", {"name": "bench story", "now": T0}
+            con, "bench_claims_add_story", "story_ids", {"name": "bench story", "now": T0}
         )
         for number in range(0, len(texts), 50):
             _add_article(con, story, number, texts[number : number + 50], hours=1)
@@ -123,7 +123,7 @@ def _seed_story(
 def _add_article(con: Any, story: int, number: int, sentences: list[str], hours: int) -> None:
     article = db.insert_with_id(
         con,
-        "claims_test_add_article",
+        "bench_claims_add_article",
         "article_ids",
         {
             "url": f"https://bench.example/{hours}/{number}",
@@ -135,7 +135,7 @@ def _add_article(con: Any, story: int, number: int, sentences: list[str], hours:
     when = T0 + dt.timedelta(hours=hours)
     db.insert_with_id(
         con,
-        "claims_test_add_version",
+        "bench_claims_add_version",
         "version_ids",
         {
             "article_id": article,
@@ -150,9 +150,9 @@ def _add_article(con: Any, story: int, number: int, sentences: list[str], hours:
 
 def steady_cycle(pool: list[str], encoder_settings: ClaimSettings) -> dict[str, Any]:
     """CPU seconds of the claims stage on 200 new sentences against a stored 1,000-claim story."""
-    from bench.common import REPO_DIR
+    from bench.common import use_bench_sql
 
-    db.add_query_dir(REPO_DIR / "tests" / "sql")  # the test helpers that insert stories
+    use_bench_sql()
     story_texts = pool[:STEADY_STORY_CLAIMS]
     fresh = pool[STEADY_STORY_CLAIMS : STEADY_STORY_CLAIMS + STEADY_SENTENCES]
     folder = Path(tempfile.mkdtemp(prefix="bench-claims-model-"))

@@ -18,7 +18,7 @@ import pytest
 from test_claims_pipeline import EARLIER, LATER, T0, _article, _mentions, _story, _version
 
 from monitor import db
-from monitor.claims import ClaimCaches, Ledger, detect_claims, prepare, segment, stage
+from monitor.claims import ClaimCaches, Ledger, detect_claims, model_pass, prepare, segment
 from monitor.claims.embed import MODEL_MINILM_INT8, MODELS, extra_missing, load_encoder, normalise
 from monitor.claims.embed_store import StoryMatrix, embed_missing, nearest_in_memory, story_vectors
 from monitor.claims.semantic import BandJudge
@@ -218,7 +218,7 @@ def test_claims_written_without_their_vectors_are_backfilled(
     def crash(*args: Any, **kwargs: Any) -> None:
         raise StoreError("the process died between the claim write and the vector write")
 
-    monkeypatch.setattr(stage, "store_vectors", crash)
+    monkeypatch.setattr(model_pass, "store_vectors", crash)
     first = detect_claims(con, _on(), T0, caches)
     monkeypatch.undo()
     claims_n, vectors_n, _ = _vector_counts(con)
@@ -240,7 +240,7 @@ def test_backfill_is_bounded_per_batch(
     _version(con, _article(con, story, "https://a.example/1", "A"), EARLIER, hours=1)
     detect_claims(con, ClaimSettings(), T0)  # judged without the model: no vectors
     claims_n = _vector_counts(con)[0]
-    monkeypatch.setattr(stage, "BACKFILL_CLAIMS_PER_BATCH", 3)
+    monkeypatch.setattr(model_pass, "BACKFILL_CLAIMS_PER_BATCH", 3)
     _version(con, _article(con, story, "https://b.example/1", "B"), UNRELATED[0], hours=2)
     detect_claims(con, _on(), T0, caches)
     # Three old claims caught up, plus the new claim's own vector.
@@ -254,9 +254,9 @@ def test_encoding_progress_is_reported_to_the_callback(
     story = _story(con)
     _version(con, _article(con, story, "https://a.example/1", "A"), EARLIER, hours=1)
     _version(con, _article(con, story, "https://b.example/1", "B"), LATER, hours=2)
-    monkeypatch.setattr(stage, "PROGRESS_INTERVAL_S", 0.0)
-    monkeypatch.setattr(stage, "ENCODE_CHUNK_SENTENCES", 8)
-    heard: list[stage.EncodingProgress] = []
+    monkeypatch.setattr(model_pass, "PROGRESS_INTERVAL_S", 0.0)
+    monkeypatch.setattr(model_pass, "ENCODE_CHUNK_SENTENCES", 8)
+    heard: list[model_pass.EncodingProgress] = []
     detect_claims(con, _on(), T0, caches, progress=heard.append)
     assert len(heard) >= 3
     encoded = [p.encoded for p in heard]

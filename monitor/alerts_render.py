@@ -264,13 +264,17 @@ def story_summary(
 ) -> str:
     """The body's first line: counts of new and changed claims and of the articles that added them."""
     claims = story.claims if claims is None else claims
-    new = sum(1 for c in claims if c.kind != "changed")
-    changed = len(claims) - new
+    restated = sum(1 for c in claims if c.kind != "changed" and c.possibly_restated)
+    changed = sum(1 for c in claims if c.kind == "changed")
+    new = len(claims) - changed - restated
     parts = [_plural(new, "new claim")] if new else []
     if changed:
         parts.append(_plural(changed, "changed claim"))
+    if restated:  # counted apart, as the story site does: the editor decides on these
+        parts.append(f"{restated} possibly restated")
     articles = len({c.version_id for c in claims})
-    line = " and ".join(parts) + (f" from {_plural(articles, 'article')}" if articles else "")
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+    line = listed + (f" from {_plural(articles, 'article')}" if articles else "")
     if story.is_new:
         by = f", first reported by {story.first_outlet}" if story.first_outlet else ""
         line = f"New story{by}." + (f" {line[0].upper()}{line[1:]}." if line else "")

@@ -229,3 +229,17 @@ def test_cycle_log_summary_counts_lists_instead_of_printing_them() -> None:
         5,
         6,
     ]  # the stored summary keeps them
+
+
+def test_demo_alert_counts_possibly_restated_claims_apart_beside_their_closest_claim(
+    demo_run: DemoResult,
+) -> None:
+    with db.open_db(demo_run.database_path, read_only=True) as con:
+        restated = db.query(con, "test_possibly_restated_claims")
+    assert restated, "the demo's later article has a claim in the uncertain band"
+    body = next(m["message"] for m in demo_run.messages if "pause its strikes" in m["message"])
+    summary = body.split("\n", 1)[0]
+    assert summary.endswith(f" and {len(restated)} possibly restated from 1 article"), summary
+    for text, nearest in restated:
+        assert f"Possibly restated: “{text}”" in body
+        assert f"closest earlier: “{nearest}”" in body

@@ -12,6 +12,17 @@ _NEGATING_VERBS = frozenset(
     + ["decline", "declines", "declined", "declining"]
 )
 _NEGATIVE_WORDS = frozenset({"lack", "lacks", "lacked", "lacking"})
+# Verbs that negate the thing they name: "withheld approval" = "did not approve".
+_WITHHOLDING_VERBS = frozenset(["withhold", "withholds", "withheld", "withholding"])
+# "was denied bail", "were refused entry": a passive denial is a thing not given.
+_PASSIVE_DENIALS = frozenset(["denied", "refused"])
+_PASSIVE_BE = frozenset({"was", "were", "is", "are", "been", "being", "be", "got", "get"})
+# "dropped plans to list", "abandoned its plan": a plan given up is a plan no more.
+_ABANDONING_VERBS = frozenset(
+    ["drop", "dropped", "drops", "abandon", "abandoned", "abandons", "scrap", "scrapped", "scraps"]
+    + ["shelve", "shelved", "shelves", "ditch", "ditched", "ditches"]
+)
+_PLAN_NOUNS = frozenset({"plan", "plans", "bid", "bids", "intention", "intentions"})
 # "not only", "not surprisingly", "no doubt", "whether or not" negate nothing.
 _NOT_NEGATING_NEXT = {
     "not": frozenset({"only", "just", "merely", "surprisingly", "least"}),
@@ -21,7 +32,12 @@ _NOT_NEGATING_NEXT = {
 
 def negations(words: Sequence[str]) -> list[str]:
     """The negating words of a normalised sentence; implicit ones ("failed to") count as "not"."""
-    found: list[str] = []
+    return [word for _, word in negation_positions(words)]
+
+
+def negation_positions(words: Sequence[str]) -> list[tuple[int, str]]:
+    """(index, word) of each negating word; implicit ones ("failed to") count as "not"."""
+    found: list[tuple[int, str]] = []
     if _ANY_NEGATION.isdisjoint(words):
         return found
     n = len(words)
@@ -32,13 +48,50 @@ def negations(words: Sequence[str]) -> list[str]:
                 word == "not" and i and words[i - 1] == "or"
             ):
                 continue
-            found.append(word)
-        elif word in _NEGATIVE_WORDS or (word in _NEGATING_VERBS and _negates_verb(words, i)):
-            found.append("not")
+            found.append((i, word))
+        elif (
+            word in _NEGATIVE_WORDS
+            or word in _WITHHOLDING_VERBS
+            or (word in _NEGATING_VERBS and _negates_verb(words, i))
+            or passive_denial(words, i)
+            or (word in _ABANDONING_VERBS and _names_plan(words, i))
+        ):
+            found.append((i, "not"))
     return found
 
 
-_ANY_NEGATION = NEGATIONS | _NEGATIVE_WORDS | _NEGATING_VERBS
+_ANY_NEGATION = (
+    NEGATIONS
+    | _NEGATIVE_WORDS
+    | _NEGATING_VERBS
+    | _WITHHOLDING_VERBS
+    | _ABANDONING_VERBS
+    | _PASSIVE_DENIALS
+)
+
+
+# After these a passive denial names who denied, not the thing denied: "was refused by the board".
+_NOT_AN_OBJECT = frozenset(
+    ["by", "in", "on", "at", "for", "after", "before", "because", "when", "as", "and", "but"]
+    + ["over", "during", "from", "with", "since", "until", "last", "this", "yesterday", "today"]
+)
+
+
+def passive_denial(words: Sequence[str], i: int) -> bool:
+    """ "was denied bail", "were refused entry": a thing not given, which negates like "not"."""
+    return (
+        words[i] in _PASSIVE_DENIALS
+        and i > 0
+        and words[i - 1] in _PASSIVE_BE
+        and i + 1 < len(words)
+        and words[i + 1] not in _NOT_AN_OBJECT
+        and not words[i + 1][0].isdigit()
+    )
+
+
+def _names_plan(words: Sequence[str], i: int) -> bool:
+    # "scrapped plans", "dropped its bid": the plan noun within two words
+    return any(w in _PLAN_NOUNS for w in words[i + 1 : i + 3])
 
 
 def _negates_verb(words: Sequence[str], i: int) -> bool:

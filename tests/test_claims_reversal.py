@@ -394,3 +394,73 @@ def test_a_sentence_with_an_irregular_past_verb_is_no_caption() -> None:
     assert [s.skip_reason for s in segment("The old harbour of the town.", ClaimSettings())] == [
         "caption"
     ]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "kind"),
+    [
+        # the negation in the earlier sentence, with the frame moved to the front
+        (
+            "The club will not sell its star striker, the manager said.",
+            "The manager said the club will sell its star striker.",
+            "modality",
+        ),
+        (
+            "Neither candidate has conceded the race.",
+            "Both candidates have conceded the race.",
+            "negation",
+        ),
+        (
+            "The government has no plans to raise fuel taxes.",
+            "The government plans to raise fuel taxes.",
+            "modality",
+        ),
+    ],
+)
+def test_reversals_from_a_negated_earlier_claim(earlier: str, later: str, kind: str) -> None:
+    assert _verdict(earlier, later) == ("changed", kind)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        # two ways of saying one negation
+        (
+            "The hospital has no beds left for new patients.",
+            "The hospital does not have any beds left for new patients.",
+        ),
+        ("The singer did not show up for the concert.", "The singer failed to show up."),
+        (
+            "The council leader would not comment on the audit.",
+            "The council leader declined comment on the audit.",
+        ),
+        (
+            "Most of the mills were non- operative last winter, he said.",
+            "Most of the mills were inoperative last winter, he said.",
+        ),
+        (
+            "The plan would probably be impossible to fund this year.",
+            "The plan would probably be unable to fund this year.",
+        ),
+        # "nothing but" is no negation
+        (
+            "Fans had nothing but praise for the young goalkeeper.",
+            "Fans had warm praise for the young goalkeeper.",
+        ),
+        # a negated clause added at the end, or about another thing
+        (
+            "Two shells hit the depot on Sunday, wounding four guards.",
+            "Two shells hit the depot on Sunday, wounding four guards, none seriously.",
+        ),
+        (
+            "The bridge was closed after the storm, officials said.",
+            "Officials said the tunnel was not closed after the storm.",
+        ),
+        (
+            "The president did not attend the summit in Lima.",
+            "The president skipped the summit in Lima.",
+        ),
+    ],
+)
+def test_same_polarity_in_other_words_is_not_changed(earlier: str, later: str) -> None:
+    assert _verdict(earlier, later)[0] != "changed"

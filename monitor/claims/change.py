@@ -129,8 +129,8 @@ def change_kind(
         return "modality" if modal_negation(earlier, later) else "negation"
     if earlier.attribution * later.attribution == -1:
         # "confirmed" / "denied" turns the predicate; "said" / "denied" turns who says it
-        flip = antonym_flip(earlier, later)
-        return "antonym" if flip and flip & _ANTONYM_NOT_ATTRIBUTION else "attribution"
+        turned = antonym_flip(earlier, later)
+        return "antonym" if turned and turned & _ANTONYM_NOT_ATTRIBUTION else "attribution"
     # A name swapped in an otherwise equal sentence: the rest of the words must agree first.
     if _jaccard(earlier.core - earlier.entities, later.core - later.entities) >= 0.5 and (
         actor_difference(earlier, later)

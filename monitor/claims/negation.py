@@ -27,6 +27,7 @@ _PLAN_NOUNS = frozenset({"plan", "plans", "bid", "bids", "intention", "intention
 _NOT_NEGATING_NEXT = {
     "not": frozenset({"only", "just", "merely", "surprisingly", "least"}),
     "no": frozenset({"doubt", "matter"}),
+    "nothing": frozenset({"but"}),  # "nothing but praise" is only praise
 }
 
 
@@ -96,6 +97,8 @@ def _names_plan(words: Sequence[str], i: int) -> bool:
 
 def _negates_verb(words: Sequence[str], i: int) -> bool:
     # "refused, through a lawyer, to testify"; "shares declined 5 % to 10 dollars" fell.
+    if i + 1 < len(words) and words[i + 1] in ("comment", "comments"):
+        return True  # "declined comment"
     for j in range(i + 1, min(i + 6, len(words) - 1)):
         if words[j] == "to":
             return not words[j + 1][0].isdigit()

@@ -156,6 +156,7 @@ _AXES: dict[str, tuple[str, str]] = {
     "truth": ("confirm* confirmation", "deny* denies denial"),
     "profit": ("profit* profitable surplus", "loss deficit"),
     "pace": ("resume* resumption", "suspend* suspension halt*"),
+    "presence": ("attend* attendance", "skip* skipped boycott*"),
 }
 # Two-word predicates: (first word's forms, second word, axis, side).
 _PHRASES: tuple[tuple[frozenset[str], str, str, int], ...] = (
@@ -389,7 +390,10 @@ def antonym_flip(earlier: Prepared, later: Prepared) -> frozenset[str] | None:
 
 
 # Auxiliaries in one form, so "has ratified" / "have ratified" align.
-_AUXILIARY = {"has": "have", "had": "have", "is": "be", "are": "be", "was": "be", "were": "be"}
+_AUXILIARY = {
+    **dict.fromkeys(("have", "has", "had"), "have"),
+    **dict.fromkeys(("be", "is", "are", "was", "were", "am"), "be"),
+}
 
 
 def _diff_key(word: str) -> str:
@@ -439,20 +443,40 @@ _MODAL_GAP = frozenset(
 )
 # A flip is local: at most this many words on a side differ around the negation ...
 LOCAL_FLIP_MAX_WORDS = 5
+# ... and a negation put in or taken out with no word in its place ("no longer", "has dropped")
+# has at most this many words: more is a clause of its own.
+LOCAL_FLIP_INSERT_MAX_WORDS = 3
 # ... and the words both share, frame aside, are at least this share (%) of the shorter one.
 LOCAL_FLIP_SHARED_MIN_PCT = 70.0
 
 
 def _prefix_negated(region: tuple[str, ...], other: tuple[str, ...]) -> int:
-    """How many words of `region` negate by a prefix a word `other` states ("unlikely"/"likely")."""
+    """How many words of `region` negate by a prefix a word of `other` states.
+
+    "unlikely" / "likely", "unpenalised" / "penalty" (the same first letters); a prefix split
+    off as a word ("non operative") counts as well.
+    """
     count = 0
     for word in region:
+        if word == "non":
+            count += 1
+            continue
         for prefix in _NEGATING_PREFIXES:
             base = word[len(prefix) :]
-            if word.startswith(prefix) and len(base) >= _PREFIX_MIN_BASE and base in other:
+            if (
+                word.startswith(prefix)
+                and len(base) >= _PREFIX_MIN_BASE
+                and (
+                    base in _MODAL_WORDS  # "impossible" / "not able" are both negative
+                    or any(w == base or w[:_PREFIX_STEM] == base[:_PREFIX_STEM] for w in other)
+                )
+            ):
                 count += 1
                 break
     return count
+
+
+_PREFIX_STEM = 5
 
 
 def _is_modal_at(words: tuple[str, ...], i: int) -> bool:
@@ -465,20 +489,20 @@ def _modal_beside(words: tuple[str, ...], start: int, end: int) -> bool:
     """A modal in words[start:end] or next to it, past adverbs ("will probably | not")."""
     if any(_is_modal_at(words, i) for i in range(start, end)):
         return True
-    i = start - 1
-    while i >= 0 and words[i] in _MODAL_GAP:
-        i -= 1
-    if i >= 0 and _is_modal_at(words, i):
-        return True
-    j = end
-    while j < len(words) and words[j] in _MODAL_GAP:
-        j += 1
-    return _is_modal_at(words, j)
+    for step, i in ((-1, start - 1), (1, end)):
+        while 0 <= i < len(words):
+            if _is_modal_at(words, i):
+                return True
+            if words[i] not in _MODAL_GAP:
+                break
+            i += step
+    return False
 
 
 def local_flip(earlier: Prepared, later: Prepared) -> str | None:
     """ "negation" or "modality" when one stretch of the claim turns polarity, "agree" when it is
-    negated against its antonym ("did not approve" / "withheld approval"), else None.
+    negated against its antonym ("did not approve" / "withheld approval"), "same" when no stretch
+    turns ("impossible" / "not able"), None when the two do not align well enough to tell.
 
     Polarity is compared stretch by stretch, with the reporting frame set aside, so another
     negating word both sides keep ("breathe without help") does not hide the flip.
@@ -500,11 +524,19 @@ def local_flip(earlier: Prepared, later: Prepared) -> str | None:
         count_b = sum(b_start <= i < b_end for i in neg_b) + _prefix_negated(part_b, a)
         if (count_a - count_b) % 2:
             flips.append((a_start, a_end, b_start, b_end))
+    if not flips:
+        return "same"
     if len(flips) != 1:
         return None
     a_start, a_end, b_start, b_end = flips[0]
     if a_end - a_start > LOCAL_FLIP_MAX_WORDS or b_end - b_start > LOCAL_FLIP_MAX_WORDS:
         return None
+    if min(a_end - a_start, b_end - b_start) == 0 and (
+        max(a_end - a_start, b_end - b_start) > LOCAL_FLIP_INSERT_MAX_WORDS
+        or (a_start == len(a) and b_start == len(b))
+        or (a_end == len(a) and b_end == len(b))
+    ):
+        return None  # a clause added or dropped at the end (", none seriously"), not a flip
     if not _QUANTIFIER_FIRST.isdisjoint(a[a_start:a_end]) and not _QUANTIFIER_FIRST.isdisjoint(
         b[b_start:b_end]
     ):
@@ -515,6 +547,12 @@ def local_flip(earlier: Prepared, later: Prepared) -> str | None:
     sides_a, sides_b = _sides(removed), _sides(added)
     if any((axis, 1 - side) in sides_b and (axis, side) not in sides_b for axis, side in sides_a):
         return "agree"
+    # The rest of the claim is the same: "the bridge was closed" / "the tunnel was not closed"
+    # turns nothing around.
+    turned = a[a_start:a_end] + b[b_start:b_end]
+    masked = frozenset(concept(content_stem(w)) for w in turned) | _QUANTIFIER_STEMS
+    if not (_rest_agrees(earlier, later, masked) and _rest_agrees(later, earlier, masked)):
+        return None
     if _modal_beside(a, a_start, a_end) or _modal_beside(b, b_start, b_end):
         return "modality"
     return "negation"
@@ -588,14 +626,14 @@ def reversal_kind(earlier: Prepared, later: Prepared) -> str | None:
         masked = frozenset(concept(content_stem(w)) for w in flip)
         if _rest_agrees(earlier, later, masked):
             return "antonym"
+    local = local_flip(earlier, later)
+    if local is not None:
+        return local if local in ("negation", "modality") else None
     kind = _prefix_kind(earlier, later)
     if kind is not None:
         return kind
     if _modal_flip(earlier, later):
         return "modality"
-    flip = local_flip(earlier, later)
-    if flip in ("negation", "modality"):
-        return flip
     return None
 
 

@@ -627,9 +627,12 @@ def reversal_kind(earlier: Prepared, later: Prepared) -> str | None:
         if _rest_agrees(earlier, later, masked):
             return "antonym"
     local = local_flip(earlier, later)
-    if local is not None:
-        return local if local in ("negation", "modality") else None
+    if local in ("negation", "modality"):
+        return local
     kind = _prefix_kind(earlier, later)
+    if local is not None:
+        # the stretches agree in polarity; "allowed" / "disallowed" still turns the predicate
+        return "antonym" if kind == "antonym" else None
     if kind is not None:
         return kind
     if _modal_flip(earlier, later):

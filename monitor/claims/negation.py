@@ -33,13 +33,18 @@ _NOT_NEGATING_NEXT = {
 
 def negations(words: Sequence[str]) -> list[str]:
     """The negating words of a normalised sentence; implicit ones ("failed to") count as "not"."""
-    return [word for _, word in negation_positions(words)]
+    return [word for _, word in negation_positions(words, implied=False)]
 
 
-def negation_positions(words: Sequence[str]) -> list[tuple[int, str]]:
-    """(index, word) of each negating word; implicit ones ("failed to") count as "not"."""
+def negation_positions(words: Sequence[str], implied: bool = True) -> list[tuple[int, str]]:
+    """(index, word) of each negating word; implicit ones ("failed to") count as "not".
+
+    `implied` adds the phrases only the reversal check reads ("withheld approval", "was denied
+    bail", "dropped plans to", "declined comment"); `negations` leaves them out because the
+    fitted model's negation feature was computed without them.
+    """
     found: list[tuple[int, str]] = []
-    if _ANY_NEGATION.isdisjoint(words):
+    if (_ANY_NEGATION if implied else _PLAIN_NEGATION).isdisjoint(words):
         return found
     n = len(words)
     for i, word in enumerate(words):
@@ -48,12 +53,15 @@ def negation_positions(words: Sequence[str]) -> list[tuple[int, str]]:
             if following in _NOT_NEGATING_NEXT.get(word, ()) or (
                 word == "not" and i and words[i - 1] == "or"
             ):
-                continue
+                if implied or word != "nothing":
+                    continue
             found.append((i, word))
-        elif (
-            word in _NEGATIVE_WORDS
-            or word in _WITHHOLDING_VERBS
-            or (word in _NEGATING_VERBS and _negates_verb(words, i))
+        elif word in _NEGATIVE_WORDS or (
+            word in _NEGATING_VERBS and _negates_verb(words, i, implied)
+        ):
+            found.append((i, "not"))
+        elif implied and (
+            word in _WITHHOLDING_VERBS
             or passive_denial(words, i)
             or (word in _ABANDONING_VERBS and _names_plan(words, i))
         ):
@@ -61,6 +69,7 @@ def negation_positions(words: Sequence[str]) -> list[tuple[int, str]]:
     return found
 
 
+_PLAIN_NEGATION = NEGATIONS | _NEGATIVE_WORDS | _NEGATING_VERBS
 _ANY_NEGATION = (
     NEGATIONS
     | _NEGATIVE_WORDS
@@ -95,9 +104,9 @@ def _names_plan(words: Sequence[str], i: int) -> bool:
     return any(w in _PLAN_NOUNS for w in words[i + 1 : i + 3])
 
 
-def _negates_verb(words: Sequence[str], i: int) -> bool:
+def _negates_verb(words: Sequence[str], i: int, implied: bool = False) -> bool:
     # "refused, through a lawyer, to testify"; "shares declined 5 % to 10 dollars" fell.
-    if i + 1 < len(words) and words[i + 1] in ("comment", "comments"):
+    if implied and i + 1 < len(words) and words[i + 1] in ("comment", "comments"):
         return True  # "declined comment"
     for j in range(i + 1, min(i + 6, len(words) - 1)):
         if words[j] == "to":

@@ -50,20 +50,23 @@ def negation_positions(words: Sequence[str], implied: bool = True) -> list[tuple
     for i, word in enumerate(words):
         following = words[i + 1] if i + 1 < n else ""
         if word in NEGATIONS:
-            if following in _NOT_NEGATING_NEXT.get(word, ()) or (
+            ignored = following in _NOT_NEGATING_NEXT.get(word, ()) or (
                 word == "not" and i and words[i - 1] == "or"
-            ):
-                if implied or word != "nothing":
-                    continue
-            found.append((i, word))
-        elif word in _NEGATIVE_WORDS or (
-            word in _NEGATING_VERBS and _negates_verb(words, i, implied)
-        ):
-            found.append((i, "not"))
-        elif implied and (
-            word in _WITHHOLDING_VERBS
-            or passive_denial(words, i)
-            or (word in _ABANDONING_VERBS and _names_plan(words, i))
+            )
+            # the model's feature counts "nothing but"; only the reversal check reads it as none
+            if not ignored or (word == "nothing" and not implied):
+                found.append((i, word))
+        elif (
+            word in _NEGATIVE_WORDS
+            or (word in _NEGATING_VERBS and _negates_verb(words, i, implied))
+            or (
+                implied
+                and (
+                    word in _WITHHOLDING_VERBS
+                    or passive_denial(words, i)
+                    or (word in _ABANDONING_VERBS and _names_plan(words, i))
+                )
+            )
         ):
             found.append((i, "not"))
     return found

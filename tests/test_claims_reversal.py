@@ -254,3 +254,213 @@ def test_the_cli_defaults_to_the_shipped_reversal_set(capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert "reversals (reversal_pairs.tsv:" in out
     assert "changed/quantifier: recall" in out
+
+
+# Patterns a blind set found; the sentences here are new, not the blind set's.
+@pytest.mark.parametrize(
+    ("earlier", "later", "kind"),
+    [
+        # a second negating word ("without", "no") on both sides: polarity is per predicate
+        (
+            "The pilot said the glider can land without an engine.",
+            "The pilot said the glider cannot land without an engine.",
+            "modality",
+        ),
+        (
+            "The ferry crossed the strait without any delay on Monday.",
+            "The ferry never crossed the strait without any delay on Monday.",
+            "negation",
+        ),
+        # the reporting frame moved from the end to the front
+        (
+            "The dam was checked before the flood, according to water engineers.",
+            "According to water engineers, the dam was not checked before the flood.",
+            "negation",
+        ),
+        (
+            "The lender is likely to raise its fees next spring, brokers said.",
+            "Brokers said the lender is unlikely to raise its fees next spring.",
+            "modality",
+        ),
+        (
+            "Most of the wheat crop has survived the drought, farmers reported.",
+            "Farmers reported that a small fraction of the wheat crop has survived the drought.",
+            "quantifier",
+        ),
+        # modality phrases
+        (
+            "The council plans to close the public library on Sundays.",
+            "The council no longer plans to close the public library on Sundays.",
+            "modality",
+        ),
+        (
+            "The singer intends to release a new album in the autumn.",
+            "The singer has no intention of releasing a new album in the autumn.",
+            "modality",
+        ),
+        (
+            "The retailer plans to open a store in the old post office.",
+            "The retailer has scrapped plans to open a store in the old post office.",
+            "modality",
+        ),
+        (
+            "The brewery expects to double its output by the summer.",
+            "The brewery does not expect to double its output by the summer.",
+            "modality",
+        ),
+        (
+            "Tenants of the tower must leave their flats by Friday.",
+            "Tenants of the tower don't have to leave their flats by Friday.",
+            "modality",
+        ),
+        (
+            "The rail link will probably reach the harbour in 2031.",
+            "The rail link will probably not reach the harbour in 2031.",
+            "modality",
+        ),
+        (
+            "The carmaker is planning to shut its plant in the valley.",
+            "The carmaker is not planning to shut its plant in the valley.",
+            "modality",
+        ),
+        # both / neither
+        (
+            "Both unions have accepted the pay offer from the hospital trust.",
+            "Neither union has accepted the pay offer from the hospital trust.",
+            "negation",
+        ),
+        # antonyms either way round, beside a word of the same axis both sides keep
+        (
+            "The appeal court overturned the council's veto of the march.",
+            "The appeal court upheld the council's veto of the march.",
+            "antonym",
+        ),
+        (
+            "The appeal court upheld the council's veto of the march.",
+            "The appeal court overturned the council's veto of the march.",
+            "antonym",
+        ),
+        # the negation in the earlier sentence
+        (
+            "The villagers received no compensation for the flooded fields.",
+            "The villagers received compensation for the flooded fields.",
+            "negation",
+        ),
+    ],
+)
+def test_blind_set_patterns_are_changed(earlier: str, later: str, kind: str) -> None:
+    assert _verdict(earlier, later) == ("changed", kind)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        # a negated verb against its antonym says the same thing
+        (
+            "The board did not approve the sale of the stadium.",
+            "The board withheld approval of the sale of the stadium.",
+        ),
+        (
+            "The suspect was not released on bail by the judge.",
+            "The suspect was refused bail by the judge.",
+        ),
+        (
+            "The budget motion failed to pass in the assembly on Monday.",
+            "The budget motion was defeated in the assembly on Monday.",
+        ),
+        (
+            "The home side did not win the derby on Saturday.",
+            "The home side lost the derby on Saturday.",
+        ),
+        (
+            "The minister was not granted a visa by the embassy.",
+            "The minister was denied a visa by the embassy.",
+        ),
+    ],
+)
+def test_a_negated_verb_against_its_antonym_is_not_changed(earlier: str, later: str) -> None:
+    assert _verdict(earlier, later)[0] != "changed"
+
+
+def test_a_sentence_with_an_irregular_past_verb_is_no_caption() -> None:
+    from monitor.claims.segment import segment
+
+    for text in (
+        "The high court upheld the sentence of the former governor.",
+        "The bank withheld the bonus of its former chief.",
+        "The council overthrew the old chairman of the board.",
+    ):
+        assert [s.skip_reason for s in segment(text, ClaimSettings())] == [None]
+    assert [s.skip_reason for s in segment("The old harbour of the town.", ClaimSettings())] == [
+        "caption"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "kind"),
+    [
+        # the negation in the earlier sentence, with the frame moved to the front
+        (
+            "The club will not sell its star striker, the manager said.",
+            "The manager said the club will sell its star striker.",
+            "modality",
+        ),
+        (
+            "Neither candidate has conceded the race.",
+            "Both candidates have conceded the race.",
+            "negation",
+        ),
+        (
+            "The government has no plans to raise fuel taxes.",
+            "The government plans to raise fuel taxes.",
+            "modality",
+        ),
+    ],
+)
+def test_reversals_from_a_negated_earlier_claim(earlier: str, later: str, kind: str) -> None:
+    assert _verdict(earlier, later) == ("changed", kind)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        # two ways of saying one negation
+        (
+            "The hospital has no beds left for new patients.",
+            "The hospital does not have any beds left for new patients.",
+        ),
+        ("The singer did not show up for the concert.", "The singer failed to show up."),
+        (
+            "The council leader would not comment on the audit.",
+            "The council leader declined comment on the audit.",
+        ),
+        (
+            "Most of the mills were non- operative last winter, he said.",
+            "Most of the mills were inoperative last winter, he said.",
+        ),
+        (
+            "The plan would probably be impossible to fund this year.",
+            "The plan would probably be unable to fund this year.",
+        ),
+        # "nothing but" is no negation
+        (
+            "Fans had nothing but praise for the young goalkeeper.",
+            "Fans had warm praise for the young goalkeeper.",
+        ),
+        # a negated clause added at the end, or about another thing
+        (
+            "Two shells hit the depot on Sunday, wounding four guards.",
+            "Two shells hit the depot on Sunday, wounding four guards, none seriously.",
+        ),
+        (
+            "The bridge was closed after the storm, officials said.",
+            "Officials said the tunnel was not closed after the storm.",
+        ),
+        (
+            "The president did not attend the summit in Lima.",
+            "The president skipped the summit in Lima.",
+        ),
+    ],
+)
+def test_same_polarity_in_other_words_is_not_changed(earlier: str, later: str) -> None:
+    assert _verdict(earlier, later)[0] != "changed"

@@ -12,6 +12,7 @@ from monitor.claims.negation import negations
 from monitor.claims.prepare import Prepared
 from monitor.claims.reversal import (
     antonym_flip,
+    local_flip,
     modal_negation,
     polarity_differs,
     quantifier_change,
@@ -103,10 +104,23 @@ def change_kind(
     if earlier.figures and later.figures and figure_change(earlier, later, settings):
         # "0 fatalities" / "9 fatalities": none against a count is a negation
         return "negation" if quantifier_change(earlier, later) == "negation" else "number"
+    # Polarity per stretch of the claim: "can breathe without help" / "cannot breathe without
+    # help" flips, "has no" / "does not have" does not, "did not win" / "lost" agrees.
+    flip = local_flip(earlier, later)
+    if flip in ("negation", "modality"):
+        threshold = (settings or ClaimSettings()).changed_frame_threshold_pct
+        if fuzz.ratio(earlier.frame, later.frame) < threshold:
+            return (
+                None  # the frame moved ("..., officials said" / "Officials said ..."): see reversal
+            )
+        if quantifier_change(earlier, later) == "quantifier":
+            return "quantifier"  # "most banks" / "not a single bank"
+        return flip
     # Only "did" vs "did not": "has no" / "does not have" and "without" / "not" say the same;
     # "not unclear" says "clear".
     if (
-        {earlier.negation, later.negation} == {0, 2}
+        flip is None
+        and {earlier.negation, later.negation} == {0, 2}
         and polarity_differs(earlier, later)
         and _negation_in_frame(earlier, later)
     ):
@@ -115,8 +129,8 @@ def change_kind(
         return "modality" if modal_negation(earlier, later) else "negation"
     if earlier.attribution * later.attribution == -1:
         # "confirmed" / "denied" turns the predicate; "said" / "denied" turns who says it
-        flip = antonym_flip(earlier, later)
-        return "antonym" if flip and flip & _ANTONYM_NOT_ATTRIBUTION else "attribution"
+        turned = antonym_flip(earlier, later)
+        return "antonym" if turned and turned & _ANTONYM_NOT_ATTRIBUTION else "attribution"
     # A name swapped in an otherwise equal sentence: the rest of the words must agree first.
     if _jaccard(earlier.core - earlier.entities, later.core - later.entities) >= 0.5 and (
         actor_difference(earlier, later)

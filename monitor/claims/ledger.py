@@ -357,7 +357,7 @@ class Ledger:
                 if _may_share_frame(earlier, prepared, settings)
                 else None
             )
-            if kind is None and reversing:
+            if kind is None and (reversing or may_reverse(earlier)):
                 turned = reversal_kind(earlier, prepared)
                 if turned is not None:  # its words agree, so the model may call it a paraphrase
                     share = agreement(earlier, prepared)

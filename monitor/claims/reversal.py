@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from monitor.claims.negation import negations
-from monitor.claims.normalize import STOPWORDS, content_stem
+from rapidfuzz.distance import Indel
+
+from monitor.claims.negation import negation_positions, negations, passive_denial
+from monitor.claims.normalize import STOPWORDS, content_stem, normalize
 from monitor.claims.prepare import Prepared
-from monitor.claims.restate import LIGHT_CONCEPTS, concept
+from monitor.claims.restate import LIGHT_CONCEPTS, concept, strip_reporting_frame
 
 # Quantifier scale: 5 all, 4 most, 3 many, 2 some, 1 few, 0 none; -1 an absolute amount ("three",
 # "dozens"). Longest phrases first; words as the normaliser leaves them ("not one" is "not 1").
@@ -36,6 +38,8 @@ _QUANTIFIER_PHRASES: tuple[tuple[tuple[str, ...], int], ...] = tuple(
             (("small", "minority"), 1),
             (("tiny", "minority"), 1),
             (("small", "share"), 1),
+            (("small", "part"), 1),
+            (("large", "part"), 4),
             (("small", "fraction"), 1),
             (("tiny", "fraction"), 1),
             (("hardly", "any"), 1),
@@ -152,6 +156,7 @@ _AXES: dict[str, tuple[str, str]] = {
     "truth": ("confirm* confirmation", "deny* denies denial"),
     "profit": ("profit* profitable surplus", "loss deficit"),
     "pace": ("resume* resumption", "suspend* suspension halt*"),
+    "presence": ("attend* attendance", "skip* skipped boycott*"),
 }
 # Two-word predicates: (first word's forms, second word, axis, side).
 _PHRASES: tuple[tuple[frozenset[str], str, str, int], ...] = (
@@ -348,10 +353,11 @@ def _sides(words: tuple[str, ...]) -> dict[tuple[str, int], frozenset[str]]:
             sides = (("open", 1),)
         if not sides:
             continue
-        if word in _NEGATING_BEFORE_TO and following == "to":
-            continue  # "declined to comment": negation.py counts it as "not"
+        if (word in _NEGATING_BEFORE_TO and following == "to") or passive_denial(words, i):
+            continue  # "declined to comment", "was denied bail": negation.py counts it as "not"
         if word in ("defeated", "beaten") and i and words[i - 1] in _BE:
-            sides = (("outcome", 1),)  # "was defeated in the vote" lost it
+            # "was defeated in the vote" lost it; "the bill was defeated" did not pass
+            sides = (("outcome", 1), ("success", 1))
         for side in sides:
             found.setdefault(side, set()).add(word)
     return {k: frozenset(v) for k, v in found.items()}
@@ -367,7 +373,189 @@ def antonym_flip(earlier: Prepared, later: Prepared) -> frozenset[str] | None:
         other = (axis, 1 - side)
         if other in after and other not in before and (axis, side) not in after:
             words |= carried | after[other]
+    if words:
+        return frozenset(words)
+    # Both sides keep a word of the axis ("upheld the veto" / "overturned the veto"): compare
+    # only the words that differ.
+    removed, added = set(), set()
+    for a_start, a_end, b_start, b_end in _regions(earlier.words, later.words):
+        removed |= set(earlier.words[a_start:a_end])
+        added |= set(later.words[b_start:b_end])
+    for (axis, side), carried in before.items():
+        other = (axis, 1 - side)
+        gone, come = carried & removed, after.get(other, frozenset()) & added
+        if gone and come and not (before.get(other, frozenset()) & removed):
+            words |= gone | come
     return frozenset(words) if words else None
+
+
+# Auxiliaries in one form, so "has ratified" / "have ratified" align.
+_AUXILIARY = {
+    **dict.fromkeys(("have", "has", "had"), "have"),
+    **dict.fromkeys(("be", "is", "are", "was", "were", "am"), "be"),
+}
+
+
+def _diff_key(word: str) -> str:
+    return _AUXILIARY.get(word) or content_stem(word)
+
+
+def _regions(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[int, int, int, int]]:
+    """(a start, a end, b start, b end) of each stretch where two sentences' words differ.
+
+    Words are compared by stem: "countries" / "country" is no difference.
+    """
+    regions: list[tuple[int, int, int, int]] = []
+    current: list[int] | None = None
+    for op in Indel.opcodes([_diff_key(w) for w in a], [_diff_key(w) for w in b]):
+        if op.tag == "equal":
+            if current is not None:
+                regions.append((current[0], current[1], current[2], current[3]))
+                current = None
+            continue
+        if current is None:
+            current = [op.src_start, op.src_end, op.dest_start, op.dest_end]
+        else:
+            current[1], current[3] = op.src_end, op.dest_end
+    if current is not None:
+        regions.append((current[0], current[1], current[2], current[3]))
+    return regions
+
+
+@lru_cache(maxsize=16384)
+def _claim_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    """A sentence's words without its reporting frame ("X said", "according to Y")."""
+    stripped = strip_reporting_frame(text)
+    return words if stripped is None else tuple(normalize(stripped).split())
+
+
+# Words that make a negation beside them one of modality: a modal, likelihood, plan or intent.
+_MODAL_CONTEXT = (
+    _MODALS
+    | _MODAL_WORDS
+    | frozenset(_forms("plan* intend* expect* aim*"))
+    | frozenset({"planned", "planning", "intention", "intentions", "likelihood"})
+)
+_HAVE = frozenset({"have", "has", "had", "need", "needs", "needed"})
+# Skipped when looking for the modal beside a negation: "will probably not meet".
+_MODAL_GAP = frozenset(
+    {"probably", "likely", "still", "yet", "now", "be", "been", "longer", "do", "does", "did"}
+)
+# A flip is local: at most this many words on a side differ around the negation ...
+LOCAL_FLIP_MAX_WORDS = 5
+# ... and a negation put in or taken out with no word in its place ("no longer", "has dropped")
+# has at most this many words: more is a clause of its own.
+LOCAL_FLIP_INSERT_MAX_WORDS = 3
+# ... and the words both share, frame aside, are at least this share (%) of the shorter one.
+LOCAL_FLIP_SHARED_MIN_PCT = 70.0
+
+
+def _prefix_negated(region: tuple[str, ...], other: tuple[str, ...]) -> int:
+    """How many words of `region` negate by a prefix a word of `other` states.
+
+    "unlikely" / "likely", "unpenalised" / "penalty" (the same first letters); a prefix split
+    off as a word ("non operative") counts as well.
+    """
+    count = 0
+    for word in region:
+        if word == "non":
+            count += 1
+            continue
+        for prefix in _NEGATING_PREFIXES:
+            base = word[len(prefix) :]
+            if (
+                word.startswith(prefix)
+                and len(base) >= _PREFIX_MIN_BASE
+                and (
+                    base in _MODAL_WORDS  # "impossible" / "not able" are both negative
+                    or any(w == base or w[:_PREFIX_STEM] == base[:_PREFIX_STEM] for w in other)
+                )
+            ):
+                count += 1
+                break
+    return count
+
+
+_PREFIX_STEM = 5
+
+
+def _is_modal_at(words: tuple[str, ...], i: int) -> bool:
+    word = words[i] if 0 <= i < len(words) else ""
+    following = words[i + 1] if i + 1 < len(words) else ""
+    return word in _MODAL_CONTEXT or (word in _HAVE and following == "to")
+
+
+def _modal_beside(words: tuple[str, ...], start: int, end: int) -> bool:
+    """A modal in words[start:end] or next to it, past adverbs ("will probably | not")."""
+    if any(_is_modal_at(words, i) for i in range(start, end)):
+        return True
+    for step, i in ((-1, start - 1), (1, end)):
+        while 0 <= i < len(words):
+            if _is_modal_at(words, i):
+                return True
+            if words[i] not in _MODAL_GAP:
+                break
+            i += step
+    return False
+
+
+def local_flip(earlier: Prepared, later: Prepared) -> str | None:
+    """ "negation" or "modality" when one stretch of the claim turns polarity, "agree" when it is
+    negated against its antonym ("did not approve" / "withheld approval"), "same" when no stretch
+    turns ("impossible" / "not able"), None when the two do not align well enough to tell.
+
+    Polarity is compared stretch by stretch, with the reporting frame set aside, so another
+    negating word both sides keep ("breathe without help") does not hide the flip.
+    """
+    a = _claim_words(earlier.text, earlier.words)
+    b = _claim_words(later.text, later.words)
+    if not a or not b:
+        return None
+    regions = _regions(a, b)
+    shared = len(a) - sum(end - start for start, end, _, _ in regions)
+    if shared * 100 < LOCAL_FLIP_SHARED_MIN_PCT * min(len(a), len(b)):
+        return None
+    neg_a = [i for i, _ in negation_positions(a)]
+    neg_b = [i for i, _ in negation_positions(b)]
+    flips = []
+    for a_start, a_end, b_start, b_end in regions:
+        part_a, part_b = a[a_start:a_end], b[b_start:b_end]
+        count_a = sum(a_start <= i < a_end for i in neg_a) + _prefix_negated(part_a, b)
+        count_b = sum(b_start <= i < b_end for i in neg_b) + _prefix_negated(part_b, a)
+        if (count_a - count_b) % 2:
+            flips.append((a_start, a_end, b_start, b_end))
+    if not flips:
+        return "same"
+    if len(flips) != 1:
+        return None
+    a_start, a_end, b_start, b_end = flips[0]
+    if a_end - a_start > LOCAL_FLIP_MAX_WORDS or b_end - b_start > LOCAL_FLIP_MAX_WORDS:
+        return None
+    if min(a_end - a_start, b_end - b_start) == 0 and (
+        max(a_end - a_start, b_end - b_start) > LOCAL_FLIP_INSERT_MAX_WORDS
+        or (a_start == len(a) and b_start == len(b))
+        or (a_end == len(a) and b_end == len(b))
+    ):
+        return None  # a clause added or dropped at the end (", none seriously"), not a flip
+    if not _QUANTIFIER_FIRST.isdisjoint(a[a_start:a_end]) and not _QUANTIFIER_FIRST.isdisjoint(
+        b[b_start:b_end]
+    ):
+        return None  # "hardly any" / "almost no": a share on both sides, for quantifier_change
+    # "did not win" / "lost": the negation and the antonym cancel, wherever the antonym moved
+    removed = tuple(w for start, end, _, _ in regions for w in a[start:end])
+    added = tuple(w for _, _, start, end in regions for w in b[start:end])
+    sides_a, sides_b = _sides(removed), _sides(added)
+    if any((axis, 1 - side) in sides_b and (axis, side) not in sides_b for axis, side in sides_a):
+        return "agree"
+    # The rest of the claim is the same: "the bridge was closed" / "the tunnel was not closed"
+    # turns nothing around.
+    turned = a[a_start:a_end] + b[b_start:b_end]
+    masked = frozenset(concept(content_stem(w)) for w in turned) | _QUANTIFIER_STEMS
+    if not (_rest_agrees(earlier, later, masked) and _rest_agrees(later, earlier, masked)):
+        return None
+    if _modal_beside(a, a_start, a_end) or _modal_beside(b, b_start, b_end):
+        return "modality"
+    return "negation"
 
 
 def _prefix_flips(this: Prepared, other: Prepared) -> list[tuple[str, str]]:
@@ -438,7 +626,13 @@ def reversal_kind(earlier: Prepared, later: Prepared) -> str | None:
         masked = frozenset(concept(content_stem(w)) for w in flip)
         if _rest_agrees(earlier, later, masked):
             return "antonym"
+    local = local_flip(earlier, later)
+    if local in ("negation", "modality"):
+        return local
     kind = _prefix_kind(earlier, later)
+    if local is not None:
+        # the stretches agree in polarity; "allowed" / "disallowed" still turns the predicate
+        return "antonym" if kind == "antonym" else None
     if kind is not None:
         return kind
     if _modal_flip(earlier, later):

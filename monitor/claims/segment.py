@@ -62,7 +62,13 @@ _BOILERPLATE = re.compile(
 _VERB_HINT = re.compile(
     r"\b(?:is|are|was|were|be|been|being|am|has|have|had|do|does|did|will|would|shall|should|can|could"
     r"|may|might|must|say|says|said|[a-z]{2,}(?:ed|ing)|[a-z]{3,}(?:es|ts|ds|ns|ks|ps|rs|ls|ms|ys)"
-    # common irregular past forms: "Israeli jets struck the airport." is a claim, not a caption
+    # common irregular past forms: "Israeli jets struck the airport." is a claim, not a caption;
+    # with a prefix too: "upheld", "withheld", "overthrew", "undertook"
+    r"|(?:up|with|over|under|out|re|fore|mis|for)(?:held|threw|took|came|went|ran|saw|sold|wrote"
+    # ("withdrew" is left out: the shipped model was fitted with its train pairs skipped)
+    r"|gave|bade|stood|shot|cast|set|put|cut|paid|sent|spent|made|led|hung|rode|shook)"
+    r"|sank|sang|rang|swam|drove|strode|spun|dug|stuck|swung|sprang|shrank|shook|slew|bled|sped"
+    r"|lent|clung|stung|forgot|drank|arose|awoke|forbade|forgave|overthrew|undertook"
     r"|struck|hit|won|lost|fled|took|made|went|came|gave|told|met|left|led|held|sent|shot|fell|rose"
     r"|began|broke|ran|saw|found|kept|sought|fought|brought|thought|bought|caught|spent|built|paid"
     r"|set|cut|put|quit|got|knew|grew|drew|threw|flew|wrote|spoke|chose|stole|froze|hid|bit|beat"

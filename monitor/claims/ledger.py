@@ -22,11 +22,18 @@ from monitor.claims.reversal import (
     agreement,
     may_be_reversed,
     may_reverse,
+    may_turn,
     modal_negation,
     reversal_kind,
 )
 from monitor.claims.segment import clauses, segment
 from monitor.settings import ClaimSettings
+
+# A reversal keeps the rest of the claim: every reversal the rules find in the project's, the
+# reversal and the two blind sets shares at least two thirds of the shorter sentence's core words
+# with the claim it turns (0.67). Candidates sharing less than this share are not tried, which
+# keeps the check off the many loosely related claims of a large story.
+REVERSAL_MIN_CORE_OVERLAP = 0.6
 
 # A sentence judged `seen` with a score (probability) below this stays in the ledger as another
 # wording of its claim, so later coverage is compared with every way the story said it; from this
@@ -189,6 +196,12 @@ _COVERAGE_PRIMARY_TRIES = 5
 # Up to this many posting ids, a block is counted in Python rather than with NumPy (measured
 # on ledgers of 100 to 10,000 claims: the crossover is near 150 ids).
 SMALL_BLOCK_IDS = 150
+
+
+def _core_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared core words as a share of the shorter side's."""
+    shorter = min(len(a), len(b))
+    return len(a & b) / shorter if shorter else 0.0
 
 
 class Ledger:
@@ -357,7 +370,13 @@ class Ledger:
                 if _may_share_frame(earlier, prepared, settings)
                 else None
             )
-            if kind is None and (reversing or may_reverse(earlier)):
+            if (
+                kind is None
+                and settings.detect_reversals
+                and _core_overlap(core, entries[index].core) >= REVERSAL_MIN_CORE_OVERLAP
+                and (reversing or may_reverse(earlier))
+                and may_turn(earlier, prepared)
+            ):
                 turned = reversal_kind(earlier, prepared)
                 if turned is not None:  # its words agree, so the model may call it a paraphrase
                     share = agreement(earlier, prepared)
@@ -412,8 +431,10 @@ class Ledger:
                 entry = entries[index]
                 if not may_be_reversed(entry.normalized, entry.content):
                     continue  # preparing it in full costs more than this screen
+                if _core_overlap(core, entry.core) < REVERSAL_MIN_CORE_OVERLAP:
+                    continue
                 earlier = entry.prepared
-                turned = reversal_kind(earlier, prepared)
+                turned = reversal_kind(earlier, prepared) if may_turn(earlier, prepared) else None
                 if turned is not None:
                     p = self.model.probability(pair_features(earlier, prepared))
                     share = agreement(earlier, prepared)

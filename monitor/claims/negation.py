@@ -72,6 +72,17 @@ def negation_positions(words: Sequence[str], implied: bool = True) -> list[tuple
     return found
 
 
+# Every word that can start a negation, stated or implied (for the reversal check's screen).
+TURNING_WORDS = (
+    NEGATIONS
+    | _NEGATIVE_WORDS
+    | _NEGATING_VERBS
+    | _WITHHOLDING_VERBS
+    | _ABANDONING_VERBS
+    | _PASSIVE_DENIALS
+    | _PLAN_NOUNS
+    | DENY_VERBS
+)
 _PLAIN_NEGATION = NEGATIONS | _NEGATIVE_WORDS | _NEGATING_VERBS
 _ANY_NEGATION = (
     NEGATIONS

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
-from monitor.claims.negation import negation_positions, negations, passive_denial
+from monitor.claims.negation import TURNING_WORDS, negation_positions, negations, passive_denial
 from monitor.claims.normalize import STOPWORDS, content_stem, normalize
 from monitor.claims.prepare import Prepared
 from monitor.claims.restate import LIGHT_CONCEPTS, concept, strip_reporting_frame
@@ -400,6 +400,12 @@ def _diff_key(word: str) -> str:
     return _AUXILIARY.get(word) or content_stem(word)
 
 
+@lru_cache(maxsize=16384)
+def _diff_keys(words: tuple[str, ...]) -> tuple[str, ...]:
+    # A ledger claim meets many sentences: its keys are computed once.
+    return tuple(_diff_key(w) for w in words)
+
+
 def _regions(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[int, int, int, int]]:
     """(a start, a end, b start, b end) of each stretch where two sentences' words differ.
 
@@ -407,7 +413,7 @@ def _regions(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[int, int, int
     """
     regions: list[tuple[int, int, int, int]] = []
     current: list[int] | None = None
-    for op in Indel.opcodes([_diff_key(w) for w in a], [_diff_key(w) for w in b]):
+    for op in Indel.opcodes(_diff_keys(a), _diff_keys(b)):
         if op.tag == "equal":
             if current is not None:
                 regions.append((current[0], current[1], current[2], current[3]))
@@ -460,6 +466,8 @@ def _prefix_negated(region: tuple[str, ...], other: tuple[str, ...]) -> int:
     for word in region:
         if word == "non":
             count += 1
+            continue
+        if not word.startswith(_NEGATING_PREFIXES):
             continue
         for prefix in _NEGATING_PREFIXES:
             base = word[len(prefix) :]
@@ -558,18 +566,29 @@ def local_flip(earlier: Prepared, later: Prepared) -> str | None:
     return "negation"
 
 
+_FLIP_PREFIXES = (*_NEGATING_PREFIXES, "dis")
+
+
 def _prefix_flips(this: Prepared, other: Prepared) -> list[tuple[str, str]]:
     """(word, base) for each word `this` negates by a prefix that `other` states plainly."""
-    theirs = set(other.words)
+    return list(_prefix_flips_of(this.words, other.words))
+
+
+def _prefix_flips_of(
+    these: tuple[str, ...], others: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    theirs = set(others)
     flips = []
-    for word in set(this.words) - theirs:
-        for prefix in (*_NEGATING_PREFIXES, "dis"):
+    for word in set(these) - theirs:
+        if not word.startswith(_FLIP_PREFIXES):
+            continue
+        for prefix in _FLIP_PREFIXES:
             base = word[len(prefix) :]
             if word.startswith(prefix) and len(base) >= _PREFIX_MIN_BASE and base in theirs:
-                if base not in this.words and not _split_prefix(other.words, base):
+                if base not in these and not _split_prefix(others, base):
                     flips.append((word, base))
                 break
-    return flips
+    return tuple(flips)
 
 
 def _split_prefix(words: tuple[str, ...], base: str) -> bool:
@@ -677,3 +696,34 @@ def may_reverse(prepared: Prepared) -> bool:
 
 _ALL_PREFIXES = (*_NEGATING_PREFIXES, "dis")
 _PREFIX_WORD_MIN = _PREFIX_MIN_BASE + 2
+
+
+# Every word a reversal can turn on: the screen `may_turn` looks for one among the words that
+# two sentences do not share.
+_TURN_WORDS = (
+    TURNING_WORDS
+    | frozenset(w for phrase, _ in _QUANTIFIER_PHRASES for w in phrase)
+    | frozenset(w for phrase in _PERSON_PHRASES for w in phrase)
+    | _PERCENT_WORDS
+    | _WORD_SIDES.keys()
+    | frozenset(w for first, second, _, _ in _PHRASES for w in (*first, second))
+    | _MODALS
+    | _MODAL_CONTEXT
+    | _HAVE
+    | frozenset({"both", "either", "longer", "yet", "non"})
+)
+
+
+def may_turn(earlier: Prepared, later: Prepared) -> bool:
+    """Whether the words the two sentences do not share could carry a reversal (a cheap screen).
+
+    A reversal changes a negation, a quantity, a modal or an opposite word; when the words one
+    sentence has and the other lacks include none of them, `reversal_kind` finds nothing.
+    """
+    differing = set(earlier.words).symmetric_difference(later.words)
+    return any(
+        w in _TURN_WORDS
+        or w[:1].isdigit()
+        or (w.startswith(_ALL_PREFIXES) and len(w) >= _PREFIX_WORD_MIN)
+        for w in differing
+    )

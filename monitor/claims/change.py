@@ -13,6 +13,7 @@ from monitor.claims.prepare import Prepared
 from monitor.claims.reversal import (
     antonym_flip,
     local_flip,
+    may_flip,
     modal_negation,
     polarity_differs,
     quantifier_change,
@@ -106,7 +107,7 @@ def change_kind(
         return "negation" if quantifier_change(earlier, later) == "negation" else "number"
     # Polarity per stretch of the claim: "can breathe without help" / "cannot breathe without
     # help" flips, "has no" / "does not have" does not, "did not win" / "lost" agrees.
-    flip = local_flip(earlier, later)
+    flip = local_flip(earlier, later) if may_flip(earlier, later) else None
     if flip in ("negation", "modality"):
         threshold = (settings or ClaimSettings()).changed_frame_threshold_pct
         if fuzz.ratio(earlier.frame, later.frame) < threshold:

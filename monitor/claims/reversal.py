@@ -645,7 +645,7 @@ def reversal_kind(earlier: Prepared, later: Prepared) -> str | None:
         masked = frozenset(concept(content_stem(w)) for w in flip)
         if _rest_agrees(earlier, later, masked):
             return "antonym"
-    local = local_flip(earlier, later)
+    local = local_flip(earlier, later) if may_flip(earlier, later) else None
     if local in ("negation", "modality"):
         return local
     kind = _prefix_kind(earlier, later)
@@ -727,3 +727,17 @@ def may_turn(earlier: Prepared, later: Prepared) -> bool:
         or (w.startswith(_ALL_PREFIXES) and len(w) >= _PREFIX_WORD_MIN)
         for w in differing
     )
+
+
+@lru_cache(maxsize=16384)
+def _has_polarity_word(words: tuple[str, ...]) -> bool:
+    return any(w in TURNING_WORDS or w.startswith(_ALL_PREFIXES) for w in words)
+
+
+def may_flip(earlier: Prepared, later: Prepared) -> bool:
+    """Whether either sentence has a word that can turn polarity: a screen before `local_flip`.
+
+    Without a negating word or a negating prefix on either side no stretch can flip, and the
+    callers reach the same verdict as with `local_flip`'s answer.
+    """
+    return _has_polarity_word(earlier.words) or _has_polarity_word(later.words)

@@ -3,8 +3,9 @@
 Each page goes through `extract_response` (decode + trafilatura + our cleaning), the path a fetched
 page takes, in a fresh child process that has already extracted one normal page (so imports and
 first-call set-up are not counted). A child that outlives --limit-s is killed and shown as
-"> limit". A normal article page is measured in the same run as the baseline. Prints a table;
-with --output, writes the rows as JSON as well.
+"> limit". A normal article page is measured in the same run as the baseline. Then the same page
+goes to an extraction worker under --deadline-s, as in a cycle: "s on worker" is how long the
+cycle waits for its outcome. Prints a table; with --output, writes the rows as JSON as well.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import multiprocessing
 import multiprocessing.connection
+import os
 import random
 import resource
 import time
@@ -197,8 +199,10 @@ CASES: dict[str, Case] = {
 
 def _measure(name: str, size: int, conn: Any) -> None:
     """In a child: warm up on the normal page, then time one extraction of case NAME at SIZE."""
-    from monitor.articles.pool import extract_response
+    from monitor.articles.pool import _exit_with_parent, extract_response
     from monitor.http import FetchResponse
+
+    _exit_with_parent(os.getppid())  # no orphan left burning a core if the bench is stopped
 
     def response(body: bytes, headers: Headers) -> FetchResponse:
         return FetchResponse("http://hostile.test/page", 200, headers, body, "text/html", 0.0)
@@ -240,7 +244,25 @@ def run_case(name: str, size: int, limit_s: float) -> dict[str, Any]:
     return row
 
 
+def run_through_pool(name: str, size: int, deadline_s: float, pool: Any) -> dict[str, Any]:
+    """Seconds until the page's outcome on a worker of POOL under DEADLINE_S, as a cycle sees it."""
+    from monitor.articles.pool import _collect, extract_response
+    from monitor.http import FetchResponse
+
+    workers = pool.isolated()
+    url = "http://hostile.test/page"
+    warm_up = FetchResponse(url, 200, HTML, normal(0)[0], "text/html", 0.0)
+    workers.submit(extract_response, warm_up).result()  # a killed worker's fresh replacement
+    body, headers = CASES[name](size)
+    response = FetchResponse(url, 200, headers, body, "text/html", 0.0)
+    started = time.perf_counter()
+    page = _collect(workers.submit_within(deadline_s, extract_response, response), url)
+    seconds = time.perf_counter() - started
+    return {"deadline_s": seconds, "deadline_outcome": "stopped" if page.error else "done"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    from monitor.articles import ExtractionPool
     from monitor.settings import FetchSettings
 
     parser = argparse.ArgumentParser(
@@ -258,6 +280,13 @@ def main(argv: list[str] | None = None) -> int:
         help="body sizes as fractions of the cap, comma-separated (default: 1.0,0.1)",
     )
     parser.add_argument("--limit-s", type=float, default=DEFAULT_LIMIT_S, help="kill a case after")
+    parser.add_argument(
+        "--deadline-s",
+        type=float,
+        default=FetchSettings().extract_timeout_s,
+        help="also time each page on an extraction worker under this deadline, as a cycle runs "
+        "it (default: [fetch] extract_timeout_s; 0: skip)",
+    )
     parser.add_argument("--only", default="", help="run only cases whose name contains this")
     parser.add_argument("--output", type=Path, help="also write the rows here as JSON")
     args = parser.parse_args(argv)
@@ -265,20 +294,26 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     baseline_s: float | None = None
     print(f"pathological pages against a cap of {args.cap_bytes:,} bytes", flush=True)
-    for name, case in CASES.items():
-        if args.only and args.only not in name and case is not normal:
-            continue
-        for size in sizes[:1] if case is normal else sizes:
-            row = run_case(name, size, args.limit_s)
-            if case is normal:
-                baseline_s = row["s"]
-            if row["s"] is not None and baseline_s:
-                row["x_baseline"] = row["s"] / baseline_s
-            rows.append(row)
-            print(f"  {name} at {size:,} bytes: {row['outcome']}", flush=True)
+    pool = ExtractionPool()
+    try:
+        for name, case in CASES.items():
+            if args.only and args.only not in name and case is not normal:
+                continue
+            for size in sizes[:1] if case is normal else sizes:
+                row = run_case(name, size, args.limit_s)
+                if case is normal:
+                    baseline_s = row["s"]
+                if row["s"] is not None and baseline_s:
+                    row["x_baseline"] = row["s"] / baseline_s
+                if args.deadline_s > 0:
+                    row |= run_through_pool(name, size, args.deadline_s, pool)
+                rows.append(row)
+                print(f"  {name} at {size:,} bytes: {row['outcome']}", flush=True)
+    finally:
+        pool.shutdown(wait=True)
     print(
         format_table(
-            ["case", "bytes", "s", "x baseline", "peak MB", "outcome"],
+            ["case", "bytes", "s", "x baseline", "peak MB", "outcome", "s on worker", "worker"],
             [
                 [
                     r["case"],
@@ -287,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
                     r.get("x_baseline"),
                     r.get("peak_mb"),
                     r["outcome"],
+                    r.get("deadline_s"),
+                    r.get("deadline_outcome"),
                 ]
                 for r in rows
             ],

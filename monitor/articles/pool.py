@@ -544,25 +544,30 @@ class ExtractionWorkers:
 
 
 def _worker_main(conn: Any, parent_pid: int) -> None:
-    """An extraction worker: run each (function, arguments) received and send back its outcome."""
+    """An extraction worker: run each (function, arguments) received and send back its outcome.
+
+    It returns when its pipe closes: the pool shut down, or the cycle process is gone.
+    """
     _exit_with_parent(parent_pid)
     try:
         conn.send("ready")
+        while True:
+            try:
+                fn, args = conn.recv()
+            except EOFError:
+                return
+            try:
+                outcome: tuple[bool, Any] = (True, fn(*args))
+            except BaseException as e:  # noqa: BLE001 - sent back to fail the job, not the worker
+                outcome = (False, e)
+            try:
+                conn.send(outcome)
+            except OSError:
+                raise
+            except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                conn.send((False, RuntimeError(f"the result could not be sent back: {e!r}")))
     except OSError:
-        return  # the pool was shut down (or its process killed) while this worker started
-    while True:
-        try:
-            fn, args = conn.recv()
-        except EOFError:
-            return
-        try:
-            outcome: tuple[bool, Any] = (True, fn(*args))
-        except BaseException as e:  # noqa: BLE001 - sent back to fail the job, not the worker
-            outcome = (False, e)
-        try:
-            conn.send(outcome)
-        except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be pickled
-            conn.send((False, RuntimeError(f"the result could not be sent back: {e!r}")))
+        return
 
 
 def _exit_with_parent(parent_pid: int, check_every_s: float = 2.0) -> None:

@@ -418,7 +418,7 @@ class ExtractionWorkers:
         wanted = min(self.count, queued + len(busy)) if closing else self.count
         while len(self._workers) < wanted:
             self._workers.append(self._start_worker())
-        for worker in self._workers:
+        for worker in list(self._workers):  # _hand_out drops a worker found dead
             if worker.ready and worker.job is None:
                 self._hand_out(worker)
         now = time.monotonic()

@@ -85,6 +85,14 @@ class FetchSettings(_Section):
         description="Seconds a feed larger than 64 KB may take to parse (in a worker process, "
         "stopped after this); the feed is recorded as a parse timeout and retried later.",
     )
+    extract_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds one page's text extraction may take on an extraction worker process, "
+        "which is killed and replaced after this; the page is recorded as failed and retried "
+        "later. With [scale] extraction_processes = 1, only pages of over 8,000 tags go to a "
+        "worker; the rest are extracted in the cycle's process without a deadline.",
+    )
     max_feed_bytes: int = Field(
         default=10_000_000,
         gt=0,

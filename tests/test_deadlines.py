@@ -12,6 +12,7 @@ pytestmark = __import__("pytest").mark.slow
 
 DEADLINE_S = 3.0  # [fetch] total_timeout_s
 PARSE_TIMEOUT_S = 1.0  # [fetch] parse_timeout_s
+EXTRACT_TIMEOUT_S = 1.0  # [fetch] extract_timeout_s
 # Connect and per-read timeouts far above the deadline: only the deadline can stop the servers.
 SOCKET_TIMEOUT_S = 120
 # A whole cycle's own work on loopback (Prefect task runs, extraction workers, linking, claims,
@@ -70,6 +71,11 @@ def test_hostile_feeds_and_pages_fail_alone_at_their_deadline(
             ]
             for i in range(GOOD_ARTICLES):
                 site.add(f"/harbour/{i}.html", GOOD_PAGE.format(i=i))
+            # Under the size cap, yet hours of trafilatura (bench/extraction_hostile.py).
+            pathological = site.add(
+                "/pathological.html", "<html><body>" + "<p>x</p>" * 60_000 + "</body></html>"
+            )
+            links.append((pathological, "pathological"))
             items = "".join(
                 GOOD_ITEM.format(i=i, link=link, guid=guid) for i, (link, guid) in enumerate(links)
             )
@@ -86,6 +92,7 @@ def test_hostile_feeds_and_pages_fail_alone_at_their_deadline(
                 f'[database]\npath = "{database}"\n'
                 f"[fetch]\nallow_private_networks = true\ntotal_timeout_s = {DEADLINE_S}\n"
                 f"parse_timeout_s = {PARSE_TIMEOUT_S}\nread_timeout_s = {SOCKET_TIMEOUT_S}\n"
+                f"extract_timeout_s = {EXTRACT_TIMEOUT_S}\n"
                 f"connect_timeout_s = {SOCKET_TIMEOUT_S}\n"
                 + "".join(f'[[feeds]]\nurl = "{url}"\n' for url in feed_urls)
             )
@@ -96,8 +103,9 @@ def test_hostile_feeds_and_pages_fail_alone_at_their_deadline(
         for server in hostile.values():
             server.stop()
 
-    # Feeds are fetched together, then pages: two deadlines, one parse timeout, plus the work.
-    bound_s = 2 * DEADLINE_S + PARSE_TIMEOUT_S + CYCLE_WORK_MARGIN_S
+    # Feeds are fetched together, then pages: two deadlines, one parse timeout, one extraction
+    # timeout, plus the work.
+    bound_s = 2 * DEADLINE_S + PARSE_TIMEOUT_S + EXTRACT_TIMEOUT_S + CYCLE_WORK_MARGIN_S
     print(
         f"cycle with hostile servers: {elapsed:.1f}s (bound {bound_s:.0f}s); "
         f"stages {summary['stage_seconds']}"
@@ -123,4 +131,11 @@ def test_hostile_feeds_and_pages_fail_alone_at_their_deadline(
             # Recorded on the entry, and due again later: retried on a later cycle.
             assert (state, attempts) == ("failed", 1), (name, state, attempts)
             assert next_attempt_at is not None and "deadline exceeded" in error, (name, error)
+    state, attempts, next_attempt_at, error = entries[pathological]
+    assert (state, attempts, error) == (
+        "failed",
+        1,
+        f"extraction of {pathological} exceeded {EXTRACT_TIMEOUT_S:g} s (extract_timeout_s)",
+    )
+    assert next_attempt_at is not None
     assert [row[1] for row in run_rows] == ["completed"]

@@ -10,7 +10,7 @@ the verdicts, links and stored rows are the same warm or cold.
 | `claims.prepared` | article versions the extraction workers segmented and prepared, waiting to be judged | 2,000 versions (`PREPARED_VERSIONS_MAX`), oldest out first | taken when judged; other claim settings |
 | `stories.terms` | the salient terms of recent (title, text) pairs | 20,000 texts (`TERM_CACHE_ITEMS`), least recently used out first | other linking settings |
 | `stories.df` | the document frequency of every term looked up | 200,000 terms (`DF_CACHE_TERMS`), emptied when full | the DF log's state (`stories_term_df_state`) differs from the one last read or written |
-| `extraction` | the extraction worker processes (a forkserver `ProcessPoolExecutor`) | `[scale] extraction_processes` | a worker dies (a fresh pool for the next batch); another process count |
+| `extraction` | the extraction worker processes (fork-server workers with a deadline per page) | `[scale] extraction_processes` | another process count (a worker that dies or overruns `extract_timeout_s` is replaced at once) |
 | `db` connection plumbing | database files already migrated; one in-memory DuckDB per DuckLake catalog | one entry per file or catalog | a file's inode or the views change; never for the lakes |
 
 `reset()` empties all of it and stops the workers; call it between cycles, never during one.

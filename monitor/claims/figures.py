@@ -117,6 +117,15 @@ _RANGE_WORDS = frozenset({"and", "to", "or"})  # "between 10 and 20 pounds": bot
 _AGE_APPOSITION = re.compile(r"\b[A-Z][a-z]+,\s(\d{1,3}),")  # "Ruiz, 52, said"
 _GROUPED_THOUSANDS = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
 _NAME_NUMBER = re.compile(r"[A-Z][A-Za-z]*[\s-]?(\d+(?:\.\d+)?)\b(?![,.]\d)")
+# A score or tally written with a dash ("won 3-1", "a 5-4 vote"): one figure, read only near a
+# word of contest, so ranges ("10-12 people") stay two counts.
+_SCORE = re.compile(r"(?<![\d.,])(\d{1,2}) ?[-\u2013] ?(\d{1,2})(?![\d.,%])")
+_SCORE_WORDS = frozenset(
+    ["won", "win", "wins", "beat", "beats", "lost", "lose", "loses", "defeat", "defeated"]
+    + ["victory", "draw", "drew", "score", "scored", "scoreline", "final", "lead", "led"]
+    + ["vote", "voted", "verdict", "ruling", "match", "game", "tie", "result"]
+)
+_SCORE_BASE = 100.0
 _DEFINITE = frozenset({"the", "its", "their", "these", "those", "both"})
 # Figures that date, name or describe a claim rather than state one ("in 2003", "Ruiz, 52,").
 _DETAIL_KINDS = frozenset({"year", "date", "clock", "age", "ordinal", "name", "group"})
@@ -132,8 +141,15 @@ def figures(words: Sequence[str], text: str = "") -> tuple[Figure, ...]:
     names: set[float] | None = None
     found: list[Figure] = []
     n = len(words)
+    scores = _scores(words, text)
+    skip = -1
     for i, word in enumerate(words):
-        if not word[0].isdigit():
+        if i <= skip or not word[0].isdigit():
+            continue
+        if scores and i + 1 < n and (word, words[i + 1]) in scores:
+            value = float(word) * _SCORE_BASE + float(words[i + 1])
+            found.append(Figure(value, "score", "", 0.0, 1.0, False))
+            skip = i + 1
             continue
         match = _NUMBER_WORD.match(word)
         if match is None:
@@ -184,6 +200,13 @@ def figures(words: Sequence[str], text: str = "") -> tuple[Figure, ...]:
             kind = "group"  # "the three nurses": counts people already spoken of
         found.append(Figure(value, kind, unit, factor, step, hedged))
     return tuple(found)
+
+
+def _scores(words: Sequence[str], text: str) -> set[tuple[str, str]]:
+    """The (first, second) digits of each dashed score in a sentence about a contest."""
+    if "-" not in text and "\u2013" not in text or _SCORE_WORDS.isdisjoint(words):
+        return set()
+    return set(_SCORE.findall(text))
 
 
 def _name_numbers(text: str) -> set[float]:

@@ -12,6 +12,10 @@ _NEGATING_VERBS = frozenset(
     + ["decline", "declines", "declined", "declining"]
 )
 _NEGATIVE_WORDS = frozenset({"lack", "lacks", "lacked", "lacking"})
+# "has yet to sign" = "has not signed": "yet to" after these is a negation.
+_YET_TO_BEFORE = frozenset(
+    {"has", "have", "had", "is", "are", "was", "were", "remains", "remain", "remained"}
+)
 # Verbs that negate the thing they name: "withheld approval" = "did not approve".
 _WITHHOLDING_VERBS = frozenset(["withhold", "withholds", "withheld", "withholding"])
 # "was denied bail", "were refused entry": a passive denial is a thing not given.
@@ -56,6 +60,9 @@ def negation_positions(words: Sequence[str], implied: bool = True) -> list[tuple
             # the model's feature counts "nothing but"; only the reversal check reads it as none
             if not ignored or (word == "nothing" and not implied):
                 found.append((i, word))
+        elif word == "yet" and _yet_to(words, i):
+            # at "to": "has not yet" / "has yet to" then differ by one negation each way
+            found.append((i + 1, "not"))
         elif (
             word in _NEGATIVE_WORDS
             or (word in _NEGATING_VERBS and _negates_verb(words, i, implied))
@@ -75,6 +82,7 @@ def negation_positions(words: Sequence[str], implied: bool = True) -> list[tuple
 # Every word that can start a negation, stated or implied (for the reversal check's screen).
 TURNING_WORDS = (
     NEGATIONS
+    | {"yet"}
     | _NEGATIVE_WORDS
     | _NEGATING_VERBS
     | _WITHHOLDING_VERBS
@@ -83,9 +91,10 @@ TURNING_WORDS = (
     | _PLAN_NOUNS
     | DENY_VERBS
 )
-_PLAIN_NEGATION = NEGATIONS | _NEGATIVE_WORDS | _NEGATING_VERBS
+_PLAIN_NEGATION = NEGATIONS | _NEGATIVE_WORDS | _NEGATING_VERBS | {"yet"}
 _ANY_NEGATION = (
     NEGATIONS
+    | {"yet"}
     | _NEGATIVE_WORDS
     | _NEGATING_VERBS
     | _WITHHOLDING_VERBS
@@ -110,6 +119,16 @@ def passive_denial(words: Sequence[str], i: int) -> bool:
         and i + 1 < len(words)
         and words[i + 1] not in _NOT_AN_OBJECT
         and not words[i + 1][0].isdigit()
+    )
+
+
+def _yet_to(words: Sequence[str], i: int) -> bool:
+    """ "has yet to sign", "is yet to be named": not done so far ("has not yet" is "not" already)."""
+    return (
+        0 < i < len(words) - 2
+        and words[i + 1] == "to"
+        and words[i - 1] in _YET_TO_BEFORE
+        and not words[i + 2][0].isdigit()
     )
 
 

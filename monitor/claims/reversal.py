@@ -78,9 +78,19 @@ _QUANTIFIER_PHRASES: tuple[tuple[tuple[str, ...], int], ...] = tuple(
         key=lambda item: -len(item[0]),
     )
 )
-_QUANTIFIER_STEMS = frozenset(
-    content_stem(w) for phrase, _ in _QUANTIFIER_PHRASES for w in phrase
-) | {"onli", "%", "percent"}
+# A share written as a fraction: "2 thirds of", "a quarter of", "1 3rd of" (as normalised).
+_DENOMINATORS = {
+    **dict.fromkeys(("third", "thirds", "3rd", "3rds"), 3),
+    **dict.fromkeys(("quarter", "quarters", "fourth", "fourths", "4th", "4ths"), 4),
+    **dict.fromkeys(("fifth", "fifths", "5th", "5ths"), 5),
+    **dict.fromkeys(("tenth", "tenths", "10th", "10ths"), 10),
+}
+_ONE = frozenset({"a", "an", "one", "1"})
+_QUANTIFIER_STEMS = (
+    frozenset(content_stem(w) for phrase, _ in _QUANTIFIER_PHRASES for w in phrase)
+    | frozenset(content_stem(w) for w in _DENOMINATORS)
+    | {"onli", "%", "percent"}
+)
 _QUANTIFIER_FIRST = frozenset(phrase[0] for phrase, _ in _QUANTIFIER_PHRASES)
 # Skipped between a quantifier and the noun it counts: "most of those Israeli airstrikes".
 _QUANTIFIER_GAP = frozenset(
@@ -157,6 +167,14 @@ _AXES: dict[str, tuple[str, str]] = {
     "profit": ("profit* profitable surplus", "loss deficit"),
     "pace": ("resume* resumption", "suspend* suspension halt*"),
     "presence": ("attend* attendance", "skip* skipped boycott*"),
+    "length": ("extend* extension lengthen* prolong*", "shorten* curtail*"),
+    "travel": ("arrive* arrival", "depart* departure"),
+    "position": ("ahead", "behind"),
+    "rules": ("relax* loosen* ease eased eases easing", "tighten*"),
+    "front": ("advance* advancing", "retreat*"),
+    # how far a thing reaches: a share of places, judged a quantifier change
+    "extent": ("widespread", "isolated localised localized sporadic"),
+    "speed": ("accelerate* acceleration quicken*", "slow* slowdown decelerate*"),
 }
 # Two-word predicates: (first word's forms, second word, axis, side).
 _PHRASES: tuple[tuple[frozenset[str], str, str, int], ...] = (
@@ -170,12 +188,19 @@ _PHRASES: tuple[tuple[frozenset[str], str, str, int], ...] = (
     (frozenset(_forms("lay* laid")), "off", "hiring", 1),
     (frozenset(_forms("clear*")), "of", "verdict", 1),
     (frozenset(_forms("find* found")), "guilty", "verdict", 0),
+    (frozenset(_forms("speed* sped")), "up", "speed", 0),
+    *(
+        (frozenset({side_word}), level, "level", side)
+        for side, side_word in enumerate(("above", "below"))
+        for level in ("average", "expectations", "forecasts", "normal", "target", "par", "trend")
+    ),
 )
 _WORD_SIDES: dict[str, tuple[tuple[str, int], ...]] = {}
 for _axis, _pair in _AXES.items():
     for _side, _spec in enumerate(_pair):
         for _word in _forms(_spec):
             _WORD_SIDES[_word] = (*_WORD_SIDES.get(_word, ()), (_axis, _side))
+_EXTENT_WORDS = frozenset(_forms(" ".join(_AXES["extent"])))
 _PHRASE_FIRST = frozenset(w for first, *_ in _PHRASES for w in first)
 _BE = frozenset({"was", "were", "is", "are", "be", "been", "being", "got", "get", "gets"})
 # "close" is also an adjective ("close to the base"): a verb only after these words.
@@ -236,8 +261,31 @@ def _is_modifier(word: str) -> bool:
     return word.endswith(("i", "ian", "ish")) and len(word) > 4
 
 
+def _share_scale(share: float) -> int:
+    """A share (0 to 1) on the quantifier scale; exactly half is neither side."""
+    return 5 if share >= 1 else 4 if share > 0.5 else 1 if share > 0 else 0
+
+
+def _fraction_at(words: tuple[str, ...], i: int) -> int | None:
+    """The scale of "2 thirds of", "a quarter of" starting at words[i], or None."""
+    denominator = _DENOMINATORS.get(words[i + 1]) if i + 2 < len(words) else None
+    if denominator is None or words[i + 2] != "of":
+        return None
+    word = words[i]
+    if word in _ONE:
+        return _share_scale(1 / denominator)
+    if word.isdigit() and 0 < int(word) <= denominator:
+        share = int(word) / denominator
+        return None if share == 0.5 else _share_scale(share)
+    return None
+
+
 def _quantifier_at(words: tuple[str, ...], i: int) -> tuple[int | None, int, tuple[str, ...]]:
     word = words[i]
+    if word in _ONE or word[0].isdigit():
+        fraction = _fraction_at(words, i)
+        if fraction is not None:
+            return fraction, 2, ()
     if word[0].isdigit():
         return _amount_at(words, i)
     if word not in _QUANTIFIER_FIRST:
@@ -262,8 +310,7 @@ def _amount_at(words: tuple[str, ...], i: int) -> tuple[int | None, int, tuple[s
         width = 1 if words[i].endswith("%") else 2
         if words[i + width : i + width + 1] != ("of",) or amount == 50:
             return None, 1, ()  # "rose 5 %" is a change, not a share; half is neither side
-        scale = 5 if amount >= 100 else 4 if amount > 50 else 1 if amount > 0 else 0
-        return scale, width, ()
+        return _share_scale(amount / 100), width, ()
     # A count of something; "0 deaths" is none. Years are not counts.
     return (0 if amount == 0 else -1) if amount < 1800 else None, 1, ()
 
@@ -644,7 +691,7 @@ def reversal_kind(earlier: Prepared, later: Prepared) -> str | None:
     if flip and not polarity_differs(earlier, later):
         masked = frozenset(concept(content_stem(w)) for w in flip)
         if _rest_agrees(earlier, later, masked):
-            return "antonym"
+            return "quantifier" if flip <= _EXTENT_WORDS else "antonym"
     local = local_flip(earlier, later) if may_flip(earlier, later) else None
     if local in ("negation", "modality"):
         return local
@@ -711,6 +758,7 @@ _TURN_WORDS = (
     | _MODAL_CONTEXT
     | _HAVE
     | frozenset({"both", "either", "longer", "yet", "non"})
+    | _DENOMINATORS.keys()
 )
 
 

@@ -129,18 +129,10 @@ class _Entry:
         self.alias = alias
 
     @classmethod
-    def of(
-        cls, prepared: Prepared, document: int | str, claim_id: int | None, alias: bool = False
-    ) -> _Entry:
+    def of(cls, prepared: Prepared, document: int | str, claim_id: int | None) -> _Entry:
         """An entry for a sentence prepared in full already."""
         return cls(
-            prepared.text,
-            prepared.normalized,
-            prepared.content,
-            document,
-            claim_id,
-            prepared,
-            alias,
+            prepared.text, prepared.normalized, prepared.content, document, claim_id, prepared
         )
 
     @property
@@ -226,7 +218,10 @@ class Ledger:
 
     def add_alias(self, prepared: Prepared, document: int | str, claim_id: int) -> int:
         """Add a sentence judged `seen` as another wording of CLAIM_ID (matched, never stored)."""
-        return self._add(_Entry.of(prepared, document, claim_id, alias=True))
+        # Without its prepared forms, as a stored claim is loaded: a wording is compared seldom,
+        # and a cold cycle keeps thousands of them.
+        text, normalized, content = prepared.text, prepared.normalized, prepared.content
+        return self._add(_Entry(text, normalized, content, document, claim_id, alias=True))
 
     def add_stored(
         self,

@@ -554,7 +554,28 @@ def _modal_beside(words: tuple[str, ...], start: int, end: int) -> bool:
     return False
 
 
+# The last pair `local_flip` judged and its answer: the ledger asks `change_kind` and then
+# `reversal_kind` about one pair, and both start from the same per-stretch comparison.
+_last_flip: tuple[Prepared | None, Prepared | None, str | None] = (None, None, None)
+
+
 def local_flip(earlier: Prepared, later: Prepared) -> str | None:
+    """`_local_flip`, remembered for the pair asked last."""
+    global _last_flip
+    last = _last_flip
+    if last[0] is earlier and last[1] is later:
+        return last[2]
+    answer = _local_flip(earlier, later)
+    _last_flip = (earlier, later, answer)
+    return answer
+
+
+@lru_cache(maxsize=16384)
+def _negation_indices(words: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(i for i, _ in negation_positions(words))
+
+
+def _local_flip(earlier: Prepared, later: Prepared) -> str | None:
     """ "negation" or "modality" when one stretch of the claim turns polarity, "agree" when it is
     negated against its antonym ("did not approve" / "withheld approval"), "same" when no stretch
     turns ("impossible" / "not able"), None when the two do not align well enough to tell.
@@ -570,8 +591,8 @@ def local_flip(earlier: Prepared, later: Prepared) -> str | None:
     shared = len(a) - sum(end - start for start, end, _, _ in regions)
     if shared * 100 < LOCAL_FLIP_SHARED_MIN_PCT * min(len(a), len(b)):
         return None
-    neg_a = [i for i, _ in negation_positions(a)]
-    neg_b = [i for i, _ in negation_positions(b)]
+    neg_a = _negation_indices(a)
+    neg_b = _negation_indices(b)
     flips = []
     for a_start, a_end, b_start, b_end in regions:
         part_a, part_b = a[a_start:a_end], b[b_start:b_end]

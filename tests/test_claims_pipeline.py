@@ -122,15 +122,15 @@ def test_seed_story_two_articles(con: duckdb.DuckDBPyConnection) -> None:
 FORMAL = "This means that the formal coordination was previously unknown"
 
 
+def _earlier_seed_article(con: duckdb.DuckDBPyConnection, story: int) -> None:
+    article = _article(con, story, "https://blog.example/wsj", "worldpeacewithjustice")
+    _version(con, article, EARLIER, hours=1)
+
+
 def _seed_statuses(con: duckdb.DuckDBPyConnection, fresh_caches: bool) -> dict[str, str]:
     """Judge the seed pair one article per run; FRESH_CACHES reloads the ledger from the file."""
     story = _story(con)
-    _version(
-        con,
-        _article(con, story, "https://blog.example/wsj", "worldpeacewithjustice"),
-        EARLIER,
-        hours=1,
-    )
+    _earlier_seed_article(con, story)
     caches = ClaimCaches()
     detect_claims(con, ClaimSettings(), T0, caches)
     if fresh_caches:
@@ -166,12 +166,7 @@ def test_wordings_stored_before_their_normalised_form_are_normalised_on_load(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     story = _story(con)
-    _version(
-        con,
-        _article(con, story, "https://blog.example/wsj", "worldpeacewithjustice"),
-        EARLIER,
-        hours=1,
-    )
+    _earlier_seed_article(con, story)
     detect_claims(con, ClaimSettings(), T0)
     db.execute(con, "claims_test_forget_mention_wordings")
     ledger = claims.load_ledger(con, story, ClaimSettings())

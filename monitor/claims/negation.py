@@ -79,18 +79,6 @@ def negation_positions(words: Sequence[str], implied: bool = True) -> list[tuple
     return found
 
 
-# Every word that can start a negation, stated or implied (for the reversal check's screen).
-TURNING_WORDS = (
-    NEGATIONS
-    | {"yet"}
-    | _NEGATIVE_WORDS
-    | _NEGATING_VERBS
-    | _WITHHOLDING_VERBS
-    | _ABANDONING_VERBS
-    | _PASSIVE_DENIALS
-    | _PLAN_NOUNS
-    | DENY_VERBS
-)
 _PLAIN_NEGATION = NEGATIONS | _NEGATIVE_WORDS | _NEGATING_VERBS | {"yet"}
 _ANY_NEGATION = (
     NEGATIONS
@@ -101,6 +89,8 @@ _ANY_NEGATION = (
     | _ABANDONING_VERBS
     | _PASSIVE_DENIALS
 )
+# Every word that can start a negation, stated or implied (for the reversal check's screen).
+TURNING_WORDS = _ANY_NEGATION | _PLAN_NOUNS | DENY_VERBS
 
 
 # After these a passive denial names who denied, not the thing denied: "was refused by the board".

@@ -3,7 +3,6 @@ on controls that only look like reversals."""
 
 from __future__ import annotations
 
-import csv
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,22 +10,16 @@ from pathlib import Path
 from monitor.claims import ParaphraseModel, prepare
 from monitor.errors import ParseError
 from monitor.evals.claims import document_ledger
+from monitor.evals.train_claims import TrainPair, read_train_pairs
 from monitor.settings import ClaimSettings
 
 # The project's own held-out set (docs/claims-eval.md, "Reversals"); never used to write the rules.
 REVERSAL_PAIRS = Path(__file__).parent / "data" / "reversal_pairs.tsv"
-REVERSAL_COLUMNS = ("label", "kind", "earlier", "later")
-REVERSAL_LABELS = ("changed", "seen", "new")
 
 
-@dataclass(frozen=True)
-class ReversalPair:
-    """One labelled pair: `changed` with its change kind, or a `seen`/`new` control."""
-
-    label: str
-    kind: str
-    earlier: str
-    later: str
+# One labelled pair: `changed` with its change kind, or a `seen`/`new` control; the same file
+# format as the training pairs.
+ReversalPair = TrainPair
 
 
 @dataclass(frozen=True)
@@ -40,23 +33,7 @@ class Judged:
 
 def read_reversal_pairs(path: str | Path = REVERSAL_PAIRS) -> list[ReversalPair]:
     """The labelled pairs of a TSV with the header label, kind, earlier, later."""
-    rows: list[ReversalPair] = []
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-            if tuple(next(reader, ())) != REVERSAL_COLUMNS:
-                raise ParseError(f"{path}: expected the columns {', '.join(REVERSAL_COLUMNS)}")
-            for line_no, row in enumerate(reader, start=2):
-                if not row:
-                    continue
-                if len(row) != 4 or row[0] not in REVERSAL_LABELS:
-                    raise ParseError(
-                        f"{path}:{line_no}: expected 4 tab-separated columns with label "
-                        + ", ".join(REVERSAL_LABELS)
-                    )
-                rows.append(ReversalPair(*row))
-    except OSError as e:
-        raise ParseError(f"{path}: cannot read reversal pairs: {e.strerror or e}") from e
+    rows = read_train_pairs(path)
     if not rows:
         raise ParseError(f"{path}: no pairs")
     return rows

@@ -8,6 +8,7 @@ server preloads.
 
 from __future__ import annotations
 
+import atexit
 import collections
 import concurrent.futures
 import logging
@@ -16,6 +17,7 @@ import multiprocessing.connection
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -309,6 +311,28 @@ class ExtractionPool:
             self._running = None
 
 
+# Seconds an exiting process waits for the pools' running jobs before it lets them be killed.
+EXIT_WAIT_S = 5.0
+_LIVE_WORKERS: weakref.WeakSet[ExtractionWorkers] = weakref.WeakSet()
+
+
+def _stop_workers_at_exit() -> None:
+    """Stop every pool before multiprocessing's own exit handler kills the workers.
+
+    Registered after multiprocessing's handler, so it runs first. Without it the dispatcher,
+    still running while the interpreter exits, replaces the workers being killed and leaves the
+    fork server a half-sent request (an EOFError traceback on stderr).
+    """
+    pools = list(_LIVE_WORKERS)
+    for pool in pools:
+        pool.shutdown(wait=False, cancel_futures=True)
+    for pool in pools:
+        pool._thread.join(timeout=EXIT_WAIT_S)
+
+
+atexit.register(_stop_workers_at_exit)
+
+
 @dataclass
 class _Job:
     future: Future[Any]
@@ -353,6 +377,7 @@ class ExtractionWorkers:
             target=self._dispatch, name="extraction-workers", daemon=True
         )
         self._thread.start()
+        _LIVE_WORKERS.add(self)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:
         """Run FN(*ARGS) on a worker, with no deadline."""

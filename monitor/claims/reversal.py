@@ -10,217 +10,37 @@ from monitor.claims.negation import TURNING_WORDS, negation_positions, negations
 from monitor.claims.normalize import STOPWORDS, content_stem, normalize
 from monitor.claims.prepare import Prepared
 from monitor.claims.restate import LIGHT_CONCEPTS, concept, strip_reporting_frame
-
-# Quantifier scale: 5 all, 4 most, 3 many, 2 some, 1 few, 0 none; -1 an absolute amount ("three",
-# "dozens"). Longest phrases first; words as the normaliser leaves them ("not one" is "not 1").
-_QUANTIFIER_PHRASES: tuple[tuple[tuple[str, ...], int], ...] = tuple(
-    sorted(
-        [
-            (("not", "a", "single"), 0),
-            (("not", "1"), 0),
-            (("not", "all"), 2),
-            (("more", "than", "half"), 4),
-            (("over", "half"), 4),
-            (("fewer", "than", "half"), 1),
-            (("less", "than", "half"), 1),
-            (("under", "half"), 1),
-            (("vast", "majority"), 4),
-            (("overwhelming", "majority"), 4),
-            (("great", "majority"), 4),
-            (("large", "majority"), 4),
-            (("large", "share"), 4),
-            (("nearly", "all"), 4),
-            (("almost", "all"), 4),
-            (("virtually", "all"), 4),
-            (("practically", "all"), 4),
-            (("nearly", "every"), 4),
-            (("almost", "every"), 4),
-            (("small", "minority"), 1),
-            (("tiny", "minority"), 1),
-            (("small", "share"), 1),
-            (("small", "part"), 1),
-            (("large", "part"), 4),
-            (("small", "fraction"), 1),
-            (("tiny", "fraction"), 1),
-            (("hardly", "any"), 1),
-            (("scarcely", "any"), 1),
-            (("barely", "any"), 1),
-            (("almost", "no"), 1),
-            (("almost", "none"), 1),
-            (("virtually", "no"), 1),
-            (("virtually", "none"), 1),
-            (("no", "1"), 0),
-            (("no", "one"), 0),
-            (("handful",), 1),
-            (("majority",), 4),
-            (("most",), 4),
-            (("bulk",), 4),
-            (("all",), 5),
-            (("every",), 5),
-            (("each",), 5),
-            (("many",), 3),
-            (("numerous",), 3),
-            (("half",), 3),
-            (("minority",), 1),
-            (("few",), 1),
-            (("some",), 2),
-            (("none",), 0),
-            (("no",), 0),
-            (("nobody",), 0),
-            (("noone",), 0),
-            (("dozens",), -1),
-            (("hundreds",), -1),
-            (("thousands",), -1),
-            (("millions",), -1),
-            (("scores",), -1),
-            (("several",), -1),
-        ],
-        key=lambda item: -len(item[0]),
-    )
+from monitor.claims.reversal_words import (
+    ALL_PREFIXES,
+    AUXILIARY,
+    BE,
+    CLOSE_BEFORE,
+    DENOMINATORS,
+    EXTENT_WORDS,
+    HAVE,
+    MODAL_CONTEXT,
+    MODAL_GAP,
+    MODAL_WORDS,
+    MODALS,
+    NEGATING_BEFORE_TO,
+    NEGATING_PREFIXES,
+    NEGATORS,
+    ONE,
+    PERCENT_WORDS,
+    PERSON,
+    PERSON_NOUNS,
+    PERSON_PHRASES,
+    PHRASE_FIRST,
+    PHRASES,
+    PREFIX_MIN_BASE,
+    PREFIX_WORD_MIN,
+    QUANTIFIER_FIRST,
+    QUANTIFIER_GAP,
+    QUANTIFIER_PHRASES,
+    QUANTIFIER_STEMS,
+    TURN_WORDS,
+    WORD_SIDES,
 )
-# A share written as a fraction: "2 thirds of", "a quarter of", "1 3rd of" (as normalised).
-_DENOMINATORS = {
-    **dict.fromkeys(("third", "thirds", "3rd", "3rds"), 3),
-    **dict.fromkeys(("quarter", "quarters", "fourth", "fourths", "4th", "4ths"), 4),
-    **dict.fromkeys(("fifth", "fifths", "5th", "5ths"), 5),
-    **dict.fromkeys(("tenth", "tenths", "10th", "10ths"), 10),
-}
-_ONE = frozenset({"a", "an", "one", "1"})
-_QUANTIFIER_STEMS = (
-    frozenset(content_stem(w) for phrase, _ in _QUANTIFIER_PHRASES for w in phrase)
-    | frozenset(content_stem(w) for w in _DENOMINATORS)
-    | {"onli", "%", "percent"}
-)
-_QUANTIFIER_FIRST = frozenset(phrase[0] for phrase, _ in _QUANTIFIER_PHRASES)
-# Skipped between a quantifier and the noun it counts: "most of those Israeli airstrikes".
-_QUANTIFIER_GAP = frozenset(
-    ["of", "the", "those", "these", "a", "an", "its", "their", "his", "her", "our", "this"]
-)
-# "No one" and "nobody" count people: they meet "four people" and "six persons".
-_PERSON = "<person>"
-_PERSON_NOUNS = frozenset({"peopl", "person", "individu", "man", "men", "women", "woman"})
-_PERSON_PHRASES = frozenset({("no", "1"), ("no", "one"), ("nobody",), ("noone",)})
-# A share stated as a percentage: "80 % of the respondents" is most of them.
-_PERCENT_WORDS = frozenset({"%", "percent"})
-
-
-def _inflect(lemma: str) -> set[str]:
-    """A verb or noun with its regular endings; a few wrong forms ("planed") do no harm."""
-    forms = {lemma, lemma + "s", lemma + "es"}
-    if lemma.endswith("e"):
-        forms |= {lemma + "d", lemma[:-1] + "ing"}
-    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
-        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
-    else:
-        forms |= {lemma + "ed", lemma + "ing", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
-    return forms
-
-
-def _forms(spec: str) -> set[str]:
-    """Words of a spec: "rise* rose risen" inflects the starred lemmas and keeps the rest as is."""
-    out: set[str] = set()
-    for item in spec.split():
-        out |= _inflect(item[:-1]) if item.endswith("*") else {item}
-    return out
-
-
-# Opposite predicates: per axis, the words of one side and of the other, with their inflections.
-_AXES: dict[str, tuple[str, str]] = {
-    "amount": (
-        (
-            "rise* rose risen climb* increase* grow* grew grown surge* soar* jump* expand* expansion"
-            " double* raise* hike* boost* higher highest high"
-        ),
-        (
-            "fall* fell fallen drop* decrease* decline* shrink* shrank shrunk shrunken plunge*"
-            " slump* tumble* sink* sank sunk contracted contracting contraction halve* cut cuts"
-            " cutting reduce* reduction lower* lowest low"
-        ),
-    ),
-    "outcome": (
-        "win* won victory victorious triumph* clinch* beat beats beaten beating gain* defeat*",
-        "lose* lost losing",
-    ),
-    "assent": (
-        (
-            "approve* approval authorize* authorise* authorization endorse* endorsement ratify*"
-            " ratification accept* acceptance grant* uphold* upheld allow* permit* permitted"
-            " recommend* greenlight*"
-        ),
-        (
-            "reject* rejection blocked blocking veto* vetoes deny* denies denial refuse* refusal overturn*"
-            " quash* disapprove* disapproval disallow* banned banning forbid* forbade forbidden"
-            " prohibit*"
-        ),
-    ),
-    "stance": ("support* favour* favor*", "oppose* opposed"),
-    "verdict": ("convict* conviction guilty", "acquit* acquitted acquittal innocent"),
-    "success": ("pass passed passes succeed* success successful", "fail* failure"),
-    "open": ("open* reopen*", "closed closing closes closure shut shuts shutting"),
-    "hiring": ("hire* recruit*", "fired sacked"),
-    "quality": ("improve* improvement", "worsen* deteriorate* deterioration"),
-    "strength": ("strengthen*", "weaken*"),
-    "width": ("widen* wider", "narrow* narrower"),
-    "welcome": ("welcome*", "condemn* criticise* criticize* denounce*"),
-    "restriction": ("lift lifted lifting lifts", "impose* imposition"),
-    "truth": ("confirm* confirmation", "deny* denies denial"),
-    "profit": ("profit* profitable surplus", "loss deficit"),
-    "pace": ("resume* resumption", "suspend* suspension halt*"),
-    "presence": ("attend* attendance", "skip* skipped boycott*"),
-    "length": ("extend* extension lengthen* prolong*", "shorten* curtail*"),
-    "travel": ("arrive* arrival", "depart* departure"),
-    "position": ("ahead", "behind"),
-    "rules": ("relax* loosen* ease eased eases easing", "tighten*"),
-    "front": ("advance* advancing", "retreat*"),
-    # how far a thing reaches: a share of places, judged a quantifier change
-    "extent": ("widespread", "isolated localised localized sporadic"),
-    "speed": ("accelerate* acceleration quicken*", "slow* slowdown decelerate*"),
-}
-# Two-word predicates: (first word's forms, second word, axis, side).
-_PHRASES: tuple[tuple[frozenset[str], str, str, int], ...] = (
-    (frozenset(_forms("vote*")), "down", "assent", 1),
-    (frozenset(_forms("turn*")), "down", "assent", 1),
-    (frozenset(_forms("strike* struck")), "down", "assent", 1),
-    (frozenset(_forms("advise* recommend* warn*")), "against", "assent", 1),
-    (frozenset(_forms("vote*")), "against", "stance", 1),
-    (frozenset(_forms("go* went gone")), "up", "amount", 0),
-    (frozenset(_forms("go* went gone")), "down", "amount", 1),
-    (frozenset(_forms("lay* laid")), "off", "hiring", 1),
-    (frozenset(_forms("clear*")), "of", "verdict", 1),
-    (frozenset(_forms("find* found")), "guilty", "verdict", 0),
-    (frozenset(_forms("speed* sped")), "up", "speed", 0),
-    *(
-        (frozenset({side_word}), level, "level", side)
-        for side, side_word in enumerate(("above", "below"))
-        for level in ("average", "expectations", "forecasts", "normal", "target", "par", "trend")
-    ),
-)
-_WORD_SIDES: dict[str, tuple[tuple[str, int], ...]] = {}
-for _axis, _pair in _AXES.items():
-    for _side, _spec in enumerate(_pair):
-        for _word in _forms(_spec):
-            _WORD_SIDES[_word] = (*_WORD_SIDES.get(_word, ()), (_axis, _side))
-_EXTENT_WORDS = frozenset(_forms(" ".join(_AXES["extent"])))
-_PHRASE_FIRST = frozenset(w for first, *_ in _PHRASES for w in first)
-_BE = frozenset({"was", "were", "is", "are", "be", "been", "being", "got", "get", "gets"})
-# "close" is also an adjective ("close to the base"): a verb only after these words.
-_CLOSE_BEFORE = frozenset(
-    {"to", "will", "would", "could", "can", "may", "might", "must", "should", "not", "did"}
-)
-# "declined to comment", "refused to pay", "failed to attend": a negation, not a predicate.
-_NEGATING_BEFORE_TO = frozenset(_forms("decline* refuse* fail*"))
-
-_MODALS = frozenset(
-    ["will", "would", "can", "could", "shall", "should", "may", "might", "must", "need"]
-)
-# Words a negation turns into a statement of likelihood or ability: "not likely", "not expected".
-_MODAL_WORDS = frozenset(
-    ["likely", "probable", "possible", "able", "expected", "certain", "set", "going", "due"]
-)
-_NEGATORS = frozenset({"not", "never"})
-# Prefixes that negate the word they start: "unsafe", "impossible", "illegal"; "dis" turns a verb.
-_NEGATING_PREFIXES = ("non", "un", "in", "im", "il", "ir")
-_PREFIX_MIN_BASE = 4
 
 # Share (%) of the later sentence's other role words the earlier one must carry: a reversal keeps
 # the rest of the claim.
@@ -240,17 +60,17 @@ def _quantifiers(words: tuple[str, ...]) -> tuple[_Quantity, ...]:
             i += 1
             continue
         j = i + width
-        if phrase in _PERSON_PHRASES:
-            found.append((scale, frozenset({_PERSON}), "one"))
+        if phrase in PERSON_PHRASES:
+            found.append((scale, frozenset({PERSON}), "one"))
             i = j
             continue
         while j < n and (
-            words[j] in _QUANTIFIER_GAP or _is_modifier(words[j]) or words[j][0].isdigit()
+            words[j] in QUANTIFIER_GAP or _is_modifier(words[j]) or words[j][0].isdigit()
         ):
             j += 1
         if j < n and words[j] not in STOPWORDS:
             stem = content_stem(words[j])
-            nouns = {concept(stem)} | ({_PERSON} if stem in _PERSON_NOUNS else set())
+            nouns = {concept(stem)} | ({PERSON} if stem in PERSON_NOUNS else set())
             found.append((scale, frozenset(nouns), stem))
         i = j
     return tuple(found)
@@ -268,11 +88,11 @@ def _share_scale(share: float) -> int:
 
 def _fraction_at(words: tuple[str, ...], i: int) -> int | None:
     """The scale of "2 thirds of", "a quarter of" starting at words[i], or None."""
-    denominator = _DENOMINATORS.get(words[i + 1]) if i + 2 < len(words) else None
+    denominator = DENOMINATORS.get(words[i + 1]) if i + 2 < len(words) else None
     if denominator is None or words[i + 2] != "of":
         return None
     word = words[i]
-    if word in _ONE:
+    if word in ONE:
         return _share_scale(1 / denominator)
     if word.isdigit() and 0 < int(word) <= denominator:
         share = int(word) / denominator
@@ -282,15 +102,15 @@ def _fraction_at(words: tuple[str, ...], i: int) -> int | None:
 
 def _quantifier_at(words: tuple[str, ...], i: int) -> tuple[int | None, int, tuple[str, ...]]:
     word = words[i]
-    if word in _ONE or word[0].isdigit():
+    if word in ONE or word[0].isdigit():
         fraction = _fraction_at(words, i)
         if fraction is not None:
             return fraction, 2, ()
     if word[0].isdigit():
         return _amount_at(words, i)
-    if word not in _QUANTIFIER_FIRST:
+    if word not in QUANTIFIER_FIRST:
         return None, 1, ()
-    for phrase, scale in _QUANTIFIER_PHRASES:
+    for phrase, scale in QUANTIFIER_PHRASES:
         if words[i : i + len(phrase)] == phrase:
             if phrase == ("no",) and i + 1 < len(words) and words[i + 1] in ("longer", "doubt"):
                 return None, 1, ()
@@ -306,7 +126,7 @@ def _amount_at(words: tuple[str, ...], i: int) -> tuple[int | None, int, tuple[s
     except ValueError:
         return None, 1, ()
     following = words[i + 1] if i + 1 < len(words) else ""
-    if following in _PERCENT_WORDS or words[i].endswith("%"):
+    if following in PERCENT_WORDS or words[i].endswith("%"):
         width = 1 if words[i].endswith("%") else 2
         if words[i + width : i + width + 1] != ("of",) or amount == 50:
             return None, 1, ()  # "rose 5 %" is a change, not a share; half is neither side
@@ -348,7 +168,7 @@ def quantifier_change(earlier: Prepared, later: Prepared) -> str | None:
         for scale_b, nouns_b, stem_b in after:
             if nouns_a.isdisjoint(nouns_b) or scale_a == scale_b:
                 continue
-            masked = _QUANTIFIER_STEMS | nouns_a | nouns_b | {concept(stem_a), concept(stem_b)}
+            masked = QUANTIFIER_STEMS | nouns_a | nouns_b | {concept(stem_a), concept(stem_b)}
             if -1 in (scale_a, scale_b):
                 if 0 in (scale_a, scale_b) and _rest_agrees(earlier, later, masked):
                     return "negation"  # "no Americans were injured" / "three Americans were"
@@ -368,7 +188,7 @@ def _none_against_some(earlier: Prepared, later: Prepared) -> bool:
         for scale, nouns, stem in _quantifiers(this.words):
             if scale != 0 or not (nouns & theirs) or nouns & counted:
                 continue
-            masked = _QUANTIFIER_STEMS | nouns | {stem}
+            masked = QUANTIFIER_STEMS | nouns | {stem}
             if _rest_agrees(earlier, later, masked) and _rest_agrees(later, earlier, masked):
                 return True
     return False
@@ -384,25 +204,25 @@ def _sides(words: tuple[str, ...]) -> dict[tuple[str, int], frozenset[str]]:
         if i <= skip:
             continue
         following = words[i + 1] if i + 1 < n else ""
-        if word in _PHRASE_FIRST:
+        if word in PHRASE_FIRST:
             phrase = next(
-                (p for p in _PHRASES if word in p[0] and following == p[1]),
+                (p for p in PHRASES if word in p[0] and following == p[1]),
                 None,
             )
             if phrase is not None:
                 found.setdefault((phrase[2], phrase[3]), set()).update((word, following))
                 skip = i + 1
                 continue
-        if word == "close" and (i == 0 or words[i - 1] not in _CLOSE_BEFORE):
+        if word == "close" and (i == 0 or words[i - 1] not in CLOSE_BEFORE):
             continue
-        sides = _WORD_SIDES.get(word, ())
+        sides = WORD_SIDES.get(word, ())
         if word == "close":
             sides = (("open", 1),)
         if not sides:
             continue
-        if (word in _NEGATING_BEFORE_TO and following == "to") or passive_denial(words, i):
+        if (word in NEGATING_BEFORE_TO and following == "to") or passive_denial(words, i):
             continue  # "declined to comment", "was denied bail": negation.py counts it as "not"
-        if word in ("defeated", "beaten") and i and words[i - 1] in _BE:
+        if word in ("defeated", "beaten") and i and words[i - 1] in BE:
             # "was defeated in the vote" lost it; "the bill was defeated" did not pass
             sides = (("outcome", 1), ("success", 1))
         for side in sides:
@@ -436,15 +256,8 @@ def antonym_flip(earlier: Prepared, later: Prepared) -> frozenset[str] | None:
     return frozenset(words) if words else None
 
 
-# Auxiliaries in one form, so "has ratified" / "have ratified" align.
-_AUXILIARY = {
-    **dict.fromkeys(("have", "has", "had"), "have"),
-    **dict.fromkeys(("be", "is", "are", "was", "were", "am"), "be"),
-}
-
-
 def _diff_key(word: str) -> str:
-    return _AUXILIARY.get(word) or content_stem(word)
+    return AUXILIARY.get(word) or content_stem(word)
 
 
 @lru_cache(maxsize=16384)
@@ -482,18 +295,6 @@ def _claim_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
     return words if stripped is None else tuple(normalize(stripped).split())
 
 
-# Words that make a negation beside them one of modality: a modal, likelihood, plan or intent.
-_MODAL_CONTEXT = (
-    _MODALS
-    | _MODAL_WORDS
-    | frozenset(_forms("plan* intend* expect* aim*"))
-    | frozenset({"planned", "planning", "intention", "intentions", "likelihood"})
-)
-_HAVE = frozenset({"have", "has", "had", "need", "needs", "needed"})
-# Skipped when looking for the modal beside a negation: "will probably not meet".
-_MODAL_GAP = frozenset(
-    {"probably", "likely", "still", "yet", "now", "be", "been", "longer", "do", "does", "did"}
-)
 # A flip is local: at most this many words on a side differ around the negation ...
 LOCAL_FLIP_MAX_WORDS = 5
 # ... and a negation put in or taken out with no word in its place ("no longer", "has dropped")
@@ -514,15 +315,15 @@ def _prefix_negated(region: tuple[str, ...], other: tuple[str, ...]) -> int:
         if word == "non":
             count += 1
             continue
-        if not word.startswith(_NEGATING_PREFIXES):
+        if not word.startswith(NEGATING_PREFIXES):
             continue
-        for prefix in _NEGATING_PREFIXES:
+        for prefix in NEGATING_PREFIXES:
             base = word[len(prefix) :]
             if (
                 word.startswith(prefix)
-                and len(base) >= _PREFIX_MIN_BASE
+                and len(base) >= PREFIX_MIN_BASE
                 and (
-                    base in _MODAL_WORDS  # "impossible" / "not able" are both negative
+                    base in MODAL_WORDS  # "impossible" / "not able" are both negative
                     or any(w == base or w[:_PREFIX_STEM] == base[:_PREFIX_STEM] for w in other)
                 )
             ):
@@ -537,7 +338,7 @@ _PREFIX_STEM = 5
 def _is_modal_at(words: tuple[str, ...], i: int) -> bool:
     word = words[i] if 0 <= i < len(words) else ""
     following = words[i + 1] if i + 1 < len(words) else ""
-    return word in _MODAL_CONTEXT or (word in _HAVE and following == "to")
+    return word in MODAL_CONTEXT or (word in HAVE and following == "to")
 
 
 def _modal_beside(words: tuple[str, ...], start: int, end: int) -> bool:
@@ -548,7 +349,7 @@ def _modal_beside(words: tuple[str, ...], start: int, end: int) -> bool:
         while 0 <= i < len(words):
             if _is_modal_at(words, i):
                 return True
-            if words[i] not in _MODAL_GAP:
+            if words[i] not in MODAL_GAP:
                 break
             i += step
     return False
@@ -613,7 +414,7 @@ def _local_flip(earlier: Prepared, later: Prepared) -> str | None:
         or (a_end == len(a) and b_end == len(b))
     ):
         return None  # a clause added or dropped at the end (", none seriously"), not a flip
-    if not _QUANTIFIER_FIRST.isdisjoint(a[a_start:a_end]) and not _QUANTIFIER_FIRST.isdisjoint(
+    if not QUANTIFIER_FIRST.isdisjoint(a[a_start:a_end]) and not QUANTIFIER_FIRST.isdisjoint(
         b[b_start:b_end]
     ):
         return None  # "hardly any" / "almost no": a share on both sides, for quantifier_change
@@ -626,15 +427,12 @@ def _local_flip(earlier: Prepared, later: Prepared) -> str | None:
     # The rest of the claim is the same: "the bridge was closed" / "the tunnel was not closed"
     # turns nothing around.
     turned = a[a_start:a_end] + b[b_start:b_end]
-    masked = frozenset(concept(content_stem(w)) for w in turned) | _QUANTIFIER_STEMS
+    masked = frozenset(concept(content_stem(w)) for w in turned) | QUANTIFIER_STEMS
     if not (_rest_agrees(earlier, later, masked) and _rest_agrees(later, earlier, masked)):
         return None
     if _modal_beside(a, a_start, a_end) or _modal_beside(b, b_start, b_end):
         return "modality"
     return "negation"
-
-
-_FLIP_PREFIXES = (*_NEGATING_PREFIXES, "dis")
 
 
 def _prefix_flips(this: Prepared, other: Prepared) -> list[tuple[str, str]]:
@@ -648,11 +446,11 @@ def _prefix_flips_of(
     theirs = set(others)
     flips = []
     for word in set(these) - theirs:
-        if not word.startswith(_FLIP_PREFIXES):
+        if not word.startswith(ALL_PREFIXES):
             continue
-        for prefix in _FLIP_PREFIXES:
+        for prefix in ALL_PREFIXES:
             base = word[len(prefix) :]
-            if word.startswith(prefix) and len(base) >= _PREFIX_MIN_BASE and base in theirs:
+            if word.startswith(prefix) and len(base) >= PREFIX_MIN_BASE and base in theirs:
                 if base not in these and not _split_prefix(others, base):
                     flips.append((word, base))
                 break
@@ -662,8 +460,7 @@ def _prefix_flips_of(
 def _split_prefix(words: tuple[str, ...], base: str) -> bool:
     # "non- operative" / "inoperative", "non binding" / "nonbinding": the prefix as a word
     return any(
-        w == base and i and words[i - 1] in (*_NEGATING_PREFIXES, "dis")
-        for i, w in enumerate(words)
+        w == base and i and words[i - 1] in (*NEGATING_PREFIXES, "dis") for i, w in enumerate(words)
     )
 
 
@@ -685,7 +482,7 @@ def _prefix_kind(earlier: Prepared, later: Prepared) -> str | None:
     masked = frozenset(concept(content_stem(w)) for pair in flips for w in pair)
     if not _rest_agrees(earlier, later, masked):
         return None
-    if any(base in _MODAL_WORDS for _, base in flips):
+    if any(base in MODAL_WORDS for _, base in flips):
         return "modality"
     return "antonym" if any(word.startswith("dis") for word, _ in flips) else "negation"
 
@@ -712,7 +509,7 @@ def reversal_kind(earlier: Prepared, later: Prepared) -> str | None:
     if flip and not polarity_differs(earlier, later):
         masked = frozenset(concept(content_stem(w)) for w in flip)
         if _rest_agrees(earlier, later, masked):
-            return "quantifier" if flip <= _EXTENT_WORDS else "antonym"
+            return "quantifier" if flip <= EXTENT_WORDS else "antonym"
     local = local_flip(earlier, later) if may_flip(earlier, later) else None
     if local in ("negation", "modality"):
         return local
@@ -733,14 +530,14 @@ def modal_negation(earlier: Prepared, later: Prepared, negated: Prepared | None 
         negated = later if later.negation == 2 else earlier
     words = negated.words
     for i, word in enumerate(words):
-        if word in _NEGATORS or (word == "no" and words[i + 1 : i + 2] == ("longer",)):
-            if i > 0 and words[i - 1] in _MODALS:
+        if word in NEGATORS or (word == "no" and words[i + 1 : i + 2] == ("longer",)):
+            if i > 0 and words[i - 1] in MODALS:
                 return True
             after = words[i + 1 : i + 4]
             if word == "no":
                 after = after[1:]
             nxt = next((w for w in after if w not in ("be", "been", "yet", "very")), "")
-            if nxt in _MODAL_WORDS:
+            if nxt in MODAL_WORDS:
                 return True
     return False
 
@@ -748,7 +545,7 @@ def modal_negation(earlier: Prepared, later: Prepared, negated: Prepared | None 
 def may_be_reversed(normalized: str, content: frozenset[str]) -> bool:
     """Whether a stored claim has a word a later sentence could turn around (a cheap screen)."""
     words = normalized.split()
-    return not _QUANTIFIER_FIRST.isdisjoint(words) or not _WORD_SIDES.keys().isdisjoint(words)
+    return not QUANTIFIER_FIRST.isdisjoint(words) or not WORD_SIDES.keys().isdisjoint(words)
 
 
 def may_reverse(prepared: Prepared) -> bool:
@@ -758,29 +555,8 @@ def may_reverse(prepared: Prepared) -> bool:
         _quantifiers(words)
         or _sides(words)
         or negations(words)
-        or any(w.startswith(_ALL_PREFIXES) and len(w) >= _PREFIX_WORD_MIN for w in words)
+        or any(w.startswith(ALL_PREFIXES) and len(w) >= PREFIX_WORD_MIN for w in words)
     )
-
-
-_ALL_PREFIXES = (*_NEGATING_PREFIXES, "dis")
-_PREFIX_WORD_MIN = _PREFIX_MIN_BASE + 2
-
-
-# Every word a reversal can turn on: the screen `may_turn` looks for one among the words that
-# two sentences do not share.
-_TURN_WORDS = (
-    TURNING_WORDS
-    | frozenset(w for phrase, _ in _QUANTIFIER_PHRASES for w in phrase)
-    | frozenset(w for phrase in _PERSON_PHRASES for w in phrase)
-    | _PERCENT_WORDS
-    | _WORD_SIDES.keys()
-    | frozenset(w for first, second, _, _ in _PHRASES for w in (*first, second))
-    | _MODALS
-    | _MODAL_CONTEXT
-    | _HAVE
-    | frozenset({"both", "either", "longer", "yet", "non"})
-    | _DENOMINATORS.keys()
-)
 
 
 def may_turn(earlier: Prepared, later: Prepared) -> bool:
@@ -791,16 +567,16 @@ def may_turn(earlier: Prepared, later: Prepared) -> bool:
     """
     differing = set(earlier.words).symmetric_difference(later.words)
     return any(
-        w in _TURN_WORDS
+        w in TURN_WORDS
         or w[:1].isdigit()
-        or (w.startswith(_ALL_PREFIXES) and len(w) >= _PREFIX_WORD_MIN)
+        or (w.startswith(ALL_PREFIXES) and len(w) >= PREFIX_WORD_MIN)
         for w in differing
     )
 
 
 @lru_cache(maxsize=16384)
 def _has_polarity_word(words: tuple[str, ...]) -> bool:
-    return any(w in TURNING_WORDS or w.startswith(_ALL_PREFIXES) for w in words)
+    return any(w in TURNING_WORDS or w.startswith(ALL_PREFIXES) for w in words)
 
 
 def may_flip(earlier: Prepared, later: Prepared) -> bool:

@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import errno
 import hashlib
-import html
 import json
 import logging
 import os
@@ -28,6 +27,7 @@ import duckdb
 
 from monitor import __version__, db, report
 from monitor.errors import ConfigError, MonitorError
+from monitor.html_text import esc
 from monitor.runs import process_alive
 from monitor.settings import Settings, SiteSettings, load_settings, resolve_config_path
 
@@ -391,12 +391,12 @@ def _document(title: str, body: str, current: str, root: str = "") -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="story-monitor {_e(__version__)}">\n'
+        f'<meta name="generator" content="story-monitor {esc(__version__)}">\n'
         f'<link rel="icon" href="{FAVICON}">\n'
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f'<nav class="site-nav"><a class="brand" href="{root}index.html">story-monitor</a>{nav}</nav>\n'
         f"<main>\n{body}\n</main>\n"
-        f"<footer>Built by story-monitor {_e(__version__)}. Times are UTC.</footer>\n"
+        f"<footer>Built by story-monitor {esc(__version__)}. Times are UTC.</footer>\n"
         "</body>\n</html>\n"
     )
 
@@ -478,13 +478,13 @@ def _story_table(
     rows = "\n".join(_story_row(s, days.get(s["story_id"], {}), span) for s in stories)
     chart_label = f"Last {len(span)} days"
     return (
-        f'<section class="stories" id="{key}"><h2>{_e(title)} <span class="count">{len(stories)}</span></h2>'
-        f'<p class="note">{_e(note)}</p>'
+        f'<section class="stories" id="{key}"><h2>{esc(title)} <span class="count">{len(stories)}</span></h2>'
+        f'<p class="note">{esc(note)}</p>'
         '<table><colgroup><col><col class="w-when"><col class="w-num"><col class="w-claims">'
         '<col class="chart-col"></colgroup>'
         '<thead><tr><th>Story</th><th>Latest activity</th><th class="num">Articles</th>'
         f'<th>Claims</th><th class="chart-col" title="articles stored per day; amber: days that added claims">'
-        f"{_e(chart_label)}</th></tr></thead>"
+        f"{esc(chart_label)}</th></tr></thead>"
         f"<tbody>\n{rows}\n</tbody></table></section>"
     )
 
@@ -524,8 +524,8 @@ def _story_row(
     outlets = story["outlets"]
     return (
         f'<tr id="story-{story_id}" data-story-id="{story_id}">'
-        f'<td class="story"><a href="stories/{story_id}.html">{_e(story["name"])}</a>'
-        f'<div class="sub">{_e(" · ".join(sub))}</div></td>'
+        f'<td class="story"><a href="stories/{story_id}.html">{esc(story["name"])}</a>'
+        f'<div class="sub">{esc(" · ".join(sub))}</div></td>'
         f'<td class="when"><time datetime="{story["last_seen_at"]:%Y-%m-%dT%H:%M}Z">{_day(story["last_seen_at"])}</time>'
         f'<div class="sub">{story["last_seen_at"]:%H:%M}</div></td>'
         f'<td class="num"><b>{story["articles"]}</b><div class="sub">{outlets} outlet{"" if outlets == 1 else "s"}</div></td>'
@@ -553,7 +553,7 @@ def sparkline(days: dict[dt.date, tuple[int, int]], span: list[dt.date]) -> str:
         )
         bars.append(
             f'<rect class="{kind}" x="{x}" y="{SPARK_HEIGHT_PX - height}" width="{SPARK_BAR_PX}" '
-            f'height="{height}"><title>{_e(label)}</title></rect>'
+            f'height="{height}"><title>{esc(label)}</title></rect>'
         )
     return (
         f'<svg class="spark" width="{width}" height="{SPARK_HEIGHT_PX}" viewBox="0 0 {width} {SPARK_HEIGHT_PX}" '
@@ -575,7 +575,7 @@ def render_feeds(feeds: Sequence[dict[str, Any]], now: dt.datetime) -> str:
     body = (
         '<header class="page-head"><h1>Feed health</h1>'
         f'<p class="meta">Updated {_when(now)} · {len(feeds)} feed{"" if len(feeds) == 1 else "s"}'
-        + (f": {_e(summary)}" if summary else "")
+        + (f": {esc(summary)}" if summary else "")
         + "</p></header>"
     )
     if not feeds:
@@ -607,14 +607,14 @@ def _feed_row(feed: dict[str, Any]) -> str:
     pending = f'<div class="sub">{feed["pending"]} waiting</div>' if feed.get("pending") else ""
     title = feed["feed"] if feed["feed"] != feed["url"] else ""
     return (
-        f'<tr data-feed-id="{feed["feed_id"]}" class="health-{_e(feed["health"]).replace(" ", "-")}">'
-        f'<td class="feed">{f"<b>{_e(title)}</b>" if title else ""}'
-        f'<div class="url"><a href="{_e(feed["url"])}" rel="noopener noreferrer">{_e(feed["url"])}</a></div></td>'
-        f'<td><span class="health">{_e(feed["health"])}</span></td>'
-        f'<td class="when">{_clock(feed["last_checked_at"])}<div class="sub">{_e(status)}</div></td>'
+        f'<tr data-feed-id="{feed["feed_id"]}" class="health-{esc(feed["health"]).replace(" ", "-")}">'
+        f'<td class="feed">{f"<b>{esc(title)}</b>" if title else ""}'
+        f'<div class="url"><a href="{esc(feed["url"])}" rel="noopener noreferrer">{esc(feed["url"])}</a></div></td>'
+        f'<td><span class="health">{esc(feed["health"])}</span></td>'
+        f'<td class="when">{_clock(feed["last_checked_at"])}<div class="sub">{esc(status)}</div></td>'
         f'<td class="when">{_clock(feed["next_check_at"])}</td>'
         f'<td class="num">{feed["error_count"]}</td>'
-        f'<td class="error">{_e(feed["last_error"] or "")}</td>'
+        f'<td class="error">{esc(feed["last_error"] or "")}</td>'
         f'<td class="num"><b>{feed["stored"]}</b>{failed}{pending}</td></tr>'
     )
 
@@ -623,9 +623,9 @@ def _merged_page(row: dict[str, Any], target: dict[str, Any]) -> str:
     """A short page for a merged story: old alert links to it lead on to the surviving story."""
     body = (
         '<header class="page-head">'
-        f'<h1>{_e(row["name"])}</h1><p class="meta">story #{row["story_id"]}</p></header>'
+        f'<h1>{esc(row["name"])}</h1><p class="meta">story #{row["story_id"]}</p></header>'
         '<section class="empty"><p>The monitor merged this story into '
-        f'<a href="{target["story_id"]}.html">{_e(target["name"])}</a> (story #{target["story_id"]}); '
+        f'<a href="{target["story_id"]}.html">{esc(target["name"])}</a> (story #{target["story_id"]}); '
         "its articles and claims are there now.</p></section>"
     )
     return _document(f"{row['name']} · story-monitor", body, "", root="../")
@@ -633,10 +633,6 @@ def _merged_page(row: dict[str, Any], target: dict[str, Any]) -> str:
 
 def _stat(value: int, one: str, many: str) -> str:
     return f'<div class="stat"><b>{value:,}</b><span>{one if value == 1 else many}</span></div>'
-
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def _day(value: dt.datetime | None) -> str:

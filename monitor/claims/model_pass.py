@@ -17,12 +17,15 @@ import numpy as np
 from monitor.claims.cache import ClaimCaches, SemanticCache
 from monitor.claims.embed import Encoder, Vectors
 from monitor.claims.embed_store import StoryMatrix, embed_missing, store_vectors
-from monitor.claims.ledger import Ledger
-from monitor.claims.prepare import PreparedVersion
+from monitor.claims.ledger import Ledger, Verdict
+from monitor.claims.prepare import Prepared, PreparedVersion
+from monitor.claims.semantic import in_band, semantic_verdict
 from monitor.errors import StoreError
 from monitor.settings import ClaimSettings
 
 LOGGER = logging.getLogger(__name__)
+# The cycle's progress lines (flows.cycle.PROGRESS, printed by `monitor run` and `monitor serve`),
+# named here because monitor/ imports no flows.
 PROGRESS = logging.getLogger("flows.progress")
 
 # With a model: sentences per encoder call (progress is reported between calls), the least time
@@ -116,6 +119,31 @@ class SemanticBatch:
                 self.con, story_id, ledger, self.encoder
             )
         return held
+
+    def second_look(
+        self,
+        matrix: StoryMatrix,
+        ledger: Ledger,
+        prepared: Prepared,
+        verdict: Verdict,
+        vector: Vectors,
+        settings: ClaimSettings,
+    ) -> Verdict:
+        """VERDICT after the model's look: for a `new` one, or a `seen` the lexical probability
+        made inside the uncertain band, its nearest claims by meaning are compared too."""
+        lexical_seen_in_band = (
+            verdict.status == "seen" and verdict.how == "model" and in_band(verdict.probability)
+        )
+        if verdict.status != "new" and not lexical_seen_in_band:
+            return verdict
+        neighbours = matrix.nearest(
+            vector, settings.semantic_candidates, settings.semantic_min_cosine
+        )
+        own = matrix.vector(verdict.entry_index) if verdict.entry_index is not None else None
+        match_cosine = float(own @ vector) if own is not None else None
+        return semantic_verdict(
+            ledger, prepared, verdict, neighbours, match_cosine, self.cache.judge
+        )
 
     def forget(self, story_id: int) -> None:
         self.matrices.pop(story_id, None)

@@ -24,13 +24,10 @@ from monitor.claims.model_pass import (
     store_claim_vectors,
 )
 from monitor.claims.prepare import Prepared, PreparedVersion
-from monitor.claims.semantic import in_band, semantic_verdict
 from monitor.errors import StoreError
 from monitor.settings import ClaimSettings
 
 LOGGER = logging.getLogger(__name__)
-# The cycle's progress lines (flows.cycle.PROGRESS, printed by `monitor run` and `monitor serve`),
-# named here because monitor/ imports no flows.
 
 PENDING_BATCH_SIZE = 500
 # Claim ids are drawn a block at a time; each draw of a run doubles the block up to the largest,
@@ -235,27 +232,8 @@ def _judge_version(
             continue
         verdict = ledger.judge(prepared)
         vector = semantic.vectors.get(prepared.text) if semantic is not None else None
-        if (
-            matrix is not None
-            and vector is not None
-            and semantic is not None
-            and (
-                verdict.status == "new"
-                or (
-                    verdict.status == "seen"
-                    and verdict.how == "model"
-                    and in_band(verdict.probability)
-                )
-            )
-        ):
-            neighbours = matrix.nearest(
-                vector, settings.semantic_candidates, settings.semantic_min_cosine
-            )
-            own = matrix.vector(verdict.entry_index) if verdict.entry_index is not None else None
-            match_cosine = float(own @ vector) if own is not None else None
-            verdict = semantic_verdict(
-                ledger, prepared, verdict, neighbours, match_cosine, semantic.cache.judge
-            )
+        if semantic is not None and matrix is not None and vector is not None:
+            verdict = semantic.second_look(matrix, ledger, prepared, verdict, vector, settings)
         nearest = (
             ledger.entries[verdict.entry_index].claim_id
             if verdict.entry_index is not None

@@ -550,7 +550,12 @@ def may_be_reversed(normalized: str, content: frozenset[str]) -> bool:
 
 def may_reverse(prepared: Prepared) -> bool:
     """Whether a sentence has any word a reversal turns on (a cheap screen before the checks)."""
-    words = prepared.words
+    return _may_reverse_words(prepared.words)
+
+
+@lru_cache(maxsize=16384)
+def _may_reverse_words(words: tuple[str, ...]) -> bool:
+    # The ledger asks this of a stored claim each time a sentence is compared with it.
     return bool(
         _quantifiers(words)
         or _sides(words)
